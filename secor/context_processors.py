@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from .selectors import memberships_for_user
+
+
+def site(request):
+    """What the base layout needs on every page: the MFA-off banner, the tenant, the switcher."""
+    return {
+        "staff_mfa_required": settings.SECOR_REQUIRE_STAFF_MFA,
+        "current_association": getattr(request, "association", None),
+        "current_membership": getattr(request, "membership", None),
+        # Lazy: only pages that show the switcher pay for the query.
+        "my_memberships": SimpleLazyObject(lambda: memberships_for_user(request.user)),
+    }

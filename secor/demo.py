@@ -1,0 +1,89 @@
+"""Demo data for ``make run``: the three associations of the seeds, one login per role.
+
+Later issues extend ``DEMO_BUILDERS`` so a newcomer can click through the whole product.
+"""
+
+from allauth.account.models import EmailAddress
+
+from .models import Association, Membership, Program, ProgramKind, Role, User
+
+DEMO_PASSWORD = "demo-password-2026"
+
+ASSOCIATIONS = [
+    {
+        "slug": "amta",
+        "name": "Alberta Motor Transport Association",
+        "short_name": "AMTA",
+        "jurisdiction": "AB",
+        "wcb_board": "WCB-Alberta",
+        "time_zone": "America/Edmonton",
+        "contact_email": "cor@amta.example",
+    },
+    {
+        "slug": "acsa",
+        "name": "Alberta Construction Safety Association",
+        "short_name": "ACSA",
+        "jurisdiction": "AB",
+        "wcb_board": "WCB-Alberta",
+        "time_zone": "America/Edmonton",
+        "contact_email": "cor@acsa.example",
+    },
+    {
+        "slug": "scsa",
+        "name": "Saskatchewan Construction Safety Association",
+        "short_name": "SCSA",
+        "jurisdiction": "SK",
+        "wcb_board": "Saskatchewan WCB",
+        "time_zone": "America/Regina",
+        "contact_email": "programs@scsa.example",
+    },
+]
+ROLE_LOGINS = {
+    Role.PROGRAM_ADMIN: "admin",
+    Role.REVIEWER: "reviewer",
+    Role.AUDITOR: "auditor",
+    Role.EMPLOYER: "employer",
+}
+# One person in two associations, to try the switcher.
+MULTI_EMAIL = "multi@demo.example"
+OPERATOR_EMAIL = "operator@demo.example"
+
+
+def demo_user(email: str, full_name: str, **extra) -> User:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": full_name, **extra}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def build_core() -> list[Association]:
+    associations = []
+    for data in ASSOCIATIONS:
+        association, _ = Association.objects.update_or_create(slug=data["slug"], defaults=data)
+        for kind in ProgramKind.values:
+            Program.objects.get_or_create(association=association, kind=kind)
+        for role, login in ROLE_LOGINS.items():
+            user = demo_user(
+                f"{association.slug}-{login}@demo.example",
+                f"{association.short_name} {Role(role).label}",
+            )
+            Membership.objects.get_or_create(
+                association=association, user=user, defaults={"role": role}
+            )
+        associations.append(association)
+    multi = demo_user(MULTI_EMAIL, "Morgan Multi")
+    for association in associations[::2]:
+        Membership.objects.get_or_create(
+            association=association, user=multi, defaults={"role": Role.REVIEWER}
+        )
+    demo_user(OPERATOR_EMAIL, "Platform Operator", is_staff=True, is_superuser=True)
+    return associations
+
+
+DEMO_BUILDERS = [build_core]

@@ -1,0 +1,337 @@
+"""The platform's core: users, associations (the tenants), who belongs where.
+
+Every tenant-owned model elsewhere subclasses ``TenantModel`` so it carries an
+``association`` key and a manager that refuses to query without a scope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .tenancy import TenantManager
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address.
+
+    ``is_staff``/``is_superuser`` mean *platform operator* (Django admin); an
+    association's staff roles live on ``Membership``.
+    """
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return (self.full_name or self.email).split(" ")[0]
+
+
+class Jurisdiction(models.TextChoices):
+    AB = "AB", "Alberta"
+    BC = "BC", "British Columbia"
+    MB = "MB", "Manitoba"
+    NB = "NB", "New Brunswick"
+    NL = "NL", "Newfoundland and Labrador"
+    NS = "NS", "Nova Scotia"
+    NT = "NT", "Northwest Territories"
+    NU = "NU", "Nunavut"
+    ON = "ON", "Ontario"
+    PE = "PE", "Prince Edward Island"
+    QC = "QC", "Quebec"
+    SK = "SK", "Saskatchewan"
+    YT = "YT", "Yukon"
+
+
+class ProgramKind(models.TextChoices):
+    SECOR = "secor", "SECOR (Small Employer COR)"
+    COR = "cor", "COR (Certificate of Recognition)"
+
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]{1,48}$",
+    "Use 2 to 49 lower-case letters, digits or hyphens, starting with a letter or digit.",
+)
+# Slugs that would shadow the site's own top-level paths.
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "static", "media", "verify", "invitations", "switch", "health", "i18n"}
+)
+
+
+class Association(models.Model):
+    """The tenant: a certifying partner such as AMTA, ACSA or SCSA."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=20)
+    slug = models.SlugField(max_length=49, unique=True, validators=[slug_validator])
+    jurisdiction = models.CharField(max_length=2, choices=Jurisdiction.choices)
+    wcb_board = models.CharField(
+        "WCB board", max_length=120, help_text="e.g. WCB-Alberta, Saskatchewan WCB"
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default="America/Edmonton",
+        help_text="Deadlines end at midnight in this zone (Saskatchewan: America/Regina).",
+    )
+    logo = models.ImageField(upload_to="association-logos/", blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("association_home", kwargs={"association_slug": self.slug})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": "This address is reserved; choose another."})
+        import zoneinfo
+
+        if self.time_zone not in zoneinfo.available_timezones():
+            raise ValidationError({"time_zone": "Unknown time zone, e.g. America/Regina."})
+
+
+class TenantModel(models.Model):
+    """Base for every row that belongs to one association.
+
+    The ``association`` key is copied onto every tenant-owned table even where a
+    join could reach it: it keeps scoping cheap and lets every index lead with
+    it (ARCHITECTURE.md, Tenancy).
+    """
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True
+
+
+class Program(TenantModel):
+    """One program (SECOR or COR) an association runs; later issues hang its rules here."""
+
+    kind = models.CharField(max_length=10, choices=ProgramKind.choices)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["association", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "kind"], name="program_unique_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.association} {self.get_kind_display()}"
+
+
+class Role(models.TextChoices):
+    PROGRAM_ADMIN = "program_admin", "Program admin"
+    REVIEWER = "reviewer", "Reviewer"
+    AUDITOR = "auditor", "Program auditor"
+    EMPLOYER = "employer", "Employer user"
+
+    @classmethod
+    def staff_roles(cls) -> frozenset[str]:
+        return frozenset({cls.PROGRAM_ADMIN, cls.REVIEWER, cls.AUDITOR})
+
+
+class Membership(TenantModel):
+    """A user's role in one association. One person may belong to several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["association", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "user"], name="membership_unique_user")
+        ]
+        indexes = [models.Index(fields=["user", "is_active"], name="membership_user_idx")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} at {self.association}"
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in Role.staff_roles()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def by_token(self, token: str):
+        return self.filter(token_hash=_hash_token(token))
+
+
+class Invitation(TenantModel):
+    """An emailed, single-use, expiring link that creates a membership when accepted.
+
+    Only the token's hash is stored, so a database read does not yield working links.
+    """
+
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager(InvitationQuerySet)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["association", "-created_at"], name="invitation_recent_idx")
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.email} ({self.get_role_display()})"
+
+    @staticmethod
+    def new_token() -> tuple[str, str]:
+        token = secrets.token_urlsafe(32)
+        return token, _hash_token(token)
+
+    @classmethod
+    def default_expiry(cls):
+        return timezone.now() + timedelta(days=settings.SECOR_INVITATION_DAYS)
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class Notification(TenantModel):
+    """An in-app notice; ``key`` makes delivery exactly-once (claimed before sending)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(max_length=200, help_text="What, which deadline, which lead time.")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "user", "key"], name="notification_unique_key"
+            )
+        ]
+        indexes = [
+            # The bell's unread count on every page.
+            models.Index(
+                fields=["association", "user"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class AuditLogEntry(TenantModel):
+    """Who did what, when, in an association: one row per service action."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    summary = models.CharField(max_length=300)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["association", "-created_at"], name="auditlog_recent_idx"),
+            models.Index(
+                fields=["association", "object_type", "object_id"], name="auditlog_object_idx"
+            ),
+        ]
+        verbose_name_plural = "audit log entries"
+
+    def __str__(self):
+        return self.summary

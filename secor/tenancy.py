@@ -1,0 +1,129 @@
+"""Tenancy: which association a request is in, and querysets that fail closed.
+
+Every tenant-owned model uses ``TenantManager``: a django-scopes manager that
+raises ``ScopeError`` when queried with no association scope active, so a
+forgotten filter fails loudly in tests instead of leaking another tenant's rows.
+
+Three ways in, all explicit:
+
+* views under ``/<association_slug>/`` are wrapped by ``association_view``: it
+  checks membership and role, sets ``request.association`` and runs the view
+  (and its template rendering) inside the association's scope;
+* ``Model.objects.for_association(a)`` for code that has an association at hand
+  (services, tasks, tests);
+* ``scopes_disabled()`` for the Django admin, management commands and a few
+  selectors that deliberately look across tenants (a user's memberships).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django_scopes import ScopedManager, scope, scopes_disabled
+
+__all__ = [
+    "TenantManager",
+    "activate",
+    "association_view",
+    "scopes_disabled",
+    "user_has_mfa",
+]
+
+
+class _TenantManagerBase(models.Manager):
+    def for_association(self, association):
+        """This model's rows of one association, whatever scope is active."""
+        return self.with_scope(association=association.pk).get_queryset()
+
+
+def TenantManager(queryset_class=models.QuerySet):  # noqa: N802 - a manager factory
+    """A manager scoped on ``association`` (django-scopes), with ``for_association``."""
+    return ScopedManager(
+        _manager_class=_TenantManagerBase.from_queryset(queryset_class),
+        association="association",
+    )
+
+
+@contextlib.contextmanager
+def activate(association):
+    """Run a block (a task, a service called from a test) in one association's scope."""
+    with scope(association=association.pk):
+        yield
+
+
+def user_has_mfa(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def _membership(user, slug):
+    from .models import Association, Membership
+
+    association = Association.objects.filter(slug=slug, is_active=True).first()
+    if association is None:
+        raise Http404("No such association.")
+    membership = (
+        Membership.objects.for_association(association)
+        .filter(user=user, is_active=True)
+        .select_related("association")
+        .first()
+    )
+    if membership is None:
+        # Same answer as an unknown slug: a non-member learns nothing.
+        raise Http404("No such association.")
+    return membership
+
+
+def association_view(view=None, *, roles=None):
+    """Wrap a view that lives under ``/<association_slug>/``.
+
+    Anonymous → login. Unknown slug or no active membership → 404. A staff
+    role without TOTP (while ``SECOR_REQUIRE_STAFF_MFA``) → MFA set-up page.
+    A member whose role is not in ``roles`` → 403. The view and its template
+    rendering run inside the association's scope.
+    """
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(request, *args, association_slug, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            membership = _membership(request.user, association_slug)
+            if (
+                membership.is_staff_role
+                and settings.SECOR_REQUIRE_STAFF_MFA
+                and not user_has_mfa(request.user)
+            ):
+                return redirect(f"{_mfa_setup_url()}?next={request.get_full_path()}")
+            if roles is not None and membership.role not in roles:
+                raise PermissionDenied("Your role in this association cannot open this page.")
+            request.association = membership.association
+            request.membership = membership
+            request.session["association_slug"] = association_slug
+            with scope(association=membership.association_id):
+                response = func(request, *args, **kwargs)
+                # TemplateResponse renders after the view returns: do it while
+                # the scope is still active.
+                if hasattr(response, "render") and not response.is_rendered:
+                    response = response.render()
+                return response
+
+        wrapper.association_view = True
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
+
+
+def _mfa_setup_url():
+    from django.urls import reverse
+
+    return reverse("mfa_activate_totp")

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# Everything under /<association_slug>/ is tenant-scoped; each view there is
+# wrapped by tenancy.association_view (a test walks these patterns).
+association_patterns = [
+    path("", views.association_home, name="association_home"),
+    path("staff/", views.staff, name="staff"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("switch/", views.switch_association, name="switch_association"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("<slug:association_slug>/", include(association_patterns)),
+]

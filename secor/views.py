@@ -1,0 +1,142 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .models import Invitation, Membership, Role, User
+from .selectors import memberships_for_user
+from .tenancy import association_view
+
+
+def home(request):
+    """The front door: visitors see what this is; members go to their association."""
+    if not request.user.is_authenticated:
+        return render(request, "secor/landing.html")
+    memberships = memberships_for_user(request.user)
+    last = request.session.get("association_slug")
+    for membership in memberships:
+        if membership.association.slug == last or len(memberships) == 1:
+            return redirect(membership.association)
+    return render(request, "secor/choose_association.html", {"memberships": memberships})
+
+
+@login_required
+def switch_association(request):
+    """The association switcher's full page (the navbar shows the same list)."""
+    return render(
+        request,
+        "secor/choose_association.html",
+        {"memberships": memberships_for_user(request.user)},
+    )
+
+
+@association_view
+def association_home(request):
+    template = {
+        Role.PROGRAM_ADMIN: "secor/home_program_admin.html",
+        Role.REVIEWER: "secor/home_reviewer.html",
+        Role.AUDITOR: "secor/home_reviewer.html",
+        Role.EMPLOYER: "secor/home_employer.html",
+    }[request.membership.role]
+    return render(request, template)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(
+        choices=Role.choices, help_text="Staff roles must set up two-factor authentication."
+    )
+
+
+@association_view(roles={Role.PROGRAM_ADMIN})
+@require_http_methods(["GET", "POST"])
+def staff(request):
+    """Program admins see who belongs to the association and invite people."""
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(
+                association=request.association,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("staff", association_slug=request.association.slug)
+    context = {
+        "form": form,
+        "members": Membership.objects.select_related("user").order_by("role", "user__email"),
+        "invitations": Invitation.objects.filter(accepted_at__isnull=True)[:50],
+    }
+    return render(request, "secor/staff.html", context)
+
+
+class AcceptWithNewAccountForm(forms.Form):
+    full_name = forms.CharField(label="Your full name", max_length=150)
+    password1 = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords are different.")
+        elif data.get("password1"):
+            try:
+                validate_password(data["password1"], User(email=self.email))
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    """Open an invitation link: accept it, or set a password first if new here."""
+    invitation, problem = services.invitation_lookup(token)
+    context = {"invitation": invitation, "problem": problem}
+    if problem:
+        return render(request, "secor/invitation.html", context, status=410 if invitation else 404)
+    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    form = None
+    if not request.user.is_authenticated and not has_account:
+        form = AcceptWithNewAccountForm(request.POST or None, email=invitation.email)
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                membership = services.invitation_accept(token=token, user=request.user)
+            elif form is not None and form.is_valid():
+                membership = services.user_create_from_invitation(
+                    token=token,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                membership = None
+        except ValidationError as error:
+            context["problem"] = services.InvitationProblem(
+                error.code or "invalid", error.messages[0]
+            )
+            return render(request, "secor/invitation.html", context, status=400)
+        if membership is not None:
+            messages.success(request, f"Welcome to {membership.association}.")
+            return redirect(membership.association)
+    context.update(form=form, has_account=has_account)
+    return render(request, "secor/invitation.html", context)

@@ -1,0 +1,91 @@
+import os
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.core.cache import cache
+
+from secor.models import Role
+
+from .factories import AssociationFactory, MembershipFactory, UserFactory
+
+# Django refuses ORM calls from a thread running an event loop; Playwright's
+# sync API runs one, so browser tests need this (TOOLCHAIN.md).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Private files in a temporary folder; a clean cache (rate limits, used TOTP codes)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+    settings.SECOR_REQUIRE_STAFF_MFA = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def add_totp(user) -> str:
+    """Give a user a TOTP authenticator; returns the secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    import time
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def association(db):
+    return AssociationFactory(
+        name="Alberta Motor Transport Association", short_name="AMTA", slug="amta"
+    )
+
+
+@pytest.fixture
+def other_association(db):
+    return AssociationFactory(
+        name="Saskatchewan Construction Safety Association",
+        short_name="SCSA",
+        slug="scsa",
+        jurisdiction="SK",
+        wcb_board="Saskatchewan WCB",
+        time_zone="America/Regina",
+    )
+
+
+def member(association, role, *, mfa=None, **user_fields):
+    """A user with one role in ``association``; staff get TOTP unless ``mfa=False``."""
+    user = UserFactory(**user_fields)
+    MembershipFactory(association=association, user=user, role=role)
+    if mfa if mfa is not None else role in Role.staff_roles():
+        user.totp_secret = add_totp(user)
+    return user
+
+
+@pytest.fixture
+def admin_user(association):
+    return member(association, Role.PROGRAM_ADMIN)
+
+
+@pytest.fixture
+def reviewer(association):
+    return member(association, Role.REVIEWER)
+
+
+@pytest.fixture
+def employer_user(association):
+    return member(association, Role.EMPLOYER)
+
+
+@pytest.fixture
+def outsider(other_association):
+    """Staff of another association: must see nothing of ``association``."""
+    return member(other_association, Role.PROGRAM_ADMIN)

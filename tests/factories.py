@@ -1,0 +1,73 @@
+"""factory_boy factories for every model the tests build."""
+
+import factory
+from allauth.account.models import EmailAddress
+
+from secor.models import Association, Invitation, Membership, Program, Role, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class AssociationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Association
+
+    name = factory.Sequence(lambda n: f"Safety Association {n}")
+    short_name = factory.Sequence(lambda n: f"SA{n}")
+    slug = factory.Sequence(lambda n: f"assoc-{n}")
+    jurisdiction = "AB"
+    wcb_board = "WCB-Alberta"
+    time_zone = "America/Edmonton"
+    contact_email = "programs@example.com"
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    association = factory.SubFactory(AssociationFactory)
+    kind = "secor"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    full_name = factory.Faker("name")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        # allauth's mandatory verification: test users have a verified address.
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    association = factory.SubFactory(AssociationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.PROGRAM_ADMIN
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """Builds an invitation; the raw token is on ``.token`` (only its hash is stored)."""
+
+    class Meta:
+        model = Invitation
+
+    association = factory.SubFactory(AssociationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = Role.REVIEWER
+    expires_at = factory.LazyFunction(Invitation.default_expiry)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        token, token_hash = Invitation.new_token()
+        invitation = super()._create(model_class, *args, token_hash=token_hash, **kwargs)
+        invitation.token = token
+        return invitation

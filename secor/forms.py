@@ -1,8 +1,8 @@
 """Accessible Bootstrap rendering for every Django form in the project.
 
 Django 5.2 lets a renderer choose the BoundField class: ours adds Bootstrap's
-classes, ``aria-invalid`` and an ``aria-describedby`` pointing at the field's
-error list, so screen readers read the error with the field.
+classes; the templates give the error list the id Django's aria-describedby
+names, so screen readers read the error with the field.
 """
 
 from django import forms
@@ -22,11 +22,10 @@ class BootstrapBoundField(forms.BoundField):
         else:
             css = "form-control"
         attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
-        if self.form.is_bound and self.errors:
+        # Django 5.2 itself adds aria-invalid and points aria-describedby at
+        # "<id>_helptext" and "<id>_error", the ids forms/field.html uses.
+        if self.errors:
             attrs["class"] += " is-invalid"
-            attrs["aria-invalid"] = "true"
-            described = attrs.get("aria-describedby", "")
-            attrs["aria-describedby"] = f"{described} {self.auto_id}_error".strip()
         return attrs
 
 

@@ -1,0 +1,112 @@
+"""Sign-in: rate limits, verification, the front door, the operator admin, demo data."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from secor.models import Association, Membership
+
+from ..factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_many_wrong_passwords_are_rate_limited_with_a_clear_message(client):
+    user = UserFactory()
+    for _ in range(5):
+        response = client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+        assert "not correct" in response.content.decode()
+    response = client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_visitors_see_the_landing_page(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Sign in" in response.content.decode()
+
+
+def test_a_user_with_no_association_is_told_what_to_do(client):
+    client.force_login(UserFactory())
+    body = client.get("/").content.decode()
+    assert "not linked to any association yet" in body
+
+
+def test_the_django_admin_is_for_platform_operators_only(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/admin/secor/membership/").status_code == 302
+    operator = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(operator)
+    # The admin lists every tenant's rows: it opts out of scoping explicitly.
+    assert client.get("/admin/secor/membership/").status_code == 200
+
+
+def test_create_association_command_invites_the_first_admin(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "create_association",
+            "--name=Energy Safety Canada",
+            "--short-name=ESC",
+            "--slug=esc",
+            "--jurisdiction=AB",
+            "--wcb-board=WCB-Alberta",
+            "--admin-email=admin@esc.example",
+        )
+    assert Association.objects.get(slug="esc").name == "Energy Safety Canada"
+    assert mailoutbox[0].to == ["admin@esc.example"]
+
+
+def test_create_association_refuses_a_reserved_slug():
+    with pytest.raises(CommandError, match="reserved"):
+        call_command(
+            "create_association",
+            "--name=X",
+            "--short-name=X",
+            "--slug=admin",
+            "--jurisdiction=AB",
+            "--wcb-board=WCB-Alberta",
+            "--admin-email=a@x.example",
+        )
+
+
+def test_demo_data_builds_the_three_associations_idempotently(settings):
+    settings.DEBUG = True
+    call_command("demo_data")
+    call_command("demo_data")
+    assert set(Association.objects.values_list("slug", flat=True)) == {"amta", "acsa", "scsa"}
+    with scopes_disabled():
+        assert Membership.objects.filter(association__slug="scsa").count() == 5
+
+
+def test_demo_data_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo_data")
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "x7$Qm2!pLr9#vT4@wZ8^kN3&hB6*jD1(eF5)gH0_yU2+sA7-cV9",
+        "ALLOWED_HOSTS": "secor.example.org",
+        "SITE_URL": "https://secor.example.org",
+        # Set for the browser tests only; check --deploy rightly flags it.
+        "DJANGO_ALLOW_ASYNC_UNSAFE": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -11,8 +11,11 @@ problems = []
 db = urlparse(os.environ["DATABASE_URL"])
 try:
     psycopg.connect(
-        host=db.hostname, port=db.port or 5432, user=db.username or "postgres",
-        dbname="postgres", connect_timeout=3,
+        host=db.hostname,
+        port=db.port or 5432,
+        user=db.username or "postgres",
+        dbname="postgres",
+        connect_timeout=3,
     ).close()
 except psycopg.OperationalError as error:
     problems.append(

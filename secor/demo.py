@@ -1,9 +1,14 @@
 """Demo data for ``make run``: the three associations of the seeds, one login per role.
 
-Later issues extend ``DEMO_BUILDERS`` so a newcomer can click through the whole product.
+Each app may add a ``demo.py`` with ``build(associations)``; ``build_all`` runs
+them in ``DEMO_APPS`` order so a newcomer can click through the whole product.
 """
 
+import importlib
+
 from allauth.account.models import EmailAddress
+
+from employers.models import Employer
 
 from .models import Association, Membership, Program, ProgramKind, Role, User
 
@@ -68,13 +73,19 @@ def build_core() -> list[Association]:
         association, _ = Association.objects.update_or_create(slug=data["slug"], defaults=data)
         for kind in ProgramKind.values:
             Program.objects.get_or_create(association=association, kind=kind)
+        first_employer, _ = Employer.objects.get_or_create(
+            association=association,
+            legal_name=f"{association.short_name} Demo Contracting Ltd.",
+            defaults={"province": association.jurisdiction},
+        )
         for role, login in ROLE_LOGINS.items():
             user = demo_user(
                 f"{association.slug}-{login}@demo.example",
                 f"{association.short_name} {Role(role).label}",
             )
+            employer = first_employer if role == Role.EMPLOYER else None
             Membership.objects.get_or_create(
-                association=association, user=user, defaults={"role": role}
+                association=association, user=user, defaults={"role": role, "employer": employer}
             )
         associations.append(association)
     multi = demo_user(MULTI_EMAIL, "Morgan Multi")
@@ -86,4 +97,16 @@ def build_core() -> list[Association]:
     return associations
 
 
-DEMO_BUILDERS = [build_core]
+DEMO_APPS = ["employers", "training", "audits", "submissions"]
+
+
+def build_all() -> None:
+    associations = build_core()
+    for app in DEMO_APPS:
+        try:
+            module = importlib.import_module(f"{app}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.demo":
+                raise
+            continue
+        module.build(associations)

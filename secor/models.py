@@ -198,13 +198,26 @@ class Membership(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices)
+    # Employer users see this one employer only; staff roles have none.
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.CASCADE, null=True, blank=True, related_name="users"
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["association", "user__email"]
         constraints = [
-            models.UniqueConstraint(fields=["association", "user"], name="membership_unique_user")
+            models.UniqueConstraint(fields=["association", "user"], name="membership_unique_user"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="employer", employer__isnull=False)
+                    | (~models.Q(role="employer") & models.Q(employer__isnull=True))
+                ),
+                name="membership_employer_iff_employer_role",
+                violation_error_message="An employer user must be linked to one employer; "
+                "staff must not be.",
+            ),
         ]
         indexes = [models.Index(fields=["user", "is_active"], name="membership_user_idx")]
 
@@ -233,6 +246,9 @@ class Invitation(TenantModel):
 
     email = models.EmailField()
     role = models.CharField(max_length=20, choices=Role.choices)
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

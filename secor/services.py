@@ -91,9 +91,14 @@ def invitation_lookup(token: str) -> tuple[Invitation | None, InvitationProblem 
 
 @transaction.atomic
 def invitation_create(
-    *, association: Association, email: str, role: str, invited_by=None
+    *, association: Association, email: str, role: str, invited_by=None, employer=None
 ) -> tuple[str, Invitation]:
-    """Invite someone by email; returns the raw token (only its hash is stored)."""
+    """Invite someone by email; returns the raw token (only its hash is stored).
+
+    An employer user is invited to one employer; staff to none.
+    """
+    if (role == Role.EMPLOYER) != (employer is not None):
+        raise ValueError("Employer users are invited to one employer; staff to none.")
     email = User.objects.normalize_email(email).lower()
     with scopes_disabled():
         if Membership.objects.filter(
@@ -150,7 +155,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         membership, _ = Membership.objects.update_or_create(
             association=invitation.association,
             user=user,
-            defaults={"role": invitation.role, "is_active": True},
+            defaults={"role": invitation.role, "employer": invitation.employer, "is_active": True},
         )
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user

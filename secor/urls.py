@@ -8,6 +8,10 @@ from . import views
 association_patterns = [
     path("", views.association_home, name="association_home"),
     path("staff/", views.staff, name="staff"),
+    path("employers/", include("employers.urls")),
+    path("training/", include("training.urls")),
+    path("audits/", include("audits.urls")),
+    path("submissions/", include("submissions.urls")),
 ]
 
 urlpatterns = [

@@ -49,7 +49,9 @@ def association_home(request):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(
-        choices=Role.choices, help_text="Staff roles must set up two-factor authentication."
+        choices=[(r.value, r.label) for r in Role if r in Role.staff_roles()],
+        help_text="Staff must set up two-factor authentication. Employer users are invited "
+        "from their employer's page.",
     )
 
 

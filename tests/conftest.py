@@ -6,7 +6,7 @@ from django.core.cache import cache
 
 from secor.models import Role
 
-from .factories import AssociationFactory, MembershipFactory, UserFactory
+from .factories import AssociationFactory, EmployerFactory, MembershipFactory, UserFactory
 
 # Django refuses ORM calls from a thread running an event loop; Playwright's
 # sync API runs one, so browser tests need this (TOOLCHAIN.md).
@@ -61,10 +61,16 @@ def other_association(db):
     )
 
 
-def member(association, role, *, mfa=None, **user_fields):
-    """A user with one role in ``association``; staff get TOTP unless ``mfa=False``."""
+def member(association, role, *, mfa=None, employer=None, **user_fields):
+    """A user with one role in ``association``; staff get TOTP unless ``mfa=False``.
+
+    An employer user is linked to ``employer`` (a new one if not given).
+    """
     user = UserFactory(**user_fields)
-    MembershipFactory(association=association, user=user, role=role)
+    if role == Role.EMPLOYER and employer is None:
+        employer = EmployerFactory(association=association)
+    MembershipFactory(association=association, user=user, role=role, employer=employer)
+    user.employer = employer
     if mfa if mfa is not None else role in Role.staff_roles():
         user.totp_secret = add_totp(user)
     return user

@@ -71,3 +71,35 @@ class InvitationFactory(factory.django.DjangoModelFactory):
         invitation = super()._create(model_class, *args, token_hash=token_hash, **kwargs)
         invitation.token = token
         return invitation
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.Employer"
+
+    association = factory.SubFactory(AssociationFactory)
+    legal_name = factory.Sequence(lambda n: f"Prairie Hauling {n} Ltd.")
+    province = "AB"
+    contact_email = factory.Sequence(lambda n: f"office{n}@hauling.example")
+
+
+class WCBAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.WCBAccount"
+
+    employer = factory.SubFactory(EmployerFactory)
+    association = factory.SelfAttribute("employer.association")
+    board = "WCB-Alberta"
+    account_number = factory.Sequence(lambda n: f"{1000000 + n}")
+
+
+class WorkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.Worker"
+
+    employer = factory.SubFactory(EmployerFactory)
+    association = factory.SelfAttribute("employer.association")
+    full_name = factory.Faker("name")
+    employment_type = "full_time_permanent"
+    province = "AB"
+    start_date = factory.Faker("date_between", start_date="-5y", end_date="-1y")

@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 from secor.models import AuditLogEntry, Invitation, Membership, Role
 
 from ..conftest import member
-from ..factories import PASSWORD, InvitationFactory, UserFactory
+from ..factories import PASSWORD, EmployerFactory, InvitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,8 @@ def test_only_program_admins_may_invite(client, association, reviewer):
 
 
 def test_a_new_person_sets_a_password_and_joins(client, association):
-    invitation = InvitationFactory(association=association, role=Role.EMPLOYER)
+    employer = EmployerFactory(association=association)
+    invitation = InvitationFactory(association=association, role=Role.EMPLOYER, employer=employer)
     page = client.get(accept_url(invitation))
     assert "Create your account" in page.content.decode()
     response = client.post(
@@ -69,6 +70,7 @@ def test_a_new_person_sets_a_password_and_joins(client, association):
     with scopes_disabled():
         membership = Membership.objects.get(user__email=invitation.email)
     assert membership.role == Role.EMPLOYER
+    assert membership.employer == employer
     assert membership.user.emailaddress_set.get().verified
 
 

@@ -46,6 +46,8 @@ def test_login_asks_for_the_totp_code_then_lands_on_the_association(client, asso
     assert response.status_code == 302
     assert response.url == reverse("mfa_authenticate")
 
+    prompt = client.get(reverse("mfa_authenticate")).content.decode()
+    assert '<label class="form-label" for="id_code">Code' in prompt
     wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
     assert wrong.status_code == 200
     assert "Incorrect code" in wrong.content.decode()

@@ -1,5 +1,7 @@
 """Tenancy fails closed: scoped managers, the association key everywhere, 404 across tenants."""
 
+import importlib
+
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -9,7 +11,7 @@ from secor.models import Association, Membership, TenantModel, User
 from secor.tenancy import activate
 
 from ..conftest import member
-from ..factories import MembershipFactory
+from ..factories import EmployerFactory, MembershipFactory
 
 PROJECT_APPS = {"secor", "employers", "training", "audits", "submissions"}
 # The only project models that belong to no association.
@@ -51,10 +53,24 @@ def test_query_without_scope_raises_and_scope_filters(association, other_associa
         assert Membership.objects.count() == 2
 
 
-# Placeholders for URL keyword arguments: a builder makes an object of the given
-# association and returns the value to put in the URL. Later issues add theirs;
-# a pattern with an unknown keyword fails the walk below until one is added.
-URL_KWARG_BUILDERS = {}
+def _url_kwarg_builders():
+    """Builders for URL keyword arguments, from each ``tests/<app>/url_kwargs.py``.
+
+    ``BUILDERS[name](association, employer)`` makes an object in ``association``
+    (belonging to ``employer`` where that applies) and returns the URL value. A
+    pattern with a keyword no app builds fails the walk below until one is added.
+    """
+    builders = {}
+    for app in sorted(PROJECT_APPS):
+        try:
+            module = importlib.import_module(f"tests.{app}.url_kwargs")
+        except ModuleNotFoundError:
+            continue
+        builders.update(module.BUILDERS)
+    return builders
+
+
+URL_KWARG_BUILDERS = _url_kwarg_builders()
 
 
 def association_url_patterns():
@@ -75,14 +91,19 @@ def association_url_patterns():
     return found
 
 
-def url_for(name, pattern, association, objects_of=None):
-    """The URL of ``name`` in ``association``, its object ids taken from ``objects_of``."""
+def url_for(name, pattern, association, objects_of=None, employer=None):
+    """The URL of ``name`` in ``association``, its object ids made in ``objects_of``.
+
+    Objects that belong to an employer belong to ``employer`` (a new one if None).
+    """
+    owner = objects_of or association
+    employer = employer or EmployerFactory(association=owner)
     kwargs = {"association_slug": association.slug}
     for key in pattern.pattern.converters:
         if key == "association_slug":
             continue
         assert key in URL_KWARG_BUILDERS, f"add a builder for URL keyword {key!r} ({name})"
-        kwargs[key] = URL_KWARG_BUILDERS[key](objects_of or association)
+        kwargs[key] = URL_KWARG_BUILDERS[key](owner, employer)
     return reverse(name, kwargs=kwargs)
 
 
@@ -122,6 +143,27 @@ def test_another_associations_object_ids_give_404_to_a_member(
     url = url_for(name, pattern, association, objects_of=other_association)
     assert client.get(url).status_code == 404
     assert client.post(url, {}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name,pattern",
+    OBJECT_URLS or [pytest.param(None, None, marks=pytest.mark.skip("no object URLs yet"))],
+    ids=lambda v: str(v),
+)
+def test_another_employers_object_ids_are_hidden_from_an_employer_user(
+    client, association, name, pattern
+):
+    """Employer A's user must not reach employer B's objects in the same association.
+
+    Staff-only pages answer 403 before any object is looked up, so they reveal
+    nothing either; pages open to employer users must answer 404.
+    """
+    client.force_login(member(association, "employer"))
+    other_employer = EmployerFactory(association=association)
+    url = url_for(name, pattern, association, employer=other_employer)
+    assert client.get(url).status_code in (403, 404)
+    assert client.post(url, {}).status_code in (403, 404)
 
 
 @pytest.mark.django_db

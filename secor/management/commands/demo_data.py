@@ -15,8 +15,7 @@ class Command(BaseCommand):
                 "demo_data refuses to run with DEBUG off: it creates known passwords."
             )
         with scopes_disabled(), transaction.atomic():
-            for build in demo.DEMO_BUILDERS:
-                build()
+            demo.build_all()
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready. Sign in as e.g. amta-admin@demo.example, "

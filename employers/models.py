@@ -1,0 +1,216 @@
+"""Employers enrolled with an association, their WCB accounts, roster and headcount."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from secor.models import Jurisdiction, Program, TenantModel
+
+from .eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
+
+EmploymentType = models.TextChoices(
+    "EmploymentType", [(t, (t, EMPLOYMENT_TYPE_LABELS[t])) for t in EMPLOYMENT_TYPES]
+)
+
+
+class Employer(TenantModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+
+    legal_name = models.CharField(max_length=200)
+    operating_name = models.CharField(max_length=200, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    province = models.CharField(max_length=2, choices=Jurisdiction.choices, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    contact_email = models.EmailField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    is_general_contractor = models.BooleanField(
+        "acts as general contractor or management company", default=False
+    )
+    expected_workers = models.PositiveIntegerField(
+        "workers expected on the largest job, subcontractors included", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["legal_name"]
+        indexes = [
+            # The staff directory's default sort and name search.
+            models.Index(fields=["association", "legal_name"], name="employer_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.operating_name or self.legal_name
+
+    def get_absolute_url(self):
+        return reverse(
+            "employers:detail",
+            kwargs={"association_slug": self.association.slug, "employer_id": self.pk},
+        )
+
+
+class WCBAccount(TenantModel):
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="wcb_accounts")
+    board = models.CharField("WCB board", max_length=120)
+    account_number = models.CharField("account number", max_length=40)
+    industry_code = models.CharField("industry / rate code", max_length=40, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["board", "account_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "board", "account_number"],
+                name="wcbaccount_unique_number",
+                violation_error_message="This WCB account number is already registered "
+                "with this association.",
+            )
+        ]
+        verbose_name = "WCB account"
+
+    def __str__(self):
+        return f"{self.board} {self.account_number}"
+
+
+class EnrollmentStatus(models.TextChoices):
+    REGISTERED = "registered", "Registered"
+    IN_PROGRESS = "in_progress", "In progress"
+    CERTIFIED = "certified", "Certified"
+    LAPSED = "lapsed", "Lapsed"
+    CANCELLED = "cancelled", "Cancelled"
+    DEROLLED = "derolled", "De-rolled"
+    MOVED_TO_COR = "moved_to_cor", "Moved to COR"
+
+    @classmethod
+    def open_statuses(cls) -> list[str]:
+        return [cls.REGISTERED, cls.IN_PROGRESS, cls.CERTIFIED]
+
+
+class Enrollment(TenantModel):
+    """An employer in one program (SECOR or COR) of the association."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="enrollments")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
+    status = models.CharField(
+        max_length=20, choices=EnrollmentStatus.choices, default=EnrollmentStatus.REGISTERED
+    )
+    registered_on = models.DateField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    membership_number = models.CharField("association membership number", max_length=40, blank=True)
+    membership_expires_on = models.DateField(null=True, blank=True)
+    status_changed_on = models.DateField(null=True, blank=True)
+    reapply_on = models.DateField(
+        null=True, blank=True, help_text="After a de-roll: when the employer may apply again."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-registered_on"]
+        constraints = [
+            # One open enrollment per program; closed ones stay as history.
+            models.UniqueConstraint(
+                fields=["association", "employer", "program"],
+                condition=Q(status__in=EnrollmentStatus.open_statuses()),
+                name="enrollment_one_open_per_program",
+                violation_error_message="This employer is already enrolled in this program.",
+            )
+        ]
+        indexes = [
+            # Staff queues: enrollments by status.
+            models.Index(fields=["association", "status"], name="enrollment_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.employer} — {self.program.get_kind_display()}"
+
+
+class Worker(TenantModel):
+    """A person on the employer's roster."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="workers")
+    full_name = models.CharField(max_length=150)
+    employment_type = models.CharField(max_length=30, choices=EmploymentType.choices)
+    province = models.CharField(
+        "province worked in", max_length=2, choices=Jurisdiction.choices, blank=True
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Last day worked.")
+    email = models.EmailField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="worker_end_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            )
+        ]
+        indexes = [models.Index(fields=["association", "employer"], name="worker_employer_idx")]
+
+    def __str__(self):
+        return self.full_name
+
+
+class HeadcountDeclaration(TenantModel):
+    """How many people worked in a period, by category, as the employer declared it."""
+
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, related_name="headcount_declarations"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    declared_at = models.DateTimeField(auto_now_add=True)
+    # One column per employment type: the database refuses negative counts.
+    owner = models.PositiveSmallIntegerField(default=0)
+    full_time_permanent = models.PositiveSmallIntegerField("full-time permanent", default=0)
+    part_time = models.PositiveSmallIntegerField("part-time", default=0)
+    casual = models.PositiveSmallIntegerField(default=0)
+    temporary = models.PositiveSmallIntegerField(default=0)
+    subcontractor = models.PositiveSmallIntegerField(default=0)
+    consultant = models.PositiveSmallIntegerField(default=0)
+    family_member = models.PositiveSmallIntegerField(default=0)
+    volunteer = models.PositiveSmallIntegerField(default=0)
+    manager = models.PositiveSmallIntegerField(default=0)
+    clerical = models.PositiveSmallIntegerField("clerical or administrative", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period_end"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="headcount_end_after_start",
+                violation_error_message="The period cannot end before it starts.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.period_start} – {self.period_end}"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {t: getattr(self, t) for t in EMPLOYMENT_TYPES}

@@ -1,0 +1,7 @@
+from django.urls import path  # noqa: F401
+
+app_name = "training"
+
+# Mounted under /<association_slug>/training/ by secor/urls.py; every view here is
+# wrapped by secor.tenancy.association_view.
+urlpatterns: list = []

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from . import audit
-from .emails import send_templated
 from .models import Association, Invitation, Membership, Program, Role, User
+from .tasks import send_invitation_email
 
 
 @transaction.atomic
@@ -121,14 +120,7 @@ def invitation_create(
         obj=invitation,
         summary=f"Invited {email} as {invitation.get_role_display()}",
     )
-    url = reverse("invitation_accept", kwargs={"token": token})
-    transaction.on_commit(
-        lambda: send_templated(
-            "invitation",
-            email,
-            {"invitation": invitation, "association": association, "path": url},
-        )
-    )
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, token))
     return token, invitation
 
 

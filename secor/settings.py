@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from secor.storage import s3_storage_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -173,19 +175,15 @@ S3_BUCKET = env.str("S3_BUCKET", default="")
 if S3_BUCKET:
     DEFAULT_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
-            "region_name": env.str("S3_REGION", default="ca-central-1"),
-            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
-            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
-            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="auto"),
-            "signature_version": "s3v4",
-            "default_acl": "private",
-            "querystring_auth": True,
-            "querystring_expire": env.int("S3_LINK_SECONDS", default=300),
-            "file_overwrite": False,
-        },
+        "OPTIONS": s3_storage_options(
+            bucket=S3_BUCKET,
+            endpoint_url=env.str("S3_ENDPOINT_URL", default=""),
+            region=env.str("S3_REGION", default="ca-central-1"),
+            access_key=env.str("S3_ACCESS_KEY_ID", default=""),
+            secret_key=env.str("S3_SECRET_ACCESS_KEY", default=""),
+            addressing_style=env.str("S3_ADDRESSING_STYLE", default="auto"),
+            link_seconds=env.int("S3_LINK_SECONDS", default=300),
+        ),
     }
 else:
     DEFAULT_STORAGE = {

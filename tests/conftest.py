@@ -4,6 +4,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core.cache import cache
 
+from secor.celery import app as celery_app
 from secor.models import Role
 
 from .factories import AssociationFactory, EmployerFactory, MembershipFactory, UserFactory
@@ -15,7 +16,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Private files in a temporary folder; a clean cache (rate limits, used TOTP codes)."""
+    """Private files in a temporary folder; a clean cache (rate limits, used TOTP codes).
+
+    Tasks run eagerly unless a test asks for the real worker (``celery_worker``).
+    """
+    celery_app.conf.task_always_eager = True
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -95,3 +100,16 @@ def employer_user(association):
 def outsider(other_association):
     """Staff of another association: must see nothing of ``association``."""
     return member(other_association, Role.PROGRAM_ADMIN)
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker thread consuming from the test Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    celery_app.conf.task_always_eager = False
+    with start_worker(
+        celery_app, pool="threads", concurrency=2, perform_ping_check=False
+    ) as worker:
+        yield worker
+    celery_app.conf.task_always_eager = True

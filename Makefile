@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/secor
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint format bench install install-test system-packages check-services clean
+.PHONY: run test lint format install install-test system-packages check-services clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

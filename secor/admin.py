@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Association, AuditLogEntry, Invitation, Membership, Program, User
+from .models import Association, AuditLogEntry, Invitation, Membership, Program, Role, User
+from .services import invitation_create
 
 
 @admin.register(User)
@@ -17,9 +19,42 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
 
+class TenantInlineFormSet(forms.BaseInlineFormSet):
+    """Tenant keys have no reverse accessor (related_name="+"), which would leave
+    inline formsets with an empty prefix; name it after the model instead."""
+
+    @classmethod
+    def get_default_prefix(cls):
+        return cls.model._meta.model_name
+
+
 class ProgramInline(admin.TabularInline):
     model = Program
-    extra = 0
+    formset = TenantInlineFormSet
+    extra = 1
+
+
+class AssociationAddForm(forms.ModelForm):
+    first_admin_email = forms.EmailField(
+        help_text="We email this person an invitation to become the first program admin."
+    )
+
+    class Meta:
+        model = Association
+        fields = [
+            "name",
+            "short_name",
+            "slug",
+            "jurisdiction",
+            "wcb_board",
+            "time_zone",
+            "logo",
+            "contact_email",
+            "contact_phone",
+            "address",
+            "website",
+            "is_active",
+        ]
 
 
 @admin.register(Association)
@@ -27,6 +62,21 @@ class AssociationAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "slug", "jurisdiction", "time_zone", "is_active"]
     prepopulated_fields = {"slug": ["short_name"]}
     inlines = [ProgramInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = AssociationAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            invitation_create(
+                association=form.instance,
+                email=form.cleaned_data["first_admin_email"],
+                role=Role.PROGRAM_ADMIN,
+                invited_by=request.user,
+            )
 
 
 @admin.register(Membership)
@@ -39,10 +89,17 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are created by services, which email the link."""
+
     list_display = ["email", "association", "role", "created_at", "expires_at", "accepted_at"]
     list_filter = ["association", "role"]
     exclude = ["token_hash"]
-    readonly_fields = ["accepted_at", "accepted_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditLogEntry)

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "simple_history",
+    "django_tables2",
+    "django_filters",
     "secor.apps.SecorConfig",
     "employers",
     "training",
@@ -85,6 +87,8 @@ TEMPLATES = [
 # Every form renders with the accessible Bootstrap field template (labels, errors
 # tied to fields with aria-describedby, an error summary at the top).
 FORM_RENDERER = "secor.forms.BootstrapFormRenderer"
+# Django 6 behaviour now: a URL typed without a scheme is https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-db-url
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
@@ -166,7 +170,16 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Daily status transitions (maintenance missed, milestone missed, expiry);
+    # each association at its own local date. Idempotent: a rerun changes nothing.
+    "audits-daily-transitions": {
+        "task": "audits.daily_transitions",
+        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(
+            hour=7, minute=0
+        ),
+    },
+}
 
 # Files are private: nothing under a public URL. Local default: a folder outside
 # static/; downloads go through views that check access. With S3_BUCKET set,

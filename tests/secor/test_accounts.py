@@ -46,6 +46,39 @@ def test_the_django_admin_is_for_platform_operators_only(client, admin_user):
     assert client.get("/admin/secor/membership/").status_code == 200
 
 
+def test_operator_creates_an_association_in_the_admin_and_its_first_admin_is_invited(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    data = {
+        "name": "BC Forest Safety Council",
+        "short_name": "BCFSC",
+        "slug": "bcfsc",
+        "jurisdiction": "BC",
+        "wcb_board": "WorkSafeBC",
+        "time_zone": "America/Vancouver",
+        "is_active": "on",
+        "first_admin_email": "admin@bcfsc.example",
+        "program-TOTAL_FORMS": "1",
+        "program-INITIAL_FORMS": "0",
+        "program-0-kind": "secor",
+        "program-0-is_active": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/secor/association/add/", data)
+    assert response.status_code == 302, response.content.decode()
+    association = Association.objects.get(slug="bcfsc")
+    with scopes_disabled():
+        assert list(association_programs(association)) == ["secor"]
+    assert mailoutbox[0].to == ["admin@bcfsc.example"]
+
+
+def association_programs(association):
+    from secor.models import Program
+
+    return Program.objects.filter(association=association).values_list("kind", flat=True)
+
+
 def test_create_association_command_invites_the_first_admin(
     mailoutbox, django_capture_on_commit_callbacks
 ):

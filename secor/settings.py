@@ -87,8 +87,6 @@ TEMPLATES = [
 # Every form renders with the accessible Bootstrap field template (labels, errors
 # tied to fields with aria-describedby, an error summary at the top).
 FORM_RENDERER = "secor.forms.BootstrapFormRenderer"
-# Django 6 behaviour now: a URL typed without a scheme is https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-db-url
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

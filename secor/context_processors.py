@@ -4,6 +4,19 @@ from django.utils.functional import SimpleLazyObject
 from .selectors import memberships_for_user
 
 
+def _unread(request):
+    from .models import Notification
+
+    association = getattr(request, "association", None)
+    if association is None:
+        return 0
+    return (
+        Notification.objects.for_association(association)
+        .filter(user=request.user, read_at__isnull=True)
+        .count()
+    )
+
+
 def site(request):
     """What the base layout needs on every page: the MFA-off banner, the tenant, the switcher."""
     return {
@@ -12,4 +25,5 @@ def site(request):
         "current_membership": getattr(request, "membership", None),
         # Lazy: only pages that show the switcher pay for the query.
         "my_memberships": SimpleLazyObject(lambda: memberships_for_user(request.user)),
+        "unread_notifications": SimpleLazyObject(lambda: _unread(request)),
     }

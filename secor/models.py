@@ -101,7 +101,18 @@ slug_validator = RegexValidator(
 )
 # Slugs that would shadow the site's own top-level paths.
 RESERVED_SLUGS = frozenset(
-    {"accounts", "admin", "static", "media", "verify", "invitations", "switch", "health", "i18n"}
+    {
+        "accounts",
+        "admin",
+        "static",
+        "media",
+        "verify",
+        "invitations",
+        "switch",
+        "health",
+        "i18n",
+        "register",
+    }
 )
 
 

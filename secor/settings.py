@@ -173,9 +173,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # each association at its own local date. Idempotent: a rerun changes nothing.
     "audits-daily-transitions": {
         "task": "audits.daily_transitions",
-        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(
-            hour=7, minute=0
-        ),
+        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=7, minute=0),
     },
 }
 

@@ -108,7 +108,8 @@ def association_view(view=None, *, roles=None):
                 raise PermissionDenied("Your role in this association cannot open this page.")
             request.association = membership.association
             request.membership = membership
-            request.session["association_slug"] = association_slug
+            if request.session.get("association_slug") != association_slug:
+                request.session["association_slug"] = association_slug
             with scope(association=membership.association_id):
                 response = func(request, *args, **kwargs)
                 # TemplateResponse renders after the view returns: do it while

@@ -8,6 +8,7 @@ from . import views
 association_patterns = [
     path("", views.association_home, name="association_home"),
     path("staff/", views.staff, name="staff"),
+    path("notifications/", views.notifications, name="notifications"),
     path("employers/", include("employers.urls")),
     path("training/", include("training.urls")),
     path("audits/", include("audits.urls")),
@@ -20,5 +21,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("switch/", views.switch_association, name="switch_association"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("register/", include("employers.registration_urls")),
     path("<slug:association_slug>/", include(association_patterns)),
 ]

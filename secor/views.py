@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .models import Invitation, Membership, Role, User
+from .models import Invitation, Membership, Notification, Role, User
 from .selectors import memberships_for_user
 from .tenancy import association_view
 
@@ -44,6 +45,17 @@ def association_home(request):
         Role.EMPLOYER: "secor/home_employer.html",
     }[request.membership.role]
     return render(request, template)
+
+
+@association_view
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """The signed-in member's notices in this association; POST marks them all read."""
+    mine = Notification.objects.filter(user=request.user)
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notifications", association_slug=request.association.slug)
+    return render(request, "secor/notifications.html", {"notifications": mine[:100]})
 
 
 class InvitationForm(forms.Form):

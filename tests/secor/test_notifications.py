@@ -36,5 +36,5 @@ def test_the_association_home_page_costs_a_fixed_number_of_queries(
     user = member(association, Role.PROGRAM_ADMIN)
     client.force_login(user)
     client.get(f"/{association.slug}/")  # warm the session
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(12):
         assert client.get(f"/{association.slug}/").status_code == 200

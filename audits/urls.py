@@ -1,7 +1,31 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "audits"
 
 # Mounted under /<association_slug>/audits/ by secor/urls.py; every view here is
 # wrapped by secor.tenancy.association_view.
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.audit_list, name="list"),
+    path("milestones/", views.milestone_board, name="milestone_board"),
+    path("milestones/<int:milestone_id>/", views.milestone_record, name="milestone_record"),
+    path("<int:audit_id>/scores/", views.scores, name="scores"),
+    path("<int:audit_id>/scores/preview/", views.scores_preview, name="scores_preview"),
+    path("rules/", views.rules_list, name="rules_list"),
+    path("rules/<int:rules_id>/", views.rules_edit, name="rules_edit"),
+    path("tools/", views.tools_list, name="tools_list"),
+    path("tools/<int:tool_id>/", views.tool_detail, name="tool_detail"),
+    path("employers/<int:employer_id>/", views.timeline, name="timeline"),
+    path("employers/<int:employer_id>/plan/", views.plan, name="plan"),
+    path(
+        "employers/<int:employer_id>/audits/<int:audit_id>/",
+        views.audit_detail,
+        name="audit_detail",
+    ),
+    path(
+        "employers/<int:employer_id>/milestones/",
+        views.employer_milestones,
+        name="employer_milestones",
+    ),
+]

@@ -9,7 +9,9 @@ from .models import Employer
 
 def visible_employers(request):
     """Employers the request's member may see (call inside ``association_view``)."""
-    employers = Employer.objects.all()  # scoped to request.association by the view's scope
+    employers = Employer.objects.select_related(
+        "association"
+    )  # scoped to request.association by the view's scope
     if request.membership.role == Role.EMPLOYER:
         employers = employers.filter(pk=request.membership.employer_id)
     return employers

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -10,11 +12,19 @@ from simple_history.models import HistoricalRecords
 
 from secor.models import Jurisdiction, Program, TenantModel
 
-from .eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
+from .eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES, EligibilityRules
 
 EmploymentType = models.TextChoices(
     "EmploymentType", [(t, (t, EMPLOYMENT_TYPE_LABELS[t])) for t in EMPLOYMENT_TYPES]
 )
+
+
+class EligibilityStatus(models.TextChoices):
+    """The cached SECOR verdict shown and filtered in the staff directory."""
+
+    ELIGIBLE = "eligible", "Eligible"
+    NOT_ELIGIBLE = "not_eligible", "Over the limit"
+    NO_DATA = "no_data", "No headcount yet"
 
 
 class Employer(TenantModel):
@@ -39,14 +49,30 @@ class Employer(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The SECOR verdict as of ``eligibility_assessed_on`` (the association's local date),
+    # cached so the staff directory can filter and sort by it without assessing every
+    # row. Refreshed by every service that changes its inputs and, because the 12-month
+    # window moves every day, for stale rows (see services.eligibility_refresh).
+    eligibility_status = models.CharField(
+        max_length=20, choices=EligibilityStatus.choices, blank=True, editable=False
+    )
+    eligibility_peak = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    eligibility_assessed_on = models.DateField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    # The cache columns are not facts anyone entered: keep them out of the audit trail.
+    history = HistoricalRecords(
+        excluded_fields=["eligibility_status", "eligibility_peak", "eligibility_assessed_on"]
+    )
 
     class Meta:
         ordering = ["legal_name"]
         indexes = [
             # The staff directory's default sort and name search.
             models.Index(fields=["association", "legal_name"], name="employer_name_idx"),
+            # The staff directory's eligibility filter and the daily stale-verdict sweep.
+            models.Index(
+                fields=["association", "eligibility_status"], name="employer_eligibility_idx"
+            ),
         ]
 
     def __str__(self):
@@ -214,3 +240,85 @@ class HeadcountDeclaration(TenantModel):
     @property
     def counts(self) -> dict[str, int]:
         return {t: getattr(self, t) for t in EMPLOYMENT_TYPES}
+
+    @property
+    def nonzero_counts(self) -> dict[str, int]:
+        return {t: n for t, n in self.counts.items() if n}
+
+
+class EligibilityRule(TenantModel):
+    """One program's SECOR size rule, as data a program admin edits (SPEC §4, §5.1).
+
+    Mirrors ``eligibility.EligibilityRules``; seeded for AMTA, ACSA and SCSA by a data
+    migration and, for associations created later, by ``services.rules_ensure``.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    limit = models.PositiveSmallIntegerField(
+        "most people allowed at any one time",
+        help_text="SECOR allows no more than this many counted people on any single day "
+        "in the window (ACSA: 10; SCSA: 9).",
+    )
+    counted_types = models.JSONField(
+        "who counts",
+        default=list,
+        help_text="The kinds of worker counted towards the limit.",
+    )
+    window_months = models.PositiveSmallIntegerField(
+        "look-back window in months",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="“At any given time within the past 12 months”: the largest count on any "
+        "day in this many months up to today.",
+    )
+    province = models.CharField(
+        "count only people working in",
+        max_length=2,
+        choices=Jurisdiction.choices,
+        blank=True,
+        help_text="Leave empty to count everyone on the WCB account. SCSA counts only "
+        "Saskatchewan employees.",
+    )
+    over_limit_program = models.CharField(
+        "program to apply for when over the limit", max_length=40, default="COR"
+    )
+    general_contractor_rule = models.BooleanField(
+        "general contractors expecting more workers than the limit do not qualify",
+        default=False,
+        help_text="SCSA: a general contractor expecting to engage more than 9 workers, "
+        "subcontractors included, no longer qualifies for SECOR.",
+    )
+    requires_membership = models.BooleanField(
+        "employers must hold a membership with the association",
+        default=False,
+        help_text="ACSA requires an ACSA membership; staff record its number and expiry "
+        "when they confirm a registration.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "program"], name="eligibilityrule_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.program} size rule"
+
+    def clean(self):
+        unknown = set(self.counted_types or []) - set(EMPLOYMENT_TYPES)
+        if unknown:
+            raise ValidationError({"counted_types": f"Unknown kinds of worker: {sorted(unknown)}"})
+
+    def as_rules(self) -> EligibilityRules:
+        return EligibilityRules(
+            limit=self.limit,
+            counted_types=frozenset(self.counted_types),
+            window_months=self.window_months,
+            province=self.province or None,
+            over_limit_program=self.over_limit_program,
+            general_contractor_rule=self.general_contractor_rule,
+        )

@@ -47,6 +47,10 @@ def association_create(
     association.save()
     for kind in programs:
         Program.objects.create(association=association, kind=kind)
+    # Default program-rule rows the admin then edits in the browser.
+    from employers.services import rules_ensure
+
+    rules_ensure(association=association)
     audit.record(
         association=association,
         actor=actor,
@@ -112,6 +116,7 @@ def invitation_create(
         token_hash=token_hash,
         invited_by=invited_by,
         expires_at=Invitation.default_expiry(),
+        employer=employer,
     )
     audit.record(
         association=association,

@@ -9,6 +9,7 @@ https://django-environ.readthedocs.io/en/latest/types.html
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from secor.storage import s3_storage_options
 
@@ -173,7 +174,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     # each association at its own local date. Idempotent: a rerun changes nothing.
     "audits-daily-transitions": {
         "task": "audits.daily_transitions",
-        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=7, minute=0),
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Eligibility verdicts age as the 12-month window moves; pages also refresh
+    # stale ones themselves, so a missed run only costs speed.
+    "employers-refresh-eligibility": {
+        "task": "employers.refresh_eligibility",
+        "schedule": crontab(hour=10, minute=0),
     },
 }
 

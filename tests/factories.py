@@ -1,5 +1,7 @@
 """factory_boy factories for every model the tests build."""
 
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -102,4 +104,31 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name")
     employment_type = "full_time_permanent"
     province = "AB"
-    start_date = factory.Faker("date_between", start_date="-5y", end_date="-1y")
+    # Fixed, long before any date the tests use: a random start date made tests flaky.
+    start_date = datetime.date(2015, 1, 1)
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.Enrollment"
+
+    employer = factory.SubFactory(EmployerFactory)
+    association = factory.SelfAttribute("employer.association")
+    program = factory.LazyAttribute(
+        lambda o: Program.objects.for_association(o.association).get_or_create(
+            association=o.association, kind="secor"
+        )[0]
+    )
+    registered_on = factory.Faker("date_between", start_date="-2y", end_date="-1d")
+
+
+class HeadcountDeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.HeadcountDeclaration"
+
+    employer = factory.SubFactory(EmployerFactory)
+    association = factory.SelfAttribute("employer.association")
+    period_start = factory.Faker("date_between", start_date="-11M", end_date="-6M")
+    period_end = factory.LazyAttribute(lambda o: o.period_start)
+    full_time_permanent = 3
+    owner = 1

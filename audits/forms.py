@@ -1,0 +1,182 @@
+"""Forms of the audits screens; rendered with the project's Bootstrap renderer (`{{ form }}`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from employers.models import Worker
+
+from .models import ConductedBy, MilestoneOutcome, ProgramRules
+from .services import RULE_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class RadioSelect(forms.RadioSelect):
+    """Bootstrap's form-check markup: each input beside its own label."""
+
+    template_name = "audits/widgets/radio.html"
+
+
+class DatesForm(forms.Form):
+    data_gathering_start = forms.DateField(
+        label="Data gathering starts", widget=DateInput(), help_text="The audit's start date."
+    )
+    data_gathering_end = forms.DateField(
+        label="Data gathering ends",
+        widget=DateInput(),
+        help_text="The last day on site: for a certification, the anniversary date.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("data_gathering_start"), data.get("data_gathering_end")
+        if start and end and end < start:
+            self.add_error("data_gathering_end", "The end date cannot be before the start date.")
+        return data
+
+
+class PlanForm(DatesForm):
+    enrollment = forms.ModelChoiceField(queryset=None, label="Program", empty_label=None)
+    conducted_by = forms.ChoiceField(
+        label="Who conducts the audit", choices=ConductedBy.choices, widget=RadioSelect
+    )
+    assessor_worker = forms.ModelChoiceField(
+        queryset=Worker.objects.none(),
+        required=False,
+        label="Trained assessor",
+        help_text="When your own trained assessor conducts it: their training must be valid "
+        "on the first day of data gathering.",
+    )
+    assessor_name = forms.CharField(
+        label="External assessor's name", max_length=150, required=False
+    )
+
+    field_order = [
+        "enrollment",
+        "conducted_by",
+        "assessor_worker",
+        "assessor_name",
+        "data_gathering_start",
+        "data_gathering_end",
+    ]
+
+    def __init__(self, *args, enrollments, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrollment"].queryset = enrollments
+        self.fields["enrollment"].label_from_instance = lambda e: e.program.get_kind_display()
+        self.fields["assessor_worker"].queryset = workers
+        if len(enrollments) == 1:
+            self.fields["enrollment"].widget = forms.HiddenInput()
+            self.initial.setdefault("enrollment", enrollments[0].pk)
+
+    def clean(self):
+        data = super().clean()
+        by = data.get("conducted_by")
+        if by == ConductedBy.TRAINED_ASSESSOR and not data.get("assessor_worker"):
+            self.add_error("assessor_worker", "Choose the trained assessor from your workers.")
+        if by == ConductedBy.EXTERNAL_ASSESSOR and not data.get("assessor_name", "").strip():
+            self.add_error("assessor_name", "Give the external assessor's name.")
+        return data
+
+
+def score_form_class(elements, pass_marks_text: str = ""):
+    """A form with one points field per element of the audit's tool version."""
+    fields = {}
+    for element in elements:
+        kind = "Supplemental section" if element.supplemental else "Element"
+        fields[f"element_{element.number}"] = forms.DecimalField(
+            label=f"{kind} {element.number}. {element.name}",
+            required=False,
+            min_value=Decimal(0),
+            max_value=element.max_points,
+            decimal_places=2,
+            help_text=f"Out of {element.max_points.normalize():f} points"
+            + (
+                f"; its own minimum is {element.min_percent.normalize():f} %"
+                if element.min_percent is not None
+                else ""
+            )
+            + ".",
+            widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+        )
+    return type("ScoreForm", (forms.Form,), fields)
+
+
+def points_from(form_data, elements) -> dict[int, object]:
+    return {e.number: form_data.get(f"element_{e.number}") for e in elements}
+
+
+class RulesForm(forms.ModelForm):
+    class Meta:
+        model = ProgramRules
+        fields = list(RULE_FIELDS)
+        widgets = {
+            "maintenance_package": forms.Textarea(attrs={"rows": 3}),
+            "milestones": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+class ElementForm(forms.Form):
+    number = forms.IntegerField(min_value=1, max_value=999)
+    name = forms.CharField(max_length=200)
+    max_points = forms.DecimalField(
+        label="Maximum points", min_value=Decimal("0.01"), decimal_places=2
+    )
+    min_percent = forms.DecimalField(
+        label="Own minimum %",
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=2,
+    )
+    supplemental = forms.BooleanField(required=False)
+
+
+ElementFormSet = forms.formset_factory(ElementForm, extra=2, can_delete=True)
+
+
+class ToolNameForm(forms.Form):
+    name = forms.CharField(label="Tool name", max_length=200)
+
+
+class MilestoneForm(forms.Form):
+    outcome = forms.ChoiceField(choices=MilestoneOutcome.choices)
+    met_on = forms.DateField(
+        label="Met on", required=False, widget=DateInput(), help_text="When it was accepted."
+    )
+    due_on = forms.DateField(
+        label="Due on (registration letter)", required=False, widget=DateInput()
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == MilestoneOutcome.ACCEPTED and not data.get("met_on"):
+            self.add_error("met_on", "Give the date the milestone was met.")
+        return data
+
+
+class LetterForm(forms.Form):
+    number = forms.TypedChoiceField(
+        label="Letter", choices=[(1, "Milestone #1"), (2, "Milestone #2")], coerce=int
+    )
+    issued_on = forms.DateField(widget=DateInput())
+    expires_on = forms.DateField(widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("issued_on")
+            and data.get("expires_on")
+            and data["expires_on"] < data["issued_on"]
+        ):
+            self.add_error("expires_on", "A letter cannot expire before it is issued.")
+        return data

@@ -1,0 +1,107 @@
+"""The daily status transitions (SPEC §5.5), applied per association.
+
+`transitions.decide_transitions` decides; this module applies what it decides,
+one enrollment per transaction, re-reading and locking the enrollment first so
+two workers or a repeated run never apply the same transition twice. A
+transition moves the enrollment to a status the rules ignore, so the second
+run of a day finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from employers.models import Enrollment, EnrollmentStatus
+from secor.audit import record
+from secor.tenancy import activate
+
+from . import reminders, selectors
+from .models import AuditCycle, CertificateStatus
+from .transitions import Transition, TransitionKind, decide_transitions
+
+logger = logging.getLogger(__name__)
+
+ENROLLMENT_STATUS = {
+    TransitionKind.CANCEL: EnrollmentStatus.CANCELLED,
+    TransitionKind.EXPIRE: EnrollmentStatus.LAPSED,
+    TransitionKind.DEROLL: EnrollmentStatus.DEROLLED,
+}
+CERTIFICATE_STATUS = {
+    TransitionKind.CANCEL: CertificateStatus.CANCELLED,
+    TransitionKind.EXPIRE: CertificateStatus.EXPIRED,
+}
+
+
+@dataclass(frozen=True)
+class Applied:
+    enrollment_id: int
+    transition: Transition
+
+
+def apply_daily_transitions(*, association, today: date) -> list[Applied]:
+    """Apply every transition due on the association's local date `today`."""
+    applied = []
+    with activate(association):
+        ids = list(
+            Enrollment.objects.filter(status__in=EnrollmentStatus.open_statuses())
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for enrollment_id in ids:
+            result = _apply_one(association, enrollment_id, today)
+            if result is not None:
+                applied.append(result)
+    return applied
+
+
+@transaction.atomic
+def _apply_one(association, enrollment_id: int, today: date) -> Applied | None:
+    enrollment = (
+        Enrollment.objects.select_for_update()
+        .select_related("program", "employer", "association")
+        .filter(pk=enrollment_id, status__in=EnrollmentStatus.open_statuses())
+        .first()
+    )
+    if enrollment is None:  # changed since the list was read
+        return None
+    job_input = selectors.enrollment_snapshot(enrollment, today)
+    if job_input is None:
+        return None
+    decided = decide_transitions(job_input.snapshot, job_input.rules)
+    if not decided:
+        return None
+    transition = decided[0]
+    kind = TransitionKind(transition.kind)
+    previous = enrollment.status
+    enrollment.status = ENROLLMENT_STATUS[kind]
+    enrollment.status_changed_on = transition.effective_on
+    fields = ["status", "status_changed_on"]
+    if transition.reapply_on is not None:
+        enrollment.reapply_on = transition.reapply_on
+        fields.append("reapply_on")
+    enrollment.save(update_fields=fields)
+    cycle = job_input.cycle
+    if cycle is not None and kind in CERTIFICATE_STATUS:
+        cycle = AuditCycle.objects.select_for_update().get(pk=cycle.pk)
+        cycle.certificate_status = CERTIFICATE_STATUS[kind]
+        cycle.status_changed_on = transition.effective_on
+        cycle.save(update_fields=["certificate_status", "status_changed_on"])
+    record(
+        association=association,
+        actor=None,
+        action=f"audits.transition_{kind}",
+        obj=enrollment,
+        summary=transition.reason,
+        previous_status=str(previous),
+        effective_on=str(transition.effective_on),
+        reapply_on=str(transition.reapply_on) if transition.reapply_on else None,
+    )
+    program = job_input.snapshot.program
+    # The notification rows commit with the status change: both or neither.
+    reminders.on_transition(enrollment=enrollment, transition=transition, program=program)
+    logger.info("%s: %s", enrollment, transition.reason)
+    return Applied(enrollment.pk, transition)

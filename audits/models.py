@@ -1,0 +1,536 @@
+"""Audit tools, program rules, cycles, audits, scores and milestones.
+
+The rules themselves live in the pure modules (`schedule.py`, `scoring.py`,
+`transitions.py`); these models hold their inputs as data an association's
+program admin edits, and freeze what an audit started under:
+
+* an `Audit` keeps the `AuditTool` version it started on (published versions
+  are never edited: a change is a new version) and a JSON snapshot of the
+  `ProgramRules` in force when it was planned, so an admin editing the rules
+  or publishing a tool mid-cycle changes nothing for audits already started;
+* an `AuditCycle` keeps its certification and expiry dates (printed on the
+  certificate); the maintenance windows of years whose audit has not started
+  follow the current rules.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from secor.models import Program, TenantModel
+
+from .schedule import AuditType as _AuditType
+from .schedule import MaintenanceDeadline as _MaintenanceDeadline
+from .transitions import CertificateStatus as _CertificateStatus
+
+PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+
+
+def _choices(enum, labels):
+    return models.TextChoices(enum.__name__, [(m.name, (m.value, labels[m.value])) for m in enum])
+
+
+AuditType = _choices(
+    _AuditType,
+    {
+        "certification": "Certification",
+        "baseline": "Baseline (external certification)",
+        "recertification": "Recertification",
+        "maintenance": "Maintenance",
+        "re_audit": "Re-audit",
+        "limited_scope": "Limited scope",
+    },
+)
+MaintenanceDeadline = _choices(
+    _MaintenanceDeadline,
+    {
+        "calendar_year_end": "Within each calendar year (by December 31)",
+        "fixed_month_day": "By a fixed month and day each year",
+        "on_or_before_anniversary": "On or before the anniversary date",
+        "anniversary_month": "In the anniversary month",
+        "expiry_month": "In the certificate's expiry month",
+    },
+)
+CertificateStatus = _choices(
+    _CertificateStatus,
+    {"valid": "Valid", "expired": "Expired", "suspended": "Suspended", "cancelled": "Cancelled"},
+)
+
+
+class MaintenanceDatedBy(models.TextChoices):
+    """Which date of a maintenance audit must fall in the year's window."""
+
+    CONDUCTED = "conducted", "Last day of data gathering (conducted)"
+    RECEIVED = "received", "Day the package was received"
+
+
+class ProgramRules(TenantModel):
+    """The numbers of SPEC §4 for one program of one association (mirrors `ScheduleRules`)."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    validity_years = models.PositiveSmallIntegerField(
+        "certificate validity (years)", default=3, validators=[MinValueValidator(1)]
+    )
+    maintenance_deadline_kind = models.CharField(
+        "maintenance audit due", max_length=30, choices=MaintenanceDeadline.choices
+    )
+    maintenance_fixed_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    maintenance_fixed_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    maintenance_dated_by = models.CharField(
+        "a maintenance audit counts by its",
+        max_length=20,
+        choices=MaintenanceDatedBy.choices,
+        default=MaintenanceDatedBy.CONDUCTED,
+    )
+    data_gathering_max_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Start and end day both count. Empty: no limit."
+    )
+    submission_within_days = models.PositiveSmallIntegerField(
+        "submission within (days after the end)", null=True, blank=True
+    )
+    corrections_within_days = models.PositiveSmallIntegerField(
+        "corrections within (days)", null=True, blank=True
+    )
+    min_documentation_months = models.PositiveSmallIntegerField(default=3)
+    min_documentation_window_months = models.PositiveSmallIntegerField(
+        "within a window of (months)", null=True, blank=True
+    )
+    maintenance_notice_days = models.PositiveSmallIntegerField(
+        "maintenance notice lead (days)", null=True, blank=True
+    )
+    maintenance_package = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Pairs of [document, count], e.g. [["Safe Work Practices", 2]].',
+    )
+    milestones = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Registration milestones: code, label, start_month, due_month.",
+    )
+    reapply_wait_months = models.PositiveSmallIntegerField(
+        "re-apply wait after a de-roll (months)", default=0
+    )
+    # Pass marks by audit type. Full audits: certification, baseline,
+    # recertification, re-audit. Limited scope falls back on the full marks.
+    full_overall_min_percent = models.DecimalField(
+        "certification/recertification: overall minimum %",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(80),
+        validators=PERCENT,
+    )
+    full_element_min_percent = models.DecimalField(
+        "certification/recertification: every element minimum %",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=Decimal(50),
+        validators=PERCENT,
+    )
+    maintenance_overall_min_percent = models.DecimalField(
+        "maintenance: overall minimum %",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(60),
+        validators=PERCENT,
+    )
+    maintenance_element_min_percent = models.DecimalField(
+        "maintenance: every element minimum %",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "program rules"
+        verbose_name_plural = "program rules"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "program"], name="programrules_one_per_program"
+            ),
+            models.CheckConstraint(
+                condition=Q(validity_years__gte=1), name="programrules_validity_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(maintenance_deadline_kind="fixed_month_day")
+                | Q(maintenance_fixed_month__isnull=False, maintenance_fixed_day__isnull=False),
+                name="programrules_fixed_deadline_has_date",
+                violation_error_message="A fixed month/day deadline needs a month and a day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(full_overall_min_percent__gte=0, full_overall_min_percent__lte=100)
+                & Q(
+                    maintenance_overall_min_percent__gte=0,
+                    maintenance_overall_min_percent__lte=100,
+                ),
+                name="programrules_pass_marks_are_percent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Rules of {self.program}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .snapshot import rules_from_snapshot, rules_snapshot
+
+        try:
+            rules_from_snapshot(rules_snapshot(self))
+        except (ValueError, TypeError, KeyError) as error:
+            raise ValidationError(f"These rules are inconsistent: {error}") from error
+
+
+class AuditTool(TenantModel):
+    """One version of an association's audit tool for a program.
+
+    Drafts are edited; a published version is frozen (audits point at it).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "program", "version"], name="audittool_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["association", "program"],
+                condition=Q(status="draft"),
+                name="audittool_one_draft_per_program",
+                violation_error_message="This program already has a draft audit tool.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="audittool_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Element(TenantModel):
+    tool = models.ForeignKey(AuditTool, on_delete=models.CASCADE, related_name="elements")
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    max_points = models.DecimalField(max_digits=7, decimal_places=2)
+    min_percent = models.DecimalField(
+        "own minimum %",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        help_text="Only where the rules give this element its own minimum.",
+    )
+    supplemental = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["supplemental", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "tool", "number"],
+                name="element_unique_number",
+                violation_error_message="Each element number may appear once in a tool.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_points__gt=0),
+                name="element_max_points_positive",
+                violation_error_message="Maximum points must be more than zero.",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_percent__isnull=True) | Q(min_percent__gte=0, min_percent__lte=100),
+                name="element_min_percent_range",
+                violation_error_message="A minimum is a percentage between 0 and 100.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class AuditCycle(TenantModel):
+    """Three (validity) years from a certification: its dates are the certificate's."""
+
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.CASCADE, related_name="audit_cycles"
+    )
+    enrollment = models.ForeignKey(
+        "employers.Enrollment", on_delete=models.CASCADE, related_name="audit_cycles"
+    )
+    certification_date = models.DateField(
+        help_text="Last day on site of the certification audit: the anniversary date."
+    )
+    expires_on = models.DateField()
+    recertification = models.BooleanField(default=False)
+    certificate_status = models.CharField(
+        max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
+    status_changed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-certification_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=F("certification_date")),
+                name="auditcycle_expiry_after_certification",
+                violation_error_message="The expiry date must be after the certification date.",
+            ),
+            models.UniqueConstraint(
+                fields=["association", "enrollment", "certification_date"],
+                name="auditcycle_unique_start",
+            ),
+        ]
+        indexes = [
+            # The daily transitions job: live certificates by expiry.
+            models.Index(
+                fields=["association", "certificate_status", "expires_on"],
+                name="auditcycle_live_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.employer} cycle {self.certification_date}–{self.expires_on}"
+
+
+class ConductedBy(models.TextChoices):
+    TRAINED_ASSESSOR = "trained_assessor", "The employer's trained assessor"
+    EXTERNAL_ASSESSOR = "external_assessor", "An external assessor"
+    PROGRAM_AUDITOR = "program_auditor", "An association program auditor"
+
+
+class AuditStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    CORRECTIONS = "corrections", "Corrections requested"
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Not achieved"
+    CANCELLED = "cancelled", "Cancelled"
+
+    @classmethod
+    def open_statuses(cls) -> list[str]:
+        return [cls.PLANNED, cls.SUBMITTED, cls.IN_REVIEW, cls.CORRECTIONS]
+
+    @classmethod
+    def counting_statuses(cls) -> list[str]:
+        """Statuses in which an audit still counts for its year (not failed, not cancelled)."""
+        return [cls.PLANNED, cls.SUBMITTED, cls.IN_REVIEW, cls.CORRECTIONS, cls.PASSED]
+
+
+class Audit(TenantModel):
+    employer = models.ForeignKey("employers.Employer", on_delete=models.CASCADE, related_name="+")
+    enrollment = models.ForeignKey(
+        "employers.Enrollment", on_delete=models.CASCADE, related_name="audits"
+    )
+    # None until the certification that opens a cycle has passed.
+    cycle = models.ForeignKey(
+        AuditCycle, on_delete=models.CASCADE, null=True, blank=True, related_name="audits"
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Year of the cycle (1 = certification)."
+    )
+    audit_type = models.CharField(max_length=20, choices=AuditType.choices)
+    conducted_by = models.CharField(max_length=20, choices=ConductedBy.choices)
+    assessor_worker = models.ForeignKey(
+        "employers.Worker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assessor_name = models.CharField(max_length=150, blank=True)
+    data_gathering_start = models.DateField()
+    data_gathering_end = models.DateField()
+    status = models.CharField(max_length=12, choices=AuditStatus.choices, default="planned")
+    tool = models.ForeignKey(AuditTool, on_delete=models.PROTECT, related_name="audits")
+    rules_snapshot = models.JSONField(help_text="The program rules this audit started under.")
+    received_on = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    overall_percent = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-data_gathering_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(data_gathering_end__gte=F("data_gathering_start")),
+                name="audit_end_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1),
+                name="audit_year_positive",
+            ),
+        ]
+        indexes = [
+            # Staff list: audits by status and date.
+            models.Index(
+                fields=["association", "status", "data_gathering_end"], name="audit_status_idx"
+            ),
+            models.Index(fields=["association", "employer"], name="audit_employer_idx"),
+        ]
+
+    def __str__(self):
+        kind = self.get_audit_type_display()
+        return f"{kind} audit of {self.employer} ({self.data_gathering_start})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in AuditStatus.open_statuses()
+
+
+class ElementScore(TenantModel):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="scores")
+    element = models.ForeignKey(Element, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(max_digits=7, decimal_places=2)
+    # Copied from the element (published tools never change) so the database
+    # itself refuses points above the maximum.
+    max_points = models.DecimalField(max_digits=7, decimal_places=2)
+    comment = models.TextField(blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    scored_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["element__supplemental", "element__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "audit", "element"], name="elementscore_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=0),
+                name="elementscore_points_not_negative",
+                violation_error_message="Points cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(points__lte=F("max_points")),
+                name="elementscore_points_within_max",
+                violation_error_message="Points cannot exceed the element's maximum.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.element}: {self.points}/{self.max_points}"
+
+
+class MilestoneOutcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUBMITTED = "submitted", "Submitted, in review"
+    CORRECTIONS = "corrections", "Corrections requested"
+    ACCEPTED = "accepted", "Accepted"
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+
+class Milestone(TenantModel):
+    """A registrant's milestone (SCSA): courses, proficiencies, manual review, audit booking."""
+
+    employer = models.ForeignKey("employers.Employer", on_delete=models.CASCADE, related_name="+")
+    enrollment = models.ForeignKey(
+        "employers.Enrollment", on_delete=models.CASCADE, related_name="milestones"
+    )
+    code = models.CharField(max_length=40)
+    label = models.CharField(max_length=200)
+    opens_on = models.DateField()
+    due_on = models.DateField(help_text="From the registration letter.")
+    outcome = models.CharField(
+        max_length=12, choices=MilestoneOutcome.choices, default=MilestoneOutcome.PENDING
+    )
+    met_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "enrollment", "code"], name="milestone_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("opens_on")),
+                name="milestone_due_after_opens",
+                violation_error_message="A milestone cannot be due before it opens.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="accepted") | Q(met_on__isnull=False),
+                name="milestone_accepted_has_date",
+                violation_error_message="An accepted milestone needs the date it was met.",
+            ),
+        ]
+        indexes = [models.Index(fields=["association", "due_on"], name="milestone_due_idx")]
+
+    def __str__(self):
+        return f"{self.label} (due {self.due_on})"
+
+
+class MilestoneLetter(TenantModel):
+    """SCSA milestone letters #1 and #2; #2 must be issued before #1 expires."""
+
+    employer = models.ForeignKey("employers.Employer", on_delete=models.CASCADE, related_name="+")
+    enrollment = models.ForeignKey(
+        "employers.Enrollment", on_delete=models.CASCADE, related_name="milestone_letters"
+    )
+    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    issued_on = models.DateField()
+    expires_on = models.DateField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "enrollment", "number"], name="milestoneletter_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=F("issued_on")),
+                name="milestoneletter_expiry_after_issue",
+                violation_error_message="A letter cannot expire before it is issued.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Milestone letter #{self.number} (expires {self.expires_on})"

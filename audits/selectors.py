@@ -1,0 +1,745 @@
+"""Reads: the rules and tools in force, cycle schedules, the plan check, snapshots for the job.
+
+Functions take model rows and return plain values built by the pure modules.
+They query through the tenant-scoped managers, so call them inside an
+association scope (a view, `secor.tenancy.activate`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from employers.models import Enrollment, EnrollmentStatus, Worker
+
+from . import schedule as sched
+from .models import (
+    Audit,
+    AuditCycle,
+    AuditStatus,
+    AuditTool,
+    ConductedBy,
+    Element,
+    ElementScore,
+    MaintenanceDatedBy,
+    Milestone,
+    MilestoneLetter,
+    ProgramRules,
+)
+from .models import AuditType as AuditTypeChoices
+from .schedule import AuditType, Reason, ScheduleRules
+from .scoring import ElementSpec, PassMarks
+from .snapshot import pass_marks_from_snapshot, rules_from_snapshot, rules_snapshot
+from .transitions import (
+    CertificateStatus,
+    EnrollmentSnapshot,
+    MilestoneProgress,
+)
+
+logger = logging.getLogger(__name__)
+AUDIT_TYPE_LABELS = dict(AuditTypeChoices.choices)
+
+FULL_TYPES = (
+    AuditType.CERTIFICATION,
+    AuditType.BASELINE,
+    AuditType.RECERTIFICATION,
+    AuditType.RE_AUDIT,
+    AuditType.LIMITED_SCOPE,
+)
+
+
+# --- Rules and tools ---------------------------------------------------------
+
+
+def program_rules(program) -> ProgramRules | None:
+    return ProgramRules.objects.for_association(program.association).filter(program=program).first()
+
+
+def current_tool(program) -> AuditTool | None:
+    """The latest published version of the program's audit tool."""
+    return (
+        AuditTool.objects.for_association(program.association)
+        .filter(program=program, status=AuditTool.Status.PUBLISHED)
+        .order_by("-version")
+        .first()
+    )
+
+
+def audit_rules_for(enrollment) -> ScheduleRules | None:
+    """The program's current rules as a pure value (None when not set up)."""
+    row = program_rules(enrollment.program)
+    return None if row is None else rules_from_snapshot(rules_snapshot(row))
+
+
+def tool_specs(tool: AuditTool) -> list[ElementSpec]:
+    return [
+        ElementSpec(e.number, e.name, e.max_points, e.min_percent, e.supplemental)
+        for e in Element.objects.for_association(tool.association).filter(tool=tool)
+    ]
+
+
+def audit_rules(audit: Audit) -> ScheduleRules:
+    """The rules the audit started under (its frozen snapshot)."""
+    return rules_from_snapshot(audit.rules_snapshot)
+
+
+def audit_pass_marks(audit: Audit) -> PassMarks:
+    return pass_marks_from_snapshot(audit.rules_snapshot, audit.audit_type)
+
+
+def audit_points(audit: Audit) -> dict[int, object]:
+    return {
+        s.element.number: s.points
+        for s in ElementScore.objects.for_association(audit.association)
+        .filter(audit=audit)
+        .select_related("element")
+    }
+
+
+# --- Cycles ----------------------------------------------------------------------
+
+
+def latest_cycle(enrollment: Enrollment) -> AuditCycle | None:
+    return (
+        AuditCycle.objects.for_association(enrollment.association)
+        .filter(enrollment=enrollment)
+        .order_by("-certification_date")
+        .first()
+    )
+
+
+def cycle_audits(cycle: AuditCycle) -> list[Audit]:
+    return list(
+        Audit.objects.for_association(cycle.association)
+        .filter(cycle=cycle)
+        .select_related("tool")
+        .order_by("data_gathering_start")
+    )
+
+
+def cycle_schedule_for(
+    cycle: AuditCycle, rules: ScheduleRules, audits: list[Audit] | None = None
+) -> sched.CycleSchedule:
+    """The cycle's schedule: current rules, except where a year's audit has started.
+
+    A year whose audit already started keeps the maintenance window of the
+    rules that audit started under; the expiry is the one printed on the
+    certificate (stored on the cycle).
+    """
+    base = sched.cycle_schedule(
+        cycle.certification_date, rules, recertification=cycle.recertification
+    )
+    years = list(base.years)
+    for audit in audits if audits is not None else cycle_audits(cycle):
+        k = audit.year
+        if not k or k > len(years) or audit.status not in AuditStatus.counting_statuses():
+            continue
+        frozen = sched.cycle_schedule(
+            cycle.certification_date, rules_from_snapshot(audit.rules_snapshot)
+        )
+        if k <= len(frozen.years):
+            years[k - 1] = frozen.years[k - 1]
+    return replace(base, years=tuple(years), expires_on=cycle.expires_on)
+
+
+def maintenance_counts_on(audit: Audit) -> date | None:
+    """The date a maintenance audit is held to its window by (the audit's own rules)."""
+    if audit.rules_snapshot.get("maintenance_dated_by") == MaintenanceDatedBy.RECEIVED:
+        return audit.received_on
+    return audit.data_gathering_end
+
+
+def _counts_as_done(audit: Audit, rules: ScheduleRules, today: date) -> bool:
+    """Whether a maintenance audit keeps its year: accepted or on its way.
+
+    Passed, submitted or in review: yes. Planned: only while it can still be
+    submitted on time, so the job does not cancel a certificate whose audit
+    was conducted on Dec 20 and is being written up in January.
+    """
+    if audit.status in (AuditStatus.FAILED, AuditStatus.CANCELLED):
+        return False
+    if audit.status != AuditStatus.PLANNED:
+        return True
+    if audit.rules_snapshot.get("maintenance_dated_by") == MaintenanceDatedBy.RECEIVED:
+        return False
+    deadline = sched.submission_deadline(audit.data_gathering_end, rules)
+    return deadline is not None and today <= deadline and audit.data_gathering_end < today
+
+
+# --- The daily job's snapshot ---------------------------------------------------------
+
+
+def milestone_progress(enrollment: Enrollment) -> tuple[MilestoneProgress, ...]:
+    """Milestones as the registration letter sets them, and the letter #2 rule.
+
+    003_08677f0b62f20398.txt (SCSA): "Contact the SCSA for Milestone #2 Letter …
+    prior to letter expiration date": letter #1's expiry is a deadline met by
+    letter #2's issue.
+    """
+    association = enrollment.association
+    progress = [
+        MilestoneProgress(
+            sched.MilestoneDeadline(m.code, m.label, m.opens_on, m.due_on),
+            m.met_on if m.outcome == "accepted" else None,
+        )
+        for m in Milestone.objects.for_association(association).filter(enrollment=enrollment)
+    ]
+    letters = {
+        letter.number: letter
+        for letter in MilestoneLetter.objects.for_association(association).filter(
+            enrollment=enrollment
+        )
+    }
+    first, second = letters.get(1), letters.get(2)
+    if first is not None:
+        progress.append(
+            MilestoneProgress(
+                sched.MilestoneDeadline(
+                    "letter_2", "Milestone #2 letter requested", first.issued_on, first.expires_on
+                ),
+                second.issued_on if second else None,
+            )
+        )
+    return tuple(progress)
+
+
+@dataclass(frozen=True)
+class JobInput:
+    snapshot: EnrollmentSnapshot
+    rules: ScheduleRules
+    cycle: AuditCycle | None
+
+
+def enrollment_snapshot(enrollment: Enrollment, today: date) -> JobInput | None:
+    """What `transitions.decide_transitions` needs for one enrollment, or None without rules."""
+    rules_row = program_rules(enrollment.program)
+    if rules_row is None:
+        return None
+    rules = rules_from_snapshot(rules_snapshot(rules_row))
+    program = enrollment.program.get_kind_display().split(" ")[0]
+    cycle = latest_cycle(enrollment) if enrollment.status == EnrollmentStatus.CERTIFIED else None
+    snapshot = EnrollmentSnapshot(program=program, status=enrollment.status, today=today)
+    if cycle is not None:
+        audits = cycle_audits(cycle)
+        done = []
+        for audit in audits:
+            if audit.audit_type != AuditType.MAINTENANCE:
+                continue
+            audit_rules_ = rules_from_snapshot(audit.rules_snapshot)
+            on = maintenance_counts_on(audit)
+            if on is None and audit.status == AuditStatus.PLANNED:
+                on = audit.data_gathering_end  # not yet received: counted only while on time
+            if on is not None and _counts_as_done(audit, audit_rules_, today):
+                done.append(on)
+        snapshot = replace(
+            snapshot,
+            certificate_status=cycle.certificate_status,
+            certificate_expires_on=cycle.expires_on,
+            schedule=cycle_schedule_for(cycle, rules, audits),
+            maintenance_done_on=tuple(done),
+        )
+    elif enrollment.status in (EnrollmentStatus.REGISTERED, EnrollmentStatus.IN_PROGRESS):
+        snapshot = replace(snapshot, milestones=milestone_progress(enrollment))
+    return JobInput(snapshot, rules, cycle)
+
+
+# --- Planning an audit -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Which audit comes next for an enrollment and the window it must fit."""
+
+    audit_type: AuditType
+    year: int | None
+    cycle: AuditCycle | None
+    opens_on: date | None = None
+    due_on: date | None = None
+    label: str = ""
+
+
+@dataclass
+class PlanCheck:
+    slot: Slot | None
+    rules: ScheduleRules | None = None
+    tool: AuditTool | None = None
+    blockers: list[Reason] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    submission_due: date | None = None
+    training_checked: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.slot is not None and not self.blockers
+
+
+def _counting_audits(enrollment: Enrollment):
+    return Audit.objects.for_association(enrollment.association).filter(
+        enrollment=enrollment, status__in=AuditStatus.counting_statuses()
+    )
+
+
+def next_slot(
+    enrollment: Enrollment,
+    rules: ScheduleRules,
+    today: date,
+    *,
+    conducted_by: str = "",
+    exclude: Audit | None = None,
+) -> tuple[Slot | None, Reason | None]:
+    """The audit to plan next: its type from the cycle year, and its window.
+
+    No certified cycle → the certification (SCSA's external "baseline" when an
+    association program auditor conducts it), or a re-audit after a failed one.
+    Certified → the first maintenance year whose window has not closed and has
+    no audit yet; all done → the recertification, due by the expiry.
+    """
+    counting = _counting_audits(enrollment)
+    if exclude is not None:
+        counting = counting.exclude(pk=exclude.pk)
+    if enrollment.status not in EnrollmentStatus.open_statuses():
+        return None, Reason(
+            "enrollment_closed",
+            f"The enrollment is {enrollment.get_status_display().lower()}: no audit can be "
+            "planned until the employer enrolls again.",
+        )
+    cycle = latest_cycle(enrollment) if enrollment.status == EnrollmentStatus.CERTIFIED else None
+    if cycle is None:
+        if counting.filter(cycle__isnull=True, status__in=AuditStatus.open_statuses()).exists():
+            return None, Reason(
+                "already_planned", "A certification audit is already planned or in review."
+            )
+        last = (
+            Audit.objects.for_association(enrollment.association)
+            .filter(enrollment=enrollment, cycle__isnull=True)
+            .exclude(status=AuditStatus.CANCELLED)
+            .order_by("-data_gathering_start")
+            .first()
+        )
+        if last is not None and last.status == AuditStatus.FAILED:
+            kind = AuditType.RE_AUDIT
+        elif conducted_by == ConductedBy.PROGRAM_AUDITOR:
+            kind = AuditType.BASELINE
+        else:
+            kind = AuditType.CERTIFICATION
+        return Slot(kind, 1, None, label=AUDIT_TYPE_LABELS[kind]), None
+    schedule = cycle_schedule_for(cycle, rules)
+    taken = set(
+        counting.filter(cycle=cycle, audit_type=AuditType.MAINTENANCE).values_list(
+            "year", flat=True
+        )
+    )
+    for plan in schedule.years[1:]:
+        if plan.year in taken or plan.maintenance_due is None or plan.maintenance_due < today:
+            continue
+        return (
+            Slot(
+                AuditType.MAINTENANCE,
+                plan.year,
+                cycle,
+                plan.maintenance_opens,
+                plan.maintenance_due,
+                f"Year {plan.year} maintenance",
+            ),
+            None,
+        )
+    if counting.filter(cycle__isnull=True, status__in=AuditStatus.open_statuses()).exists():
+        return None, Reason(
+            "already_planned", "The recertification audit is already planned or in review."
+        )
+    return (
+        Slot(
+            AuditType.RECERTIFICATION,
+            1,
+            None,
+            None,
+            schedule.expires_on,
+            "Recertification",
+        ),
+        None,
+    )
+
+
+def training_report(*, employer, as_of: date, assessor_worker=None, program=None):
+    """The training engineer's compliance report, or None when that module is missing."""
+    try:
+        from training.selectors import compliance_for
+    except ImportError:
+        logger.warning("training.selectors.compliance_for is not available")
+        return None
+    return compliance_for(
+        employer=employer, as_of=as_of, assessor_worker=assessor_worker, program=program
+    )
+
+
+def plan_check(
+    *,
+    enrollment: Enrollment,
+    start: date,
+    end: date,
+    conducted_by: str,
+    today: date,
+    assessor_worker: Worker | None = None,
+    assessor_name: str = "",
+    audit: Audit | None = None,
+) -> PlanCheck:
+    """Everything that blocks planning (or re-dating) an audit, each with a clear message.
+
+    For an audit that already started (`audit` given), its own frozen rules and
+    slot apply; otherwise the program's current rules and the next slot.
+    """
+    if audit is not None:
+        rules = audit_rules(audit)
+        slot = Slot(audit.audit_type, audit.year, audit.cycle, label=audit.get_audit_type_display())
+        if audit.cycle is not None and audit.year:
+            plan = cycle_schedule_for(audit.cycle, rules).years[audit.year - 1]
+            slot = replace(slot, opens_on=plan.maintenance_opens, due_on=plan.maintenance_due)
+        check = PlanCheck(slot, rules, audit.tool)
+    else:
+        rules_row = program_rules(enrollment.program)
+        if rules_row is None:
+            return PlanCheck(
+                None,
+                blockers=[
+                    Reason("no_rules", "The association has not set up this program's rules yet.")
+                ],
+            )
+        rules = rules_from_snapshot(rules_snapshot(rules_row))
+        slot, why_not = next_slot(enrollment, rules, today, conducted_by=conducted_by)
+        check = PlanCheck(slot, rules, current_tool(enrollment.program))
+        if why_not is not None:
+            check.blockers.append(why_not)
+        if check.tool is None:
+            check.blockers.append(
+                Reason("no_tool", "The association has not published an audit tool yet.")
+            )
+    if check.slot is None:
+        return check
+    slot = check.slot
+
+    gathering = sched.check_data_gathering(start, end, rules)
+    check.blockers.extend(gathering.reasons)
+    if slot.audit_type == AuditType.MAINTENANCE and slot.opens_on and slot.due_on:
+        if start < slot.opens_on or end > slot.due_on:
+            check.blockers.append(
+                Reason(
+                    "outside_maintenance_window",
+                    f"The year {slot.year} maintenance audit must take place between "
+                    f"{slot.opens_on} and {slot.due_on}; these dates are {start} to {end}.",
+                )
+            )
+    elif slot.due_on and end > slot.due_on:
+        check.blockers.append(
+            Reason(
+                "after_expiry",
+                f"The recertification audit must end by the certificate's expiry on "
+                f"{slot.due_on}; this one ends {end}.",
+            )
+        )
+    check.submission_due = sched.submission_deadline(end, rules)
+    if check.submission_due and check.submission_due < today and audit is None:
+        check.blockers.append(
+            Reason(
+                "submission_window_passed",
+                f"An audit ending {end} had to be received by {check.submission_due}.",
+            )
+        )
+    if (
+        slot.audit_type == AuditType.MAINTENANCE
+        and check.submission_due
+        and slot.due_on
+        and check.submission_due > slot.due_on
+    ):
+        check.notes.append(
+            f"Submit it as soon as it is written up: the report is due by {check.submission_due}."
+        )
+
+    # Who conducts it.
+    if conducted_by not in ConductedBy.values:
+        check.blockers.append(Reason("conducted_by_missing", "Choose who conducts the audit."))
+    if conducted_by == ConductedBy.TRAINED_ASSESSOR:
+        if assessor_worker is None:
+            check.blockers.append(
+                Reason("assessor_missing", "Choose the trained assessor from your workers.")
+            )
+        elif assessor_worker.employer_id != enrollment.employer_id:
+            check.blockers.append(
+                Reason("assessor_missing", "The assessor must be one of the employer's workers.")
+            )
+        elif assessor_worker.end_date and assessor_worker.end_date < start:
+            check.blockers.append(
+                Reason(
+                    "assessor_left",
+                    f"{assessor_worker.full_name} left on {assessor_worker.end_date}, before "
+                    f"the audit starts: a replacement must be trained before the next audit.",
+                )
+            )
+    elif conducted_by == ConductedBy.EXTERNAL_ASSESSOR and not assessor_name.strip():
+        check.blockers.append(Reason("assessor_missing", "Give the external assessor's name."))
+
+    # Training valid at the start of data gathering (000_ef183ff5d536ab78.txt:
+    # "Training must be valid and up to date prior to conducting audit").
+    report = training_report(
+        employer=enrollment.employer,
+        as_of=start,
+        assessor_worker=assessor_worker if conducted_by == ConductedBy.TRAINED_ASSESSOR else None,
+        program=enrollment.program,
+    )
+    if report is None:
+        check.notes.append(
+            "Training check unavailable: the training records could not be checked, so "
+            "the association will verify them when the audit is submitted."
+        )
+    else:
+        check.training_checked = True
+        for verdict in report.verdicts:
+            if verdict.met:
+                continue
+            for reason in verdict.reasons:
+                check.blockers.append(Reason(f"training:{reason.code}", reason.message))
+            if not verdict.reasons:
+                name = getattr(verdict.requirement, "label", "") or getattr(
+                    verdict.requirement, "code", "a training requirement"
+                )
+                check.blockers.append(
+                    Reason("training:not_met", f"Training requirement not met on {start}: {name}.")
+                )
+    if slot.audit_type in (AuditType.CERTIFICATION, AuditType.BASELINE):
+        window = rules.min_documentation_window_months
+        within = f" within a {window}-month period" if window else ""
+        check.notes.append(
+            f"You need at least {rules.min_documentation_months} months of health and safety "
+            f"documentation{within} before the audit starts."
+        )
+    return check
+
+
+# --- Screens -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    on: date
+    label: str
+    kind: str  # anniversary, maintenance, notice, expiry, submission, milestone, letter
+    done: bool = False
+
+
+def audit_deadlines(audit: Audit) -> list[Deadline]:
+    rules = audit_rules(audit)
+    out = []
+    due = sched.submission_deadline(audit.data_gathering_end, rules)
+    if due is not None:
+        out.append(
+            Deadline(
+                due,
+                f"{audit.get_audit_type_display()} audit report due",
+                "submission",
+                audit.received_on is not None,
+            )
+        )
+    return out
+
+
+@dataclass
+class EnrollmentTimeline:
+    enrollment: Enrollment
+    cycle: AuditCycle | None
+    start: date
+    end: date
+    today: date
+    years: list[sched.YearPlan]
+    audits: list[Audit]
+    deadlines: list[Deadline]
+
+    @property
+    def next_deadline(self) -> Deadline | None:
+        upcoming = [d for d in self.deadlines if d.on >= self.today and not d.done]
+        return min(upcoming, key=lambda d: d.on) if upcoming else None
+
+
+def enrollment_timeline(enrollment: Enrollment, today: date) -> EnrollmentTimeline:
+    association = enrollment.association
+    rules_row = program_rules(enrollment.program)
+    rules = rules_from_snapshot(rules_snapshot(rules_row)) if rules_row else None
+    cycle = latest_cycle(enrollment)
+    audits = list(
+        Audit.objects.for_association(association)
+        .filter(enrollment=enrollment)
+        .exclude(status=AuditStatus.CANCELLED)
+        .select_related("tool")
+        .order_by("data_gathering_start")
+    )
+    deadlines: list[Deadline] = []
+    years: list[sched.YearPlan] = []
+    if cycle is not None and rules is not None:
+        schedule = cycle_schedule_for(cycle, rules)
+        years = list(schedule.years)
+        done_years = {
+            a.year
+            for a in audits
+            if a.cycle_id == cycle.pk and a.audit_type == AuditType.MAINTENANCE
+        }
+        for plan in schedule.years:
+            deadlines.append(
+                Deadline(
+                    plan.period_start, f"Anniversary, start of year {plan.year}", "anniversary"
+                )
+            )
+            if plan.maintenance_due:
+                deadlines.append(
+                    Deadline(
+                        plan.maintenance_due,
+                        f"Year {plan.year} maintenance audit due",
+                        "maintenance",
+                        plan.year in done_years,
+                    )
+                )
+            if plan.notice_on:
+                deadlines.append(
+                    Deadline(plan.notice_on, f"Year {plan.year} maintenance notice", "notice")
+                )
+        deadlines.append(Deadline(schedule.expires_on, "Certificate expires", "expiry"))
+        start, end = cycle.certification_date, schedule.expires_on
+    else:
+        start = enrollment.registered_on
+        end = sched.add_months(start, 18)
+    for m in Milestone.objects.for_association(association).filter(enrollment=enrollment):
+        deadlines.append(Deadline(m.due_on, m.label, "milestone", m.outcome == "accepted"))
+    for letter in MilestoneLetter.objects.for_association(association).filter(
+        enrollment=enrollment
+    ):
+        deadlines.append(
+            Deadline(letter.expires_on, f"Milestone letter #{letter.number} expires", "letter")
+        )
+    for audit in audits:
+        if audit.is_open:
+            deadlines.extend(audit_deadlines(audit))
+    if cycle is None:
+        end = max([end] + [d.on for d in deadlines] + [a.data_gathering_end for a in audits])
+    deadlines.sort(key=lambda d: (d.on, d.label))
+    visible = [a for a in audits if a.data_gathering_end >= start and a.data_gathering_start <= end]
+    return EnrollmentTimeline(enrollment, cycle, start, end, today, years, visible, deadlines)
+
+
+def open_enrollments(employer) -> list[Enrollment]:
+    return list(
+        Enrollment.objects.for_association(employer.association)
+        .filter(employer=employer, status__in=EnrollmentStatus.open_statuses())
+        .select_related("program", "association")
+        .order_by("registered_on")
+    )
+
+
+def employer_enrollments(employer) -> list[Enrollment]:
+    """Open enrollments first, then the most recent closed one (its timeline explains why)."""
+    rows = list(
+        Enrollment.objects.for_association(employer.association)
+        .filter(employer=employer)
+        .select_related("program", "association")
+        .order_by("-registered_on")
+    )
+    opened = [e for e in rows if e.status in EnrollmentStatus.open_statuses()]
+    return opened or rows[:1]
+
+
+def employer_next_deadline(employer, today: date) -> Deadline | None:
+    found = [
+        d
+        for e in open_enrollments(employer)
+        if (d := enrollment_timeline(e, today).next_deadline) is not None
+    ]
+    return min(found, key=lambda d: d.on) if found else None
+
+
+def staff_audit_counts(association, today: date, *, soon_days: int = 30) -> dict[str, int]:
+    """Open audits whose report is due soon, and overdue ones (by their own rules)."""
+    soon = overdue = 0
+    for audit in Audit.objects.for_association(association).filter(status=AuditStatus.PLANNED):
+        due = sched.submission_deadline(audit.data_gathering_end, audit_rules(audit))
+        if due is None:
+            continue
+        if due < today:
+            overdue += 1
+        elif due <= today + timedelta(days=soon_days):
+            soon += 1
+    return {"due_soon": soon, "overdue": overdue}
+
+
+def audit_due_on(audit: Audit) -> date | None:
+    """When the audit is next due: its report while planned, else nothing."""
+    if audit.status != AuditStatus.PLANNED:
+        return None
+    return sched.submission_deadline(audit.data_gathering_end, audit_rules(audit))
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    enrollment: Enrollment
+    current: Milestone | None
+    milestones: list[Milestone]
+    letters: list[MilestoneLetter]
+    letter_expiring: MilestoneLetter | None
+    missed: list[str]
+
+    @property
+    def deroll_candidate(self) -> bool:
+        return bool(self.missed)
+
+
+def milestone_board(association, today: date, *, letter_days: int = 30) -> list[BoardRow]:
+    """Registrants: which milestone each is at, letters expiring, de-roll candidates."""
+    enrollments = (
+        Enrollment.objects.for_association(association)
+        .filter(status__in=[EnrollmentStatus.REGISTERED, EnrollmentStatus.IN_PROGRESS])
+        .select_related("employer", "program")
+        .order_by("registered_on")
+    )
+    milestones: dict[int, list[Milestone]] = {}
+    for m in Milestone.objects.for_association(association).filter(enrollment__in=enrollments):
+        milestones.setdefault(m.enrollment_id, []).append(m)
+    letters: dict[int, list[MilestoneLetter]] = {}
+    for letter in MilestoneLetter.objects.for_association(association).filter(
+        enrollment__in=enrollments
+    ):
+        letters.setdefault(letter.enrollment_id, []).append(letter)
+    rows = []
+    for enrollment in enrollments:
+        ms = milestones.get(enrollment.pk, [])
+        ls = letters.get(enrollment.pk, [])
+        if not ms and not ls:
+            continue
+        current = next((m for m in ms if m.outcome != "accepted"), None)
+        numbers = {letter.number for letter in ls}
+        expiring = next(
+            (
+                letter
+                for letter in sorted(ls, key=lambda x: x.expires_on)
+                if letter.number + 1 not in numbers
+                and letter.number < 2
+                and today <= letter.expires_on <= today + timedelta(days=letter_days)
+            ),
+            None,
+        )
+        progress = milestone_progress(enrollment)
+        missed = [
+            f"{p.deadline.label} (due {p.deadline.due_on})"
+            for p in progress
+            if not p.met and p.deadline.due_on < today
+        ]
+        rows.append(BoardRow(enrollment, current, ms, ls, expiring, missed))
+    return rows
+
+
+def certificate_status_label(cycle: AuditCycle | None) -> str:
+    if cycle is None:
+        return ""
+    return CertificateStatus(cycle.certificate_status).value
+
+
+def score_audit_of(audit: Audit):
+    """The saved scores of an audit, scored against its own tool version and pass marks."""
+    from .scoring import score_audit
+
+    return score_audit(tool_specs(audit.tool), audit_points(audit), audit_pass_marks(audit))

@@ -1,0 +1,728 @@
+"""Writes: one function per action, keyword-only, in a transaction, with an audit-trail row.
+
+Services validate with `full_clean()` and the pure rules, and raise
+`ValidationError` with messages a person can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from employers.models import Enrollment, EnrollmentStatus
+from secor.audit import record
+from secor.models import Program
+from secor.tenancy import activate
+
+from . import schedule as sched
+from . import selectors
+from .models import (
+    Audit,
+    AuditCycle,
+    AuditStatus,
+    AuditTool,
+    AuditType,
+    CertificateStatus,
+    ConductedBy,
+    Element,
+    ElementScore,
+    Milestone,
+    MilestoneLetter,
+    MilestoneOutcome,
+    ProgramRules,
+)
+from .scoring import ElementSpec, ScoreResult, score_audit, validate_tool
+from .seeds import seed_association
+from .snapshot import rules_from_snapshot, rules_snapshot
+
+
+def _local_today(association) -> date:
+    return sched.local_date(timezone.now(), association.time_zone)
+
+
+def _raise(reasons) -> None:
+    if reasons:
+        raise ValidationError([r.message for r in reasons])
+
+
+# --- Set-up ------------------------------------------------------------------------
+
+
+def program_setup_seed(*, association, seed_key: str) -> list[ProgramRules]:
+    """Seed an association's program rules and version-1 audit tools (idempotent).
+
+    `seed_key` names an entry of `audits.seeds.SEEDS` ("amta", "acsa", "scsa");
+    rows that already exist are left as the admin edited them.
+    """
+    with transaction.atomic(), activate(association):
+        created = seed_association(apps.get_model, association, seed_key)
+        for rules in created:
+            record(
+                association=association,
+                actor=None,
+                action="audits.rules_seeded",
+                obj=rules,
+                summary=f"Seeded {rules} from the {seed_key.upper()} seed",
+            )
+    return created
+
+
+RULE_FIELDS = (
+    "validity_years",
+    "maintenance_deadline_kind",
+    "maintenance_fixed_month",
+    "maintenance_fixed_day",
+    "maintenance_dated_by",
+    "data_gathering_max_days",
+    "submission_within_days",
+    "corrections_within_days",
+    "min_documentation_months",
+    "min_documentation_window_months",
+    "maintenance_notice_days",
+    "maintenance_package",
+    "milestones",
+    "reapply_wait_months",
+    "full_overall_min_percent",
+    "full_element_min_percent",
+    "maintenance_overall_min_percent",
+    "maintenance_element_min_percent",
+)
+
+
+@transaction.atomic
+def rules_update(*, rules: ProgramRules, actor, data: Mapping) -> ProgramRules:
+    """Change a program's rules. Audits already started keep their snapshot."""
+    before = rules_snapshot(rules)
+    for name in RULE_FIELDS:
+        if name in data:
+            setattr(rules, name, data[name])
+    rules.full_clean()
+    rules.save()
+    after = rules_snapshot(rules)
+    changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    record(
+        association=rules.association,
+        actor=actor,
+        action="audits.rules_updated",
+        obj=rules,
+        summary=f"Updated {rules}: {', '.join(changed) or 'no change'}",
+        changed=changed,
+    )
+    return rules
+
+
+@transaction.atomic
+def rules_create(*, program: Program, actor, data: Mapping) -> ProgramRules:
+    """First rules for a program with no seed (SPEC §7: a new association needs no code)."""
+    rules = ProgramRules(association=program.association, program=program)
+    for name in RULE_FIELDS:
+        if name in data:
+            setattr(rules, name, data[name])
+    rules.full_clean()
+    rules.save()
+    record(
+        association=program.association,
+        actor=actor,
+        action="audits.rules_created",
+        obj=rules,
+        summary=f"Created {rules}",
+    )
+    return rules
+
+
+# --- Audit tools ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def tool_create_draft(*, program: Program, actor, name: str = "") -> AuditTool:
+    """A new draft version, copied from the latest published one (or empty)."""
+    association = program.association
+    tools = AuditTool.objects.for_association(association).filter(program=program)
+    if tools.filter(status=AuditTool.Status.DRAFT).exists():
+        raise ValidationError("This program already has a draft: edit or publish it first.")
+    latest = selectors.current_tool(program)
+    version = (tools.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+    tool = AuditTool(
+        association=association,
+        program=program,
+        version=version,
+        name=name or (latest.name if latest else f"{program} audit tool"),
+    )
+    tool.full_clean()
+    tool.save()
+    if latest is not None:
+        Element.objects.bulk_create(
+            Element(
+                association=association,
+                tool=tool,
+                number=e.number,
+                name=e.name,
+                max_points=e.max_points,
+                min_percent=e.min_percent,
+                supplemental=e.supplemental,
+            )
+            for e in Element.objects.for_association(association).filter(tool=latest)
+        )
+    record(
+        association=association,
+        actor=actor,
+        action="audits.tool_draft_created",
+        obj=tool,
+        summary=f"Started draft {tool}",
+    )
+    return tool
+
+
+def _element_specs(rows: Iterable[Mapping]) -> list[ElementSpec]:
+    specs = []
+    for row in rows:
+        specs.append(
+            ElementSpec(
+                int(row["number"]),
+                str(row["name"]),
+                Decimal(str(row["max_points"])),
+                None if row.get("min_percent") in (None, "") else Decimal(str(row["min_percent"])),
+                bool(row.get("supplemental")),
+            )
+        )
+    return specs
+
+
+@transaction.atomic
+def tool_update_elements(*, tool: AuditTool, actor, elements: Iterable[Mapping], name=None):
+    """Replace a draft's elements. Published versions never change: audits point at them."""
+    tool = AuditTool.objects.for_association(tool.association).select_for_update().get(pk=tool.pk)
+    if not tool.is_draft:
+        raise ValidationError(
+            f"Version {tool.version} is published and cannot change; start a new draft."
+        )
+    specs = _element_specs(elements)
+    _raise(validate_tool(specs))
+    if name:
+        tool.name = name
+        tool.full_clean()
+        tool.save(update_fields=["name"])
+    Element.objects.for_association(tool.association).filter(tool=tool).delete()
+    for spec in specs:
+        element = Element(
+            association=tool.association,
+            tool=tool,
+            number=spec.number,
+            name=spec.name,
+            max_points=spec.max_points,
+            min_percent=spec.min_percent,
+            supplemental=spec.supplemental,
+        )
+        element.full_clean()
+        element.save()
+    record(
+        association=tool.association,
+        actor=actor,
+        action="audits.tool_elements_updated",
+        obj=tool,
+        summary=f"Edited the elements of draft {tool} ({len(specs)} elements)",
+    )
+    return tool
+
+
+@transaction.atomic
+def tool_publish_version(*, tool: AuditTool, actor) -> AuditTool:
+    """Publish a draft: new audits use it; started audits keep their version."""
+    tool = AuditTool.objects.for_association(tool.association).select_for_update().get(pk=tool.pk)
+    if not tool.is_draft:
+        raise ValidationError(f"Version {tool.version} is already published.")
+    _raise(validate_tool(selectors.tool_specs(tool)))
+    tool.status = AuditTool.Status.PUBLISHED
+    tool.published_at = timezone.now()
+    tool.published_by = actor if actor is not None and actor.is_authenticated else None
+    tool.full_clean()
+    tool.save(update_fields=["status", "published_at", "published_by"])
+    record(
+        association=tool.association,
+        actor=actor,
+        action="audits.tool_published",
+        obj=tool,
+        summary=f"Published {tool}",
+    )
+    return tool
+
+
+# --- Audits --------------------------------------------------------------------------
+
+
+def _carry_over(audit: Audit, actor) -> int:
+    """Maintenance from last year's audit: copy what its tool version allows.
+
+    The assessor carries over when none is given; element scores carry over only
+    for elements with the same number and maximum in the new audit's tool
+    version (a changed element must be scored afresh), so nothing out of a
+    superseded tool leaks into the new one.
+    """
+    previous = (
+        Audit.objects.for_association(audit.association)
+        .filter(enrollment=audit.enrollment, status=AuditStatus.PASSED)
+        .exclude(pk=audit.pk)
+        .order_by("-data_gathering_end")
+        .first()
+    )
+    if previous is None:
+        return 0
+    current = {
+        e.number: e
+        for e in Element.objects.for_association(audit.association).filter(tool=audit.tool)
+    }
+    copied = 0
+    previous_scores = ElementScore.objects.for_association(audit.association).filter(audit=previous)
+    for score in previous_scores.select_related("element"):
+        element = current.get(score.element.number)
+        if element is None or element.max_points != score.element.max_points:
+            continue
+        ElementScore.objects.create(
+            association=audit.association,
+            audit=audit,
+            element=element,
+            points=score.points,
+            max_points=element.max_points,
+            comment=f"Carried over from the {previous.data_gathering_end:%Y} audit.",
+            scored_by=None,
+        )
+        copied += 1
+    return copied
+
+
+@transaction.atomic
+def audit_plan(
+    *,
+    enrollment: Enrollment,
+    data_gathering_start: date,
+    data_gathering_end: date,
+    conducted_by: str,
+    actor,
+    assessor_worker=None,
+    assessor_name: str = "",
+    today: date | None = None,
+    carry_over: bool = True,
+) -> Audit:
+    """Plan the next audit of an enrollment; its type comes from the cycle year.
+
+    Raises ValidationError listing everything that blocks it (dates against the
+    rules, the window of the cycle year, the assessor and the training valid on
+    the first day of data gathering).
+    """
+    association = enrollment.association
+    enrollment = (
+        Enrollment.objects.for_association(association).select_for_update().get(pk=enrollment.pk)
+    )
+    today = today or _local_today(association)
+    check = selectors.plan_check(
+        enrollment=enrollment,
+        start=data_gathering_start,
+        end=data_gathering_end,
+        conducted_by=conducted_by,
+        today=today,
+        assessor_worker=assessor_worker,
+        assessor_name=assessor_name,
+    )
+    _raise(check.blockers)
+    rules_row = selectors.program_rules(enrollment.program)
+    slot = check.slot
+    audit = Audit(
+        association=association,
+        employer=enrollment.employer,
+        enrollment=enrollment,
+        cycle=slot.cycle,
+        year=slot.year,
+        audit_type=slot.audit_type,
+        conducted_by=conducted_by,
+        assessor_worker=assessor_worker if conducted_by == ConductedBy.TRAINED_ASSESSOR else None,
+        assessor_name=assessor_name
+        or (assessor_worker.full_name if assessor_worker is not None else ""),
+        data_gathering_start=data_gathering_start,
+        data_gathering_end=data_gathering_end,
+        tool=check.tool,
+        rules_snapshot=rules_snapshot(rules_row),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    audit.full_clean()
+    audit.save()
+    copied = _carry_over(audit, actor) if carry_over and slot.audit_type == "maintenance" else 0
+    if enrollment.status == EnrollmentStatus.REGISTERED:
+        enrollment.status = EnrollmentStatus.IN_PROGRESS
+        enrollment.status_changed_on = today
+        enrollment.save(update_fields=["status", "status_changed_on"])
+    record(
+        association=association,
+        actor=actor,
+        action="audits.audit_planned",
+        obj=audit,
+        summary=f"Planned {audit}",
+        start=str(data_gathering_start),
+        end=str(data_gathering_end),
+        tool_version=audit.tool.version,
+        carried_over_scores=copied,
+    )
+    return audit
+
+
+@transaction.atomic
+def audit_update_dates(
+    *, audit: Audit, data_gathering_start: date, data_gathering_end: date, actor, today=None
+) -> Audit:
+    """Move a planned audit's dates, checked against the rules it started under."""
+    audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
+    if audit.status != AuditStatus.PLANNED:
+        raise ValidationError("Only a planned audit can change its dates.")
+    check = selectors.plan_check(
+        enrollment=audit.enrollment,
+        start=data_gathering_start,
+        end=data_gathering_end,
+        conducted_by=audit.conducted_by,
+        today=today or _local_today(audit.association),
+        assessor_worker=audit.assessor_worker,
+        assessor_name=audit.assessor_name,
+        audit=audit,
+    )
+    _raise(check.blockers)
+    before = (str(audit.data_gathering_start), str(audit.data_gathering_end))
+    audit.data_gathering_start = data_gathering_start
+    audit.data_gathering_end = data_gathering_end
+    audit.full_clean()
+    audit.save(update_fields=["data_gathering_start", "data_gathering_end", "updated_at"])
+    record(
+        association=audit.association,
+        actor=actor,
+        action="audits.audit_dates_changed",
+        obj=audit,
+        summary=f"Moved {audit} from {before[0]}–{before[1]}",
+    )
+    return audit
+
+
+@transaction.atomic
+def audit_cancel(*, audit: Audit, actor) -> Audit:
+    audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
+    if audit.status != AuditStatus.PLANNED:
+        raise ValidationError("Only a planned audit can be cancelled.")
+    audit.status = AuditStatus.CANCELLED
+    audit.save(update_fields=["status", "updated_at"])
+    record(
+        association=audit.association,
+        actor=actor,
+        action="audits.audit_cancelled",
+        obj=audit,
+        summary=f"Cancelled {audit}",
+    )
+    return audit
+
+
+@transaction.atomic
+def audit_mark_received(
+    *, audit: Audit, actor, received_on: date | None = None, received_at: datetime | None = None
+) -> Audit:
+    """The audit (or maintenance package) arrived; the submissions issue calls this.
+
+    Give the upload instant as `received_at`: it counts on its local date in the
+    association's zone, so a 23:30 Edmonton upload on the due date is on time.
+    """
+    if received_at is not None:
+        received_on = sched.local_date(received_at, audit.association.time_zone)
+    if received_on is None:
+        raise ValueError("received_on or received_at is required")
+    audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
+    if audit.status != AuditStatus.PLANNED:
+        raise ValidationError("This audit was already received.")
+    if received_on < audit.data_gathering_start:
+        raise ValidationError("An audit cannot be received before its data gathering starts.")
+    audit.received_on = received_on
+    audit.status = AuditStatus.SUBMITTED
+    audit.save(update_fields=["received_on", "status", "updated_at"])
+    late = sched.is_submission_late(
+        received_on, audit.data_gathering_end, selectors.audit_rules(audit)
+    )
+    record(
+        association=audit.association,
+        actor=actor,
+        action="audits.audit_received",
+        obj=audit,
+        summary=f"Received {audit}{' (late)' if late else ''}",
+        late=late,
+    )
+    return audit
+
+
+def _parse_points(points: Mapping[int, object]) -> tuple[dict[int, Decimal], list[str]]:
+    parsed, errors = {}, []
+    for number, value in points.items():
+        if value in (None, ""):
+            continue
+        try:
+            parsed[int(number)] = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            errors.append(f"Element {number}: “{value}” is not a number.")
+    return parsed, errors
+
+
+def score_preview(*, audit: Audit, points: Mapping[int, object]) -> ScoreResult:
+    """Running totals and the pass/fail preview of unsaved points (the htmx partial)."""
+    parsed, _ = _parse_points(points)
+    return score_audit(selectors.tool_specs(audit.tool), parsed, selectors.audit_pass_marks(audit))
+
+
+@transaction.atomic
+def scores_save(
+    *,
+    audit: Audit,
+    points: Mapping[int, object],
+    actor,
+    comments: Mapping[int, str] | None = None,
+) -> ScoreResult:
+    """Save element scores against the audit's own tool version and pass marks.
+
+    Missing elements may be saved (a reviewer scores in several sittings);
+    negative points, points above an element's maximum, unknown elements and
+    non-numbers are refused with one message each.
+    """
+    audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
+    if audit.status not in AuditStatus.open_statuses():
+        raise ValidationError(
+            f"This audit is {audit.get_status_display().lower()}: its scores can no longer change."
+        )
+    parsed, errors = _parse_points(points)
+    specs = selectors.tool_specs(audit.tool)
+    result = score_audit(specs, parsed, selectors.audit_pass_marks(audit))
+    errors += [
+        r.message
+        for r in result.reasons
+        if r.code in ("negative_score", "score_above_maximum", "unknown_element")
+        or r.code in ("empty_tool", "duplicate_element_number")
+    ]
+    if errors:
+        raise ValidationError(errors)
+    elements = {
+        e.number: e
+        for e in Element.objects.for_association(audit.association).filter(tool=audit.tool)
+    }
+    comments = comments or {}
+    for number, value in parsed.items():
+        element = elements[number]
+        ElementScore.objects.for_association(audit.association).update_or_create(
+            association=audit.association,
+            audit=audit,
+            element=element,
+            defaults={
+                "points": value,
+                "max_points": element.max_points,
+                "comment": comments.get(number, ""),
+                "scored_by": actor if actor is not None and actor.is_authenticated else None,
+            },
+        )
+    audit.overall_percent = (
+        None
+        if result.overall_percent is None
+        else result.overall_percent.quantize(Decimal("0.001"))
+    )
+    audit.save(update_fields=["overall_percent", "updated_at"])
+    record(
+        association=audit.association,
+        actor=actor,
+        action="audits.scores_saved",
+        obj=audit,
+        summary=f"Scored {len(parsed)} elements of {audit}",
+        overall=None if result.overall_display is None else str(result.overall_display),
+        passed=result.passed,
+    )
+    return result
+
+
+@transaction.atomic
+def audit_decide(*, audit: Audit, decided_on: date, actor) -> Audit:
+    """Record the result from the saved scores; a passed full audit starts the cycle."""
+    audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
+    if audit.status not in AuditStatus.open_statuses():
+        raise ValidationError("This audit already has a result.")
+    result = score_audit(
+        selectors.tool_specs(audit.tool),
+        selectors.audit_points(audit),
+        selectors.audit_pass_marks(audit),
+    )
+    if result.overall_percent is None:
+        _raise(result.reasons)
+    audit.status = AuditStatus.PASSED if result.passed else AuditStatus.FAILED
+    audit.decided_on = decided_on
+    audit.overall_percent = result.overall_percent.quantize(Decimal("0.001"))
+    audit.save(update_fields=["status", "decided_on", "overall_percent", "updated_at"])
+    record(
+        association=audit.association,
+        actor=actor,
+        action="audits.audit_decided",
+        obj=audit,
+        summary=f"{audit}: {'passed' if result.passed else 'not achieved'} "
+        f"({result.overall_display} %)",
+        reasons=[r.message for r in result.reasons],
+    )
+    if result.passed and audit.audit_type != AuditType.MAINTENANCE and audit.cycle_id is None:
+        cycle = cycle_start(
+            enrollment=audit.enrollment,
+            certification_date=audit.data_gathering_end,
+            recertification=audit.audit_type == AuditType.RECERTIFICATION,
+            actor=actor,
+        )
+        audit.cycle = cycle
+        audit.year = 1
+        audit.save(update_fields=["cycle", "year", "updated_at"])
+    return audit
+
+
+@transaction.atomic
+def cycle_start(
+    *, enrollment: Enrollment, certification_date: date, actor, recertification: bool = False
+) -> AuditCycle:
+    """Open a cycle on the last day on site of a passed certification audit.
+
+    000_ef183ff5d536ab78.txt (AMTA): last day on site 2021-01-05 → the
+    certificate expires 2024-01-05; January 5 is the anniversary.
+    """
+    association = enrollment.association
+    rules_row = selectors.program_rules(enrollment.program)
+    if rules_row is None:
+        raise ValidationError("The program's rules are not set up.")
+    rules = rules_from_snapshot(rules_snapshot(rules_row))
+    cycle = AuditCycle(
+        association=association,
+        employer=enrollment.employer,
+        enrollment=enrollment,
+        certification_date=certification_date,
+        expires_on=sched.add_years(certification_date, rules.validity_years),
+        recertification=recertification,
+        certificate_status=CertificateStatus.VALID,
+    )
+    cycle.full_clean()
+    cycle.save()
+    enrollment.status = EnrollmentStatus.CERTIFIED
+    enrollment.status_changed_on = certification_date
+    enrollment.save(update_fields=["status", "status_changed_on"])
+    record(
+        association=association,
+        actor=actor,
+        action="audits.cycle_started",
+        obj=cycle,
+        summary=f"Started {cycle}",
+    )
+    return cycle
+
+
+# --- Milestones ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def milestones_schedule(*, enrollment: Enrollment, actor) -> list[Milestone]:
+    """Create a registrant's milestones from the rules (idempotent: existing ones stay)."""
+    association = enrollment.association
+    rules_row = selectors.program_rules(enrollment.program)
+    if rules_row is None:
+        return []
+    rules = rules_from_snapshot(rules_snapshot(rules_row))
+    existing = set(
+        Milestone.objects.for_association(association)
+        .filter(enrollment=enrollment)
+        .values_list("code", flat=True)
+    )
+    created = []
+    for deadline in sched.milestone_deadlines(enrollment.registered_on, rules):
+        if deadline.code in existing:
+            continue
+        created.append(
+            Milestone.objects.create(
+                association=association,
+                employer=enrollment.employer,
+                enrollment=enrollment,
+                code=deadline.code,
+                label=deadline.label,
+                opens_on=deadline.opens_on,
+                due_on=deadline.due_on,
+            )
+        )
+    if created:
+        record(
+            association=association,
+            actor=actor,
+            action="audits.milestones_scheduled",
+            obj=enrollment,
+            summary=f"Scheduled {len(created)} milestones for {enrollment}",
+        )
+    return created
+
+
+@transaction.atomic
+def milestone_record(
+    *,
+    milestone: Milestone,
+    outcome: str,
+    actor,
+    met_on: date | None = None,
+    due_on: date | None = None,
+    notes: str | None = None,
+) -> Milestone:
+    """Record a milestone's outcome (proficiency, manual review…) or the letter's due date."""
+    milestone = (
+        Milestone.objects.for_association(milestone.association)
+        .select_for_update()
+        .get(pk=milestone.pk)
+    )
+    if outcome not in MilestoneOutcome.values:
+        raise ValidationError("Unknown outcome.")
+    if outcome == MilestoneOutcome.ACCEPTED and met_on is None:
+        raise ValidationError("Give the date the milestone was met.")
+    milestone.outcome = outcome
+    milestone.met_on = met_on if outcome == MilestoneOutcome.ACCEPTED else None
+    if due_on is not None:
+        milestone.due_on = due_on
+    if notes is not None:
+        milestone.notes = notes
+    milestone.recorded_by = actor if actor is not None and actor.is_authenticated else None
+    milestone.full_clean()
+    milestone.save()
+    record(
+        association=milestone.association,
+        actor=actor,
+        action="audits.milestone_recorded",
+        obj=milestone,
+        summary=f"{milestone.label}: {milestone.get_outcome_display()}",
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_letter_record(
+    *, enrollment: Enrollment, number: int, issued_on: date, expires_on: date, actor
+) -> MilestoneLetter:
+    association = enrollment.association
+    letter = (
+        MilestoneLetter.objects.for_association(association)
+        .filter(enrollment=enrollment, number=number)
+        .first()
+    ) or MilestoneLetter(
+        association=association, employer=enrollment.employer, enrollment=enrollment
+    )
+    letter.number = number
+    letter.issued_on = issued_on
+    letter.expires_on = expires_on
+    letter.full_clean()
+    try:
+        letter.save()
+    except IntegrityError as error:  # pragma: no cover - full_clean checks the same
+        raise ValidationError(str(error)) from error
+    record(
+        association=association,
+        actor=actor,
+        action="audits.milestone_letter_recorded",
+        obj=letter,
+        summary=f"Milestone letter #{number} for {enrollment.employer}, expires {expires_on}",
+    )
+    return letter

@@ -1,0 +1,161 @@
+"""Demo employers for ``make run``: a handful per association, in different states.
+
+Idempotent: an employer that already exists (by legal name) is left as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from secor.models import Program, ProgramKind
+from secor.tenancy import activate
+
+from . import selectors, services
+from .models import Employer, Enrollment, EnrollmentStatus
+
+# (name suffix, status, [(employment type, count, months ago started, months ago ended)],
+#  declared peak (full-time people) or None, general contractor expecting n)
+DEMO_EMPLOYERS = [
+    (
+        "Demo Contracting Ltd.",
+        EnrollmentStatus.IN_PROGRESS,
+        [
+            ("owner", 1, 60, None),
+            ("full_time_permanent", 4, 30, None),
+            ("clerical", 1, 20, None),
+            ("casual", 2, 8, 5),
+            ("family_member", 1, 14, None),
+        ],
+        None,
+        None,
+    ),
+    (
+        "Prairie Small Roofing Ltd.",
+        EnrollmentStatus.REGISTERED,
+        [("owner", 1, 40, None), ("full_time_permanent", 2, 18, None)],
+        None,
+        None,
+    ),
+    (
+        "Big Sky Paving Inc.",
+        EnrollmentStatus.IN_PROGRESS,
+        [("owner", 2, 80, None), ("full_time_permanent", 6, 36, None)],
+        13,
+        None,
+    ),
+    (
+        "Certified Hauling Co.",
+        EnrollmentStatus.CERTIFIED,
+        [
+            ("owner", 1, 90, None),
+            ("full_time_permanent", 3, 50, None),
+            ("part_time", 2, 24, None),
+            ("subcontractor", 2, 10, None),
+        ],
+        None,
+        None,
+    ),
+    (
+        "General Builders Ltd.",
+        EnrollmentStatus.REGISTERED,
+        [("owner", 1, 30, None), ("full_time_permanent", 3, 12, None)],
+        None,
+        14,
+    ),
+]
+FIRST_NAMES = [
+    "Avery",
+    "Blair",
+    "Casey",
+    "Devon",
+    "Emery",
+    "Finley",
+    "Harper",
+    "Jordan",
+    "Kendall",
+    "Logan",
+    "Morgan",
+    "Parker",
+    "Quinn",
+    "Reese",
+    "Rowan",
+    "Sawyer",
+]
+
+
+def _months_ago(today, months):
+    return today - timedelta(days=round(months * 30.44))
+
+
+def build(associations) -> None:
+    for association in associations:
+        with activate(association):
+            services.rules_ensure(association=association)
+            _build_one(association)
+
+
+def _build_one(association) -> None:
+    today = selectors.association_today(association)
+    secor = Program.objects.get(kind=ProgramKind.SECOR)
+    for index, (suffix, status, roster, declared, expected) in enumerate(DEMO_EMPLOYERS):
+        name = f"{association.short_name} {suffix}"
+        employer, created = Employer.objects.get_or_create(
+            association=association,
+            legal_name=name,
+            defaults={"province": association.jurisdiction},
+        )
+        if employer.wcb_accounts.exists():
+            continue  # built on an earlier run
+        services.employer_update(
+            employer=employer,
+            actor=None,
+            city="Regina" if association.jurisdiction == "SK" else "Red Deer",
+            province=association.jurisdiction,
+            contact_email=f"office{index}@{association.slug}-demo.example",
+            is_general_contractor=expected is not None,
+            expected_workers=expected,
+        )
+        services.wcb_account_add(
+            employer=employer,
+            actor=None,
+            board=association.wcb_board,
+            account_number=f"{association.pk:02}{index + 1:05}",
+        )
+        n = 0
+        for employment_type, count, started, ended in roster:
+            for _ in range(count):
+                services.worker_add(
+                    employer=employer,
+                    actor=None,
+                    full_name=f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {suffix.split()[0]}",
+                    employment_type=employment_type,
+                    province=association.jurisdiction,
+                    start_date=_months_ago(today, started),
+                    end_date=_months_ago(today, ended) if ended is not None else None,
+                )
+                n += 1
+        if declared:
+            services.headcount_declare(
+                employer=employer,
+                actor=None,
+                period_start=_months_ago(today, 4),
+                period_end=_months_ago(today, 3),
+                counts={"owner": 2, "full_time_permanent": declared - 2},
+            )
+        if not Enrollment.objects.filter(employer=employer, program=secor).exists():
+            enrollment = Enrollment.objects.create(
+                association=association,
+                employer=employer,
+                program=secor,
+                registered_on=_months_ago(today, 14 if status != "registered" else 0),
+            )
+            if status != EnrollmentStatus.REGISTERED:
+                services.enrollment_confirm(
+                    enrollment=enrollment,
+                    actor=None,
+                    membership_number=f"M-{association.pk}{index:04}",
+                    membership_expires_on=today + timedelta(days=200),
+                )
+            if status == EnrollmentStatus.CERTIFIED:
+                enrollment.refresh_from_db()
+                services.enrollment_set_status(enrollment=enrollment, actor=None, status=status)

@@ -1,0 +1,268 @@
+"""Forms for employer screens. The project renderer adds labels, help and errors."""
+
+from __future__ import annotations
+
+from django import forms
+
+from secor.models import Association, ProgramKind
+
+from .eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
+from .imports import MAX_BYTES, MAX_ROWS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from .models import EligibilityRule, Employer, EnrollmentStatus, HeadcountDeclaration, WCBAccount
+from .models import Worker as WorkerModel
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+NEGATIVE = {"min_value": "A count cannot be negative."}
+
+
+class EmployerProfileForm(forms.ModelForm):
+    class Meta:
+        model = Employer
+        fields = [
+            "legal_name",
+            "operating_name",
+            "address",
+            "city",
+            "province",
+            "postal_code",
+            "phone",
+            "contact_email",
+            "is_general_contractor",
+            "expected_workers",
+        ]
+        labels = {
+            "legal_name": "Legal company name",
+            "operating_name": "Operating name (if different)",
+            "province": "Province or territory",
+            "contact_email": "Company email",
+            "is_general_contractor": "We act as a general contractor or management company",
+            "expected_workers": "Workers expected on your largest job, subcontractors included",
+        }
+        help_texts = {
+            "legal_name": "As registered with the WCB, e.g. “Prairie Hauling Ltd.”.",
+            "operating_name": "The name customers know you by, if not the legal name.",
+            "is_general_contractor": "Tick this if you hire other companies to work on your "
+            "jobs. Some associations (SCSA) do not accept general contractors who expect more "
+            "workers than the SECOR limit.",
+            "expected_workers": "Only needed if you act as a general contractor. Count everyone "
+            "you expect to engage at once, your own people and subcontractors.",
+        }
+
+
+class WCBAccountForm(forms.ModelForm):
+    class Meta:
+        model = WCBAccount
+        fields = ["board", "account_number", "industry_code", "is_active"]
+        labels = {"board": "WCB board", "is_active": "This account is active"}
+        help_texts = {
+            "board": "The workers' compensation board, e.g. WCB-Alberta or Saskatchewan WCB.",
+            "account_number": "The number on your WCB clearance letter or premium notice.",
+            "industry_code": "Optional: your WCB industry or rate code.",
+        }
+
+
+class WorkerForm(forms.ModelForm):
+    class Meta:
+        model = WorkerModel
+        fields = ["full_name", "employment_type", "province", "start_date", "end_date", "email"]
+        labels = {
+            "full_name": "Full name",
+            "employment_type": "Kind of worker",
+            "start_date": "First day worked",
+            "end_date": "Last day worked",
+            "email": "Email (optional)",
+        }
+        help_texts = {
+            "employment_type": "Owners, managers, office staff, family members and volunteers "
+            "are workers too: list everyone.",
+            "province": "Where this person mostly works. SCSA counts only Saskatchewan workers.",
+            "end_date": "Leave empty if they still work for you.",
+        }
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The last day worked cannot be before the first day.")
+        return data
+
+
+class WorkerEndForm(forms.Form):
+    end_date = forms.DateField(
+        label="Last day worked",
+        widget=DateInput(),
+        help_text="They stay on your roster: the SECOR size rule looks back 12 months.",
+    )
+
+    def __init__(self, *args, worker, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.worker = worker
+
+    def clean_end_date(self):
+        end = self.cleaned_data["end_date"]
+        if end < self.worker.start_date:
+            raise forms.ValidationError(
+                f"The last day worked cannot be before the first day ({self.worker.start_date})."
+            )
+        return end
+
+
+class HeadcountForm(forms.ModelForm):
+    class Meta:
+        model = HeadcountDeclaration
+        fields = ["period_start", "period_end", *EMPLOYMENT_TYPES]
+        labels = {
+            "period_start": "Period from",
+            "period_end": "Period to",
+            **{t: EMPLOYMENT_TYPE_LABELS[t] for t in EMPLOYMENT_TYPES},
+        }
+        help_texts = {
+            "period_start": "For example the first day of a month or of your busy season.",
+            "period_end": "Enter the largest number of each kind working at the same time "
+            "in this period.",
+            "subcontractor": "Subcontractors working on your jobs.",
+            "family_member": "Unpaid family members who help out.",
+        }
+        widgets = {"period_start": DateInput(), "period_end": DateInput()}
+        error_messages = dict.fromkeys(EMPLOYMENT_TYPES, NEGATIVE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in EMPLOYMENT_TYPES:
+            # An empty box means nobody of that kind.
+            self.fields[name].required = False
+            self.fields[name].widget.attrs.setdefault("placeholder", "0")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The period cannot end before it starts.")
+        if not self.errors and not any(data.get(t) for t in EMPLOYMENT_TYPES):
+            raise forms.ValidationError("Enter at least one person.")
+        return data
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {t: self.cleaned_data.get(t) or 0 for t in EMPLOYMENT_TYPES}
+
+
+class InviteColleagueForm(forms.Form):
+    email = forms.EmailField(
+        label="Colleague's email address",
+        help_text="They get a link to join and will see this company only.",
+    )
+
+
+class EnrollmentConfirmForm(forms.Form):
+    membership_number = forms.CharField(
+        label="Association membership number", max_length=40, required=False
+    )
+    membership_expires_on = forms.DateField(
+        label="Membership expires on", required=False, widget=DateInput()
+    )
+
+    def __init__(self, *args, requires_membership=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].required = requires_membership
+        if requires_membership:
+            self.fields[
+                "membership_number"
+            ].help_text = "Required by your association before the registration is confirmed."
+
+
+class EnrollmentStatusForm(forms.Form):
+    status = forms.ChoiceField(label="New status", choices=EnrollmentStatus.choices)
+    reapply_on = forms.DateField(
+        label="May apply again on",
+        required=False,
+        widget=DateInput(),
+        help_text="Only for a de-roll (SCSA: six months after).",
+    )
+
+
+class EligibilityRuleForm(forms.ModelForm):
+    counted_types = forms.MultipleChoiceField(
+        label="Who counts towards the limit",
+        choices=[(t, EMPLOYMENT_TYPE_LABELS[t]) for t in EMPLOYMENT_TYPES],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick every kind of worker your program counts. ACSA counts everyone on "
+        "the WCB account; SCSA counts owners, full-time, part-time, casual and "
+        "subcontractors.",
+    )
+
+    class Meta:
+        model = EligibilityRule
+        fields = [
+            "limit",
+            "counted_types",
+            "window_months",
+            "province",
+            "over_limit_program",
+            "general_contractor_rule",
+            "requires_membership",
+        ]
+
+
+class RegistrationForm(forms.Form):
+    association = forms.ModelChoiceField(
+        label="Safety association",
+        queryset=Association.objects.none(),
+        empty_label="Choose your association",
+        help_text="The certifying partner you want to earn your SECOR or COR with.",
+    )
+    program = forms.ChoiceField(
+        label="Program",
+        choices=ProgramKind.choices,
+        initial=ProgramKind.SECOR,
+        help_text="SECOR is for small employers (ACSA: no more than 10 people at any time in "
+        "the past 12 months; SCSA: 9 or fewer). Larger companies register for COR.",
+    )
+    legal_name = forms.CharField(
+        label="Legal company name",
+        max_length=200,
+        help_text="As registered with the WCB, e.g. “Prairie Hauling Ltd.”.",
+    )
+    operating_name = forms.CharField(
+        label="Operating name (if different)", max_length=200, required=False
+    )
+    address = forms.CharField(label="Street address", max_length=300, required=False)
+    city = forms.CharField(label="City or town", max_length=100, required=False)
+    province = forms.ChoiceField(
+        label="Province or territory",
+        choices=[("", "—")] + list(Employer._meta.get_field("province").choices),
+        required=False,
+    )
+    postal_code = forms.CharField(label="Postal code", max_length=10, required=False)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    account_number = forms.CharField(
+        label="WCB account number",
+        max_length=40,
+        help_text="The account number on your WCB clearance letter or premium notice. You can "
+        "add more accounts later.",
+    )
+
+    def __init__(self, *args, associations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = associations
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file of employers",
+        help_text=(
+            f"UTF-8 CSV, at most {MAX_ROWS:,} rows and {MAX_BYTES // (1024 * 1024)} MB. "
+            f"Required columns: {', '.join(REQUIRED_COLUMNS)}. Optional: "
+            f"{', '.join(OPTIONAL_COLUMNS)}. A row whose WCB account already exists updates "
+            "that employer."
+        ),
+    )

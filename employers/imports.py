@@ -1,0 +1,263 @@
+"""Reading a program admin's CSV of employers: decode, check the header, check each row.
+
+Nothing here writes. ``parse_employers_csv`` gives a preview (per-row errors, and
+whether each row creates or updates an employer); ``services.employers_import`` parses
+again inside its transaction and refuses when anything is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+
+from secor.models import Jurisdiction, ProgramKind
+
+from .models import EnrollmentStatus
+
+MAX_ROWS = 5_000
+MAX_BYTES = 5 * 1024 * 1024
+REQUIRED_COLUMNS = ("legal_name", "wcb_board", "wcb_account_number")
+OPTIONAL_COLUMNS = (
+    "operating_name",
+    "address",
+    "city",
+    "province",
+    "postal_code",
+    "phone",
+    "contact_email",
+    "industry_code",
+    "program",
+    "status",
+    "registered_on",
+)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+MAX_LENGTHS = {
+    "legal_name": 200,
+    "operating_name": 200,
+    "address": 300,
+    "city": 100,
+    "postal_code": 10,
+    "phone": 40,
+    "wcb_board": 120,
+    "wcb_account_number": 40,
+    "industry_code": 40,
+}
+_STATUSES = {s.value: s.value for s in EnrollmentStatus} | {
+    s.label.lower(): s.value for s in EnrollmentStatus
+}
+_PROGRAMS = {"secor": ProgramKind.SECOR, "cor": ProgramKind.COR}
+
+
+class ImportRefused(Exception):
+    """The file or a row is wrong: nothing was imported."""
+
+    def __init__(self, preview: ImportPreview):
+        super().__init__(preview.error or f"{preview.error_count} rows have errors")
+        self.preview = preview
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+    action: str = "create"
+    registered_on: date | None = None
+
+    @property
+    def board(self) -> str:
+        return " ".join(self.values["wcb_board"].split())
+
+    @property
+    def account_number(self) -> str:
+        return "".join(self.values["wcb_account_number"].split())
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.board.lower(), self.account_number.lower())
+
+    @property
+    def industry_code(self) -> str:
+        return self.values.get("industry_code", "")
+
+    @property
+    def program(self) -> str:
+        return _PROGRAMS.get(self.values.get("program", "").lower() or "secor", "")
+
+    @property
+    def status(self) -> str:
+        return _STATUSES.get(self.values.get("status", "").lower() or "registered", "")
+
+    @property
+    def profile(self) -> dict[str, str]:
+        names = (
+            "legal_name",
+            "operating_name",
+            "address",
+            "city",
+            "province",
+            "postal_code",
+            "phone",
+            "contact_email",
+        )
+        profile = {name: self.values.get(name, "") for name in names}
+        profile["province"] = profile["province"].upper()
+        return profile
+
+
+@dataclass
+class ImportPreview:
+    error: str | None = None
+    rows: list[ImportRow] = field(default_factory=list)
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for row in self.rows if row.errors)
+
+    @property
+    def has_row_errors(self) -> bool:
+        return self.error_count > 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and not self.has_row_errors and bool(self.rows)
+
+    @property
+    def creates(self) -> int:
+        return sum(1 for row in self.rows if row.action == "create")
+
+    @property
+    def updates(self) -> int:
+        return sum(1 for row in self.rows if row.action == "update")
+
+
+def decode_upload(data: bytes) -> str:
+    """UTF-8 text (a byte-order mark from Excel is fine), or a ValidationError saying how."""
+    if len(data) > MAX_BYTES:
+        raise ValidationError(
+            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            "The file is not UTF-8 text (the first unreadable byte is at position "
+            f"{error.start}). In Excel choose File → Save As → “CSV UTF-8 (Comma delimited)”, "
+            "then upload that file."
+        ) from error
+
+
+def _header_problem(header: list[str]) -> str | None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    if not (missing or unknown or duplicated):
+        return None
+    parts = []
+    if missing:
+        parts.append(f"missing column(s): {', '.join(missing)}")
+    if unknown:
+        parts.append(f"unknown column(s): {', '.join(unknown) or '(empty)'}")
+    if duplicated:
+        parts.append(f"repeated column(s): {', '.join(duplicated)}")
+    return (
+        "The first row must name the columns; "
+        + "; ".join(parts)
+        + f". Required: {', '.join(REQUIRED_COLUMNS)}. Optional: {', '.join(OPTIONAL_COLUMNS)}."
+    )
+
+
+def _check_row(row: ImportRow) -> None:
+    values = row.values
+    for name in REQUIRED_COLUMNS:
+        if not values.get(name):
+            row.errors.append(f"{name} is empty.")
+    for name, limit in MAX_LENGTHS.items():
+        if len(values.get(name, "")) > limit:
+            row.errors.append(f"{name} is longer than {limit} characters.")
+    province = values.get("province", "").upper()
+    if province and province not in Jurisdiction.values:
+        row.errors.append(
+            f"province “{values['province']}” is not a two-letter code such as AB or SK."
+        )
+    if values.get("contact_email"):
+        try:
+            EmailValidator()(values["contact_email"])
+        except ValidationError:
+            row.errors.append(f"contact_email “{values['contact_email']}” is not an email address.")
+    if not row.program:
+        row.errors.append(f"program “{values['program']}” must be SECOR or COR.")
+    if not row.status:
+        row.errors.append(
+            f"status “{values['status']}” is not one of: "
+            + ", ".join(s.label for s in EnrollmentStatus)
+            + "."
+        )
+    if values.get("registered_on"):
+        try:
+            row.registered_on = date.fromisoformat(values["registered_on"])
+        except ValueError:
+            row.errors.append(
+                f"registered_on “{values['registered_on']}” is not a date like 2025-03-31."
+            )
+
+
+def parse_employers_csv(text: str, *, association) -> ImportPreview:
+    """Check a decoded CSV; ``association`` decides which rows update existing employers."""
+    from .selectors import accounts_by_key
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None or not any(cell.strip() for cell in header):
+            return ImportPreview(error="The file is empty: the first row must name the columns.")
+        header = [cell.strip().lower().replace(" ", "_") for cell in header]
+        if problem := _header_problem(header):
+            return ImportPreview(error=problem)
+        preview = ImportPreview()
+        for values in reader:
+            if not any(cell.strip() for cell in values):
+                continue  # blank lines, often at the end of a spreadsheet export
+            if len(preview.rows) >= MAX_ROWS:
+                total = len(preview.rows) + 1 + sum(1 for v in reader if any(c.strip() for c in v))
+                return ImportPreview(
+                    error=f"The file has {total:,} employer rows; at most {MAX_ROWS:,} can be "
+                    "imported at once. Split it into smaller files."
+                )
+            row = ImportRow(line=reader.line_num, values={})
+            if len(values) != len(header):
+                row.errors.append(
+                    f"has {len(values)} cells but the header names {len(header)} columns."
+                )
+            row.values = {
+                name: (values[i].strip() if i < len(values) else "")
+                for i, name in enumerate(header)
+            }
+            _check_row(row)
+            preview.rows.append(row)
+    except csv.Error as error:
+        return ImportPreview(
+            error=f"The file is not a readable CSV (line {reader.line_num}: {error})."
+        )
+    if not preview.rows:
+        return ImportPreview(error="The file names the columns but has no employer rows.")
+    existing = accounts_by_key(association)
+    first_line: dict[tuple[str, str], int] = {}
+    for row in preview.rows:
+        if not (row.values.get("wcb_board") and row.values.get("wcb_account_number")):
+            continue
+        if row.key in first_line:
+            row.errors.append(
+                f"WCB account {row.account_number} ({row.board}) is already on line "
+                f"{first_line[row.key]}."
+            )
+            continue
+        first_line[row.key] = row.line
+        if row.key in existing:
+            row.action = "update"
+    return preview

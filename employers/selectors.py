@@ -1,0 +1,432 @@
+"""Reads for employer screens: verdicts, the staff directory, the audit trail, the checklist.
+
+Every function runs in the association's scope (views are wrapped by
+``association_view``; services call ``activate``). Each documents its queries: none of
+them grows with the number of employers, workers or declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from secor.models import Membership, Program, ProgramKind
+
+from .eligibility import (
+    EligibilityVerdict,
+    HeadcountPeriod,
+    RosterEntry,
+    _add_months,
+    _find_peak,
+    assess_eligibility,
+)
+from .models import (
+    EligibilityRule,
+    EligibilityStatus,
+    Employer,
+    Enrollment,
+    EnrollmentStatus,
+    HeadcountDeclaration,
+    WCBAccount,
+    Worker,
+)
+
+
+def association_today(association) -> date:
+    """Today's date where the association is (deadlines end at its midnight)."""
+    return timezone.localdate(timezone=ZoneInfo(association.time_zone))
+
+
+def secor_rule(association) -> EligibilityRule | None:
+    """The association's SECOR size rule (1 query); seeded on first use if missing.
+
+    None when the association runs no SECOR program.
+    """
+    rule = (
+        EligibilityRule.objects.for_association(association)
+        .filter(program__kind=ProgramKind.SECOR)
+        .select_related("program", "association")
+        .first()
+    )
+    if rule is None:
+        from .services import rules_ensure
+
+        rules = rules_ensure(association=association)
+        rule = rules[0] if rules else None
+    return rule
+
+
+def roster_entries(workers: Iterable[Worker]) -> list[RosterEntry]:
+    return [
+        RosterEntry(w.full_name, w.employment_type, w.province or None, w.start_date, w.end_date)
+        for w in workers
+    ]
+
+
+def headcount_periods(declarations: Iterable[HeadcountDeclaration]) -> list[HeadcountPeriod]:
+    return [HeadcountPeriod(d.period_start, d.period_end, d.counts) for d in declarations]
+
+
+def assess(*, rule, today, employer, workers, declarations) -> EligibilityVerdict | None:
+    """The verdict from rows already loaded (no queries); None without a SECOR rule."""
+    if rule is None:
+        return None
+    return assess_eligibility(
+        rule.as_rules(),
+        today,
+        roster_entries(workers),
+        headcount_periods(declarations),
+        is_general_contractor=employer.is_general_contractor,
+        expected_workers=employer.expected_workers,
+    )
+
+
+def status_for(verdict: EligibilityVerdict | None) -> str:
+    if verdict is None:
+        return ""
+    if not verdict.eligible:
+        return EligibilityStatus.NOT_ELIGIBLE
+    if "no_headcount_data" in verdict.reason_codes:
+        return EligibilityStatus.NO_DATA
+    return EligibilityStatus.ELIGIBLE
+
+
+def employer_eligibility(*, employer: Employer, today: date | None = None):
+    """The verdict for one employer today (3 queries: rule, workers, declarations)."""
+    association = employer.association
+    return assess(
+        rule=secor_rule(association),
+        today=today or association_today(association),
+        employer=employer,
+        workers=list(employer.workers.all()),
+        declarations=list(employer.headcount_declarations.all()),
+    )
+
+
+@dataclass(frozen=True)
+class MonthBar:
+    start: date
+    end: date
+    count: int
+    over: bool
+    x: int
+    y: int
+    height: int
+
+    @property
+    def label(self) -> str:
+        return self.start.strftime("%b %y")
+
+
+@dataclass(frozen=True)
+class HeadcountChart:
+    """Monthly peaks laid out for an inline SVG drawn by the template (no script)."""
+
+    bars: list[MonthBar]
+    limit: int
+    limit_y: int
+    width: int
+    height: int = 160
+    baseline: int = 130
+
+
+def monthly_peaks(*, rule, today, workers, declarations) -> HeadcountChart | None:
+    """Largest counted headcount in each month of the rule's window, oldest first."""
+    if rule is None:
+        return None
+    rules = rule.as_rules()
+    roster, periods = roster_entries(workers), headcount_periods(declarations)
+    window_start = _add_months(today, -rules.window_months)
+    spans = []
+    month = date(window_start.year, window_start.month, 1)
+    while month <= today:
+        nxt = _add_months(month, 1)
+        spans.append((max(month, window_start), min(nxt - timedelta(days=1), today)))
+        month = nxt
+    counts = [_find_peak(rules, span, roster, periods)[0].count for span in spans]
+    top = max([*counts, rules.limit, 1]) * 1.1
+    scale = 120 / top
+    bars = [
+        MonthBar(
+            start=span[0],
+            end=span[1],
+            count=count,
+            over=count > rules.limit,
+            x=36 + i * 30,
+            y=130 - round(count * scale),
+            height=round(count * scale),
+        )
+        for i, (span, count) in enumerate(zip(spans, counts, strict=True))
+    ]
+    return HeadcountChart(
+        bars=bars,
+        limit=rules.limit,
+        limit_y=130 - round(rules.limit * scale),
+        width=36 + 30 * len(bars) + 10,
+    )
+
+
+# --- Checklist ("what is next") -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    done: bool
+    text: str
+    url: str = ""
+    detail: str = ""
+
+
+# Later issues (training, audits, submissions) append functions here from their
+# AppConfig.ready(): f(employer, page) -> list[ChecklistItem], ``page`` being the dict
+# ``employer_page`` returns. They must not query per row.
+CHECKLIST_PROVIDERS: list = []
+
+
+def _employer_checklist(employer: Employer, page: dict) -> list[ChecklistItem]:
+    slug = employer.association.slug
+    kw = {"association_slug": slug, "employer_id": employer.pk}
+    verdict, rule = page["verdict"], page["rule"]
+    enrollments = page["enrollments"]
+    items = [
+        ChecklistItem(
+            bool(enrollments) and all(e.status != EnrollmentStatus.REGISTERED for e in enrollments),
+            f"{employer.association} confirms your registration",
+            detail="Program staff check your company and WCB account." if enrollments else "",
+        ),
+        ChecklistItem(
+            any(a.is_active for a in page["wcb_accounts"]),
+            "Add your active WCB account",
+            reverse("employers:wcb_add", kwargs=kw),
+        ),
+        ChecklistItem(
+            bool(page["workers"]),
+            "List everyone who worked for you in the past 12 months on your roster",
+            reverse("employers:workers", kwargs=kw),
+        ),
+        ChecklistItem(
+            bool(page["declarations"]),
+            "Declare your headcount",
+            reverse("employers:headcount", kwargs=kw),
+        ),
+    ]
+    if verdict is not None:
+        items.append(
+            ChecklistItem(
+                verdict.eligible and "no_headcount_data" not in verdict.reason_codes,
+                f"Stay within the SECOR size limit ({verdict.limit})",
+                reverse("employers:eligibility", kwargs=kw),
+                detail=" ".join(verdict.next_steps),
+            )
+        )
+    if rule is not None and rule.requires_membership:
+        membership = next((e for e in enrollments if e.membership_number), None)
+        items.append(
+            ChecklistItem(
+                membership is not None,
+                f"Hold a current {employer.association} membership",
+                detail=f"Membership {membership.membership_number}, expires "
+                f"{membership.membership_expires_on}"
+                if membership
+                else "",
+            )
+        )
+    return items
+
+
+CHECKLIST_PROVIDERS.append(_employer_checklist)
+
+
+def checklist(employer: Employer, page: dict) -> list[ChecklistItem]:
+    return [item for provider in CHECKLIST_PROVIDERS for item in provider(employer, page)]
+
+
+def employer_page(employer: Employer) -> dict:
+    """Everything the employer page and the employer home need (6 queries + checklist)."""
+    association = employer.association
+    today = association_today(association)
+    rule = secor_rule(association)
+    workers = list(employer.workers.all())
+    declarations = list(employer.headcount_declarations.select_related("declared_by"))
+    page = {
+        "today": today,
+        "rule": rule,
+        "workers": workers,
+        "current_workers": [w for w in workers if w.end_date is None or w.end_date >= today],
+        "declarations": declarations,
+        "wcb_accounts": list(employer.wcb_accounts.all()),
+        "enrollments": list(employer.enrollments.select_related("program", "confirmed_by")),
+        "verdict": assess(
+            rule=rule, today=today, employer=employer, workers=workers, declarations=declarations
+        ),
+    }
+    page["checklist"] = checklist(employer, page)
+    return page
+
+
+# --- Staff directory ------------------------------------------------------------------
+
+
+def directory_queryset():
+    """Employers for the staff directory; 2 prefetch queries per page, whatever its size."""
+    return Employer.objects.select_related("association").prefetch_related(
+        Prefetch("wcb_accounts", queryset=WCBAccount.objects.order_by("board", "account_number")),
+        Prefetch("enrollments", queryset=Enrollment.objects.select_related("program")),
+    )
+
+
+def enrollment_exists(*, program: str = "", status: str = ""):
+    """``Exists`` for the directory's program/status filters (one enrollment matches both)."""
+    enrollments = Enrollment.objects.filter(employer=OuterRef("pk"))
+    if program:
+        enrollments = enrollments.filter(program__kind=program)
+    if status:
+        enrollments = enrollments.filter(status=status)
+    return Exists(enrollments)
+
+
+def registrations_waiting(association) -> int:
+    return (
+        Enrollment.objects.for_association(association)
+        .filter(status=EnrollmentStatus.REGISTERED)
+        .count()
+    )
+
+
+def accounts_by_key(association) -> dict[tuple[str, str], WCBAccount]:
+    """Every WCB account of the association by (board, number), lower-cased (1 query)."""
+    return {
+        (a.board.lower(), a.account_number.lower()): a
+        for a in WCBAccount.objects.for_association(association).select_related("employer")
+    }
+
+
+def employer_users(employer: Employer) -> list[Membership]:
+    return list(
+        Membership.objects.for_association(employer.association)
+        .filter(employer=employer, is_active=True)
+        .select_related("user")
+    )
+
+
+# --- Audit trail ----------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    what: str
+    action: str
+    reason: str
+    changes: list[Change] = field(default_factory=list)
+
+
+_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+_HIDDEN = {
+    "id",
+    "association",
+    "employer",
+    "created_at",
+    "updated_at",
+    "declared_at",
+    "declared_by",
+    "confirmed_by",
+}
+
+
+def _display(model_field, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _describe(model, record, programs) -> str:
+    # From the historical row's own columns: ``record.instance`` would query for the
+    # fields history leaves out, and Enrollment.__str__ follows two foreign keys.
+    if model is Employer:
+        return f"Company {record.operating_name or record.legal_name}"
+    if model is WCBAccount:
+        return f"WCB account {record.board} {record.account_number}"
+    if model is Worker:
+        return f"Worker {record.full_name}"
+    if model is HeadcountDeclaration:
+        return f"Headcount {record.period_start} – {record.period_end}"
+    return f"Enrollment in {programs.get(record.program_id, 'a program')}"
+
+
+def _entries(model, records, programs) -> list[HistoryEntry]:
+    entries = []
+    by_object: dict[int, list] = {}
+    for record in records:  # oldest first
+        by_object.setdefault(record.id, []).append(record)
+    for versions in by_object.values():
+        for previous, record in pairwise([None, *versions]):
+            changes = []
+            if previous is not None and record.history_type == "~":
+                delta = record.diff_against(previous)
+                for change in delta.changes:
+                    if change.field in _HIDDEN:
+                        continue
+                    model_field = model._meta.get_field(change.field)
+                    changes.append(
+                        Change(
+                            str(model_field.verbose_name),
+                            _display(model_field, change.old),
+                            _display(model_field, change.new),
+                        )
+                    )
+                if not changes:
+                    continue
+            user = record.history_user
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=(user.full_name or user.email) if user else "system",
+                    what=_describe(model, record, programs),
+                    action=_ACTIONS[record.history_type],
+                    reason=record.history_change_reason or "",
+                    changes=changes,
+                )
+            )
+    return entries
+
+
+def employer_history(employer: Employer, *, limit: int = 200) -> list[HistoryEntry]:
+    """Who changed what on the employer and its rows, newest first (6 queries)."""
+    sources = [
+        (Employer, Employer.history.filter(id=employer.pk)),
+        (WCBAccount, WCBAccount.history.filter(employer_id=employer.pk)),
+        (Worker, Worker.history.filter(employer_id=employer.pk)),
+        (HeadcountDeclaration, HeadcountDeclaration.history.filter(employer_id=employer.pk)),
+        (Enrollment, Enrollment.history.filter(employer_id=employer.pk)),
+    ]
+    programs = {
+        p.pk: p.get_kind_display() for p in Program.objects.for_association(employer.association)
+    }
+    entries = []
+    for model, records in sources:
+        records = records.filter(association_id=employer.association_id).select_related(
+            "history_user"
+        )
+        entries += _entries(model, records.order_by("history_date", "history_id"), programs)
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

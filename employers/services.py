@@ -1,0 +1,633 @@
+"""Actions people take on employers: one function per action.
+
+Each is keyword-only, runs in a transaction inside the association's scope, validates
+with ``full_clean()`` (so database constraints come back as form errors, not 500s) and
+writes a ``secor.audit`` row. Field-level history (who changed which value) comes from
+django-simple-history; the acting user is handed to it explicitly so rows written
+outside a request (imports, tasks, demo data) still say who did it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from secor import audit
+from secor import services as secor_services
+from secor.models import Association, Invitation, Membership, Program, ProgramKind, Role
+from secor.tenancy import activate
+
+from . import selectors
+from .eligibility import ACSA_RULES, EMPLOYMENT_TYPES, SEEDED_RULES
+from .models import (
+    EligibilityRule,
+    Employer,
+    Enrollment,
+    EnrollmentStatus,
+    HeadcountDeclaration,
+    WCBAccount,
+    Worker,
+)
+
+PROFILE_FIELDS = (
+    "legal_name",
+    "operating_name",
+    "address",
+    "city",
+    "province",
+    "postal_code",
+    "phone",
+    "contact_email",
+    "is_general_contractor",
+    "expected_workers",
+)
+WORKER_FIELDS = ("full_name", "employment_type", "province", "start_date", "end_date", "email")
+RULE_FIELDS = (
+    "limit",
+    "counted_types",
+    "window_months",
+    "province",
+    "over_limit_program",
+    "general_contractor_rule",
+    "requires_membership",
+)
+# Associations whose seed says an association membership is a prerequisite.
+MEMBERSHIP_REQUIRED = {"ACSA"}
+
+
+def _actor(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _save(obj, *, actor, reason: str, exclude: Iterable[str] = ()) -> None:
+    """Validate (fields, model, constraints) and save, telling simple-history who and why."""
+    obj.full_clean(exclude=list(exclude) or None)
+    obj._history_user = _actor(actor)
+    obj._change_reason = reason
+    obj.save()
+
+
+def _set(obj, fields: dict, allowed: Iterable[str]) -> list[str]:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, fields[name])
+    return changed
+
+
+def _normalise_account(board: str, account_number: str) -> tuple[str, str]:
+    return " ".join(board.split()), "".join(account_number.split())
+
+
+def _check_account_free(*, association, board, account_number, exclude_pk=None) -> None:
+    # The unique constraint says the same; checked first for a message on the field.
+    taken = WCBAccount.objects.for_association(association).filter(
+        board__iexact=board, account_number__iexact=account_number
+    )
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError(
+            {
+                "account_number": f"WCB account {account_number} ({board}) is already "
+                f"registered with {association}. If it is yours, ask the association for help."
+            }
+        )
+
+
+# --- Program rules -------------------------------------------------------------------
+
+
+def rules_ensure(*, association: Association) -> list[EligibilityRule]:
+    """Give each SECOR program of the association its size rule, seeded when missing.
+
+    The data migration only sees associations that existed when it ran; this covers the
+    ones created later (call it from association creation; selectors call it lazily).
+    Unknown associations start from Alberta's standard (no more than 10, everyone on the
+    WCB account) for their admin to edit.
+    """
+    rules = []
+    with activate(association), transaction.atomic():
+        for program in Program.objects.filter(kind=ProgramKind.SECOR):
+            seed = SEEDED_RULES.get(association.short_name.upper(), ACSA_RULES).as_dict()
+            rule, created = EligibilityRule.objects.get_or_create(
+                association=association,
+                program=program,
+                defaults={
+                    **seed,
+                    "province": seed["province"] or "",
+                    "requires_membership": association.short_name.upper() in MEMBERSHIP_REQUIRED,
+                },
+            )
+            if created:
+                audit.record(
+                    association=association,
+                    actor=None,
+                    action="eligibility_rule.seed",
+                    obj=rule,
+                    summary=f"SECOR size rule seeded for {association}",
+                )
+            rules.append(rule)
+    return rules
+
+
+@transaction.atomic
+def eligibility_rule_update(*, rule: EligibilityRule, actor, **fields) -> EligibilityRule:
+    """A program admin edits the SECOR size rule; every employer's verdict is redone."""
+    with activate(rule.association):
+        if "counted_types" in fields:
+            fields["counted_types"] = [t for t in EMPLOYMENT_TYPES if t in fields["counted_types"]]
+        changed = _set(rule, fields, RULE_FIELDS)
+        if not changed:
+            return rule
+        _save(rule, actor=actor, reason="Rule edited")
+        audit.record(
+            association=rule.association,
+            actor=actor,
+            action="eligibility_rule.update",
+            obj=rule,
+            summary=f"SECOR size rule changed ({', '.join(changed)})",
+            changed=changed,
+        )
+        eligibility_refresh(association=rule.association)
+    return rule
+
+
+def eligibility_refresh(
+    *, association: Association, employer_ids: Iterable[int] | None = None, stale_only=False
+) -> int:
+    """Recompute the cached verdict of many employers in a fixed number of queries.
+
+    ``stale_only`` picks the rows last assessed before today (the window moved). Writes
+    with ``bulk_update`` so the cache columns leave no history rows. Returns the count.
+    """
+    with activate(association):
+        today = selectors.association_today(association)
+        rule = selectors.secor_rule(association)
+        employers = Employer.objects.all()
+        if employer_ids is not None:
+            employers = employers.filter(pk__in=list(employer_ids))
+        if stale_only:
+            employers = employers.filter(
+                Q(eligibility_assessed_on__isnull=True) | Q(eligibility_assessed_on__lt=today)
+            )
+        employers = list(employers.prefetch_related("workers", "headcount_declarations"))
+        for employer in employers:
+            verdict = selectors.assess(
+                rule=rule,
+                today=today,
+                employer=employer,
+                workers=employer.workers.all(),
+                declarations=employer.headcount_declarations.all(),
+            )
+            employer.eligibility_status = selectors.status_for(verdict)
+            employer.eligibility_peak = verdict.peak_count if verdict else None
+            employer.eligibility_assessed_on = today
+        Employer.objects.bulk_update(
+            employers,
+            ["eligibility_status", "eligibility_peak", "eligibility_assessed_on"],
+            batch_size=500,
+        )
+    return len(employers)
+
+
+def _refresh(employer: Employer) -> None:
+    eligibility_refresh(association=employer.association, employer_ids=[employer.pk])
+
+
+# --- Registration and company profile ------------------------------------------------
+
+
+@transaction.atomic
+def employer_register(
+    *,
+    user,
+    association: Association,
+    legal_name: str,
+    account_number: str,
+    board: str = "",
+    program_kind: str = ProgramKind.SECOR,
+    **profile,
+) -> Employer:
+    """A new employer user registers their company: employer, WCB account, enrollment.
+
+    The enrollment starts as *registered*; program staff confirm it from their queue.
+    The user becomes the employer's first employer user.
+    """
+    with activate(association):
+        if Membership.objects.filter(user=user).exists():
+            raise ValidationError(
+                f"You already belong to {association}. Sign in to it to manage your company."
+            )
+        program = Program.objects.filter(kind=program_kind, is_active=True).first()
+        if program is None:
+            raise ValidationError({"program": f"{association} does not run this program."})
+        board, account_number = _normalise_account(board or association.wcb_board, account_number)
+        _check_account_free(association=association, board=board, account_number=account_number)
+        employer = Employer(association=association, legal_name=legal_name)
+        _set(employer, {"legal_name": legal_name, **profile}, PROFILE_FIELDS)
+        _save(employer, actor=user, reason="Registered")
+        account = WCBAccount(
+            association=association, employer=employer, board=board, account_number=account_number
+        )
+        _save(account, actor=user, reason="Registered")
+        enrollment = Enrollment(
+            association=association,
+            employer=employer,
+            program=program,
+            registered_on=selectors.association_today(association),
+        )
+        _save(enrollment, actor=user, reason="Registered")
+        Membership.objects.create(
+            association=association, user=user, role=Role.EMPLOYER, employer=employer
+        )
+        audit.record(
+            association=association,
+            actor=user,
+            action="employer.register",
+            obj=employer,
+            summary=f"{employer} registered for {program.get_kind_display()} by {user.email}",
+        )
+        _refresh(employer)
+    return employer
+
+
+@transaction.atomic
+def employer_update(*, employer: Employer, actor, **fields) -> Employer:
+    """Edit the company profile (name, address, general-contractor facts)."""
+    with activate(employer.association):
+        changed = _set(employer, fields, PROFILE_FIELDS)
+        if not changed:
+            return employer
+        _save(employer, actor=actor, reason="Profile edited")
+        audit.record(
+            association=employer.association,
+            actor=actor,
+            action="employer.update",
+            obj=employer,
+            summary=f"Company profile of {employer} changed ({', '.join(changed)})",
+            changed=changed,
+        )
+        _refresh(employer)
+    return employer
+
+
+@transaction.atomic
+def employer_invite_colleague(*, employer: Employer, email: str, actor) -> Invitation:
+    """Invite a second employer user to the same employer."""
+    with activate(employer.association):
+        _, invitation = secor_services.invitation_create(
+            association=employer.association,
+            email=email,
+            role=Role.EMPLOYER,
+            invited_by=_actor(actor),
+            employer=employer,
+        )
+    return invitation
+
+
+# --- WCB accounts ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def wcb_account_add(
+    *, employer: Employer, actor, board: str, account_number: str, industry_code: str = ""
+) -> WCBAccount:
+    with activate(employer.association):
+        board, account_number = _normalise_account(board, account_number)
+        _check_account_free(
+            association=employer.association, board=board, account_number=account_number
+        )
+        account = WCBAccount(
+            association=employer.association,
+            employer=employer,
+            board=board,
+            account_number=account_number,
+            industry_code=industry_code,
+        )
+        _save(account, actor=actor, reason="Account added")
+        audit.record(
+            association=employer.association,
+            actor=actor,
+            action="wcb_account.add",
+            obj=account,
+            summary=f"WCB account {account} added to {employer}",
+        )
+    return account
+
+
+@transaction.atomic
+def wcb_account_update(*, account: WCBAccount, actor, **fields) -> WCBAccount:
+    with activate(account.association):
+        if "board" in fields or "account_number" in fields:
+            board, number = _normalise_account(
+                fields.get("board", account.board),
+                fields.get("account_number", account.account_number),
+            )
+            fields.update(board=board, account_number=number)
+            _check_account_free(
+                association=account.association,
+                board=board,
+                account_number=number,
+                exclude_pk=account.pk,
+            )
+        changed = _set(account, fields, ("board", "account_number", "industry_code", "is_active"))
+        if not changed:
+            return account
+        _save(account, actor=actor, reason="Account edited")
+        audit.record(
+            association=account.association,
+            actor=actor,
+            action="wcb_account.update",
+            obj=account,
+            summary=f"WCB account {account} changed ({', '.join(changed)})",
+            changed=changed,
+        )
+    return account
+
+
+# --- Roster ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def worker_add(
+    *,
+    employer: Employer,
+    actor,
+    full_name: str,
+    employment_type: str,
+    start_date: date,
+    province: str = "",
+    end_date: date | None = None,
+    email: str = "",
+) -> Worker:
+    with activate(employer.association):
+        worker = Worker(
+            association=employer.association,
+            employer=employer,
+            full_name=full_name,
+            employment_type=employment_type,
+            province=province,
+            start_date=start_date,
+            end_date=end_date,
+            email=email,
+        )
+        _save(worker, actor=actor, reason="Added to roster")
+        audit.record(
+            association=employer.association,
+            actor=actor,
+            action="worker.add",
+            obj=worker,
+            summary=f"{worker} added to the roster of {employer}",
+        )
+        _refresh(employer)
+    return worker
+
+
+@transaction.atomic
+def worker_update(*, worker: Worker, actor, **fields) -> Worker:
+    with activate(worker.association):
+        changed = _set(worker, fields, WORKER_FIELDS)
+        if not changed:
+            return worker
+        _save(worker, actor=actor, reason="Roster entry edited")
+        audit.record(
+            association=worker.association,
+            actor=actor,
+            action="worker.update",
+            obj=worker,
+            summary=f"Roster entry {worker} changed ({', '.join(changed)})",
+            changed=changed,
+        )
+        _refresh(worker.employer)
+    return worker
+
+
+@transaction.atomic
+def worker_end_employment(*, worker: Worker, actor, end_date: date) -> Worker:
+    """Record the last day a person worked; they stay on the roster for the window."""
+    with activate(worker.association):
+        worker.end_date = end_date
+        _save(worker, actor=actor, reason="Employment ended")
+        audit.record(
+            association=worker.association,
+            actor=actor,
+            action="worker.end",
+            obj=worker,
+            summary=f"{worker} last worked for {worker.employer} on {end_date}",
+        )
+        _refresh(worker.employer)
+    return worker
+
+
+# --- Headcount ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def headcount_declare(
+    *, employer: Employer, actor, period_start: date, period_end: date, counts: dict[str, int]
+) -> HeadcountDeclaration:
+    """Declare how many people of each kind worked in a period."""
+    unknown = set(counts) - set(EMPLOYMENT_TYPES)
+    if unknown:
+        raise TypeError(f"Unknown employment types: {sorted(unknown)}")
+    with activate(employer.association):
+        declaration = HeadcountDeclaration(
+            association=employer.association,
+            employer=employer,
+            period_start=period_start,
+            period_end=period_end,
+            declared_by=_actor(actor),
+            **counts,
+        )
+        # declared_by is empty for a declaration made by an import or the demo.
+        _save(declaration, actor=actor, reason="Headcount declared", exclude=["declared_by"])
+        audit.record(
+            association=employer.association,
+            actor=actor,
+            action="headcount.declare",
+            obj=declaration,
+            summary=f"{employer} declared {sum(counts.values())} people for "
+            f"{period_start} to {period_end}",
+        )
+        _refresh(employer)
+    return declaration
+
+
+# --- Enrollment -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def enrollment_confirm(
+    *,
+    enrollment: Enrollment,
+    actor,
+    membership_number: str = "",
+    membership_expires_on: date | None = None,
+) -> Enrollment:
+    """Program staff confirm a registration: registered → in progress."""
+    with activate(enrollment.association):
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.status != EnrollmentStatus.REGISTERED:
+            raise ValidationError(
+                f"This registration is already {enrollment.get_status_display().lower()}."
+            )
+        rule = selectors.secor_rule(enrollment.association)
+        if rule is not None and rule.requires_membership:
+            errors = {}
+            if not membership_number.strip():
+                errors["membership_number"] = (
+                    f"{enrollment.association} requires a membership: enter its number."
+                )
+            if membership_expires_on is None:
+                errors["membership_expires_on"] = "Enter the date the membership expires."
+            if errors:
+                raise ValidationError(errors)
+        enrollment.status = EnrollmentStatus.IN_PROGRESS
+        enrollment.confirmed_at = timezone.now()
+        enrollment.confirmed_by = _actor(actor)
+        enrollment.status_changed_on = selectors.association_today(enrollment.association)
+        enrollment.membership_number = membership_number.strip()
+        enrollment.membership_expires_on = membership_expires_on
+        _save(enrollment, actor=actor, reason="Registration confirmed")
+        audit.record(
+            association=enrollment.association,
+            actor=actor,
+            action="enrollment.confirm",
+            obj=enrollment,
+            summary=f"Registration of {enrollment.employer} confirmed",
+        )
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_set_status(
+    *, enrollment: Enrollment, actor, status: str, reapply_on: date | None = None
+) -> Enrollment:
+    """A program admin records a status the workflow does not set by itself."""
+    with activate(enrollment.association):
+        if status not in EnrollmentStatus.values:
+            raise ValidationError({"status": "Unknown status."})
+        if status == EnrollmentStatus.DEROLLED and reapply_on is None:
+            raise ValidationError({"reapply_on": "Say when the employer may apply again."})
+        old = enrollment.get_status_display()
+        enrollment.status = status
+        enrollment.reapply_on = reapply_on if status == EnrollmentStatus.DEROLLED else None
+        enrollment.status_changed_on = selectors.association_today(enrollment.association)
+        _save(enrollment, actor=actor, reason="Status changed")
+        audit.record(
+            association=enrollment.association,
+            actor=actor,
+            action="enrollment.status",
+            obj=enrollment,
+            summary=f"{enrollment} changed from {old} to {enrollment.get_status_display()}",
+        )
+    return enrollment
+
+
+# --- CSV import -----------------------------------------------------------------------
+
+
+def employers_import(*, association: Association, actor, text: str) -> dict[str, int]:
+    """Import a CSV of employers all at once, or nothing at all.
+
+    Re-validates everything (the preview may be stale) and refuses when any row is in
+    error. Keyed by (WCB board, account number): a row whose account exists updates that
+    employer, so importing the same file twice creates no duplicates.
+    """
+    from .imports import ImportRefused, parse_employers_csv
+
+    with activate(association), transaction.atomic():
+        preview = parse_employers_csv(text, association=association)
+        if preview.error or preview.has_row_errors:
+            raise ImportRefused(preview)
+        today = selectors.association_today(association)
+        programs = {p.kind: p for p in Program.objects.all()}
+        existing = selectors.accounts_by_key(association)
+        open_enrollments = set(
+            Enrollment.objects.filter(status__in=EnrollmentStatus.open_statuses()).values_list(
+                "employer_id", "program_id"
+            )
+        )
+        to_create, to_update = [], []
+        for row in preview.rows:
+            account = existing.get(row.key)
+            if account is None:
+                employer = Employer(association=association, **row.profile)
+                to_create.append((employer, row))
+            else:
+                employer = account.employer
+                if any(getattr(employer, k) != v for k, v in row.profile.items()):
+                    for name, value in row.profile.items():
+                        setattr(employer, name, value)
+                    to_update.append(employer)
+        user = _actor(actor)
+        reason = "CSV import"
+        created = bulk_create_with_history(
+            [e for e, _ in to_create],
+            Employer,
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
+        )
+        if to_update:
+            bulk_update_with_history(
+                to_update,
+                Employer,
+                list(PROFILE_FIELDS[:8]),
+                batch_size=500,
+                default_user=user,
+                default_change_reason=reason,
+            )
+        accounts, enrollments = [], []
+        for employer, (_, row) in zip(created, to_create, strict=True):
+            accounts.append(
+                WCBAccount(
+                    association=association,
+                    employer=employer,
+                    board=row.board,
+                    account_number=row.account_number,
+                    industry_code=row.industry_code,
+                )
+            )
+        created_by_key = {r.key: e for e, (_, r) in zip(created, to_create, strict=True)}
+        for row in preview.rows:
+            employer = created_by_key.get(row.key) or existing[row.key].employer
+            program = programs.get(row.program)
+            if program is None or (employer.pk, program.pk) in open_enrollments:
+                continue
+            open_enrollments.add((employer.pk, program.pk))
+            enrollments.append(
+                Enrollment(
+                    association=association,
+                    employer=employer,
+                    program=program,
+                    status=row.status,
+                    registered_on=row.registered_on or today,
+                )
+            )
+        bulk_create_with_history(
+            accounts, WCBAccount, batch_size=500, default_user=user, default_change_reason=reason
+        )
+        bulk_create_with_history(
+            enrollments, Enrollment, batch_size=500, default_user=user, default_change_reason=reason
+        )
+        result = {"created": len(created), "updated": len(to_update), "rows": len(preview.rows)}
+        audit.record(
+            association=association,
+            actor=actor,
+            action="employer.import",
+            summary=f"CSV import: {result['created']} employers created, "
+            f"{result['updated']} updated, {result['rows']} rows",
+            **result,
+        )
+        eligibility_refresh(association=association, employer_ids=[e.pk for e in created])
+    return result

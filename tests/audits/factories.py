@@ -1,0 +1,87 @@
+"""Factories for the audits app: seeded rules and tools, enrollments, cycles, audits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.apps import apps
+
+from audits import services
+from audits.models import Audit, AuditCycle, AuditTool
+from audits.seeds import seed_association
+from audits.snapshot import rules_snapshot
+from employers.models import Enrollment
+from secor.models import Program
+from secor.tenancy import activate
+
+from ..factories import EmployerFactory
+
+
+def seeded(association, seed_key: str = "amta"):
+    """Seed `association` with the rules and tools of `seed_key`; returns its SECOR program."""
+    with activate(association):
+        seed_association(apps.get_model, association, seed_key)
+        return Program.objects.get(association=association, kind="secor")
+
+
+def seed_key_for(association) -> str:
+    return association.slug if association.slug in ("amta", "acsa", "scsa") else "amta"
+
+
+def enrollment(association, *, employer=None, status="registered", registered_on=None, seed=None):
+    """An open enrollment of `employer` (reused if it has one) in the seeded SECOR program."""
+    program = seeded(association, seed or seed_key_for(association))
+    employer = employer or EmployerFactory(association=association)
+    with activate(association):
+        existing = Enrollment.objects.filter(
+            employer=employer,
+            program=program,
+            status__in=["registered", "in_progress", "certified"],
+        ).first()
+    if existing is not None:
+        return existing
+    return Enrollment.objects.create(
+        association=association,
+        employer=employer,
+        program=program,
+        status=status,
+        registered_on=registered_on or date(2020, 6, 1),
+    )
+
+
+def certified(association, certification_date=date(2021, 1, 5), **kwargs):
+    """An enrollment certified on `certification_date`, with its cycle."""
+    e = enrollment(association, status="in_progress", **kwargs)
+    with activate(association):
+        cycle = services.cycle_start(
+            enrollment=e, certification_date=certification_date, actor=None
+        )
+    e.refresh_from_db()
+    return e, cycle
+
+
+def audit(association, employer=None, **fields) -> Audit:
+    """A planned audit, written directly (no plan check): for URL walks and scoring tests."""
+    e = enrollment(association, employer=employer)
+    with activate(association):
+        program = e.program
+        rules = services.selectors.program_rules(program)
+        tool = AuditTool.objects.filter(program=program, status="published").order_by("-version")[0]
+        values = {
+            "association": association,
+            "employer": e.employer,
+            "enrollment": e,
+            "audit_type": "certification",
+            "conducted_by": "external_assessor",
+            "assessor_name": "Pat Assessor",
+            "data_gathering_start": date(2021, 1, 1),
+            "data_gathering_end": date(2021, 1, 5),
+            "tool": tool,
+            "rules_snapshot": rules_snapshot(rules),
+            "year": 1,
+        }
+        values.update(fields)
+        return Audit.objects.create(**values)
+
+
+__all__ = ["AuditCycle", "audit", "certified", "enrollment", "seeded"]

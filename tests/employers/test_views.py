@@ -1,0 +1,453 @@
+"""Employer screens: who sees what, forms that say what is wrong, the directory, queries."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from employers import selectors, services
+from employers.models import Employer, EnrollmentStatus, HeadcountDeclaration, WCBAccount, Worker
+from secor.models import Invitation, Membership, Role
+from secor.tenancy import activate
+
+from ..conftest import member
+from ..factories import (
+    EmployerFactory,
+    EnrollmentFactory,
+    HeadcountDeclarationFactory,
+    UserFactory,
+    WCBAccountFactory,
+    WorkerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, employer=None, association=None, **kwargs):
+    association = association or employer.association
+    if employer is not None:
+        kwargs["employer_id"] = employer.pk
+    return reverse(f"employers:{name}", kwargs={"association_slug": association.slug, **kwargs})
+
+
+# --- Ownership (healthchecks-style: Charlie has no access to Alice's stuff) ------------
+
+
+def test_it_checks_ownership(client, employer, charlie):
+    worker = WorkerFactory(employer=employer)
+    account = WCBAccountFactory(employer=employer)
+    enrollment = EnrollmentFactory(employer=employer)
+    client.force_login(charlie)
+    for name in ("detail", "edit", "invite", "eligibility", "wcb_add", "workers", "headcount"):
+        assert client.get(url(name, employer)).status_code == 404, name
+        assert client.post(url(name, employer), {}).status_code == 404, name
+    for name, kw in [
+        ("wcb_edit", {"account_id": account.pk}),
+        ("worker_edit", {"worker_id": worker.pk}),
+        ("worker_end", {"worker_id": worker.pk}),
+    ]:
+        assert client.get(url(name, employer, **kw)).status_code == 404, name
+    staff_only = url("enrollment_confirm", employer, enrollment_id=enrollment.pk)
+    assert client.post(staff_only, {}).status_code == 403
+
+
+def test_another_employers_worker_is_404_even_under_my_own_employer(client, alice, employer):
+    theirs = WorkerFactory(employer=EmployerFactory(association=employer.association))
+    client.force_login(alice)
+    response = client.post(
+        url("worker_end", employer, worker_id=theirs.pk), {"end_date": "2025-01-01"}
+    )
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.end_date is None
+
+
+def test_staff_of_another_association_get_404(client, employer, scsa):
+    client.force_login(member(scsa, "program_admin"))
+    assert client.get(url("detail", employer)).status_code == 404
+    # Their own slug with our employer's id: 404 too.
+    assert client.get(url("detail", association=scsa, employer_id=employer.pk)).status_code == 404
+
+
+def test_employer_users_cannot_open_the_directory_import_or_rules(client, alice, amta):
+    client.force_login(alice)
+    for name in ("directory", "directory_export", "import", "rules"):
+        assert client.get(url(name, association=amta)).status_code == 403, name
+
+
+def test_reviewers_cannot_edit_rules_or_import(client, reviewer_user, amta):
+    client.force_login(reviewer_user)
+    assert client.get(url("rules", association=amta)).status_code == 403
+    assert client.get(url("import", association=amta)).status_code == 403
+    assert client.get(url("directory", association=amta)).status_code == 200
+
+
+# --- Employer portal ------------------------------------------------------------------
+
+
+def test_employer_home_shows_company_eligibility_and_checklist(client, alice, employer):
+    client.force_login(alice)
+    page = client.get(f"/{employer.association.slug}/").content.decode()
+    assert "Alice Hauling Ltd." in page
+    assert "SECOR eligibility" in page
+    assert "What is next" in page
+    assert "Declare your headcount" in page
+
+
+def test_employer_user_adds_a_wcb_account(client, alice, employer):
+    client.force_login(alice)
+    response = client.post(
+        url("wcb_add", employer),
+        {"board": "WCB-Alberta", "account_number": "8 8 8", "industry_code": "", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    with activate(employer.association):
+        assert employer.wcb_accounts.get().account_number == "888"
+
+
+def test_a_duplicate_wcb_account_number_shows_on_the_field(client, alice, employer):
+    WCBAccountFactory(
+        employer=EmployerFactory(association=employer.association), account_number="9"
+    )
+    client.force_login(alice)
+    response = client.post(
+        url("wcb_add", employer), {"board": "WCB-Alberta", "account_number": "9", "is_active": "on"}
+    )
+    assert response.status_code == 200
+    assert "already registered" in response.context["form"].errors["account_number"][0]
+    assert "Please correct the problem below" in response.content.decode()
+
+
+def test_roster_add_edit_and_end_employment(client, alice, employer):
+    client.force_login(alice)
+    data = {
+        "full_name": "Sam Driver",
+        "employment_type": "full_time_permanent",
+        "province": "AB",
+        "start_date": "2024-02-01",
+        "end_date": "",
+        "email": "",
+    }
+    assert client.post(url("worker_add", employer), data).status_code == 302
+    with activate(employer.association):
+        worker = employer.workers.get()
+    data["employment_type"] = "part_time"
+    assert client.post(url("worker_edit", employer, worker_id=worker.pk), data).status_code == 302
+    response = client.post(
+        url("worker_end", employer, worker_id=worker.pk), {"end_date": "2024-12-20"}
+    )
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert (worker.employment_type, worker.end_date) == ("part_time", date(2024, 12, 20))
+    roster = client.get(url("workers", employer)).content.decode()
+    assert "Former workers" in roster and "Sam Driver" in roster
+
+
+def test_end_date_before_start_date_is_a_clear_form_error(client, alice, employer):
+    client.force_login(alice)
+    response = client.post(
+        url("worker_add", employer),
+        {
+            "full_name": "Backwards",
+            "employment_type": "casual",
+            "start_date": "2025-05-01",
+            "end_date": "2025-04-01",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["end_date"] == [
+        "The last day worked cannot be before the first day."
+    ]
+    with activate(employer.association):
+        assert not Worker.objects.exists()
+
+
+def headcount_data(**counts):
+    data = {"period_start": "2025-01-01", "period_end": "2025-01-31"}
+    data.update({k: str(v) for k, v in counts.items()})
+    return data
+
+
+def test_declaring_headcount_updates_the_verdict(client, alice, employer):
+    client.force_login(alice)
+    today = selectors.association_today(employer.association)
+    data = headcount_data(owner=1, full_time_permanent=11)
+    data.update(period_start=str(today), period_end=str(today))
+    assert client.post(url("headcount", employer), data).status_code == 302
+    page = client.get(url("eligibility", employer)).content.decode()
+    assert "Not eligible for SECOR." in page
+    assert "Apply for COR instead." in page
+    assert "<svg" in page
+
+
+def test_negative_counts_are_refused_with_a_message(client, alice, employer):
+    client.force_login(alice)
+    response = client.post(url("headcount", employer), headcount_data(owner=1, casual=-1))
+    assert response.status_code == 200
+    assert response.context["form"].errors["casual"] == ["A count cannot be negative."]
+    with activate(employer.association):
+        assert not HeadcountDeclaration.objects.exists()
+
+
+def test_edit_company_profile_is_recorded_in_the_audit_trail(client, alice, staff, employer):
+    client.force_login(alice)
+    data = {
+        "legal_name": "Alice Hauling Ltd.",
+        "operating_name": "Alice Trucks",
+        "province": "AB",
+        "expected_workers": "",
+    }
+    assert client.post(url("edit", employer), data).status_code == 302
+    client.force_login(staff)
+    page = client.get(url("detail", employer)).content.decode()
+    assert "Audit trail" in page
+    assert "operating name" in page and "Alice Trucks" in page
+    assert alice.full_name in page
+
+
+def test_employer_users_do_not_see_the_audit_trail(client, alice, employer):
+    client.force_login(alice)
+    assert "Audit trail" not in client.get(url("detail", employer)).content.decode()
+
+
+def test_invite_a_colleague_from_the_employer_page(client, alice, employer, mailoutbox):
+    client.force_login(alice)
+    response = client.post(url("invite", employer), {"email": "bob@example.com"})
+    assert response.status_code == 302
+    with scopes_disabled():
+        invitation = Invitation.objects.get(email="bob@example.com")
+    assert (invitation.role, invitation.employer_id) == (Role.EMPLOYER, employer.pk)
+
+
+# --- Staff ------------------------------------------------------------------------------
+
+
+def test_staff_confirm_a_registration_from_the_queue(client, reviewer_user, amta):
+    employer = services.employer_register(
+        user=UserFactory(), association=amta, legal_name="Queue Co", account_number="31"
+    )
+    client.force_login(reviewer_user)
+    home = client.get(f"/{amta.slug}/").content.decode()
+    assert "1 registration is waiting to be confirmed." in home
+    listing = client.get(url("directory", association=amta) + "?status=registered")
+    assert [e.legal_name for e in listing.context["table"].data] == ["Queue Co"]
+    with activate(amta):
+        enrollment = employer.enrollments.get()
+    response = client.post(url("enrollment_confirm", employer, enrollment_id=enrollment.pk), {})
+    assert response.status_code == 302, response.context["form"].errors
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.IN_PROGRESS
+
+
+def test_program_admin_edits_the_size_rule(client, staff, amta):
+    client.force_login(staff)
+    page = client.get(url("rules", association=amta))
+    assert page.status_code == 200
+    data = {
+        "limit": "19",
+        "counted_types": ["owner", "full_time_permanent"],
+        "window_months": "12",
+        "province": "",
+        "over_limit_program": "COR",
+    }
+    assert client.post(url("rules", association=amta), data).status_code == 302
+    rule = selectors.secor_rule(amta)
+    assert (rule.limit, rule.counted_types) == (19, ["owner", "full_time_permanent"])
+
+
+# --- Directory --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def listed(amta):
+    """Three employers in different states."""
+    today = selectors.association_today(amta)
+    small = EmployerFactory(association=amta, legal_name="Small Roofing")
+    WCBAccountFactory(employer=small, account_number="1111")
+    EnrollmentFactory(employer=small, status="certified")
+    WorkerFactory(employer=small)
+    big = EmployerFactory(association=amta, legal_name="Big Paving")
+    WCBAccountFactory(employer=big, account_number="2222")
+    EnrollmentFactory(employer=big, status="in_progress")
+    HeadcountDeclarationFactory(
+        employer=big, period_start=today, period_end=today, full_time_permanent=15
+    )
+    empty = EmployerFactory(association=amta, legal_name="Empty Co")
+    return small, big, empty
+
+
+def names(response):
+    return [row.record.legal_name for row in response.context["table"].page.object_list]
+
+
+def test_directory_search_by_name_and_wcb_number(client, staff, amta, listed):
+    client.force_login(staff)
+    base = url("directory", association=amta)
+    assert names(client.get(base + "?q=roof")) == ["Small Roofing"]
+    assert names(client.get(base + "?q=22 22")) == ["Big Paving"]
+
+
+def test_directory_filters_by_eligibility_program_and_status(client, staff, amta, listed):
+    client.force_login(staff)
+    base = url("directory", association=amta)
+    assert names(client.get(base + "?eligibility=not_eligible")) == ["Big Paving"]
+    assert names(client.get(base + "?eligibility=eligible")) == ["Small Roofing"]
+    assert names(client.get(base + "?eligibility=no_data")) == ["Empty Co"]
+    assert names(client.get(base + "?program=secor&status=certified")) == ["Small Roofing"]
+    assert names(client.get(base + "?program=cor&status=certified")) == []
+
+
+def test_directory_sorts_and_paginates(client, staff, amta, listed):
+    client.force_login(staff)
+    base = url("directory", association=amta)
+    assert names(client.get(base)) == ["Big Paving", "Empty Co", "Small Roofing"]
+    assert names(client.get(base + "?sort=-legal_name")) == [
+        "Small Roofing",
+        "Empty Co",
+        "Big Paving",
+    ]
+    for i in range(30):
+        EmployerFactory(association=amta, legal_name=f"Zed {i:02}")
+    page2 = client.get(base + "?page=2")
+    assert len(names(page2)) == 8
+    assert names(page2)[-1] == "Zed 29"
+
+
+def test_csv_export_has_what_the_filtered_list_shows(client, staff, amta, listed):
+    client.force_login(staff)
+    response = client.get(url("directory_export", association=amta) + "?eligibility=eligible")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Employer", "WCB accounts", "Program and status", "SECOR eligibility"]
+    assert rows[1][:4] == ["Small Roofing", "WCB-Alberta 1111", "SECOR: Certified", "Eligible"]
+    assert len(rows) == 2
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(client, staff, amta):
+    EmployerFactory(association=amta, legal_name="=HYPERLINK(1)")
+    client.force_login(staff)
+    response = client.get(url("directory_export", association=amta))
+    assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
+
+
+# --- Query counts -----------------------------------------------------------------------
+
+
+def make_employers(association, count):
+    for _ in range(count):
+        employer = EmployerFactory(association=association)
+        WCBAccountFactory(employer=employer)
+        EnrollmentFactory(employer=employer)
+        WorkerFactory(employer=employer)
+        HeadcountDeclarationFactory(employer=employer)
+
+
+def queries(client, path):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+DIRECTORY_QUERIES = 15
+EXPORT_QUERIES = 11
+EMPLOYER_PAGE_QUERIES = 21
+
+
+def test_directory_queries_do_not_grow_with_employers(
+    client, staff, amta, django_assert_num_queries
+):
+    client.force_login(staff)
+    path = url("directory", association=amta) + "?sort=-eligibility_status"
+    make_employers(amta, 5)
+    client.get(path)  # first visit of the day assesses the new rows
+    with django_assert_num_queries(DIRECTORY_QUERIES):
+        client.get(path)
+    make_employers(amta, 195)
+    client.get(path)
+    with django_assert_num_queries(DIRECTORY_QUERIES):
+        client.get(path)
+    export = url("directory_export", association=amta)
+    client.get(export)
+    with django_assert_num_queries(EXPORT_QUERIES):
+        assert len(client.get(export).content.splitlines()) == 201
+
+
+def test_stale_verdicts_are_redone_in_a_fixed_number_of_queries(client, staff, amta):
+    client.force_login(staff)
+    path = url("directory", association=amta)
+    client.get(path)  # seeds the association's rule: not part of what is measured
+    make_employers(amta, 5)
+    with activate(amta):
+        Employer.objects.update(eligibility_assessed_on=None)
+    five = queries(client, path)
+    make_employers(amta, 195)
+    with activate(amta):
+        Employer.objects.update(eligibility_assessed_on=None)
+    assert queries(client, path) == five
+
+
+def test_employer_page_queries_do_not_grow_with_rows(
+    client, staff, employer, django_assert_num_queries
+):
+    client.force_login(staff)
+    path = url("detail", employer)
+
+    def add(count):
+        for _ in range(count):
+            services.worker_add(
+                employer=employer,
+                actor=staff,
+                full_name="W",
+                employment_type="casual",
+                start_date=date(2024, 1, 1),
+            )
+            WCBAccountFactory(employer=employer)
+            HeadcountDeclarationFactory(employer=employer)
+
+    add(5)
+    client.get(path)  # the first visit stores the association in the session
+    with django_assert_num_queries(EMPLOYER_PAGE_QUERIES):
+        client.get(path)
+    add(195)
+    with django_assert_num_queries(EMPLOYER_PAGE_QUERIES):
+        response = client.get(path)
+    assert len(response.context["history"]) == 200  # capped, newest first
+
+
+def test_registration_page_lists_associations_and_registers(client, amta, scsa):
+    user = UserFactory()
+    client.force_login(user)
+    home = client.get("/").content.decode()
+    assert "Register your company" in home
+    page = client.get(reverse("employer_registration:start"))
+    assert {a.slug for a in page.context["form"].fields["association"].queryset} == {
+        "amta",
+        "scsa",
+    }
+    response = client.post(
+        reverse("employer_registration:start"),
+        {
+            "association": scsa.pk,
+            "program": "secor",
+            "legal_name": "Prairie Fencing Ltd.",
+            "province": "SK",
+            "account_number": "5550001",
+        },
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        membership = Membership.objects.get(user=user)
+        assert membership.employer.legal_name == "Prairie Fencing Ltd."
+        assert WCBAccount.objects.get(employer=membership.employer).board == "Saskatchewan WCB"
+    assert response.url == membership.employer.get_absolute_url()
+
+
+def test_registration_needs_a_signed_in_user(client):
+    response = client.get(reverse("employer_registration:start"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))

@@ -1,0 +1,13 @@
+"""URL keyword builders for the tenancy walk in tests/secor/test_tenancy.py.
+
+Each makes an object of ``employer`` (in ``association``) and returns its id.
+"""
+
+from ..factories import EnrollmentFactory, WCBAccountFactory, WorkerFactory
+
+BUILDERS = {
+    "employer_id": lambda association, employer: employer.pk,
+    "account_id": lambda association, employer: WCBAccountFactory(employer=employer).pk,
+    "worker_id": lambda association, employer: WorkerFactory(employer=employer).pk,
+    "enrollment_id": lambda association, employer: EnrollmentFactory(employer=employer).pk,
+}

@@ -1,0 +1,484 @@
+"""Course catalogues, training requirements and workers' training records.
+
+The rows mirror the pure rule dataclasses of ``training/compliance.py``
+(``CourseRule``, ``RequirementRule``, ``Record``); ``training/selectors.py`` turns
+rows into those facts. Every number is the association admin's to edit.
+
+Links between courses (prerequisites, accepted equivalents) and a requirement's
+courses are explicit through tables rather than JSON lists of codes, so the
+database refuses a link to a course that does not exist and a course in use
+cannot be deleted (PROTECT).
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from employers.eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
+from secor.models import Jurisdiction, Program, TenantModel
+
+from . import compliance
+
+
+class Course(TenantModel):
+    """A course in one association's catalogue (``compliance.CourseRule``)."""
+
+    code = models.CharField(
+        max_length=20, help_text="Short code used on reports, e.g. SAT. Unique in the catalogue."
+    )
+    name = models.CharField(max_length=200)
+    validity_months = models.PositiveSmallIntegerField(
+        "valid for (months)", null=True, blank=True, help_text="Leave empty if it never expires."
+    )
+    proficiency_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A proficiency that must be accepted after the course, e.g. LSE proficiency.",
+    )
+    proficiency_months = models.PositiveSmallIntegerField(
+        "proficiency deadline (months after the course)", null=True, blank=True
+    )
+    accepted_until = models.DateField(
+        null=True, blank=True, help_text="Records are not accepted after this day (AMTA: TSB)."
+    )
+    min_hours = models.DecimalField(
+        "minimum hours", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    maintenance_required = models.BooleanField(
+        "status kept by maintenance",
+        default=False,
+        help_text="The status is renewed by a maintenance audit plus classroom training inside "
+        "the validity (SCSA auditor status).",
+    )
+    maintenance_name = models.CharField(
+        max_length=200, blank=True, default=compliance.MaintenanceRule.name
+    )
+    maintenance_submit_lead_months = models.PositiveSmallIntegerField(
+        "submit maintenance this many months before expiry",
+        default=compliance.MaintenanceRule.submit_lead_months,
+    )
+    is_active = models.BooleanField(
+        "offered", default=True, help_text="Inactive courses stay on old records but not in forms."
+    )
+    prerequisites = models.ManyToManyField(
+        "self",
+        through="CoursePrerequisite",
+        through_fields=("course", "prerequisite"),
+        symmetrical=False,
+        related_name="required_for",
+        blank=True,
+    )
+    accepted_prior = models.ManyToManyField(
+        "self",
+        through="CourseEquivalent",
+        through_fields=("course", "accepted"),
+        symmetrical=False,
+        related_name="accepted_for",
+        blank=True,
+        verbose_name="accepted equivalents",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "code"],
+                name="course_unique_code",
+                violation_error_message="A course with this code is already in the catalogue.",
+            ),
+            models.CheckConstraint(
+                condition=Q(proficiency_months__isnull=True) | ~Q(proficiency_name=""),
+                name="course_proficiency_named",
+                violation_error_message="Name the proficiency that has a deadline.",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_hours__isnull=True) | Q(min_hours__gte=0),
+                name="course_min_hours_not_negative",
+                violation_error_message="Minimum hours cannot be negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def clean(self):
+        self.code = (self.code or "").strip().upper()
+        if self.proficiency_name and self.proficiency_months is None:
+            raise ValidationError(
+                {"proficiency_months": "Give the number of months the proficiency is due in."}
+            )
+        if self.maintenance_required and self.validity_months is None:
+            raise ValidationError(
+                {"validity_months": "A status kept by maintenance needs a validity in months."}
+            )
+
+
+class CoursePrerequisite(TenantModel):
+    """``prerequisite`` must be completed on or before ``course`` (SCSA: SM before SAT)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    prerequisite = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "course", "prerequisite"], name="course_prerequisite_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(course=F("prerequisite")),
+                name="course_prerequisite_not_self",
+                violation_error_message="A course cannot be its own prerequisite.",
+            ),
+        ]
+
+
+class CourseEquivalent(TenantModel):
+    """A record of ``accepted`` counts as ``course`` (SCSA: CSO or PST for SCOT)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    accepted = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "course", "accepted"], name="course_equivalent_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(course=F("accepted")),
+                name="course_equivalent_not_self",
+                violation_error_message="A course cannot be its own equivalent.",
+            ),
+        ]
+
+
+class RequirementKind(models.TextChoices):
+    AT_LEAST_ONE = compliance.AT_LEAST_ONE, "At least one trained employee holds it"
+    ALL_HOLDERS = compliance.ALL_HOLDERS, "Every eligible employee holds it"
+    ASSESSOR = compliance.ASSESSOR, "The assessor holds it"
+    CONTINUING_EDUCATION = compliance.CONTINUING_EDUCATION, "Continuing education"
+
+
+EmploymentChoices = [(t, EMPLOYMENT_TYPE_LABELS[t]) for t in EMPLOYMENT_TYPES]
+
+
+def default_holder_types() -> list[str]:
+    """Owners and full-time permanent employees (see compliance.py's docstring)."""
+    return sorted(compliance.TRAINED_EMPLOYEE_TYPES)
+
+
+class TrainingRequirement(TenantModel):
+    """Who must hold what, for one association program (``compliance.RequirementRule``)."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="training_requirements"
+    )
+    code = models.CharField(max_length=40)
+    label = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=RequirementKind.choices)
+    courses = models.ManyToManyField(
+        Course, through="RequirementCourse", related_name="requirements", blank=True
+    )
+    # Employment types that may hold it; null means anyone (assessors).
+    holder_types = models.JSONField(
+        null=True,
+        blank=True,
+        default=default_holder_types,
+    )
+    province = models.CharField(
+        max_length=2,
+        choices=Jurisdiction.choices,
+        blank=True,
+        help_text="Holders must work in this province (SCSA: Saskatchewan).",
+    )
+    every_months = models.PositiveSmallIntegerField(
+        "every (months)", null=True, blank=True, help_text="Continuing education: the period."
+    )
+    min_hours = models.DecimalField(
+        "minimum hours", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    one_wcb_account_per_person = models.BooleanField(
+        "a person is the trained employee for one WCB account only", default=False
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["program", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "program", "code"],
+                name="requirement_unique_code",
+                violation_error_message="This program already has a requirement with this code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RequirementKind.values),
+                name="requirement_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=compliance.CONTINUING_EDUCATION) | Q(every_months__isnull=False),
+                name="requirement_continuing_education_period",
+                violation_error_message="Continuing education needs a period in months.",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_hours__isnull=True) | Q(min_hours__gte=0),
+                name="requirement_min_hours_not_negative",
+                violation_error_message="Minimum hours cannot be negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        if self.kind == compliance.CONTINUING_EDUCATION and self.every_months is None:
+            raise ValidationError({"every_months": "Continuing education needs a period."})
+        if self.holder_types is not None:
+            unknown = set(self.holder_types) - set(EMPLOYMENT_TYPES)
+            if unknown:
+                raise ValidationError({"holder_types": f"Unknown employment types: {unknown}."})
+        if (
+            self.program_id
+            and self.association_id
+            and self.program.association_id != (self.association_id)
+        ):
+            raise ValidationError({"program": "The program belongs to another association."})
+
+
+class RequirementCourse(TenantModel):
+    requirement = models.ForeignKey(TrainingRequirement, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "requirement", "course"], name="requirement_course_unique"
+            )
+        ]
+
+
+def evidence_path(instance, filename: str) -> str:
+    """A random name in a per-association folder; the original name is kept on the row."""
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"training/evidence/{instance.association_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class RecordStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for verification"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+
+
+class TrainingRecord(TenantModel):
+    """A worker's completion of a course, with its certificate file.
+
+    Only staff-verified records count for compliance.
+    """
+
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.CASCADE, related_name="training_records"
+    )
+    worker = models.ForeignKey(
+        "employers.Worker", on_delete=models.CASCADE, related_name="training_records"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="records")
+    completed_on = models.DateField("completion date")
+    certificate_number = models.CharField("certificate number", max_length=60, blank=True)
+    hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    proficiency_submitted_on = models.DateField("proficiency submitted", null=True, blank=True)
+    proficiency_accepted_on = models.DateField("proficiency accepted", null=True, blank=True)
+    maintenance_audit_on = models.DateField("maintenance audit submitted", null=True, blank=True)
+    refresher_on = models.DateField("classroom refresher completed", null=True, blank=True)
+    evidence = models.FileField("certificate file", upload_to=evidence_path, max_length=200)
+    evidence_name = models.CharField("original file name", max_length=200, blank=True)
+    evidence_content_type = models.CharField(max_length=60, blank=True)
+    evidence_size = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
+    )
+    rejection_reason = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField("verified or rejected at", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-completed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gte=0),
+                name="record_hours_not_negative",
+                violation_error_message="Hours cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(proficiency_submitted_on__isnull=True)
+                | Q(proficiency_submitted_on__gte=F("completed_on")),
+                name="record_proficiency_submitted_after_course",
+                violation_error_message="The proficiency cannot be submitted before the course.",
+            ),
+            models.CheckConstraint(
+                condition=Q(proficiency_accepted_on__isnull=True)
+                | Q(proficiency_accepted_on__gte=F("completed_on")),
+                name="record_proficiency_accepted_after_course",
+                violation_error_message="The proficiency cannot be accepted before the course.",
+            ),
+            models.CheckConstraint(
+                condition=Q(maintenance_audit_on__isnull=True)
+                | Q(maintenance_audit_on__gt=F("completed_on")),
+                name="record_maintenance_after_course",
+                violation_error_message="The maintenance audit must come after the course.",
+            ),
+            models.CheckConstraint(
+                condition=Q(refresher_on__isnull=True) | Q(refresher_on__gt=F("completed_on")),
+                name="record_refresher_after_course",
+                violation_error_message="The classroom refresher must come after the course.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RecordStatus.REJECTED) | ~Q(rejection_reason=""),
+                name="record_rejection_has_reason",
+                violation_error_message="Give the reason for rejecting the record.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RecordStatus.PENDING)
+                | Q(verified_by__isnull=False, verified_at__isnull=False),
+                name="record_decision_has_who_and_when",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["association", "employer", "worker"], name="record_employer_worker_idx"
+            ),
+            # The staff verification queue: pending records, oldest first.
+            models.Index(
+                fields=["association", "created_at"],
+                condition=Q(status="pending"),
+                name="record_pending_queue_idx",
+            ),
+            # Cross-employer look-ups by certificate number (one WCB account per person).
+            models.Index(
+                fields=["association", "certificate_number"], name="record_certificate_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.worker} — {self.course.code} {self.completed_on}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "training:record_detail",
+            kwargs={
+                "association_slug": self.association.slug,
+                "employer_id": self.employer_id,
+                "record_id": self.pk,
+            },
+        )
+
+    @property
+    def is_image(self) -> bool:
+        return self.evidence_content_type.startswith("image/")
+
+    def clean(self):
+        errors = {}
+        if self.worker_id and self.employer_id and self.worker.employer_id != self.employer_id:
+            errors["worker"] = "This worker is not on this employer's roster."
+        if (
+            self.course_id
+            and self.association_id
+            and self.course.association_id != (self.association_id)
+        ):
+            errors["course"] = "This course is not in this association's catalogue."
+        done = self.completed_on
+        if done:
+            for field, verb in (
+                ("proficiency_submitted_on", "submitted"),
+                ("proficiency_accepted_on", "accepted"),
+            ):
+                value = getattr(self, field)
+                if value and value < done:
+                    errors[field] = (
+                        f"The proficiency cannot be {verb} ({value:%Y-%m-%d}) before the course "
+                        f"was completed ({done:%Y-%m-%d})."
+                    )
+            for field, what in (
+                ("maintenance_audit_on", "maintenance audit"),
+                ("refresher_on", "classroom refresher"),
+            ):
+                value = getattr(self, field)
+                if value and value <= done:
+                    errors[field] = (
+                        f"The {what} ({value:%Y-%m-%d}) must come after the course "
+                        f"({done:%Y-%m-%d}); a new course is entered as a new record."
+                    )
+        if (
+            self.proficiency_submitted_on
+            and self.proficiency_accepted_on
+            and self.proficiency_accepted_on < self.proficiency_submitted_on
+            and "proficiency_accepted_on" not in errors
+        ):
+            errors["proficiency_accepted_on"] = (
+                "The proficiency cannot be accepted before it was submitted."
+            )
+        if self.hours is not None and self.hours < 0:
+            errors["hours"] = "Hours cannot be negative."
+        if errors:
+            raise ValidationError(errors)
+
+
+class TrainedEmployeeDesignation(TenantModel):
+    """SCSA: "A person can only be the 'trained employee' for one WCB account number."
+
+    The employer names its trained employee per WCB account; the database keeps
+    one account per worker, and ``selectors.compliance_for`` checks the same
+    person on other employers' rosters by certificate number.
+    """
+
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.CASCADE, related_name="training_designations"
+    )
+    worker = models.ForeignKey(
+        "employers.Worker", on_delete=models.CASCADE, related_name="training_designations"
+    )
+    wcb_account = models.ForeignKey(
+        "employers.WCBAccount", on_delete=models.CASCADE, related_name="training_designations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "worker"],
+                name="designation_one_account_per_worker",
+                violation_error_message="This person is already the trained employee for "
+                "another WCB account.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.worker} for {self.wcb_account}"
+
+    def clean(self):
+        if self.worker_id and self.employer_id and self.worker.employer_id != self.employer_id:
+            raise ValidationError({"worker": "This worker is not on this employer's roster."})
+        if (
+            self.wcb_account_id
+            and self.employer_id
+            and (self.wcb_account.employer_id != self.employer_id)
+        ):
+            raise ValidationError({"wcb_account": "This WCB account is another employer's."})

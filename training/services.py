@@ -1,0 +1,449 @@
+"""Actions on training data: one function per action.
+
+Each is keyword-only, runs in a transaction, validates with ``full_clean()``
+before anything is written, and leaves an audit-trail row.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime
+from decimal import Decimal
+from functools import wraps
+from pathlib import PurePosixPath
+from types import SimpleNamespace
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from secor import audit
+from secor.models import Program, ProgramKind
+from secor.tenancy import activate
+
+from . import evidence as evidence_files
+from . import seeding
+from .models import (
+    Course,
+    CourseEquivalent,
+    CoursePrerequisite,
+    RecordStatus,
+    RequirementCourse,
+    TrainedEmployeeDesignation,
+    TrainingRecord,
+    TrainingRequirement,
+)
+
+RECORD_DATE_FIELDS = {
+    "completed_on": "completion date",
+    "proficiency_submitted_on": "proficiency submission date",
+    "proficiency_accepted_on": "proficiency acceptance date",
+    "maintenance_audit_on": "maintenance audit date",
+    "refresher_on": "classroom refresher date",
+}
+
+
+def _scoped(association_of):
+    """Run the service in its association's scope, so it works from a task or test too.
+
+    Model validation (unique constraints) queries through the fail-closed manager.
+    """
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(**kwargs):
+            with activate(association_of(kwargs)):
+                return func(**kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def local_today(association) -> date:
+    """Today in the association's time zone (Saskatchewan keeps no DST)."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(association.time_zone))
+
+
+# --- Training records ---------------------------------------------------------
+
+
+@_scoped(lambda kw: kw["employer"].association)
+@transaction.atomic
+def record_add(
+    *,
+    employer,
+    worker,
+    course: Course,
+    completed_on: date,
+    evidence,
+    actor,
+    certificate_number: str = "",
+    hours: Decimal | None = None,
+    proficiency_submitted_on: date | None = None,
+    proficiency_accepted_on: date | None = None,
+    maintenance_audit_on: date | None = None,
+    refresher_on: date | None = None,
+    today: date | None = None,
+) -> TrainingRecord:
+    """An employer (or staff) records a worker's course with its certificate file.
+
+    The record waits for staff verification before it counts. Every problem is
+    reported at once; nothing is written (row or file) unless all is well.
+    """
+    association = employer.association
+    today = today or local_today(association)
+    record = TrainingRecord(
+        association=association,
+        employer=employer,
+        worker=worker,
+        course=course,
+        completed_on=completed_on,
+        certificate_number=(certificate_number or "").strip(),
+        hours=hours,
+        proficiency_submitted_on=proficiency_submitted_on,
+        proficiency_accepted_on=proficiency_accepted_on,
+        maintenance_audit_on=maintenance_audit_on,
+        refresher_on=refresher_on,
+        added_by=actor if actor is not None and actor.is_authenticated else None,
+        status=RecordStatus.PENDING,
+    )
+    errors: dict[str, list] = {}
+    for field, label in RECORD_DATE_FIELDS.items():
+        value = getattr(record, field)
+        if value is not None and value > today:
+            errors.setdefault(field, []).append(
+                f"The {label} {value:%Y-%m-%d} is in the future (today is {today:%Y-%m-%d}). "
+                "Enter the date printed on the certificate."
+            )
+    kind = None
+    if evidence is None:
+        errors.setdefault("evidence", []).append("Attach the certificate file (PDF or image).")
+    else:
+        try:
+            kind = evidence_files.inspect(evidence)
+        except ValidationError as error:
+            errors.setdefault("evidence", []).extend(error.messages)
+    if kind is not None:
+        record.evidence_name = PurePosixPath(evidence.name or "").name[:200]
+        # The stored name gets the extension of what the file *is*, not what it was called.
+        evidence.name = f"certificate{kind.extension}"
+        record.evidence = evidence
+        record.evidence_content_type = kind.content_type
+        record.evidence_size = evidence.size
+    try:
+        record.full_clean(exclude=["evidence"] if kind is None else None)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            known = errors.setdefault(field, [])
+            known.extend(m for m in messages if m not in known)
+    if errors:
+        raise ValidationError(errors)
+    _save_with_file(record)
+    audit.record(
+        association=association,
+        actor=actor,
+        action="training.record_add",
+        obj=record,
+        summary=f"{course.code} of {worker} ({record.completed_on:%Y-%m-%d}) added",
+        employer_id=employer.pk,
+    )
+    return record
+
+
+def _save_with_file(record: TrainingRecord) -> None:
+    """Save the row; if the database refuses it, remove the file just written."""
+    try:
+        record.save()
+    except Exception:
+        if record.evidence.name and record.evidence._committed:
+            record.evidence.storage.delete(record.evidence.name)
+        raise
+
+
+def _locked_pending(record: TrainingRecord) -> TrainingRecord:
+    locked = (
+        TrainingRecord.objects.for_association(record.association)
+        .select_for_update()
+        .get(pk=record.pk)
+    )
+    if locked.status != RecordStatus.PENDING:
+        who = locked.verified_by or "someone"
+        when = timezone.localtime(locked.verified_at).strftime("%Y-%m-%d %H:%M")
+        raise ValidationError(
+            f"This record was already {locked.get_status_display().lower()} by {who} on {when}."
+        )
+    return locked
+
+
+@_scoped(lambda kw: kw["record"].association)
+@transaction.atomic
+def record_verify(*, record: TrainingRecord, actor, now: datetime | None = None) -> TrainingRecord:
+    """Staff confirm the certificate file matches the record; from now on it counts."""
+    record = _locked_pending(record)
+    record.status = RecordStatus.VERIFIED
+    record.rejection_reason = ""
+    record.verified_by = actor
+    record.verified_at = now or timezone.now()
+    record.full_clean()
+    record.save(update_fields=["status", "rejection_reason", "verified_by", "verified_at"])
+    audit.record(
+        association=record.association,
+        actor=actor,
+        action="training.record_verify",
+        obj=record,
+        summary=f"{record.course.code} of {record.worker} verified",
+        employer_id=record.employer_id,
+    )
+    return record
+
+
+@_scoped(lambda kw: kw["record"].association)
+@transaction.atomic
+def record_reject(
+    *, record: TrainingRecord, actor, reason: str, now: datetime | None = None
+) -> TrainingRecord:
+    """Staff refuse a record, saying why; the employer sees the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the record is rejected; the employer sees it."})
+    record = _locked_pending(record)
+    record.status = RecordStatus.REJECTED
+    record.rejection_reason = reason
+    record.verified_by = actor
+    record.verified_at = now or timezone.now()
+    record.full_clean()
+    record.save(update_fields=["status", "rejection_reason", "verified_by", "verified_at"])
+    audit.record(
+        association=record.association,
+        actor=actor,
+        action="training.record_reject",
+        obj=record,
+        summary=f"{record.course.code} of {record.worker} rejected",
+        employer_id=record.employer_id,
+        reason=reason,
+    )
+    return record
+
+
+# --- Trained-employee designations (one WCB account per person) --------------
+
+
+@_scoped(lambda kw: kw["employer"].association)
+@transaction.atomic
+def designation_set(*, employer, worker, wcb_account, actor) -> TrainedEmployeeDesignation:
+    """Name ``worker`` the trained employee of ``wcb_account`` (moving any earlier one)."""
+    association = employer.association
+    designation = (
+        TrainedEmployeeDesignation.objects.for_association(association)
+        .filter(worker=worker)
+        .first()
+    ) or TrainedEmployeeDesignation(association=association, employer=employer, worker=worker)
+    designation.wcb_account = wcb_account
+    designation.full_clean()
+    designation.save()
+    audit.record(
+        association=association,
+        actor=actor,
+        action="training.designation_set",
+        obj=designation,
+        summary=f"{worker} named trained employee for {wcb_account}",
+        employer_id=employer.pk,
+    )
+    return designation
+
+
+@_scoped(lambda kw: kw["designation"].association)
+@transaction.atomic
+def designation_remove(*, designation: TrainedEmployeeDesignation, actor) -> None:
+    audit.record(
+        association=designation.association,
+        actor=actor,
+        action="training.designation_remove",
+        obj=designation,
+        summary=f"{designation.worker} no longer trained employee for {designation.wcb_account}",
+        employer_id=designation.employer_id,
+    )
+    designation.delete()
+
+
+# --- Catalogue -----------------------------------------------------------------
+
+
+def _check_same_association(association, courses, field: str) -> None:
+    if any(c.association_id != association.pk for c in courses):
+        raise ValidationError({field: "Choose courses of this association's catalogue."})
+
+
+def _prerequisite_cycle(course: Course, prerequisites) -> Course | None:
+    """A prerequisite that (through its own prerequisites) requires ``course``."""
+    if course.pk is None:
+        return None
+    links = {}
+    for link in CoursePrerequisite.objects.for_association(course.association):
+        links.setdefault(link.course_id, set()).add(link.prerequisite_id)
+    for start in prerequisites:
+        seen, todo = set(), [start.pk]
+        while todo:
+            current = todo.pop()
+            if current == course.pk:
+                return start
+            if current not in seen:
+                seen.add(current)
+                todo.extend(links.get(current, ()))
+    return None
+
+
+COURSE_FIELDS = (
+    "code",
+    "name",
+    "validity_months",
+    "proficiency_name",
+    "proficiency_months",
+    "accepted_until",
+    "min_hours",
+    "maintenance_required",
+    "maintenance_name",
+    "maintenance_submit_lead_months",
+    "is_active",
+)
+
+
+@_scoped(lambda kw: kw["association"])
+@transaction.atomic
+def course_save(
+    *,
+    association,
+    actor,
+    course: Course | None = None,
+    prerequisites=(),
+    accepted_prior=(),
+    **fields,
+) -> Course:
+    """Add a course to the catalogue or change one, with its prerequisites and equivalents."""
+    unknown = set(fields) - set(COURSE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown course fields: {sorted(unknown)}")
+    creating = course is None
+    course = course or Course(association=association)
+    for name, value in fields.items():
+        setattr(course, name, value)
+    prerequisites, accepted_prior = list(prerequisites), list(accepted_prior)
+    _check_same_association(association, prerequisites, "prerequisites")
+    _check_same_association(association, accepted_prior, "accepted_prior")
+    if course.pk and any(c.pk == course.pk for c in prerequisites):
+        raise ValidationError({"prerequisites": "A course cannot be its own prerequisite."})
+    if course.pk and any(c.pk == course.pk for c in accepted_prior):
+        raise ValidationError({"accepted_prior": "A course cannot be its own equivalent."})
+    cycle = _prerequisite_cycle(course, prerequisites)
+    if cycle is not None:
+        raise ValidationError(
+            {"prerequisites": f"{cycle} already requires this course; that would be a loop."}
+        )
+    course.full_clean()
+    course.save()
+    _replace_links(CoursePrerequisite, course, "prerequisite", prerequisites)
+    _replace_links(CourseEquivalent, course, "accepted", accepted_prior)
+    audit.record(
+        association=association,
+        actor=actor,
+        action="training.course_add" if creating else "training.course_change",
+        obj=course,
+        summary=f"Course {course.code} {'added' if creating else 'changed'}",
+    )
+    return course
+
+
+def _replace_links(model, course: Course, field: str, targets) -> None:
+    existing = model.objects.for_association(course.association).filter(course=course)
+    wanted = {t.pk for t in targets}
+    existing.exclude(**{f"{field}_id__in": wanted}).delete()
+    have = set(existing.values_list(f"{field}_id", flat=True))
+    for target in targets:
+        if target.pk not in have:
+            model.objects.create(association=course.association, course=course, **{field: target})
+
+
+REQUIREMENT_FIELDS = (
+    "code",
+    "label",
+    "kind",
+    "holder_types",
+    "province",
+    "every_months",
+    "min_hours",
+    "one_wcb_account_per_person",
+    "position",
+    "is_active",
+)
+
+
+@_scoped(lambda kw: kw["program"].association)
+@transaction.atomic
+def requirement_save(
+    *,
+    program: Program,
+    actor,
+    requirement: TrainingRequirement | None = None,
+    courses=(),
+    **fields,
+) -> TrainingRequirement:
+    """Add or change a program's training requirement; ``courses`` in the admin's order."""
+    unknown = set(fields) - set(REQUIREMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown requirement fields: {sorted(unknown)}")
+    association = program.association
+    creating = requirement is None
+    requirement = requirement or TrainingRequirement(association=association, program=program)
+    for name, value in fields.items():
+        setattr(requirement, name, value)
+    courses = list(courses)
+    _check_same_association(association, courses, "courses")
+    if requirement.kind != "continuing_education" and not courses:
+        raise ValidationError({"courses": "Choose the course (or courses) that meet it."})
+    requirement.full_clean()
+    requirement.save()
+    links = RequirementCourse.objects.for_association(association).filter(requirement=requirement)
+    links.delete()
+    for position, course in enumerate(courses):
+        RequirementCourse.objects.create(
+            association=association, requirement=requirement, course=course, position=position
+        )
+    audit.record(
+        association=association,
+        actor=actor,
+        action="training.requirement_add" if creating else "training.requirement_change",
+        obj=requirement,
+        summary=f"Training requirement {requirement.label} {'added' if creating else 'changed'}",
+    )
+    return requirement
+
+
+_SEED_MODELS = SimpleNamespace(
+    Course=Course,
+    CoursePrerequisite=CoursePrerequisite,
+    CourseEquivalent=CourseEquivalent,
+    TrainingRequirement=TrainingRequirement,
+    RequirementCourse=RequirementCourse,
+)
+
+
+@_scoped(lambda kw: kw["association"])
+@transaction.atomic
+def catalogue_seed(*, association, seed_key: str, actor=None) -> dict[str, int]:
+    """Load a seeded catalogue ("AMTA", "ACSA", "SCSA") and its SECOR requirements.
+
+    Idempotent: a second run creates nothing and changes nothing an admin edited.
+    """
+    program = Program.objects.for_association(association).filter(kind=ProgramKind.SECOR).first()
+    created = seeding.seed_by_key(_SEED_MODELS, association, seed_key, program)
+    if any(created.values()):
+        audit.record(
+            association=association,
+            actor=actor,
+            action="training.catalogue_seed",
+            obj=association,
+            summary=f"{seed_key} training catalogue loaded",
+            **created,
+        )
+    return created

@@ -1,0 +1,476 @@
+"""Training screens: the employer's matrix and compliance, records and their files,
+the staff verification queue, SCSA's chart and the catalogue.
+
+Views are thin. Every employer object comes through ``employers.access.get_employer``
+and then ``filter(employer=employer)`` (404 otherwise); every change goes through
+``services``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from csp.decorators import csp_replace
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from employers.access import get_employer
+from employers.models import WCBAccount, Worker
+from secor.models import Program, ProgramKind, Role
+from secor.tenancy import association_view
+
+from . import forms, selectors, services
+from .compliance import SEEDED_RULES
+from .models import (
+    Course,
+    RecordStatus,
+    TrainedEmployeeDesignation,
+    TrainingRecord,
+    TrainingRequirement,
+)
+from .seeding import SEED_FOR_SLUG
+
+STAFF = Role.staff_roles()
+ADMIN = {Role.PROGRAM_ADMIN}
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _refuse_method(request, *allowed: str) -> HttpResponseNotAllowed | None:
+    """405 for other methods — checked after the object look-ups, so that another
+    tenant's or employer's ids give 404 whatever the method."""
+    allowed = (*allowed, "HEAD") if "GET" in allowed else allowed
+    return None if request.method in allowed else HttpResponseNotAllowed(allowed)
+
+
+def _kw(request, employer, **extra):
+    return {"association_slug": request.association.slug, "employer_id": employer.pk, **extra}
+
+
+def _record(employer, record_id) -> TrainingRecord:
+    return get_object_or_404(
+        TrainingRecord.objects.filter(employer=employer).select_related(
+            "worker", "course", "verified_by", "added_by"
+        ),
+        pk=record_id,
+    )
+
+
+def _workers(employer):
+    return Worker.objects.filter(employer=employer)
+
+
+def _accounts(employer):
+    return WCBAccount.objects.filter(employer=employer, is_active=True)
+
+
+# --- Employer pages ---------------------------------------------------------------
+
+
+@association_view
+def employer_training(request, employer_id):
+    """The training matrix, the compliance panel today and the records list."""
+    employer = get_employer(request, employer_id)
+    if refused := _refuse_method(request, "GET"):
+        return refused
+    today = services.local_today(request.association)
+    context = {
+        "employer": employer,
+        "today": today,
+        "matrix": selectors.training_matrix(employer, as_of=today),
+        "report": selectors.compliance_for(employer=employer, as_of=today),
+        "records": TrainingRecord.objects.filter(employer=employer).select_related(
+            "worker", "course"
+        ),
+    }
+    return render(request, "training/employer.html", context)
+
+
+@association_view
+def compliance(request, employer_id):
+    """The compliance panel with reasons, and "check training for these audit dates"."""
+    employer = get_employer(request, employer_id)
+    if refused := _refuse_method(request, "GET"):
+        return refused
+    today = services.local_today(request.association)
+    workers, accounts = _workers(employer), _accounts(employer)
+    form = forms.AuditDatesForm(
+        request.GET if "start" in request.GET else None, accounts=accounts, workers=workers
+    )
+    checks = []
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        days = [("Audit start", data["start"])]
+        if data.get("end") and data["end"] != data["start"]:
+            days.append(("Audit end", data["end"]))
+        for label, day in days:
+            report = selectors.compliance_for(
+                employer=employer,
+                as_of=day,
+                wcb_account=data.get("wcb_account"),
+                assessor_worker=data.get("assessor"),
+            )
+            checks.append({"label": label, "report": report})
+    context = {
+        "employer": employer,
+        "today": today,
+        "form": form,
+        "checks": checks,
+        "report": None if checks else selectors.compliance_for(employer=employer, as_of=today),
+        "designations": TrainedEmployeeDesignation.objects.filter(employer=employer)
+        .select_related("worker", "wcb_account")
+        .order_by("wcb_account__account_number", "worker__full_name"),
+        "designation_form": forms.DesignationForm(workers=workers, accounts=accounts),
+        "needs_designations": any(
+            r.one_wcb_account_per_person for r in selectors.employer_facts(employer).requirements
+        ),
+    }
+    return render(request, "training/compliance.html", context)
+
+
+@association_view
+def designation_add(request, employer_id):
+    employer = get_employer(request, employer_id)
+    if refused := _refuse_method(request, "POST"):
+        return refused
+    form = forms.DesignationForm(
+        request.POST, workers=_workers(employer), accounts=_accounts(employer)
+    )
+    if form.is_valid():
+        try:
+            services.designation_set(employer=employer, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"{form.cleaned_data['worker']} is the trained employee for "
+                f"{form.cleaned_data['wcb_account']}.",
+            )
+    else:
+        messages.error(request, "Choose a worker and a WCB account.")
+    return redirect("training:compliance", **_kw(request, employer))
+
+
+@association_view
+def designation_remove(request, employer_id, designation_id):
+    employer = get_employer(request, employer_id)
+    designation = get_object_or_404(
+        TrainedEmployeeDesignation.objects.filter(employer=employer), pk=designation_id
+    )
+    if refused := _refuse_method(request, "POST"):
+        return refused
+    services.designation_remove(designation=designation, actor=request.user)
+    messages.success(request, f"{designation.worker} is no longer a designated trained employee.")
+    return redirect("training:compliance", **_kw(request, employer))
+
+
+@association_view
+def record_add(request, employer_id):
+    employer = get_employer(request, employer_id)
+    if refused := _refuse_method(request, "GET", "POST"):
+        return refused
+    today = services.local_today(request.association)
+    form = forms.RecordForm(
+        request.POST or None,
+        request.FILES or None,
+        workers=_workers(employer).filter(Q(end_date__isnull=True) | Q(end_date__gte=today)),
+        courses=Course.objects.filter(is_active=True).order_by("name"),
+        initial={"worker": request.GET.get("worker")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.record_add(
+                employer=employer, actor=request.user, today=today, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{record.course.name} of {record.worker} saved. It counts once "
+                f"{request.association.short_name} staff have verified the certificate.",
+            )
+            return redirect("training:employer", **_kw(request, employer))
+    return render(
+        request, "training/record_form.html", {"employer": employer, "form": form, "today": today}
+    )
+
+
+@association_view
+def record_detail(request, employer_id, record_id):
+    employer = get_employer(request, employer_id)
+    record = _record(employer, record_id)
+    if refused := _refuse_method(request, "GET"):
+        return refused
+    return render(request, "training/record_detail.html", {"employer": employer, "record": record})
+
+
+@association_view
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"], "object-src": ["'self'"]})
+def record_evidence(request, employer_id, record_id):
+    """Stream a certificate file to someone allowed to see the employer; never a public URL.
+
+    Inline (for the preview frame) unless ``?download=1``. The file's type was
+    found from its content on upload; ``nosniff`` stops the browser guessing
+    another. Framing is allowed from this site only, for the preview.
+    """
+    employer = get_employer(request, employer_id)
+    record = _record(employer, record_id)
+    if refused := _refuse_method(request, "GET"):
+        return refused
+    try:
+        handle = record.evidence.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The certificate file is missing.") from error
+    name = record.evidence_name or record.evidence.name.rsplit("/", 1)[-1]
+    response = FileResponse(
+        handle, content_type=record.evidence_content_type or "application/octet-stream"
+    )
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@association_view
+def chart(request, employer_id):
+    """SCSA's training chart: course × trained employee #1/#2 × certificate number/date."""
+    return _chart(request, employer_id, "training/chart.html")
+
+
+@association_view
+def chart_print(request, employer_id):
+    return _chart(request, employer_id, "training/chart_print.html")
+
+
+def _chart(request, employer_id, template):
+    employer = get_employer(request, employer_id)
+    if refused := _refuse_method(request, "GET"):
+        return refused
+    today = services.local_today(request.association)
+    rows = []
+    for row in selectors.chart_for(employer, as_of=today):
+        entries = list(row.entries) + [None] * (row.slots - len(row.entries))
+        rows.append({"row": row, "lines": [(i + 1, e) for i, e in enumerate(entries)]})
+    return render(
+        request,
+        template,
+        {
+            "employer": employer,
+            "today": today,
+            "rows": rows,
+            "accounts": _accounts(employer),
+            "designations": TrainedEmployeeDesignation.objects.filter(
+                employer=employer
+            ).select_related("worker", "wcb_account"),
+        },
+    )
+
+
+# --- Staff verification queue --------------------------------------------------
+
+
+@association_view(roles=STAFF)
+def verification_queue(request):
+    if refused := _refuse_method(request, "GET"):
+        return refused
+    return render(
+        request,
+        "training/verification_queue.html",
+        {"records": selectors.pending_records(request.association)},
+    )
+
+
+@association_view(roles=STAFF)
+def verification_detail(request, record_id):
+    """One record with its file previewed; verify it or reject it with a reason."""
+    record = get_object_or_404(
+        TrainingRecord.objects.select_related("employer", "worker", "course", "verified_by"),
+        pk=record_id,
+    )
+    if refused := _refuse_method(request, "GET", "POST"):
+        return refused
+    reject_form = forms.RejectForm(request.POST if "reject" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "verify" in request.POST:
+                services.record_verify(record=record, actor=request.user)
+                messages.success(request, f"{record.course.name} of {record.worker} verified.")
+                return redirect("training:verification_queue", request.association.slug)
+            if reject_form.is_valid():
+                services.record_reject(
+                    record=record, actor=request.user, reason=reject_form.cleaned_data["reason"]
+                )
+                messages.success(request, f"{record.course.name} of {record.worker} rejected.")
+                return redirect("training:verification_queue", request.association.slug)
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "reason" in error.error_dict:
+                _add_errors(reject_form, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect("training:verification_detail", request.association.slug, record.pk)
+    others = (
+        TrainingRecord.objects.filter(worker=record.worker)
+        .exclude(pk=record.pk)
+        .select_related("course")
+    )
+    return render(
+        request,
+        "training/verification_detail.html",
+        {
+            "record": record,
+            "employer": record.employer,
+            "reject_form": reject_form,
+            "others": others,
+            "pending": RecordStatus.PENDING,
+        },
+    )
+
+
+# --- Catalogue admin -------------------------------------------------------------
+
+
+def _secor_program(association):
+    return Program.objects.for_association(association).filter(kind=ProgramKind.SECOR).first()
+
+
+@association_view(roles=STAFF)
+def courses(request):
+    """The catalogue and each program's requirements; program admins edit them."""
+    if refused := _refuse_method(request, "GET"):
+        return refused
+    programs = Program.objects.order_by("kind")
+    requirements = {
+        p: TrainingRequirement.objects.filter(program=p).prefetch_related("courses")
+        for p in programs
+    }
+    return render(
+        request,
+        "training/courses.html",
+        {
+            "courses": Course.objects.prefetch_related("prerequisites", "accepted_prior"),
+            "requirements": requirements,
+            "can_edit": request.membership.role == Role.PROGRAM_ADMIN,
+            "seeds": sorted(SEEDED_RULES),
+            "suggested_seed": SEED_FOR_SLUG.get(request.association.slug, ""),
+        },
+    )
+
+
+def _course_form_page(request, course=None):
+    if refused := _refuse_method(request, "GET", "POST"):
+        return refused
+    form = forms.CourseForm(
+        request.POST or None, instance=course, courses=Course.objects.order_by("code")
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        prerequisites = data.pop("prerequisites")
+        accepted_prior = data.pop("accepted_prior")
+        try:
+            saved = services.course_save(
+                association=request.association,
+                actor=request.user,
+                course=course,
+                prerequisites=prerequisites,
+                accepted_prior=accepted_prior,
+                **data,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{saved} saved.")
+            return redirect("training:courses", request.association.slug)
+    title = f"Edit {course}" if course else "Add a course"
+    return render(
+        request, "training/catalogue_form.html", {"form": form, "title": title, "object": course}
+    )
+
+
+@association_view(roles=ADMIN)
+def course_add(request):
+    return _course_form_page(request)
+
+
+@association_view(roles=ADMIN)
+def course_edit(request, course_id):
+    return _course_form_page(request, get_object_or_404(Course.objects.all(), pk=course_id))
+
+
+def _requirement_form_page(request, program, requirement=None):
+    if refused := _refuse_method(request, "GET", "POST"):
+        return refused
+    form = forms.RequirementForm(
+        request.POST or None, instance=requirement, courses=Course.objects.order_by("code")
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        chosen = data.pop("courses")
+        try:
+            saved = services.requirement_save(
+                program=program,
+                actor=request.user,
+                requirement=requirement,
+                courses=chosen,
+                **data,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Requirement “{saved}” saved.")
+            return redirect("training:courses", request.association.slug)
+    title = f"Edit requirement “{requirement}”" if requirement else f"Add a {program} requirement"
+    return render(
+        request,
+        "training/catalogue_form.html",
+        {"form": form, "title": title, "object": requirement},
+    )
+
+
+@association_view(roles=ADMIN)
+def requirement_add(request):
+    program = _secor_program(request.association)
+    if program is None:
+        raise Http404("This association runs no SECOR program.")
+    return _requirement_form_page(request, program)
+
+
+@association_view(roles=ADMIN)
+def requirement_edit(request, requirement_id):
+    requirement = get_object_or_404(
+        TrainingRequirement.objects.select_related("program"), pk=requirement_id
+    )
+    return _requirement_form_page(request, requirement.program, requirement)
+
+
+@association_view(roles=ADMIN)
+def catalogue_seed(request):
+    if refused := _refuse_method(request, "POST"):
+        return refused
+    seed_key = request.POST.get("seed", "")
+    if seed_key not in SEEDED_RULES:
+        messages.error(request, "Choose one of the seeded catalogues.")
+    else:
+        created = services.catalogue_seed(
+            association=request.association, seed_key=seed_key, actor=request.user
+        )
+        messages.success(
+            request,
+            f"{created['courses']} courses and {created['requirements']} requirements added "
+            f"from the {seed_key} catalogue.",
+        )
+    return redirect("training:courses", request.association.slug)

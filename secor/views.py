@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from . import services
+from .forms import form_submitted
 from .models import Invitation, Membership, Notification, Role, User
 from .selectors import memberships_for_user
 from .tenancy import association_view
@@ -72,19 +73,15 @@ class InvitationForm(forms.Form):
 def staff(request):
     """Program admins see who belongs to the association and invite people."""
     form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invitation_create(
-                association=request.association,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                invited_by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-            return redirect("staff", association_slug=request.association.slug)
+    if form_submitted(
+        request,
+        form,
+        lambda email, role: services.invitation_create(
+            association=request.association, email=email, role=role, invited_by=request.user
+        ),
+        success=f"Invitation sent to {request.POST.get('email', '')}.",
+    ):
+        return redirect("staff", association_slug=request.association.slug)
     context = {
         "form": form,
         "members": Membership.objects.select_related("user").order_by("role", "user__email"),

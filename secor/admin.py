@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
 from .models import Association, AuditLogEntry, Invitation, Membership, Program, Role, User
 from .services import invitation_create
@@ -35,6 +36,7 @@ class ProgramInline(admin.TabularInline):
 
 
 class AssociationAddForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
     first_admin_email = forms.EmailField(
         help_text="We email this person an invitation to become the first program admin."
     )
@@ -62,6 +64,7 @@ class AssociationAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "slug", "jurisdiction", "time_zone", "is_active"]
     prepopulated_fields = {"slug": ["short_name"]}
     inlines = [ProgramInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

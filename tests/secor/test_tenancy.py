@@ -107,6 +107,15 @@ def url_for(name, pattern, association, objects_of=None, employer=None):
     return reverse(name, kwargs=kwargs)
 
 
+def test_every_association_page_goes_through_the_membership_check():
+    unwrapped = [
+        name
+        for name, pattern in association_url_patterns()
+        if not getattr(pattern.callback, "association_view", False)
+    ]
+    assert unwrapped == [], f"wrap these views with secor.tenancy.association_view: {unwrapped}"
+
+
 def test_the_walk_finds_the_association_pages():
     names = {name for name, _ in association_url_patterns()}
     assert {"association_home", "staff"} <= names

@@ -9,7 +9,7 @@ from django import forms
 from employers.models import Worker
 
 from .models import ConductedBy, MilestoneOutcome, ProgramRules
-from .services import RULE_FIELDS
+from .snapshot import RULE_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -52,11 +52,14 @@ class PlanForm(DatesForm):
         queryset=Worker.objects.none(),
         required=False,
         label="Trained assessor",
-        help_text="When your own trained assessor conducts it: their training must be valid "
-        "on the first day of data gathering.",
+        help_text="Only when your own trained assessor conducts it: their training must be "
+        "valid on the first day of data gathering.",
     )
     assessor_name = forms.CharField(
-        label="External assessor's name", max_length=150, required=False
+        label="External assessor's name",
+        max_length=150,
+        required=False,
+        help_text="Only when an external assessor conducts it.",
     )
 
     field_order = [
@@ -118,6 +121,24 @@ class RulesForm(forms.ModelForm):
     class Meta:
         model = ProgramRules
         fields = list(RULE_FIELDS)
+        # Help for the association's admin (here, not on the model: no migration).
+        help_texts = {
+            "maintenance_fixed_month": "Only for “By a fixed month and day each year”: "
+            "1 (January) to 12.",
+            "maintenance_fixed_day": "Only for “By a fixed month and day each year”.",
+            "maintenance_dated_by": "Which date of a maintenance audit must fall in its year.",
+            "submission_within_days": "Days after the last day of data gathering to receive "
+            "the audit. Empty: no limit.",
+            "corrections_within_days": "Days to send corrections once requested. Empty: none.",
+            "min_documentation_months": "Months of health and safety documentation needed "
+            "before a certification audit.",
+            "maintenance_notice_days": "Days before a maintenance audit is due to remind the "
+            "employer, e.g. 90. Empty: no reminder.",
+            "reapply_wait_months": "How long a de-rolled employer waits before re-applying "
+            "(0: no wait).",
+            "full_element_min_percent": "Empty: no minimum per element.",
+            "maintenance_element_min_percent": "Empty: no minimum per element.",
+        }
         widgets = {
             "maintenance_package": forms.Textarea(attrs={"rows": 3}),
             "milestones": forms.Textarea(attrs={"rows": 6}),

@@ -33,6 +33,9 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+# Re-exported: `schedule.add_months` / `add_years` are this module's calendar arithmetic.
+from secor.dates import add_months, add_years
+
 ONE_DAY = timedelta(days=1)
 
 
@@ -205,17 +208,6 @@ def _clamped(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, monthrange(year, month)[1]))
 
 
-def add_months(d: date, n: int) -> date:
-    """`d` plus `n` months (negative allowed), clamped to the month's end (Jan 31 + 1 → Feb 28)."""
-    year, month0 = divmod(d.year * 12 + d.month - 1 + n, 12)
-    return _clamped(year, month0 + 1, d.day)
-
-
-def add_years(d: date, n: int) -> date:
-    """`d` plus `n` years; Feb 29 becomes Feb 28 in a common year."""
-    return add_months(d, 12 * n)
-
-
 # --- Cycle schedule ----------------------------------------------------------
 
 
@@ -350,8 +342,9 @@ def check_data_gathering(start: date, end: date, rules: ScheduleRules) -> DataGa
     if last_day is not None and end > last_day:
         reason = Reason(
             "data_gathering_too_long",
-            f"Data gathering lasted {days} days; at most {rules.data_gathering_max_days} "
-            f"are allowed, so it had to end by {last_day}.",
+            f"Data gathering from {start} to {end} is {days} days; at most "
+            f"{rules.data_gathering_max_days} are allowed (start and end day included), "
+            f"so it must end by {last_day}.",
         )
         return DataGatheringCheck(days, last_day, (reason,))
     return DataGatheringCheck(days, last_day)

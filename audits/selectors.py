@@ -542,6 +542,32 @@ def audit_deadlines(audit: Audit) -> list[Deadline]:
     return out
 
 
+def cycle_deadlines(schedule: sched.CycleSchedule, done_years=frozenset()) -> list[Deadline]:
+    """A cycle's dates (pure): each anniversary, maintenance due date and notice, the expiry.
+
+    `done_years`: the years whose maintenance audit is done (received, or
+    conducted and still on time to be).
+    """
+    out = []
+    for plan in schedule.years:
+        out.append(
+            Deadline(plan.period_start, f"Anniversary, start of year {plan.year}", "anniversary")
+        )
+        if plan.maintenance_due:
+            out.append(
+                Deadline(
+                    plan.maintenance_due,
+                    f"Year {plan.year} maintenance audit due",
+                    "maintenance",
+                    plan.year in done_years,
+                )
+            )
+        if plan.notice_on:
+            out.append(Deadline(plan.notice_on, f"Year {plan.year} maintenance notice", "notice"))
+    out.append(Deadline(schedule.expires_on, "Certificate expires", "expiry"))
+    return out
+
+
 @dataclass
 class EnrollmentTimeline:
     enrollment: Enrollment
@@ -554,8 +580,22 @@ class EnrollmentTimeline:
     deadlines: list[Deadline]
 
     @property
+    def closed_on(self) -> date | None:
+        """When the enrollment closed (cancelled, de-rolled, lapsed…); None while open."""
+        if self.enrollment.status in EnrollmentStatus.open_statuses():
+            return None
+        return self.enrollment.status_changed_on or self.today
+
+    @property
     def next_deadline(self) -> Deadline | None:
-        upcoming = [d for d in self.deadlines if d.on >= self.today and not d.done]
+        """The next date the employer must meet (an anniversary or a notice is not one)."""
+        if self.closed_on is not None:
+            return None
+        upcoming = [
+            d
+            for d in self.deadlines
+            if d.on >= self.today and not d.done and d.kind not in ("anniversary", "notice")
+        ]
         return min(upcoming, key=lambda d: d.on) if upcoming else None
 
 
@@ -576,31 +616,16 @@ def enrollment_timeline(enrollment: Enrollment, today: date) -> EnrollmentTimeli
     if cycle is not None and rules is not None:
         schedule = cycle_schedule_for(cycle, rules)
         years = list(schedule.years)
+        # A year's maintenance is done once its audit is received, or conducted and
+        # still on time to be (as the daily job counts it); not when it failed.
         done_years = {
             a.year
             for a in audits
-            if a.cycle_id == cycle.pk and a.audit_type == AuditType.MAINTENANCE
+            if a.cycle_id == cycle.pk
+            and a.audit_type == AuditType.MAINTENANCE
+            and _counts_as_done(a, audit_rules(a), today)
         }
-        for plan in schedule.years:
-            deadlines.append(
-                Deadline(
-                    plan.period_start, f"Anniversary, start of year {plan.year}", "anniversary"
-                )
-            )
-            if plan.maintenance_due:
-                deadlines.append(
-                    Deadline(
-                        plan.maintenance_due,
-                        f"Year {plan.year} maintenance audit due",
-                        "maintenance",
-                        plan.year in done_years,
-                    )
-                )
-            if plan.notice_on:
-                deadlines.append(
-                    Deadline(plan.notice_on, f"Year {plan.year} maintenance notice", "notice")
-                )
-        deadlines.append(Deadline(schedule.expires_on, "Certificate expires", "expiry"))
+        deadlines.extend(cycle_deadlines(schedule, done_years))
         start, end = cycle.certification_date, schedule.expires_on
     else:
         start = enrollment.registered_on

@@ -39,7 +39,7 @@ from .models import (
 )
 from .scoring import ElementSpec, ScoreResult, score_audit, validate_tool
 from .seeds import seed_association
-from .snapshot import rules_from_snapshot, rules_snapshot
+from .snapshot import RULE_FIELDS, rules_from_snapshot, rules_snapshot
 
 
 def _local_today(association) -> date:
@@ -71,28 +71,6 @@ def program_setup_seed(*, association, seed_key: str) -> list[ProgramRules]:
                 summary=f"Seeded {rules} from the {seed_key.upper()} seed",
             )
     return created
-
-
-RULE_FIELDS = (
-    "validity_years",
-    "maintenance_deadline_kind",
-    "maintenance_fixed_month",
-    "maintenance_fixed_day",
-    "maintenance_dated_by",
-    "data_gathering_max_days",
-    "submission_within_days",
-    "corrections_within_days",
-    "min_documentation_months",
-    "min_documentation_window_months",
-    "maintenance_notice_days",
-    "maintenance_package",
-    "milestones",
-    "reapply_wait_months",
-    "full_overall_min_percent",
-    "full_element_min_percent",
-    "maintenance_overall_min_percent",
-    "maintenance_element_min_percent",
-)
 
 
 @transaction.atomic

@@ -36,6 +36,8 @@ _PERCENTS = (
     "maintenance_overall_min_percent",
     "maintenance_element_min_percent",
 )
+# Every `ProgramRules` field an association's admin edits (and a snapshot keeps).
+RULE_FIELDS = (*_SCALARS, "maintenance_package", "milestones", *_PERCENTS)
 FULL_AUDIT_TYPES = frozenset(
     {
         AuditType.CERTIFICATION,

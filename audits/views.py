@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from employers.access import get_employer
 from employers.models import Enrollment, EnrollmentStatus, Worker
+from secor.forms import bound_data, form_submitted
 from secor.models import Program, Role
 from secor.tenancy import association_view
 
@@ -44,7 +45,7 @@ from .models import (
     MilestoneLetter,
     ProgramRules,
 )
-from .timeline import geometry
+from .timeline import COMPACT, WIDE, geometry
 
 STAFF = {Role.PROGRAM_ADMIN, Role.REVIEWER, Role.AUDITOR}
 ADMIN = {Role.PROGRAM_ADMIN}
@@ -71,7 +72,9 @@ def timeline(request, employer_id):
     timelines = []
     for enrollment in selectors.employer_enrollments(employer):
         tl = selectors.enrollment_timeline(enrollment, today)
-        timelines.append({"tl": tl, "geo": geometry(tl)})
+        timelines.append(
+            {"tl": tl, "geo": geometry(tl, WIDE), "geo_compact": geometry(tl, COMPACT)}
+        )
     return render(
         request,
         "audits/timeline.html",
@@ -89,7 +92,7 @@ def plan(request, employer_id):
         employer=employer, status__in=EnrollmentStatus.open_statuses()
     ).select_related("program", "association")
     workers = Worker.objects.filter(employer=employer).order_by("full_name")
-    form = PlanForm(request.POST or None, enrollments=enrollments, workers=workers)
+    form = PlanForm(bound_data(request), enrollments=enrollments, workers=workers)
     slots = []
     for enrollment in enrollments:
         rules = selectors.audit_rules_for(enrollment)
@@ -97,47 +100,48 @@ def plan(request, employer_id):
             (None, None) if rules is None else selectors.next_slot(enrollment, rules, today)
         )
         slots.append({"enrollment": enrollment, "slot": slot, "why_not": why_not, "rules": rules})
-    blockers, notes = [], []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        check_args = {
+    outcome = {}
+
+    def check_and_plan(**data):
+        """Refuse with every blocker at once; else plan the audit."""
+        args = {
             "enrollment": data["enrollment"],
-            "start": data["data_gathering_start"],
-            "end": data["data_gathering_end"],
             "conducted_by": data["conducted_by"],
             "assessor_worker": data.get("assessor_worker"),
             "assessor_name": data.get("assessor_name", ""),
-            "today": today,
         }
-        check = selectors.plan_check(**check_args)
-        notes = check.notes
-        if check.ok:
-            try:
-                audit = services.audit_plan(
-                    enrollment=data["enrollment"],
-                    data_gathering_start=data["data_gathering_start"],
-                    data_gathering_end=data["data_gathering_end"],
-                    conducted_by=data["conducted_by"],
-                    assessor_worker=data.get("assessor_worker"),
-                    assessor_name=data.get("assessor_name", ""),
-                    actor=request.user,
-                    today=today,
-                )
-            except ValidationError as error:
-                blockers = error.messages
-            else:
-                messages.success(
-                    request,
-                    f"{audit.get_audit_type_display()} audit planned for "
-                    f"{audit.data_gathering_start} to {audit.data_gathering_end}.",
-                )
-                for note in notes:
-                    messages.info(request, note)
-                return redirect(
-                    "audits:timeline", association_slug=_slug(request), employer_id=employer.pk
-                )
-        else:
-            blockers = [r.message for r in check.blockers]
+        check = selectors.plan_check(
+            **args, start=data["data_gathering_start"], end=data["data_gathering_end"], today=today
+        )
+        outcome["check"] = check
+        if not check.ok:
+            raise ValidationError([ValidationError(r.message, code=r.code) for r in check.blockers])
+        outcome["audit"] = services.audit_plan(
+            **args,
+            data_gathering_start=data["data_gathering_start"],
+            data_gathering_end=data["data_gathering_end"],
+            actor=request.user,
+            today=today,
+        )
+
+    if form_submitted(request, form, check_and_plan):
+        audit = outcome["audit"]
+        messages.success(
+            request,
+            f"{audit.get_audit_type_display()} audit planned for "
+            f"{audit.data_gathering_start} to {audit.data_gathering_end}.",
+        )
+        for note in outcome["check"].notes:
+            messages.info(request, note)
+        return redirect("audits:timeline", association_slug=_slug(request), employer_id=employer.pk)
+    # The blockers get their own alert ("This audit cannot be planned yet") rather
+    # than the form's error summary; field errors stay on their fields.
+    blocked = []
+    if form.is_bound:
+        blocked = form.errors.as_data().get(NON_FIELD_ERRORS, [])
+        form.errors.pop(NON_FIELD_ERRORS, None)
+    blockers = [m for error in blocked for m in error.messages]
+    check = outcome.get("check")
     return render(
         request,
         "audits/plan.html",
@@ -146,7 +150,8 @@ def plan(request, employer_id):
             "form": form,
             "slots": slots,
             "blockers": blockers,
-            "notes": notes,
+            "notes": check.notes if check else [],
+            "training_blocked": any(e.code and e.code.startswith("training:") for e in blocked),
             "today": today,
         },
     )
@@ -165,8 +170,7 @@ def audit_detail(request, employer_id, audit_id):
         "data_gathering_start": audit.data_gathering_start,
         "data_gathering_end": audit.data_gathering_end,
     }
-    form = DatesForm(request.POST or None, initial=initial)
-    blockers = []
+    form = DatesForm(bound_data(request), initial=initial)
     if request.method == "POST":
         if audit.status != AuditStatus.PLANNED:
             raise Http404("Only a planned audit can change.")
@@ -176,20 +180,12 @@ def audit_detail(request, employer_id, audit_id):
             return redirect(
                 "audits:timeline", association_slug=_slug(request), employer_id=employer.pk
             )
-        if form.is_valid():
-            try:
-                services.audit_update_dates(
-                    audit=audit,
-                    data_gathering_start=form.cleaned_data["data_gathering_start"],
-                    data_gathering_end=form.cleaned_data["data_gathering_end"],
-                    actor=request.user,
-                    today=_today(request),
-                )
-            except ValidationError as error:
-                blockers = error.messages
-            else:
-                messages.success(request, "The audit's dates were changed.")
-                return redirect(request.path)
+
+    def move(**dates):
+        services.audit_update_dates(audit=audit, **dates, actor=request.user, today=_today(request))
+
+    if form_submitted(request, form, move, success="The audit's dates were changed."):
+        return redirect(request.path)
     rules = selectors.audit_rules(audit)
     scores = ElementScore.objects.filter(audit=audit).select_related("element")
     result = selectors.score_audit_of(audit)
@@ -197,7 +193,6 @@ def audit_detail(request, employer_id, audit_id):
         "employer": employer,
         "audit": audit,
         "form": form,
-        "blockers": blockers,
         "rules": rules,
         "marks": selectors.audit_pass_marks(audit),
         "deadlines": selectors.audit_deadlines(audit),
@@ -252,7 +247,7 @@ def employer_milestones(request, employer_id):
     enrollments = list(
         Enrollment.objects.filter(employer=employer).select_related("program", "association")
     )
-    letter_form = LetterForm(request.POST or None, prefix="letter")
+    letter_form = LetterForm(bound_data(request), prefix="letter")
     target = next((e for e in enrollments if e.status in EnrollmentStatus.open_statuses()), None)
     if request.method == "POST":
         if target is None:
@@ -261,22 +256,19 @@ def employer_milestones(request, employer_id):
             created = services.milestones_schedule(enrollment=target, actor=request.user)
             messages.success(request, f"{len(created)} milestones scheduled from the rules.")
             return redirect(request.path)
-        if letter_form.is_valid():
-            try:
-                services.milestone_letter_record(
-                    enrollment=target, actor=request.user, **letter_form.cleaned_data
-                )
-            except ValidationError as error:
-                letter_form.add_error(None, error)
-            else:
-                messages.success(request, "Milestone letter recorded.")
-                return redirect(request.path)
+
+        def record(**letter):
+            services.milestone_letter_record(enrollment=target, actor=request.user, **letter)
+
+        if form_submitted(request, letter_form, record, success="Milestone letter recorded."):
+            return redirect(request.path)
     context = {
         "employer": employer,
         "enrollment": target,
         "milestones": Milestone.objects.filter(employer=employer),
         "letters": MilestoneLetter.objects.filter(employer=employer),
         "letter_form": letter_form,
+        "today": _today(request),
     }
     return render(request, "audits/employer_milestones.html", context)
 
@@ -287,19 +279,17 @@ def milestone_record(request, milestone_id):
     """Record a milestone's outcome (proficiency, manual review) or its letter's due date."""
     milestone = get_object_or_404(Milestone.objects.select_related("employer"), pk=milestone_id)
     initial = {"outcome": milestone.outcome, "met_on": milestone.met_on, "notes": milestone.notes}
-    form = MilestoneForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_record(milestone=milestone, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{milestone.label}: recorded.")
-            return redirect(
-                "audits:employer_milestones",
-                association_slug=_slug(request),
-                employer_id=milestone.employer_id,
-            )
+    form = MilestoneForm(bound_data(request), initial=initial)
+
+    def record(**outcome):
+        services.milestone_record(milestone=milestone, actor=request.user, **outcome)
+
+    if form_submitted(request, form, record, success=f"{milestone.label}: recorded."):
+        return redirect(
+            "audits:employer_milestones",
+            association_slug=_slug(request),
+            employer_id=milestone.employer_id,
+        )
     return render(request, "audits/milestone_record.html", {"milestone": milestone, "form": form})
 
 
@@ -323,24 +313,18 @@ def scores(request, audit_id):
         f"element_{s.element.number}": s.points for s in ElementScore.objects.filter(audit=audit)
     }
     form_class = score_form_class(elements)
-    form = form_class(request.POST or None, initial=saved)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.scores_save(
-                audit=audit, points=points_from(form.cleaned_data, elements), actor=request.user
-            )
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(request, "Scores saved.")
-            return redirect(request.path)
+    form = form_class(bound_data(request), initial=saved)
+
+    def save(**points):
+        services.scores_save(audit=audit, points=points_from(points, elements), actor=request.user)
+
+    if form_submitted(request, form, save, success="Scores saved."):
+        return redirect(request.path)
     source = request.POST if request.method == "POST" else saved
     result = services.score_preview(audit=audit, points=points_from(source, elements))
     context = {
         "audit": audit,
         "form": form,
-        "errors": errors,
         "result": result,
         "marks": selectors.audit_pass_marks(audit),
     }
@@ -388,17 +372,14 @@ def rules_list(request):
 @require_http_methods(["GET", "POST"])
 def rules_edit(request, rules_id):
     rules = get_object_or_404(ProgramRules.objects.select_related("program"), pk=rules_id)
-    form = RulesForm(request.POST or None, instance=rules)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rules_update(rules=rules, actor=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, "Rules saved. Audits already started keep the rules they started under."
-            )
-            return redirect("audits:rules_list", association_slug=_slug(request))
+    form = RulesForm(bound_data(request), instance=rules)
+
+    def save(**data):
+        services.rules_update(rules=rules, actor=request.user, data=data)
+
+    saved = "Rules saved. Audits already started keep the rules they started under."
+    if form_submitted(request, form, save, success=saved):
+        return redirect("audits:rules_list", association_slug=_slug(request))
     history = rules.history.all()[:10]
     return render(
         request, "audits/rules_edit.html", {"rules": rules, "form": form, "history": history}
@@ -418,7 +399,11 @@ def tools_list(request):
             return redirect("audits:tools_list", association_slug=_slug(request))
         return redirect("audits:tool_detail", association_slug=_slug(request), tool_id=tool.pk)
     tools = AuditTool.objects.select_related("program").order_by("program__kind", "-version")
-    rows = [{"program": p, "tools": [t for t in tools if t.program_id == p.pk]} for p in programs]
+    rows = []
+    for program in programs:
+        versions = [t for t in tools if t.program_id == program.pk]
+        current = next((t for t in versions if not t.is_draft), None)
+        rows.append({"program": program, "tools": versions, "current": current})
     return render(request, "audits/tools_list.html", {"rows": rows})
 
 

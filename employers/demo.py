@@ -121,19 +121,26 @@ def _build_one(association) -> None:
             board=association.wcb_board,
             account_number=f"{association.pk:02}{index + 1:05}",
         )
-        n = 0
-        for employment_type, count, started, ended in roster:
-            for _ in range(count):
-                services.worker_add(
-                    employer=employer,
-                    actor=None,
-                    full_name=f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {suffix.split()[0]}",
-                    employment_type=employment_type,
-                    province=association.jurisdiction,
-                    start_date=_months_ago(today, started),
-                    end_date=_months_ago(today, ended) if ended is not None else None,
-                )
-                n += 1
+        people = [
+            (employment_type, started, ended)
+            for employment_type, count, started, ended in roster
+            for _ in range(count)
+        ]
+        # One call for the whole roster: one insert and one verdict, not one per person.
+        services.roster_add(
+            employer=employer,
+            actor=None,
+            workers=[
+                {
+                    "full_name": f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {suffix.split()[0]}",
+                    "employment_type": employment_type,
+                    "province": association.jurisdiction,
+                    "start_date": _months_ago(today, started),
+                    "end_date": _months_ago(today, ended) if ended is not None else None,
+                }
+                for n, (employment_type, started, ended) in enumerate(people)
+            ],
+        )
         if declared:
             services.headcount_declare(
                 employer=employer,

@@ -7,7 +7,8 @@ association is hard-coded in the logic.
 Counting conventions, chosen here once so screens and tests agree:
 
 * The window is inclusive at both ends: ``[as_of - window_months, as_of]``. Month
-  arithmetic clamps to the month's last day (2024-02-29 minus 12 months = 2023-02-28).
+  arithmetic (``secor.dates``) clamps to the month's last day (2024-02-29 minus 12
+  months = 2023-02-28).
 * A roster entry's ``end_date`` is the last day the person worked, so someone leaving
   and someone starting on the same day are both counted on that day.
 * A day's count is the larger of the roster count and the declared count for that day.
@@ -23,6 +24,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+
+from secor.dates import add_months
 
 EMPLOYMENT_TYPES: tuple[str, ...] = (
     "owner",
@@ -219,13 +222,6 @@ class _Peak:
     outside_province: int = 0
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    next_month = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
-    return date(year, month + 1, min(day.day, (next_month - _ONE_DAY).day))
-
-
 def _clip(start: date, end: date | None, lo: date, hi: date) -> tuple[date, date] | None:
     start, end = max(start, lo), min(end or hi, hi)
     return (start, end) if start <= end else None
@@ -359,7 +355,7 @@ def assess_eligibility(
     the inclusive window ``[as_of - rules.window_months, as_of]`` (see module docstring
     for how roster and declarations combine). No data at all is a warning, not a failure.
     """
-    window_start = _add_months(as_of, -rules.window_months)
+    window_start = add_months(as_of, -rules.window_months)
     peak, has_data = _find_peak(rules, (window_start, as_of), roster, declarations)
     where = f" in {rules.province}" if rules.province else ""
     past = f"in the past {rules.window_months} months"

@@ -8,7 +8,16 @@ from secor.models import Association, ProgramKind
 
 from .eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
 from .imports import MAX_BYTES, MAX_ROWS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
-from .models import EligibilityRule, Employer, EnrollmentStatus, HeadcountDeclaration, WCBAccount
+from .models import (
+    PROFILE_FIELDS,
+    RULE_FIELDS,
+    WORKER_FIELDS,
+    EligibilityRule,
+    Employer,
+    EnrollmentStatus,
+    HeadcountDeclaration,
+    WCBAccount,
+)
 from .models import Worker as WorkerModel
 
 
@@ -19,24 +28,19 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class Checkboxes(forms.CheckboxSelectMultiple):
+    """Bootstrap's form-check markup, in columns: each box beside its own label."""
+
+    template_name = "employers/widgets/checkboxes.html"
+
+
 NEGATIVE = {"min_value": "A count cannot be negative."}
 
 
 class EmployerProfileForm(forms.ModelForm):
     class Meta:
         model = Employer
-        fields = [
-            "legal_name",
-            "operating_name",
-            "address",
-            "city",
-            "province",
-            "postal_code",
-            "phone",
-            "contact_email",
-            "is_general_contractor",
-            "expected_workers",
-        ]
+        fields = PROFILE_FIELDS
         labels = {
             "legal_name": "Legal company name",
             "operating_name": "Operating name (if different)",
@@ -68,10 +72,17 @@ class WCBAccountForm(forms.ModelForm):
         }
 
 
+class WCBAccountAddForm(WCBAccountForm):
+    """A new account is active: "inactive" only makes sense for one already on file."""
+
+    class Meta(WCBAccountForm.Meta):
+        fields = ["board", "account_number", "industry_code"]
+
+
 class WorkerForm(forms.ModelForm):
     class Meta:
         model = WorkerModel
-        fields = ["full_name", "employment_type", "province", "start_date", "end_date", "email"]
+        fields = WORKER_FIELDS
         labels = {
             "full_name": "Full name",
             "employment_type": "Kind of worker",
@@ -126,8 +137,6 @@ class HeadcountForm(forms.ModelForm):
         }
         help_texts = {
             "period_start": "For example the first day of a month or of your busy season.",
-            "period_end": "Enter the largest number of each kind working at the same time "
-            "in this period.",
             "subcontractor": "Subcontractors working on your jobs.",
             "family_member": "Unpaid family members who help out.",
         }
@@ -140,6 +149,8 @@ class HeadcountForm(forms.ModelForm):
             # An empty box means nobody of that kind.
             self.fields[name].required = False
             self.fields[name].widget.attrs.setdefault("placeholder", "0")
+            # Two boxes a row (employers.css): eleven stacked boxes make a long form.
+            self.fields[name].template_name = "employers/_count_field.html"
 
     def clean(self):
         data = super().clean()
@@ -194,7 +205,7 @@ class EligibilityRuleForm(forms.ModelForm):
     counted_types = forms.MultipleChoiceField(
         label="Who counts towards the limit",
         choices=[(t, EMPLOYMENT_TYPE_LABELS[t]) for t in EMPLOYMENT_TYPES],
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         help_text="Tick every kind of worker your program counts. ACSA counts everyone on "
         "the WCB account; SCSA counts owners, full-time, part-time, casual and "
         "subcontractors.",
@@ -202,15 +213,12 @@ class EligibilityRuleForm(forms.ModelForm):
 
     class Meta:
         model = EligibilityRule
-        fields = [
-            "limit",
-            "counted_types",
-            "window_months",
-            "province",
-            "over_limit_program",
-            "general_contractor_rule",
-            "requires_membership",
-        ]
+        fields = RULE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        province = self.fields["province"]
+        province.choices = [("", "Anywhere: everyone on the WCB account"), *province.choices[1:]]
 
 
 class RegistrationForm(forms.Form):
@@ -224,8 +232,9 @@ class RegistrationForm(forms.Form):
         label="Program",
         choices=ProgramKind.choices,
         initial=ProgramKind.SECOR,
-        help_text="SECOR is for small employers (ACSA: no more than 10 people at any time in "
-        "the past 12 months; SCSA: 9 or fewer). Larger companies register for COR.",
+        help_text="SECOR is for small employers: each association sets its size limit, for "
+        "example no more than 10 people at any one time in the past 12 months. Larger "
+        "companies register for COR.",
     )
     legal_name = forms.CharField(
         label="Legal company name",
@@ -247,8 +256,8 @@ class RegistrationForm(forms.Form):
     account_number = forms.CharField(
         label="WCB account number",
         max_length=40,
-        help_text="The account number on your WCB clearance letter or premium notice. You can "
-        "add more accounts later.",
+        help_text="The account number on your WCB clearance letter or premium notice, with the "
+        "association's board (for example WCB-Alberta). You can add more accounts later.",
     )
 
     def __init__(self, *args, associations, **kwargs):

@@ -17,19 +17,13 @@ from django.core.validators import EmailValidator
 
 from secor.models import Jurisdiction, ProgramKind
 
-from .models import EnrollmentStatus
+from .models import CONTACT_FIELDS, EnrollmentStatus
 
 MAX_ROWS = 5_000
 MAX_BYTES = 5 * 1024 * 1024
 REQUIRED_COLUMNS = ("legal_name", "wcb_board", "wcb_account_number")
 OPTIONAL_COLUMNS = (
-    "operating_name",
-    "address",
-    "city",
-    "province",
-    "postal_code",
-    "phone",
-    "contact_email",
+    *(name for name in CONTACT_FIELDS if name != "legal_name"),
     "industry_code",
     "program",
     "status",
@@ -95,17 +89,7 @@ class ImportRow:
 
     @property
     def profile(self) -> dict[str, str]:
-        names = (
-            "legal_name",
-            "operating_name",
-            "address",
-            "city",
-            "province",
-            "postal_code",
-            "phone",
-            "contact_email",
-        )
-        profile = {name: self.values.get(name, "") for name in names}
+        profile = {name: self.values.get(name, "") for name in CONTACT_FIELDS}
         profile["province"] = profile["province"].upper()
         return profile
 

@@ -18,6 +18,30 @@ EmploymentType = models.TextChoices(
     "EmploymentType", [(t, (t, EMPLOYMENT_TYPE_LABELS[t])) for t in EMPLOYMENT_TYPES]
 )
 
+# What people edit, named once for the forms, the services and the CSV import.
+# Contact fields are what an import sets; the profile adds the general-contractor facts.
+CONTACT_FIELDS = (
+    "legal_name",
+    "operating_name",
+    "address",
+    "city",
+    "province",
+    "postal_code",
+    "phone",
+    "contact_email",
+)
+PROFILE_FIELDS = (*CONTACT_FIELDS, "is_general_contractor", "expected_workers")
+WORKER_FIELDS = ("full_name", "employment_type", "province", "start_date", "end_date", "email")
+RULE_FIELDS = (
+    "limit",
+    "counted_types",
+    "window_months",
+    "province",
+    "over_limit_program",
+    "general_contractor_rule",
+    "requires_membership",
+)
+
 
 class EligibilityStatus(models.TextChoices):
     """The cached SECOR verdict shown and filtered in the staff directory."""
@@ -77,6 +101,12 @@ class Employer(TenantModel):
 
     def __str__(self):
         return self.operating_name or self.legal_name
+
+    @property
+    def postal_address(self) -> str:
+        """ "12 Main St, Red Deer, AB T4N 1A1": only the parts on file, "" when none are."""
+        region = f"{self.province} {self.postal_code}".strip()
+        return ", ".join(part for part in (self.address, self.city, region) if part)
 
     def get_absolute_url(self):
         return reverse(

@@ -17,13 +17,13 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from secor.dates import add_months
 from secor.models import Membership, Program, ProgramKind
 
 from .eligibility import (
     EligibilityVerdict,
     HeadcountPeriod,
     RosterEntry,
-    _add_months,
     _find_peak,
     assess_eligibility,
 )
@@ -133,8 +133,9 @@ class HeadcountChart:
     limit: int
     limit_y: int
     width: int
-    height: int = 160
+    height: int = 172  # room under the baseline for the month and, in January, the year
     baseline: int = 130
+    left: int = 56  # room for the "limit 10" label
 
 
 def monthly_peaks(*, rule, today, workers, declarations) -> HeadcountChart | None:
@@ -143,11 +144,11 @@ def monthly_peaks(*, rule, today, workers, declarations) -> HeadcountChart | Non
         return None
     rules = rule.as_rules()
     roster, periods = roster_entries(workers), headcount_periods(declarations)
-    window_start = _add_months(today, -rules.window_months)
+    window_start = add_months(today, -rules.window_months)
     spans = []
     month = date(window_start.year, window_start.month, 1)
     while month <= today:
-        nxt = _add_months(month, 1)
+        nxt = add_months(month, 1)
         spans.append((max(month, window_start), min(nxt - timedelta(days=1), today)))
         month = nxt
     counts = [_find_peak(rules, span, roster, periods)[0].count for span in spans]
@@ -159,7 +160,7 @@ def monthly_peaks(*, rule, today, workers, declarations) -> HeadcountChart | Non
             end=span[1],
             count=count,
             over=count > rules.limit,
-            x=36 + i * 30,
+            x=HeadcountChart.left + i * 30,
             y=130 - round(count * scale),
             height=round(count * scale),
         )
@@ -169,7 +170,7 @@ def monthly_peaks(*, rule, today, workers, declarations) -> HeadcountChart | Non
         bars=bars,
         limit=rules.limit,
         limit_y=130 - round(rules.limit * scale),
-        width=36 + 30 * len(bars) + 10,
+        width=HeadcountChart.left + 30 * len(bars) + 10,
     )
 
 
@@ -194,6 +195,7 @@ def _employer_checklist(employer: Employer, page: dict) -> list[ChecklistItem]:
     slug = employer.association.slug
     kw = {"association_slug": slug, "employer_id": employer.pk}
     verdict, rule = page["verdict"], page["rule"]
+    months = rule.window_months if rule is not None else 12
     enrollments = page["enrollments"]
     items = [
         ChecklistItem(
@@ -206,15 +208,14 @@ def _employer_checklist(employer: Employer, page: dict) -> list[ChecklistItem]:
             "Add your active WCB account",
             reverse("employers:wcb_add", kwargs=kw),
         ),
+        # Either source gives the size rule what it needs: a roster names people, a
+        # declaration counts them (say a seasonal crew); nobody has to keep both.
         ChecklistItem(
-            bool(page["workers"]),
-            "List everyone who worked for you in the past 12 months on your roster",
+            bool(page["workers"] or page["declarations"]),
+            f"List everyone who worked for you in the past {months} months",
             reverse("employers:workers", kwargs=kw),
-        ),
-        ChecklistItem(
-            bool(page["declarations"]),
-            "Declare your headcount",
-            reverse("employers:headcount", kwargs=kw),
+            detail="By name on your roster, or as a headcount declaration (how many of each "
+            "kind worked in a period, for example a seasonal crew).",
         ),
     ]
     if verdict is not None:
@@ -352,6 +353,9 @@ _HIDDEN = {
 def _display(model_field, value) -> str:
     if value in (None, ""):
         return "—"
+    if isinstance(value, datetime):
+        # In the active (association's) time zone, like the "When" column.
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):

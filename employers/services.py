@@ -26,6 +26,10 @@ from secor.tenancy import activate
 from . import selectors
 from .eligibility import ACSA_RULES, EMPLOYMENT_TYPES, SEEDED_RULES
 from .models import (
+    CONTACT_FIELDS,
+    PROFILE_FIELDS,
+    RULE_FIELDS,
+    WORKER_FIELDS,
     EligibilityRule,
     Employer,
     Enrollment,
@@ -35,28 +39,6 @@ from .models import (
     Worker,
 )
 
-PROFILE_FIELDS = (
-    "legal_name",
-    "operating_name",
-    "address",
-    "city",
-    "province",
-    "postal_code",
-    "phone",
-    "contact_email",
-    "is_general_contractor",
-    "expected_workers",
-)
-WORKER_FIELDS = ("full_name", "employment_type", "province", "start_date", "end_date", "email")
-RULE_FIELDS = (
-    "limit",
-    "counted_types",
-    "window_months",
-    "province",
-    "over_limit_program",
-    "general_contractor_rule",
-    "requires_membership",
-)
 # Associations whose seed says an association membership is a prerequisite.
 MEMBERSHIP_REQUIRED = {"ACSA"}
 
@@ -73,6 +55,20 @@ def _save(obj, *, actor, reason: str, exclude: Iterable[str] = ()) -> None:
     obj.save()
 
 
+def _record(obj, *, actor, action: str, summary: str, **data) -> None:
+    """The audit-trail row for an action on ``obj``, in ``obj``'s association."""
+    audit.record(
+        association=obj.association, actor=actor, action=action, obj=obj, summary=summary, **data
+    )
+
+
+def _save_and_record(
+    obj, *, actor, reason: str, action: str, summary: str, exclude: Iterable[str] = ()
+) -> None:
+    _save(obj, actor=actor, reason=reason, exclude=exclude)
+    _record(obj, actor=actor, action=action, summary=summary)
+
+
 def _set(obj, fields: dict, allowed: Iterable[str]) -> list[str]:
     unknown = set(fields) - set(allowed)
     if unknown:
@@ -81,6 +77,22 @@ def _set(obj, fields: dict, allowed: Iterable[str]) -> list[str]:
     for name in changed:
         setattr(obj, name, fields[name])
     return changed
+
+
+def _update(
+    obj, fields: dict, allowed: Iterable[str], *, actor, reason: str, action: str, what: str
+) -> bool:
+    """Apply the fields that differ, validate, save and record them; False if none differ.
+
+    ``what`` names the object in the summary; "{obj}" in it is the object after the edit.
+    """
+    changed = _set(obj, fields, allowed)
+    if not changed:
+        return False
+    _save(obj, actor=actor, reason=reason)
+    summary = f"{what.format(obj=obj)} changed ({', '.join(changed)})"
+    _record(obj, actor=actor, action=action, summary=summary, changed=changed)
+    return True
 
 
 def _normalise_account(board: str, account_number: str) -> tuple[str, str]:
@@ -128,11 +140,10 @@ def rules_ensure(*, association: Association) -> list[EligibilityRule]:
                 },
             )
             if created:
-                audit.record(
-                    association=association,
+                _record(
+                    rule,
                     actor=None,
                     action="eligibility_rule.seed",
-                    obj=rule,
                     summary=f"SECOR size rule seeded for {association}",
                 )
             rules.append(rule)
@@ -145,19 +156,16 @@ def eligibility_rule_update(*, rule: EligibilityRule, actor, **fields) -> Eligib
     with activate(rule.association):
         if "counted_types" in fields:
             fields["counted_types"] = [t for t in EMPLOYMENT_TYPES if t in fields["counted_types"]]
-        changed = _set(rule, fields, RULE_FIELDS)
-        if not changed:
-            return rule
-        _save(rule, actor=actor, reason="Rule edited")
-        audit.record(
-            association=rule.association,
+        if _update(
+            rule,
+            fields,
+            RULE_FIELDS,
             actor=actor,
+            reason="Rule edited",
             action="eligibility_rule.update",
-            obj=rule,
-            summary=f"SECOR size rule changed ({', '.join(changed)})",
-            changed=changed,
-        )
-        eligibility_refresh(association=rule.association)
+            what="SECOR size rule",
+        ):
+            eligibility_refresh(association=rule.association)
     return rule
 
 
@@ -249,11 +257,10 @@ def employer_register(
         Membership.objects.create(
             association=association, user=user, role=Role.EMPLOYER, employer=employer
         )
-        audit.record(
-            association=association,
+        _record(
+            employer,
             actor=user,
             action="employer.register",
-            obj=employer,
             summary=f"{employer} registered for {program.get_kind_display()} by {user.email}",
         )
         _refresh(employer)
@@ -264,19 +271,16 @@ def employer_register(
 def employer_update(*, employer: Employer, actor, **fields) -> Employer:
     """Edit the company profile (name, address, general-contractor facts)."""
     with activate(employer.association):
-        changed = _set(employer, fields, PROFILE_FIELDS)
-        if not changed:
-            return employer
-        _save(employer, actor=actor, reason="Profile edited")
-        audit.record(
-            association=employer.association,
+        if _update(
+            employer,
+            fields,
+            PROFILE_FIELDS,
             actor=actor,
+            reason="Profile edited",
             action="employer.update",
-            obj=employer,
-            summary=f"Company profile of {employer} changed ({', '.join(changed)})",
-            changed=changed,
-        )
-        _refresh(employer)
+            what="Company profile of {obj}",
+        ):
+            _refresh(employer)
     return employer
 
 
@@ -313,12 +317,11 @@ def wcb_account_add(
             account_number=account_number,
             industry_code=industry_code,
         )
-        _save(account, actor=actor, reason="Account added")
-        audit.record(
-            association=employer.association,
+        _save_and_record(
+            account,
             actor=actor,
+            reason="Account added",
             action="wcb_account.add",
-            obj=account,
             summary=f"WCB account {account} added to {employer}",
         )
     return account
@@ -339,17 +342,14 @@ def wcb_account_update(*, account: WCBAccount, actor, **fields) -> WCBAccount:
                 account_number=number,
                 exclude_pk=account.pk,
             )
-        changed = _set(account, fields, ("board", "account_number", "industry_code", "is_active"))
-        if not changed:
-            return account
-        _save(account, actor=actor, reason="Account edited")
-        audit.record(
-            association=account.association,
+        _update(
+            account,
+            fields,
+            ("board", "account_number", "industry_code", "is_active"),
             actor=actor,
+            reason="Account edited",
             action="wcb_account.update",
-            obj=account,
-            summary=f"WCB account {account} changed ({', '.join(changed)})",
-            changed=changed,
+            what="WCB account {obj}",
         )
     return account
 
@@ -369,45 +369,70 @@ def worker_add(
     end_date: date | None = None,
     email: str = "",
 ) -> Worker:
-    with activate(employer.association):
-        worker = Worker(
-            association=employer.association,
-            employer=employer,
-            full_name=full_name,
-            employment_type=employment_type,
-            province=province,
-            start_date=start_date,
-            end_date=end_date,
-            email=email,
-        )
-        _save(worker, actor=actor, reason="Added to roster")
-        audit.record(
-            association=employer.association,
-            actor=actor,
-            action="worker.add",
-            obj=worker,
-            summary=f"{worker} added to the roster of {employer}",
-        )
-        _refresh(employer)
+    [worker] = roster_add(
+        employer=employer,
+        actor=actor,
+        workers=[
+            {
+                "full_name": full_name,
+                "employment_type": employment_type,
+                "start_date": start_date,
+                "province": province,
+                "end_date": end_date,
+                "email": email,
+            }
+        ],
+    )
     return worker
+
+
+@transaction.atomic
+def roster_add(*, employer: Employer, actor, workers: Iterable[dict]) -> list[Worker]:
+    """Add people to the roster at once: one insert, one verdict, whatever their number.
+
+    Each is validated as ``worker_add`` validates one (the first invalid one raises its
+    ``ValidationError`` and nothing is saved) and gets its own history and audit rows.
+    ``workers`` holds dicts of ``WORKER_FIELDS``.
+    """
+    with activate(employer.association):
+        roster = []
+        for fields in workers:
+            worker = Worker(association=employer.association, employer=employer)
+            _set(worker, fields, WORKER_FIELDS)
+            # The employer was loaded, so its keys exist: no query per person for them.
+            worker.full_clean(exclude=["association", "employer"])
+            roster.append(worker)
+        roster = bulk_create_with_history(
+            roster,
+            Worker,
+            batch_size=500,
+            default_user=_actor(actor),
+            default_change_reason="Added to roster",
+        )
+        for worker in roster:
+            _record(
+                worker,
+                actor=actor,
+                action="worker.add",
+                summary=f"{worker} added to the roster of {employer}",
+            )
+        _refresh(employer)
+    return roster
 
 
 @transaction.atomic
 def worker_update(*, worker: Worker, actor, **fields) -> Worker:
     with activate(worker.association):
-        changed = _set(worker, fields, WORKER_FIELDS)
-        if not changed:
-            return worker
-        _save(worker, actor=actor, reason="Roster entry edited")
-        audit.record(
-            association=worker.association,
+        if _update(
+            worker,
+            fields,
+            WORKER_FIELDS,
             actor=actor,
+            reason="Roster entry edited",
             action="worker.update",
-            obj=worker,
-            summary=f"Roster entry {worker} changed ({', '.join(changed)})",
-            changed=changed,
-        )
-        _refresh(worker.employer)
+            what="Roster entry {obj}",
+        ):
+            _refresh(worker.employer)
     return worker
 
 
@@ -416,12 +441,11 @@ def worker_end_employment(*, worker: Worker, actor, end_date: date) -> Worker:
     """Record the last day a person worked; they stay on the roster for the window."""
     with activate(worker.association):
         worker.end_date = end_date
-        _save(worker, actor=actor, reason="Employment ended")
-        audit.record(
-            association=worker.association,
+        _save_and_record(
+            worker,
             actor=actor,
+            reason="Employment ended",
             action="worker.end",
-            obj=worker,
             summary=f"{worker} last worked for {worker.employer} on {end_date}",
         )
         _refresh(worker.employer)
@@ -448,15 +472,15 @@ def headcount_declare(
             declared_by=_actor(actor),
             **counts,
         )
-        # declared_by is empty for a declaration made by an import or the demo.
-        _save(declaration, actor=actor, reason="Headcount declared", exclude=["declared_by"])
-        audit.record(
-            association=employer.association,
+        _save_and_record(
+            declaration,
             actor=actor,
+            reason="Headcount declared",
             action="headcount.declare",
-            obj=declaration,
             summary=f"{employer} declared {sum(counts.values())} people for "
             f"{period_start} to {period_end}",
+            # declared_by is empty for a declaration made by an import or the demo.
+            exclude=["declared_by"],
         )
         _refresh(employer)
     return declaration
@@ -497,12 +521,11 @@ def enrollment_confirm(
         enrollment.status_changed_on = selectors.association_today(enrollment.association)
         enrollment.membership_number = membership_number.strip()
         enrollment.membership_expires_on = membership_expires_on
-        _save(enrollment, actor=actor, reason="Registration confirmed")
-        audit.record(
-            association=enrollment.association,
+        _save_and_record(
+            enrollment,
             actor=actor,
+            reason="Registration confirmed",
             action="enrollment.confirm",
-            obj=enrollment,
             summary=f"Registration of {enrollment.employer} confirmed",
         )
     return enrollment
@@ -522,12 +545,11 @@ def enrollment_set_status(
         enrollment.status = status
         enrollment.reapply_on = reapply_on if status == EnrollmentStatus.DEROLLED else None
         enrollment.status_changed_on = selectors.association_today(enrollment.association)
-        _save(enrollment, actor=actor, reason="Status changed")
-        audit.record(
-            association=enrollment.association,
+        _save_and_record(
+            enrollment,
             actor=actor,
+            reason="Status changed",
             action="enrollment.status",
-            obj=enrollment,
             summary=f"{enrollment} changed from {old} to {enrollment.get_status_display()}",
         )
     return enrollment
@@ -582,7 +604,7 @@ def employers_import(*, association: Association, actor, text: str) -> dict[str,
             bulk_update_with_history(
                 to_update,
                 Employer,
-                list(PROFILE_FIELDS[:8]),
+                list(CONTACT_FIELDS),
                 batch_size=500,
                 default_user=user,
                 default_change_reason=reason,

@@ -28,7 +28,9 @@ class EmployerTable(tables.Table):
     eligibility_status = tables.Column(verbose_name="SECOR eligibility")
     eligibility_peak = tables.Column(verbose_name="Peak headcount (12 months)")
     city = tables.Column(verbose_name="City")
-    created_at = tables.DateColumn(verbose_name="Added", format="Y-m-d")
+    created_at = tables.DateColumn(
+        verbose_name="Added", format="Y-m-d", attrs={"td": {"class": "text-nowrap"}}
+    )
 
     class Meta:
         model = Employer
@@ -52,7 +54,15 @@ class EmployerTable(tables.Table):
         return "; ".join(f"{a.board} {a.account_number}" for a in record.wcb_accounts.all())
 
     def render_wcb_accounts(self, record):
-        return self.value_wcb_accounts(record) or "—"
+        # One account a line, never broken between the board and the number.
+        return (
+            format_html_join(
+                mark_safe("<br>"),  # noqa: S308 - a constant
+                '<span class="text-nowrap">{} {}</span>',
+                ((a.board, a.account_number) for a in record.wcb_accounts.all()),
+            )
+            or "—"
+        )
 
     def value_programs(self, record):
         return "; ".join(

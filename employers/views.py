@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_scopes import scopes_disabled
 from django_tables2 import RequestConfig
 
+from secor.forms import bound_data, form_submitted
 from secor.models import Association, Membership, Role
 from secor.tenancy import association_view
 
@@ -38,26 +39,56 @@ STAFF = Role.staff_roles()
 ADMIN = {Role.PROGRAM_ADMIN}
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field if the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+def _kw(request, employer):
+    return {"association_slug": request.association.slug, "employer_id": employer.pk}
 
 
-def _data(request):
-    # Not ``request.POST or None``: a POST with no fields (a confirm button) must bind.
-    return request.POST if request.method == "POST" else None
-
-
-def _kw(request, employer, **extra):
-    return {"association_slug": request.association.slug, "employer_id": employer.pk, **extra}
+def _workers_url(request, employer):
+    return reverse("employers:workers", kwargs=_kw(request, employer))
 
 
 def _is_staff(request) -> bool:
     return request.membership.role in STAFF
+
+
+def _edit_form(request, form_class, obj):
+    """A form bound to the POST, showing ``obj``'s current values.
+
+    ``initial``, not ``instance``: the service compares the old values with the new.
+    """
+    initial = {f: getattr(obj, f) for f in form_class.Meta.fields}
+    return form_class(bound_data(request), initial=initial)
+
+
+def _form_page(
+    request,
+    employer,
+    form,
+    action,
+    *,
+    success: str,
+    title: str,
+    done=None,
+    intro="",
+    submit="Save",
+):
+    """The page of one form about an employer, from GET to redirect.
+
+    A valid POST runs ``action(**form.cleaned_data)`` (a service call) and goes to
+    ``done`` (default: the employer's page) with the ``success`` message; otherwise the
+    form is shown, with the service's errors on it. Cancel goes back to ``done`` too.
+    """
+    if form_submitted(request, form, action, success=success):
+        return redirect(done or employer)
+    context = {
+        "employer": employer,
+        "form": form,
+        "title": title,
+        "intro": intro,
+        "submit": submit,
+        "cancel_url": done or employer.get_absolute_url(),
+    }
+    return render(request, "employers/form.html", context)
 
 
 # --- Employer page and portal ---------------------------------------------------------
@@ -80,51 +111,30 @@ def detail(request, employer_id):
 @require_http_methods(["GET", "POST"])
 def edit(request, employer_id):
     employer = get_employer(request, employer_id)
-    # ``initial``, not ``instance``: the service compares the old values with the new.
-    form = forms.EmployerProfileForm(
-        _data(request),
-        initial={f: getattr(employer, f) for f in forms.EmployerProfileForm.Meta.fields},
+    return _form_page(
+        request,
+        employer,
+        _edit_form(request, forms.EmployerProfileForm, employer),
+        lambda **data: services.employer_update(employer=employer, actor=request.user, **data),
+        success="Company profile saved.",
+        title="Company profile",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.employer_update(employer=employer, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Company profile saved.")
-            return redirect(employer)
-    return render(request, "employers/form.html", _form_page(employer, form, "Company profile"))
-
-
-def _form_page(employer, form, title, *, intro="", submit="Save", cancel_url=None):
-    return {
-        "employer": employer,
-        "form": form,
-        "title": title,
-        "intro": intro,
-        "submit": submit,
-        "cancel_url": cancel_url or employer.get_absolute_url(),
-    }
 
 
 @association_view
 @require_http_methods(["GET", "POST"])
 def wcb_add(request, employer_id):
     employer = get_employer(request, employer_id)
-    form = forms.WCBAccountForm(_data(request), initial={"board": request.association.wcb_board})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "is_active"}
-        try:
-            services.wcb_account_add(employer=employer, actor=request.user, **data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "WCB account added.")
-            return redirect(employer)
-    return render(
+    return _form_page(
         request,
-        "employers/form.html",
-        _form_page(employer, form, "Add a WCB account", submit="Add"),
+        employer,
+        forms.WCBAccountAddForm(
+            bound_data(request), initial={"board": request.association.wcb_board}
+        ),
+        lambda **data: services.wcb_account_add(employer=employer, actor=request.user, **data),
+        success="WCB account added.",
+        title="Add a WCB account",
+        submit="Add account",
     )
 
 
@@ -133,20 +143,13 @@ def wcb_add(request, employer_id):
 def wcb_edit(request, employer_id, account_id):
     employer = get_employer(request, employer_id)
     account = get_object_or_404(employer.wcb_accounts, pk=account_id)
-    form = forms.WCBAccountForm(
-        _data(request),
-        initial={f: getattr(account, f) for f in forms.WCBAccountForm.Meta.fields},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.wcb_account_update(account=account, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "WCB account saved.")
-            return redirect(employer)
-    return render(
-        request, "employers/form.html", _form_page(employer, form, f"WCB account {account}")
+    return _form_page(
+        request,
+        employer,
+        _edit_form(request, forms.WCBAccountForm, account),
+        lambda **data: services.wcb_account_update(account=account, actor=request.user, **data),
+        success="WCB account saved.",
+        title=f"WCB account {account}",
     )
 
 
@@ -167,30 +170,17 @@ def workers(request, employer_id):
 @require_http_methods(["GET", "POST"])
 def worker_add(request, employer_id):
     employer = get_employer(request, employer_id)
-    form = forms.WorkerForm(_data(request), initial={"province": employer.province})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.worker_add(employer=employer, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{form.cleaned_data['full_name']} added to your roster.")
-            return redirect("employers:workers", **_kw(request, employer))
-    return render(
+    return _form_page(
         request,
-        "employers/form.html",
-        _form_page(
-            employer,
-            form,
-            "Add a worker",
-            submit="Add to roster",
-            cancel_url=_workers_url(request, employer),
-        ),
+        employer,
+        forms.WorkerForm(bound_data(request), initial={"province": employer.province}),
+        lambda **data: services.worker_add(employer=employer, actor=request.user, **data),
+        # Read only after the form is valid, when the name is the cleaned one.
+        success=f"{request.POST.get('full_name', '').strip()} added to your roster.",
+        title="Add a worker",
+        submit="Add to roster",
+        done=_workers_url(request, employer),
     )
-
-
-def _workers_url(request, employer):
-    return reverse("employers:workers", kwargs=_kw(request, employer))
 
 
 @association_view
@@ -198,22 +188,14 @@ def _workers_url(request, employer):
 def worker_edit(request, employer_id, worker_id):
     employer = get_employer(request, employer_id)
     worker = get_object_or_404(employer.workers, pk=worker_id)
-    form = forms.WorkerForm(
-        _data(request),
-        initial={f: getattr(worker, f) for f in forms.WorkerForm.Meta.fields},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.worker_update(worker=worker, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{worker} saved.")
-            return redirect("employers:workers", **_kw(request, employer))
-    return render(
+    return _form_page(
         request,
-        "employers/form.html",
-        _form_page(employer, form, f"Edit {worker}", cancel_url=_workers_url(request, employer)),
+        employer,
+        _edit_form(request, forms.WorkerForm, worker),
+        lambda **data: services.worker_update(worker=worker, actor=request.user, **data),
+        success=f"{worker} saved.",
+        title=f"Edit {worker}",
+        done=_workers_url(request, employer),
     )
 
 
@@ -222,31 +204,21 @@ def worker_edit(request, employer_id, worker_id):
 def worker_end(request, employer_id, worker_id):
     employer = get_employer(request, employer_id)
     worker = get_object_or_404(employer.workers, pk=worker_id)
-    form = forms.WorkerEndForm(
-        _data(request),
-        worker=worker,
-        initial={"end_date": selectors.association_today(request.association)},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.worker_end_employment(
-                worker=worker, actor=request.user, end_date=form.cleaned_data["end_date"]
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"Employment of {worker} ended.")
-            return redirect("employers:workers", **_kw(request, employer))
-    return render(
+    return _form_page(
         request,
-        "employers/form.html",
-        _form_page(
-            employer,
-            form,
-            f"End the employment of {worker}",
-            submit="End employment",
-            cancel_url=_workers_url(request, employer),
+        employer,
+        forms.WorkerEndForm(
+            bound_data(request),
+            worker=worker,
+            initial={"end_date": selectors.association_today(request.association)},
         ),
+        lambda end_date: services.worker_end_employment(
+            worker=worker, actor=request.user, end_date=end_date
+        ),
+        success=f"Employment of {worker} ended.",
+        title=f"End the employment of {worker}",
+        submit="End employment",
+        done=_workers_url(request, employer),
     )
 
 
@@ -254,21 +226,20 @@ def worker_end(request, employer_id, worker_id):
 @require_http_methods(["GET", "POST"])
 def headcount(request, employer_id):
     employer = get_employer(request, employer_id)
-    form = forms.HeadcountForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.headcount_declare(
-                employer=employer,
-                actor=request.user,
-                period_start=form.cleaned_data["period_start"],
-                period_end=form.cleaned_data["period_end"],
-                counts=form.counts,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Headcount declared.")
-            return redirect("employers:headcount", **_kw(request, employer))
+    form = forms.HeadcountForm(bound_data(request))
+    if form_submitted(
+        request,
+        form,
+        lambda period_start, period_end, **_counts: services.headcount_declare(
+            employer=employer,
+            actor=request.user,
+            period_start=period_start,
+            period_end=period_end,
+            counts=form.counts,
+        ),
+        success="Headcount declared.",
+    ):
+        return redirect("employers:headcount", **_kw(request, employer))
     declarations = list(employer.headcount_declarations.select_related("declared_by"))
     context = {"employer": employer, "form": form, "declarations": declarations}
     return render(request, "employers/headcount.html", context)
@@ -294,21 +265,16 @@ def eligibility(request, employer_id):
 def invite(request, employer_id):
     """Invite a colleague: a second employer user for the same employer."""
     employer = get_employer(request, employer_id)
-    form = forms.InviteColleagueForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.employer_invite_colleague(
-                employer=employer, email=form.cleaned_data["email"], actor=request.user
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-            return redirect(employer)
-    return render(
+    return _form_page(
         request,
-        "employers/form.html",
-        _form_page(employer, form, "Invite a colleague", submit="Send invitation"),
+        employer,
+        forms.InviteColleagueForm(bound_data(request)),
+        lambda email: services.employer_invite_colleague(
+            employer=employer, email=email, actor=request.user
+        ),
+        success=f"Invitation sent to {request.POST.get('email', '').strip()}.",
+        title="Invite a colleague",
+        submit="Send invitation",
     )
 
 
@@ -321,33 +287,20 @@ def enrollment_confirm(request, employer_id, enrollment_id):
     employer = get_employer(request, employer_id)
     enrollment = get_object_or_404(employer.enrollments.select_related("program"), pk=enrollment_id)
     rule = selectors.secor_rule(request.association)
-    form = forms.EnrollmentConfirmForm(
-        _data(request), requires_membership=bool(rule and rule.requires_membership)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enrollment_confirm(
-                enrollment=enrollment,
-                actor=request.user,
-                membership_number=form.cleaned_data["membership_number"],
-                membership_expires_on=form.cleaned_data["membership_expires_on"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"Registration of {employer} confirmed.")
-            return redirect(employer)
-    return render(
+    return _form_page(
         request,
-        "employers/form.html",
-        _form_page(
-            employer,
-            form,
-            f"Confirm the {enrollment.program.get_kind_display()} registration of {employer}",
-            intro=f"Registered on {enrollment.registered_on}. Check the company and its WCB "
-            "account, then confirm: the enrollment moves to “In progress”.",
-            submit="Confirm registration",
+        employer,
+        forms.EnrollmentConfirmForm(
+            bound_data(request), requires_membership=bool(rule and rule.requires_membership)
         ),
+        lambda **data: services.enrollment_confirm(
+            enrollment=enrollment, actor=request.user, **data
+        ),
+        success=f"Registration of {employer} confirmed.",
+        title=f"Confirm the {enrollment.program.get_kind_display()} registration of {employer}",
+        intro=f"Registered on {enrollment.registered_on}. Check the company and its WCB "
+        "account, then confirm: the enrollment moves to “In progress”.",
+        submit="Confirm registration",
     )
 
 
@@ -356,21 +309,16 @@ def enrollment_confirm(request, employer_id, enrollment_id):
 def enrollment_status(request, employer_id, enrollment_id):
     employer = get_employer(request, employer_id)
     enrollment = get_object_or_404(employer.enrollments.select_related("program"), pk=enrollment_id)
-    form = forms.EnrollmentStatusForm(_data(request), initial={"status": enrollment.status})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enrollment_set_status(
-                enrollment=enrollment, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Status changed.")
-            return redirect(employer)
-    return render(
+    return _form_page(
         request,
-        "employers/form.html",
-        _form_page(employer, form, f"Change the status of {enrollment}", submit="Change status"),
+        employer,
+        forms.EnrollmentStatusForm(bound_data(request), initial={"status": enrollment.status}),
+        lambda **data: services.enrollment_set_status(
+            enrollment=enrollment, actor=request.user, **data
+        ),
+        success="Status changed.",
+        title=f"Change the status of {enrollment}",
+        submit="Change status",
     )
 
 
@@ -426,18 +374,14 @@ def rules(request):
     if rule is None:
         raise Http404("This association runs no SECOR program.")
     rule = get_object_or_404(EligibilityRule.objects.all(), pk=rule.pk)
-    form = forms.EligibilityRuleForm(
-        _data(request),
-        initial={f: getattr(rule, f) for f in forms.EligibilityRuleForm.Meta.fields},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.eligibility_rule_update(rule=rule, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "SECOR size rule saved; every employer's verdict is redone.")
-            return redirect("employers:rules", association_slug=request.association.slug)
+    form = _edit_form(request, forms.EligibilityRuleForm, rule)
+    if form_submitted(
+        request,
+        form,
+        lambda **data: services.eligibility_rule_update(rule=rule, actor=request.user, **data),
+        success="SECOR size rule saved; every employer's verdict is redone.",
+    ):
+        return redirect("employers:rules", association_slug=request.association.slug)
     return render(request, "employers/rules.html", {"form": form, "rule": rule})
 
 
@@ -451,7 +395,7 @@ def _import_path(association, token) -> str:
 @association_view(roles=ADMIN)
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    form = forms.ImportUploadForm(_data(request), request.FILES or None)
+    form = forms.ImportUploadForm(bound_data(request), request.FILES or None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -517,23 +461,24 @@ def register(request):
             "association_id", flat=True
         )
         associations = Association.objects.filter(is_active=True).exclude(pk__in=list(member_of))
-    form = forms.RegistrationForm(_data(request), associations=associations)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        association = data.pop("association")
-        program = data.pop("program")
-        try:
-            employer = services.employer_register(
-                user=request.user, association=association, program_kind=program, **data
+    form = forms.RegistrationForm(bound_data(request), associations=associations)
+    registered = []
+
+    def register_company(*, association, program, **profile):
+        registered.append(
+            services.employer_register(
+                user=request.user, association=association, program_kind=program, **profile
             )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            request.session["association_slug"] = association.slug
-            messages.success(
-                request,
-                f"{employer} is registered with {association.short_name}. Program staff will "
-                "confirm your registration; meanwhile add your workers and headcount.",
-            )
-            return redirect(employer.get_absolute_url())
+        )
+
+    if form_submitted(request, form, register_company):
+        employer = registered[0]
+        association = employer.association
+        request.session["association_slug"] = association.slug
+        messages.success(
+            request,
+            f"{employer} is registered with {association.short_name}. Program staff will "
+            "confirm your registration; meanwhile add your workers and headcount.",
+        )
+        return redirect(employer.get_absolute_url())
     return render(request, "employers/register.html", {"form": form})

@@ -4,9 +4,11 @@ Each app may add a ``demo.py`` with ``build(associations)``; ``build_all`` runs
 them in ``DEMO_APPS`` order so a newcomer can click through the whole product.
 """
 
+import functools
 import importlib
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 
 from employers.models import Employer
 
@@ -54,12 +56,18 @@ MULTI_EMAIL = "multi@demo.example"
 OPERATOR_EMAIL = "operator@demo.example"
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD)
+
+
 def demo_user(email: str, full_name: str, **extra) -> User:
     user, created = User.objects.get_or_create(
         email=email, defaults={"full_name": full_name, **extra}
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        # Hash once: a dozen full-strength hashes made the demo slow to build.
+        user.password = _demo_password_hash()
         user.save(update_fields=["password"])
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}

@@ -31,11 +31,13 @@ Conventions, decided once here:
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+
+# Re-exported: `compliance.add_months` is this module's calendar arithmetic.
+from secor.dates import add_months
 
 PersonId = int | str
 
@@ -263,12 +265,6 @@ class ChartRow:
 # --- Dates and single records -----------------------------------------------
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (or earlier), clamped to the month's end."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
 def _renewed(course: CourseRule, record: Record, until: date) -> bool:
     dates = (record.maintenance_audit_on, record.refresher_on)
     return course.maintenance is not None and all(
@@ -358,7 +354,7 @@ def record_status(course: CourseRule, record: Record, as_of: date) -> str:
 _MESSAGES = {
     "no_record": "Nobody eligible holds {courses}. Have {holders} complete it before the audit "
     "starts.",
-    "no_record_person": "{who} has not completed {courses}. Have {who} complete it before the "
+    "no_record_person": "{Who} has not completed {courses}. Have {who} complete it before the "
     "audit starts.",
     "no_record_assessor": "The assessor, {who}, has no {courses}. The person conducting the "
     "audit must hold it.",
@@ -366,30 +362,29 @@ _MESSAGES = {
     "expired": "{course} training of {who} was valid until {until} ({validity} from {since}), so "
     "it is not valid on {as_of}. Retake it before the audit starts.",
     "expired_maintained": "{course} status of {who} was valid until {until} ({validity} from "
-    "{since}) and was not kept by a {maintenance} in that time. {who} must repeat {course}.",
+    "{since}) and was not kept by a {maintenance} in that time. {Who} must repeat {course}.",
     "not_accepted_after": "{course} of {who} (completed {done}) is not accepted after "
     "{accepted_until}. Take {courses} before the audit starts.",
     "too_few_hours": "{course} of {who} on {done} {hours}; at least {min_hours} hours are needed. "
     "Take a course of {min_hours} hours or more.",
-    "prerequisite_missing": "{who} took {course} on {done} without first completing {prereq}. "
+    "prerequisite_missing": "{Who} took {course} on {done} without first completing {prereq}. "
     "Take {prereq}, then retake {course}.",
-    "proficiency_missed": "{who} took {course} on {done}, but the {proficiency} was not accepted "
-    "within {months} (by {deadline}). {who} must repeat {course}.",
-    "proficiency_pending": "{who} took {course} on {done}; the {proficiency} is not accepted "
-    "yet{submitted}. It must be submitted and accepted by {deadline}, or {course} must be "
-    "repeated.",
-    "not_full_time_permanent": "{who} is recorded as {employment}, so their {course} does not "
+    "proficiency_missed": "{Who} took {course} on {done}, but the {proficiency} was not accepted "
+    "within {months} (by {deadline}). {Who} must repeat {course}.",
+    "proficiency_pending": "{Who} took {course} on {done}; the {proficiency} is not accepted "
+    "yet{submitted}. It must be {still_to_do} by {deadline}, or {course} must be repeated.",
+    "not_full_time_permanent": "{Who} is recorded as {employment}, so their {course} does not "
     "count: it must be held by {holders}. Train one, or correct {who}'s employment type if it "
     "is wrong.",
-    "left_employer": "{who} left on {left_on}, so their {course} no longer counts. Have a "
+    "left_employer": "{Who} left on {left_on}, so their {course} no longer counts. Have a "
     "replacement trained before the audit starts.",
-    "not_yet_employed": "{who} starts on {starts_on}, so their {course} does not count on {as_of}.",
-    "outside_province": "{who} is recorded in {person_province}; {course} must be held by an "
+    "not_yet_employed": "{Who} starts on {starts_on}, so their {course} does not count on {as_of}.",
+    "outside_province": "{Who} is recorded in {person_province}; {course} must be held by an "
     "employee in {province}. Train an employee based in {province}.",
-    "trained_for_other_account": "{who} is already the trained employee for WCB account "
+    "trained_for_other_account": "{Who} is already the trained employee for WCB account "
     "{other_account}, and a person can be the trained employee for only one WCB account. "
     "Train another employee for WCB account {wcb_account}.",
-    "continuing_education_overdue": "{who}'s last qualifying course, {course} on {done}, counted "
+    "continuing_education_overdue": "{Who}'s last qualifying course, {course} on {done}, counted "
     "until {until}. Take a course of at least {min_hours} hours before the audit starts.",
     "continuing_education_headline": "Nobody eligible has completed a course of at least "
     "{min_hours} hours in the {every} up to {as_of}. Have {holders} take one before the audit "
@@ -397,6 +392,10 @@ _MESSAGES = {
     "expiring_soon": "{label}: {course} of {who} is valid until {until}. Renew it before then.",
     "maintenance_submit_by": "{label}: {course} status of {who} is valid until {until}. Complete "
     "the {maintenance}, submitting it by {submit_by}, to keep it.",
+    # The recommended date is past: never ask for something "by" a day gone by.
+    "maintenance_submit_late": "{label}: {course} status of {who} is valid until {until}. The "
+    "recommended date to submit the {maintenance}, {submit_by}, has passed: complete and submit "
+    "it as soon as possible, before {until}, to keep the status.",
 }
 
 
@@ -473,6 +472,7 @@ def _reason(
     if person is not None:
         fields |= {
             "who": person.name,
+            "Who": person.name[:1].upper() + person.name[1:],  # to start a sentence
             "employment": EMPLOYMENT_LABELS.get(person.employment_type, person.employment_type),
             "person_province": person.province or "no province",
             "left_on": person.end_date,
@@ -495,6 +495,9 @@ def _reason(
             "submitted": f" (submitted {record.proficiency_submitted_on})"
             if record.proficiency_submitted_on
             else "",
+            "still_to_do": "accepted"
+            if record.proficiency_submitted_on
+            else "submitted and accepted",
         }
         if course.min_hours is not None:
             fields["min_hours"] = f"{course.min_hours:g}"
@@ -739,8 +742,8 @@ def _expiring_soon(
             key, due = "expiring_soon", holder.valid_until
             if course.maintenance is not None:
                 # SCSA asks for the maintenance audit "no later than four months prior" to expiry.
-                key = "maintenance_submit_by"
                 due = add_months(holder.valid_until, -course.maintenance.submit_lead_months)
+                key = "maintenance_submit_by" if due >= facts.as_of else "maintenance_submit_late"
             if due <= horizon:
                 found[holder.person.id, holder.record] = _reason(
                     key,
@@ -844,7 +847,8 @@ def training_chart(
             shown = [p for p in eligible if req.kind == ALL_HOLDERS or latest[p.id]]
             rows.append(_chart_row(req, course.name, shown, latest, _completion))
             if course.proficiency_name:
-                rows.append(_chart_row(req, course.proficiency_name, shown, latest, _proficiency))
+                label = course.proficiency_name[:1].upper() + course.proficiency_name[1:]
+                rows.append(_chart_row(req, label, shown, latest, _proficiency))
     return tuple(rows)
 
 

@@ -14,14 +14,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ACCEPT = ".pdf,.png,.jpg,.jpeg,.webp,application/pdf,image/png,image/jpeg,image/webp"
 
 
-class RecordForm(forms.Form):
-    worker = forms.ModelChoiceField(queryset=None, label="Worker")
-    course = forms.ModelChoiceField(queryset=None, label="Course")
-    completed_on = forms.DateField(label="Completion date", widget=DATE)
-    certificate_number = forms.CharField(label="Certificate number", max_length=60, required=False)
-    hours = forms.DecimalField(
-        label="Hours", min_value=0, max_digits=5, decimal_places=1, required=False
-    )
+MAX_MB = evidence.MAX_BYTES // (1024 * 1024)
+
+
+class AfterCourseDates(forms.Form):
+    """The dates that may follow a course (proficiency, maintenance), on both record forms."""
+
     proficiency_submitted_on = forms.DateField(
         label="Proficiency submitted", required=False, widget=DATE
     )
@@ -34,9 +32,21 @@ class RecordForm(forms.Form):
     refresher_on = forms.DateField(
         label="Classroom refresher completed", required=False, widget=DATE
     )
+
+
+class RecordForm(AfterCourseDates):
+    field_order = ["worker", "course", "completed_on", "certificate_number", "hours"]
+
+    worker = forms.ModelChoiceField(queryset=None, label="Worker")
+    course = forms.ModelChoiceField(queryset=None, label="Course")
+    completed_on = forms.DateField(label="Completion date", widget=DATE)
+    certificate_number = forms.CharField(label="Certificate number", max_length=60, required=False)
+    hours = forms.DecimalField(
+        label="Hours", min_value=0, max_digits=5, decimal_places=1, required=False
+    )
     evidence = forms.FileField(
         label="Certificate file",
-        help_text=f"PDF, PNG or JPEG, up to {evidence.MAX_BYTES // (1024 * 1024)} MB.",
+        help_text=f"PDF, PNG or JPEG, up to {MAX_MB} MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
@@ -195,3 +205,43 @@ class RequirementForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class RecordUpdateForm(AfterCourseDates):
+    """What arrives after the course; only the fields the record's course has are shown."""
+
+    evidence = forms.FileField(
+        label="New certificate or letter file",
+        required=False,
+        help_text=f"Optional. PDF, PNG or JPEG, up to {MAX_MB} MB. "
+        "The current file is kept in the record's history.",
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(self, *args, record, **kwargs):
+        initial = {f: getattr(record, f) for f in self.base_fields if f != "evidence"}
+        super().__init__(*args, initial=initial, **kwargs)
+        course = record.course
+        if course.proficiency_name:
+            name = course.proficiency_name[:1].upper() + course.proficiency_name[1:]
+            self.fields["proficiency_submitted_on"].label = f"{name} submitted on"
+            self.fields["proficiency_accepted_on"].label = f"{name} accepted on"
+            self.fields["proficiency_accepted_on"].help_text = (
+                f"Due within {course.proficiency_months} months of the course. "
+                "The date on the association's acceptance letter."
+            )
+        else:
+            del self.fields["proficiency_submitted_on"], self.fields["proficiency_accepted_on"]
+        if course.maintenance_required:
+            self.fields["maintenance_audit_on"].label = "Personal maintenance audit submitted on"
+            self.fields["refresher_on"].label = "Classroom training completed on"
+            self.fields["maintenance_audit_on"].help_text = (
+                f"Submit it at least {course.maintenance_submit_lead_months} months before "
+                "the status expires. The self-audit does not count."
+            )
+        else:
+            del self.fields["maintenance_audit_on"], self.fields["refresher_on"]
+
+    @property
+    def has_dates(self) -> bool:
+        return len(self.fields) > 1

@@ -7,8 +7,10 @@ Every function takes its association from its arguments and queries with
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+
+from django.utils import timezone
 
 from employers.models import Employer, Enrollment, EnrollmentStatus, WCBAccount, Worker
 from secor.models import Program, ProgramKind
@@ -119,12 +121,59 @@ def record_of(record: TrainingRecord) -> compliance.Record:
     )
 
 
-def verified_records(association, **filters) -> list[TrainingRecord]:
-    """Staff-verified records only: they are the only ones compliance counts."""
-    return list(
+# The facts an employer's update cannot change, and those it can (services.UPDATE_FIELDS).
+_FACT_FIELDS = (
+    "completed_on",
+    "certificate_number",
+    "proficiency_submitted_on",
+    "proficiency_accepted_on",
+    "maintenance_audit_on",
+    "refresher_on",
+)
+
+
+def counted_records(association, **filters) -> list[tuple[TrainingRecord, compliance.Record]]:
+    """The records compliance counts, each with the facts it counts.
+
+    Only what staff have verified counts. A verified record that an employer has
+    since updated (``services.record_update``) waits in the verification queue
+    again and meanwhile counts as it was last verified — its history row — so
+    reporting progress never makes verified training disappear. A rejected
+    record counts for nothing.
+    """
+    rows = list(
         TrainingRecord.objects.for_association(association)
-        .filter(status=RecordStatus.VERIFIED, **filters)
+        .filter(status__in=(RecordStatus.VERIFIED, RecordStatus.PENDING), **filters)
         .select_related("course")
+    )
+    waiting = [r.pk for r in rows if r.status == RecordStatus.PENDING]
+    last_verified = {}
+    if waiting:
+        for version in TrainingRecord.history.filter(
+            association=association, id__in=waiting, status=RecordStatus.VERIFIED
+        ).order_by("history_date", "history_id"):
+            last_verified[version.id] = version  # the latest wins
+    counted = []
+    for row in rows:
+        if row.status == RecordStatus.VERIFIED:
+            counted.append((row, record_of(row)))
+        elif row.pk in last_verified:
+            version = last_verified[row.pk]
+            fact = replace(
+                record_of(row),
+                **{f: getattr(version, f) for f in _FACT_FIELDS},
+                hours=_hours(version.hours),
+            )
+            counted.append((row, fact))
+    return counted
+
+
+def last_verified_version(record: TrainingRecord):
+    """The record as staff last verified it (a history row), or None."""
+    return (
+        record.history.filter(status=RecordStatus.VERIFIED)
+        .order_by("-history_date", "-history_id")
+        .first()
     )
 
 
@@ -213,7 +262,7 @@ def employer_facts(employer: Employer, program: Program | None = None) -> Employ
         courses=course_rules(association),
         workers=workers,
         people=tuple(person_of(w) for w in workers),
-        records=tuple(record_of(r) for r in verified_records(association, employer=employer)),
+        records=tuple(fact for _, fact in counted_records(association, employer=employer)),
     )
 
 
@@ -245,7 +294,7 @@ def compliance_for(
     account = wcb_account or default_wcb_account(employer)
     records = list(facts.records)
     if assessor_worker is not None and assessor_worker.employer_id != employer.pk:
-        records += [record_of(r) for r in verified_records(association, worker=assessor_worker)]
+        records += [fact for _, fact in counted_records(association, worker=assessor_worker)]
     return compliance.assess_compliance(
         facts.requirements,
         facts.courses,
@@ -331,6 +380,7 @@ def _cell(
     course: compliance.CourseRule,
     rules: dict[str, compliance.CourseRule],
     records: list[TrainingRecord],
+    counted: dict[int, compliance.Record],
     as_of: date,
     lead_days: int,
 ) -> MatrixCell:
@@ -340,9 +390,9 @@ def _cell(
     if not matching:
         return MatrixCell("missing", "Not trained")
     judged = []
-    for record in (r for r in matching if r.status == RecordStatus.VERIFIED):
+    for record in (r for r in matching if r.pk in counted):
         rule = rules.get(record.course.code, course)
-        fact = record_of(record)
+        fact = counted[record.pk]
         judged.append((record, compliance.record_status(rule, fact, as_of), rule, fact))
     valid = [j for j in judged if j[1] == compliance.VALID]
     if valid:
@@ -353,12 +403,15 @@ def _cell(
 
         record, _, rule, fact = max(valid, key=expiry)
         until = compliance.record_valid_until(rule, fact)
+        # Counted as last verified while an employer's update waits (counted_records).
+        waiting = "; update waiting for verification" if record.status == "pending" else ""
         if until is None:
-            return MatrixCell("valid", f"Valid (completed {record.completed_on:%Y-%m-%d})", record)
+            text = f"Valid (completed {record.completed_on:%Y-%m-%d}){waiting}"
+            return MatrixCell("valid", text, record)
         days = (until - as_of).days
         state = "expiring" if days <= lead_days else "valid"
         label = "Expiring" if state == "expiring" else "Valid"
-        return MatrixCell(state, f"{label} until {until:%Y-%m-%d}", record)
+        return MatrixCell(state, f"{label} until {until:%Y-%m-%d}{waiting}", record)
     pending = [r for r in matching if r.status == RecordStatus.PENDING]
     if pending:
         return MatrixCell("pending", "Waiting for verification", pending[0])
@@ -384,11 +437,79 @@ def training_matrix(employer: Employer, *, as_of: date, lead_days: int = 90) -> 
         .order_by("-completed_on", "-id")
     ):
         records[record.worker_id].append(record)
+    counted = {
+        row.pk: fact for row, fact in counted_records(employer.association, employer=employer)
+    }
     current = [w for w in facts.workers if w.end_date is None or w.end_date >= as_of]
     return Matrix(
         courses=columns,
         rows=tuple(
-            MatrixRow(w, tuple(_cell(c, rules, records[w.pk], as_of, lead_days) for c in columns))
+            MatrixRow(
+                w, tuple(_cell(c, rules, records[w.pk], counted, as_of, lead_days) for c in columns)
+            )
             for w in current
         ),
+    )
+
+
+# --- A record's history: what changed since staff verified it, earlier files ------
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+_CHANGE_LABELS = {
+    "proficiency_submitted_on": "Proficiency submitted",
+    "proficiency_accepted_on": "Proficiency accepted",
+    "maintenance_audit_on": "Maintenance audit submitted",
+    "refresher_on": "Classroom training completed",
+}
+
+
+def _shown(value) -> str:
+    return f"{value:%Y-%m-%d}" if value else "—"
+
+
+def changes_since_verified(record: TrainingRecord) -> tuple[object | None, tuple[Change, ...]]:
+    """For a record back in the queue: its last verified version and what differs now.
+
+    (None, ()) for a record staff never verified.
+    """
+    version = last_verified_version(record)
+    if version is None:
+        return None, ()
+    changes = [
+        Change(label, _shown(getattr(version, f)), _shown(getattr(record, f)))
+        for f, label in _CHANGE_LABELS.items()
+        if getattr(version, f) != getattr(record, f)
+    ]
+    if version.evidence != record.evidence.name:
+        changes.append(Change("Certificate file", version.evidence_name, record.evidence_name))
+    return version, tuple(changes)
+
+
+@dataclass(frozen=True)
+class EvidenceVersion:
+    history_id: int
+    name: str
+    size: int
+    replaced_on: date
+
+
+def earlier_evidence(record: TrainingRecord) -> tuple[EvidenceVersion, ...]:
+    """The record's earlier certificate files, newest first: replaced, never overwritten."""
+    versions = list(record.history.order_by("history_date", "history_id"))
+    return tuple(
+        EvidenceVersion(
+            previous.history_id,
+            previous.evidence_name or "certificate",
+            previous.evidence_size,
+            timezone.localdate(version.history_date),
+        )
+        for previous, version in reversed(list(zip(versions, versions[1:], strict=False)))
+        if version.evidence != previous.evidence
     )

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from secor import audit
-from secor.models import Program, ProgramKind
+from secor.models import Membership, Program, ProgramKind, Role
 from secor.tenancy import activate
 
 from . import evidence as evidence_files
@@ -109,34 +109,13 @@ def record_add(
         status=RecordStatus.PENDING,
     )
     errors: dict[str, list] = {}
-    for field, label in RECORD_DATE_FIELDS.items():
-        value = getattr(record, field)
-        if value is not None and value > today:
-            errors.setdefault(field, []).append(
-                f"The {label} {value:%Y-%m-%d} is in the future (today is {today:%Y-%m-%d}). "
-                "Enter the date printed on the certificate."
-            )
-    kind = None
+    _check_not_future(record, RECORD_DATE_FIELDS, today, errors)
     if evidence is None:
         errors.setdefault("evidence", []).append("Attach the certificate file (PDF or image).")
+        attached = False
     else:
-        try:
-            kind = evidence_files.inspect(evidence)
-        except ValidationError as error:
-            errors.setdefault("evidence", []).extend(error.messages)
-    if kind is not None:
-        record.evidence_name = PurePosixPath(evidence.name or "").name[:200]
-        # The stored name gets the extension of what the file *is*, not what it was called.
-        evidence.name = f"certificate{kind.extension}"
-        record.evidence = evidence
-        record.evidence_content_type = kind.content_type
-        record.evidence_size = evidence.size
-    try:
-        record.full_clean(exclude=["evidence"] if kind is None else None)
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            known = errors.setdefault(field, [])
-            known.extend(m for m in messages if m not in known)
+        attached = _attach_evidence(record, evidence, errors)
+    _full_clean_into(record, errors, exclude=None if attached else ["evidence"])
     if errors:
         raise ValidationError(errors)
     _save_with_file(record)
@@ -151,14 +130,172 @@ def record_add(
     return record
 
 
-def _save_with_file(record: TrainingRecord) -> None:
-    """Save the row; if the database refuses it, remove the file just written."""
+def _check_not_future(record, fields, today: date, errors: dict[str, list]) -> None:
+    for field in fields:
+        value = getattr(record, field)
+        if value is not None and value > today:
+            errors.setdefault(field, []).append(
+                f"The {RECORD_DATE_FIELDS[field]} {value:%Y-%m-%d} is in the future (today is "
+                f"{today:%Y-%m-%d}). Enter the date printed on the certificate."
+            )
+
+
+def _attach_evidence(record: TrainingRecord, evidence, errors: dict[str, list]) -> bool:
+    """Put an uploaded file on ``record`` if its content is a PDF or image; else note why not.
+
+    The file is written (under a new random name) only when the row is saved.
+    """
+    try:
+        kind = evidence_files.inspect(evidence)
+    except ValidationError as error:
+        errors.setdefault("evidence", []).extend(error.messages)
+        return False
+    record.evidence_name = PurePosixPath(evidence.name or "").name[:200]
+    # The stored name gets the extension of what the file *is*, not what it was called.
+    evidence.name = f"certificate{kind.extension}"
+    record.evidence = evidence
+    record.evidence_content_type = kind.content_type
+    record.evidence_size = evidence.size
+    return True
+
+
+def _full_clean_into(record: TrainingRecord, errors: dict[str, list], exclude=None) -> None:
+    """Model validation, its messages merged into ``errors`` (so all are reported at once)."""
+    try:
+        record.full_clean(exclude=exclude)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            known = errors.setdefault(field, [])
+            known.extend(m for m in messages if m not in known)
+
+
+def _save_with_file(record: TrainingRecord, *, new_file: bool = True) -> None:
+    """Save the row; if the database refuses it, remove the file just written (if any)."""
     try:
         record.save()
     except Exception:
-        if record.evidence.name and record.evidence._committed:
+        if new_file and record.evidence.name and record.evidence._committed:
             record.evidence.storage.delete(record.evidence.name)
         raise
+
+
+# What an employer (or staff) records after the course, as the dates arrive.
+UPDATE_FIELDS = (
+    "proficiency_submitted_on",
+    "proficiency_accepted_on",
+    "maintenance_audit_on",
+    "refresher_on",
+)
+PROFICIENCY_FIELDS = frozenset({"proficiency_submitted_on", "proficiency_accepted_on"})
+MAINTENANCE_FIELDS = frozenset({"maintenance_audit_on", "refresher_on"})
+# No rule counts the submission date (compliance judges the acceptance), so an
+# employer may record it without staff checking the record again.
+UNCHECKED_FIELDS = frozenset({"proficiency_submitted_on"})
+
+
+def is_staff(association, user) -> bool:
+    """Whether ``user`` is an active staff member (reviewer, auditor, admin) of ``association``."""
+    if user is None or not user.is_authenticated:
+        return False
+    return (
+        Membership.objects.for_association(association)
+        .filter(user=user, is_active=True, role__in=Role.staff_roles())
+        .exists()
+    )
+
+
+def _update_refusals(course: Course, changed: dict) -> dict[str, list]:
+    errors: dict[str, list] = {}
+    for field, value in changed.items():
+        if value is None:
+            continue
+        if field in PROFICIENCY_FIELDS and not course.proficiency_name:
+            errors[field] = [f"{course.name} has no proficiency to submit or accept."]
+        if field in MAINTENANCE_FIELDS and not course.maintenance_required:
+            errors[field] = [f"{course.name} is not a status kept by maintenance."]
+    return errors
+
+
+@_scoped(lambda kw: kw["record"].association)
+@transaction.atomic
+def record_update(
+    *, record: TrainingRecord, actor, evidence=None, today: date | None = None, **changes
+) -> TrainingRecord:
+    """Record what happened after the course: proficiency submitted or accepted, the
+    maintenance audit, the classroom refresher, or a new certificate file.
+
+    ``changes`` are any of ``UPDATE_FIELDS`` (None clears a date); ``evidence``
+    is a new file version: it is stored under a new name and the old file stays
+    in storage and in the record's history, never overwritten.
+
+    Who checks what (what a program admin expects: only what staff have seen
+    counts). Staff — the people who accept proficiencies — change the record
+    and its status stays as it is. An employer's change to anything compliance
+    counts (acceptance, maintenance audit, refresher) or a new file sends the
+    record back to the verification queue; until staff verify it, it counts as
+    it was last verified (``selectors.counted_records``), so reporting progress
+    never makes verified training disappear. The proficiency submission date
+    alone counts for nothing and needs no check. A rejected record an employer
+    corrects goes back to the queue too.
+
+    All problems are reported at once; nothing (row or file) is written unless
+    all is well.
+    """
+    unknown = set(changes) - set(UPDATE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown record fields: {sorted(unknown)}")
+    association = record.association
+    today = today or local_today(association)
+    record = (
+        TrainingRecord.objects.for_association(association)
+        .select_for_update()
+        .select_related("course", "worker")
+        .get(pk=record.pk)
+    )
+    changed = {f: v for f, v in changes.items() if getattr(record, f) != v}
+    if not changed and evidence is None:
+        raise ValidationError("Nothing was changed: enter a new date or choose a new file.")
+    errors = _update_refusals(record.course, changed)
+    before = {f: getattr(record, f) for f in changed}
+    for field, value in changed.items():
+        setattr(record, field, value)
+    _check_not_future(record, changed, today, errors)
+    attached = evidence is not None and _attach_evidence(record, evidence, errors)
+    by_staff = is_staff(association, actor)
+    back_to_queue = not by_staff and (
+        attached or record.status == RecordStatus.REJECTED or bool(set(changed) - UNCHECKED_FIELDS)
+    )
+    if back_to_queue:
+        record.status = RecordStatus.PENDING
+        record.rejection_reason = ""
+        record.verified_by = None
+        record.verified_at = None
+    _full_clean_into(record, errors, exclude=None if attached else ["evidence"])
+    if errors:
+        raise ValidationError(errors)
+    _save_with_file(record, new_file=attached)
+    described = [
+        f"{RECORD_DATE_FIELDS[f]} {_iso(before[f])} → {_iso(v)}" for f, v in changed.items()
+    ]
+    if attached:
+        described.append("new certificate file")
+    audit.record(
+        association=association,
+        actor=actor,
+        action="training.record_update",
+        obj=record,
+        summary=f"{record.course.code} of {record.worker} updated: {'; '.join(described)}"
+        + ("; back to verification" if back_to_queue else ""),
+        employer_id=record.employer_id,
+        changes={f: _iso(v) for f, v in changed.items()},
+        new_file=attached,
+        back_to_queue=back_to_queue,
+    )
+    return record
+
+
+def _iso(day: date | None) -> str:
+    return f"{day:%Y-%m-%d}" if day else "—"
 
 
 def _locked_pending(record: TrainingRecord) -> TrainingRecord:

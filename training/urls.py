@@ -19,6 +19,11 @@ urlpatterns = [
         name="record_detail",
     ),
     path(
+        "employers/<int:employer_id>/records/<int:record_id>/update/",
+        views.record_update,
+        name="record_update",
+    ),
+    path(
         "employers/<int:employer_id>/records/<int:record_id>/file/",
         views.record_evidence,
         name="record_evidence",

@@ -8,6 +8,7 @@ and then ``filter(employer=employer)`` (404 otherwise); every change goes throug
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import quote
 
 from csp.decorators import csp_replace
@@ -20,10 +21,12 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from employers.access import get_employer
 from employers.models import WCBAccount, Worker
+from secor.forms import add_service_errors, bound_data, form_submitted
 from secor.models import Program, ProgramKind, Role
 from secor.tenancy import association_view
+from secor.uploads import limit_upload_size
 
-from . import forms, selectors, services
+from . import evidence, forms, selectors, services
 from .compliance import SEEDED_RULES
 from .models import (
     Course,
@@ -36,15 +39,6 @@ from .seeding import SEED_FOR_SLUG
 
 STAFF = Role.staff_roles()
 ADMIN = {Role.PROGRAM_ADMIN}
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError onto the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _refuse_method(request, *allowed: str) -> HttpResponseNotAllowed | None:
@@ -177,34 +171,72 @@ def designation_remove(request, employer_id, designation_id):
 
 
 @association_view
+@limit_upload_size(evidence.MAX_BYTES)
 def record_add(request, employer_id):
     employer = get_employer(request, employer_id)
     if refused := _refuse_method(request, "GET", "POST"):
         return refused
     today = services.local_today(request.association)
     form = forms.RecordForm(
-        request.POST or None,
+        bound_data(request),
         request.FILES or None,
         workers=_workers(employer).filter(Q(end_date__isnull=True) | Q(end_date__gte=today)),
         courses=Course.objects.filter(is_active=True).order_by("name"),
         initial={"worker": request.GET.get("worker")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.record_add(
-                employer=employer, actor=request.user, today=today, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{record.course.name} of {record.worker} saved. It counts once "
-                f"{request.association.short_name} staff have verified the certificate.",
-            )
-            return redirect("training:employer", **_kw(request, employer))
+    if form_submitted(
+        request,
+        form,
+        partial(services.record_add, employer=employer, actor=request.user, today=today),
+    ):
+        data = form.cleaned_data
+        messages.success(
+            request,
+            f"{data['course'].name} of {data['worker']} saved. It counts once "
+            f"{request.association.short_name} staff have verified the certificate.",
+        )
+        return redirect("training:employer", **_kw(request, employer))
     return render(
         request, "training/record_form.html", {"employer": employer, "form": form, "today": today}
+    )
+
+
+@association_view
+@limit_upload_size(evidence.MAX_BYTES)
+def record_update(request, employer_id, record_id):
+    """Dates that arrive after the course (proficiency, maintenance) and a new file version."""
+    employer = get_employer(request, employer_id)
+    record = _record(employer, record_id)
+    if refused := _refuse_method(request, "GET", "POST"):
+        return refused
+    by_staff = request.membership.is_staff_role
+    form = forms.RecordUpdateForm(bound_data(request), request.FILES or None, record=record)
+    today = services.local_today(request.association)
+    if form_submitted(
+        request,
+        form,
+        partial(services.record_update, record=record, actor=request.user, today=today),
+    ):
+        record.refresh_from_db()
+        if record.status == RecordStatus.PENDING and not by_staff:
+            messages.success(
+                request,
+                f"Saved. {request.association.short_name} staff will verify the change; until "
+                "then the record counts as it was last verified.",
+            )
+        else:
+            messages.success(request, "Saved.")
+        return redirect(record.get_absolute_url())
+    return render(
+        request,
+        "training/record_update.html",
+        {
+            "employer": employer,
+            "record": record,
+            "form": form,
+            "by_staff": by_staff,
+            "has_dates": form.has_dates,
+        },
     )
 
 
@@ -214,7 +246,18 @@ def record_detail(request, employer_id, record_id):
     record = _record(employer, record_id)
     if refused := _refuse_method(request, "GET"):
         return refused
-    return render(request, "training/record_detail.html", {"employer": employer, "record": record})
+    return render(
+        request,
+        "training/record_detail.html",
+        {
+            "employer": employer,
+            "record": record,
+            "earlier_files": selectors.earlier_evidence(record),
+            "changes": selectors.changes_since_verified(record)[1]
+            if record.status == RecordStatus.PENDING
+            else (),
+        },
+    )
 
 
 @association_view
@@ -223,7 +266,8 @@ def record_detail(request, employer_id, record_id):
 def record_evidence(request, employer_id, record_id):
     """Stream a certificate file to someone allowed to see the employer; never a public URL.
 
-    Inline (for the preview frame) unless ``?download=1``. The file's type was
+    Inline (for the preview frame) unless ``?download=1``; ``?version=`` opens a
+    replaced file from the record's history. The file's type was
     found from its content on upload; ``nosniff`` stops the browser guessing
     another. Framing is allowed from this site only, for the preview.
     """
@@ -231,13 +275,21 @@ def record_evidence(request, employer_id, record_id):
     record = _record(employer, record_id)
     if refused := _refuse_method(request, "GET"):
         return refused
+    # ?version=<history id>: an earlier file of this record, kept when it was replaced.
+    version = request.GET.get("version", "")
+    source = record
+    if version:
+        source = record.history.filter(history_id=version).first() if version.isdigit() else None
+        if source is None:
+            raise Http404("No such version of the certificate file.")
+    stored = source.evidence if version else record.evidence.name
     try:
-        handle = record.evidence.open("rb")
+        handle = record.evidence.storage.open(stored, "rb")
     except FileNotFoundError as error:
         raise Http404("The certificate file is missing.") from error
-    name = record.evidence_name or record.evidence.name.rsplit("/", 1)[-1]
+    name = source.evidence_name or stored.rsplit("/", 1)[-1]
     response = FileResponse(
-        handle, content_type=record.evidence_content_type or "application/octet-stream"
+        handle, content_type=source.evidence_content_type or "application/octet-stream"
     )
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
@@ -319,10 +371,11 @@ def verification_detail(request, record_id):
                 return redirect("training:verification_queue", request.association.slug)
         except ValidationError as error:
             if hasattr(error, "error_dict") and "reason" in error.error_dict:
-                _add_errors(reject_form, error)
+                add_service_errors(reject_form, error)
             else:
                 messages.error(request, " ".join(error.messages))
                 return redirect("training:verification_detail", request.association.slug, record.pk)
+    last_verified, changes = selectors.changes_since_verified(record)
     others = (
         TrainingRecord.objects.filter(worker=record.worker)
         .exclude(pk=record.pk)
@@ -337,6 +390,9 @@ def verification_detail(request, record_id):
             "reject_form": reject_form,
             "others": others,
             "pending": RecordStatus.PENDING,
+            "last_verified": last_verified,
+            "changes": changes,
+            "earlier_files": selectors.earlier_evidence(record),
         },
     )
 
@@ -375,26 +431,15 @@ def _course_form_page(request, course=None):
     if refused := _refuse_method(request, "GET", "POST"):
         return refused
     form = forms.CourseForm(
-        request.POST or None, instance=course, courses=Course.objects.order_by("code")
+        bound_data(request), instance=course, courses=Course.objects.order_by("code")
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        prerequisites = data.pop("prerequisites")
-        accepted_prior = data.pop("accepted_prior")
-        try:
-            saved = services.course_save(
-                association=request.association,
-                actor=request.user,
-                course=course,
-                prerequisites=prerequisites,
-                accepted_prior=accepted_prior,
-                **data,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"{saved} saved.")
-            return redirect("training:courses", request.association.slug)
+    save = partial(
+        services.course_save, association=request.association, actor=request.user, course=course
+    )
+    if form_submitted(request, form, save):
+        data = form.cleaned_data
+        messages.success(request, f"{data['name']} ({data['code'].strip().upper()}) saved.")
+        return redirect("training:courses", request.association.slug)
     title = f"Edit {course}" if course else "Add a course"
     return render(
         request, "training/catalogue_form.html", {"form": form, "title": title, "object": course}
@@ -415,24 +460,14 @@ def _requirement_form_page(request, program, requirement=None):
     if refused := _refuse_method(request, "GET", "POST"):
         return refused
     form = forms.RequirementForm(
-        request.POST or None, instance=requirement, courses=Course.objects.order_by("code")
+        bound_data(request), instance=requirement, courses=Course.objects.order_by("code")
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        chosen = data.pop("courses")
-        try:
-            saved = services.requirement_save(
-                program=program,
-                actor=request.user,
-                requirement=requirement,
-                courses=chosen,
-                **data,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"Requirement “{saved}” saved.")
-            return redirect("training:courses", request.association.slug)
+    save = partial(
+        services.requirement_save, program=program, actor=request.user, requirement=requirement
+    )
+    if form_submitted(request, form, save):
+        messages.success(request, f"Requirement “{form.cleaned_data['label']}” saved.")
+        return redirect("training:courses", request.association.slug)
     title = f"Edit requirement “{requirement}”" if requirement else f"Add a {program} requirement"
     return render(
         request,

@@ -144,8 +144,8 @@ def test_plan_with_data_gathering_of_16_days_says_it_must_end_by_the_15th(associ
     with pytest.raises(ValidationError) as error:
         plan(e, date(2022, 3, 1), date(2022, 3, 16), today=date(2022, 2, 1))
     assert (
-        "Data gathering lasted 16 days; at most 15 are allowed, so it had to end by 2022-03-15"
-        in messages(error.value)
+        "Data gathering from 2022-03-01 to 2022-03-16 is 16 days; at most 15 are allowed "
+        "(start and end day included), so it must end by 2022-03-15" in messages(error.value)
     )
 
 

@@ -111,9 +111,58 @@ def test_plan_form_says_exactly_what_blocks_it(client, association, today, monke
     assert response.status_code == 200
     assert "This audit cannot be planned yet:" in html
     assert "Sam Lee&#x27;s Self-Evaluator expired 2022-01-10." in html
-    assert "Data gathering lasted 20 days; at most 15 are allowed" in html
+    assert "is 20 days; at most 15 are allowed" in html
     with activate(association):
         assert not Audit.objects.exists()
+
+
+def test_timeline_numbers_each_date_and_draws_the_cycle_years(client, association, today):
+    e, _ = certified(association, date(2021, 1, 5))
+    client.force_login(member(association, Role.EMPLOYER, employer=e.employer))
+    html = page(client.get(url("timeline", association, employer_id=e.employer_id)))
+    assert "<td>3</td>" in html and "Year 2 maintenance audit due</text>" in html
+    assert "Year 2 · maintenance</text>" in html and "Today, Feb 1, 2022</text>" in html
+    assert html.count('role="img"') == 2  # a wide and a compact (phone) layout
+
+
+def test_a_failed_maintenance_audit_leaves_its_year_to_do(client, association, today):
+    e, cycle = certified(association, date(2021, 1, 5))
+    make_audit(
+        association,
+        employer=e.employer,
+        cycle=cycle,
+        audit_type="maintenance",
+        year=2,
+        status="failed",
+        data_gathering_start=date(2022, 1, 10),
+        data_gathering_end=date(2022, 1, 20),
+    )
+    with activate(association):
+        timeline = selectors.enrollment_timeline(e, today)
+    year_2 = next(d for d in timeline.deadlines if d.label == "Year 2 maintenance audit due")
+    assert not year_2.done
+    assert timeline.next_deadline == year_2
+
+
+def test_next_deadline_is_never_an_anniversary(association):
+    e, _ = certified(association, date(2021, 1, 5))
+    with activate(association):  # between the Dec 31 due date and the Jan 5 anniversary
+        timeline = selectors.enrollment_timeline(e, date(2023, 1, 2))
+    assert timeline.next_deadline.label == "Year 3 maintenance audit due"
+
+
+def test_a_cancelled_secor_timeline_says_what_was_missed_and_no_next_deadline(
+    client, association, today
+):
+    e, _ = certified(association, date(2020, 1, 5))  # Year 2 was due 2021-12-31
+    e.status, e.status_changed_on = "cancelled", date(2022, 1, 1)
+    e.save(update_fields=["status", "status_changed_on"])
+    client.force_login(member(association, Role.EMPLOYER, employer=e.employer))
+    html = page(client.get(url("timeline", association, employer_id=e.employer_id)))
+    assert "cancelled on January 1, 2022." in html
+    assert "Missed: Year 2 maintenance audit due (December 31, 2021)." in html
+    assert "Next deadline:" not in html
+    assert html.count("no longer applies</td>") == 3  # year 3 anniversary and due, expiry
 
 
 def test_plan_form_refuses_an_end_before_the_start(client, association, today):
@@ -160,7 +209,7 @@ def test_audit_detail_moves_dates_under_its_own_rules(client, association, today
         detail, {"data_gathering_start": "2022-04-01", "data_gathering_end": "2022-04-30"}
     )
     assert response.status_code == 200
-    assert "it had to end by 2022-04-15" in page(response)
+    assert "so it must end by 2022-04-15" in page(response)
     client.post(detail, {"data_gathering_start": "2022-04-01", "data_gathering_end": "2022-04-15"})
     audit.refresh_from_db()
     assert audit.data_gathering_end == date(2022, 4, 15)

@@ -64,8 +64,31 @@ def test_employer_plans_a_maintenance_audit_and_sees_it_on_the_timeline(page, as
     row = page.get_by_role("row", name=re.compile(f"Maintenance .*{start}"))
     expect(row).to_contain_text("Planned")
     expect(page.get_by_role("cell", name="Maintenance audit report due")).to_be_visible()
-    expect(page.locator("svg.cycle-timeline rect.audit-planned")).to_have_count(1)
-    expect(page.locator("svg.cycle-timeline line.today")).to_have_count(1)
+    chart = page.locator("svg.cycle-timeline-wide")
+    expect(chart.locator("rect.bar-planned")).to_have_count(1)
+    expect(chart.locator("line.today-line")).to_have_count(1)
+    for label in ("Year 2 maintenance audit due", "Maintenance audit report due"):
+        expect(chart.locator("text.mark-title", has_text=label)).to_be_visible()
+    check_page(page)
+
+
+def test_on_a_phone_the_timeline_fits_the_screen_with_numbered_markers(page, association):
+    certified_on, _, _ = maintenance_dates(association)
+    enrollment, _ = certified(association, certified_on)
+    log_in(page, member(association, Role.EMPLOYER, employer=enrollment.employer))
+    page.set_viewport_size({"width": 390, "height": 844})
+    visit(page, f"/{association.slug}/audits/employers/{enrollment.employer_id}/")
+
+    chart = page.get_by_role("img", name=re.compile("Timeline from"))
+    expect(chart).to_have_count(1)  # the wide layout is hidden on a phone
+    expect(page.locator("svg.cycle-timeline-wide")).to_be_hidden()
+    expect(chart).to_have_class(re.compile("cycle-timeline-compact"))
+    box = chart.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    row = page.get_by_role("row", name=re.compile("Year 2 maintenance audit due"))
+    number = row.get_by_role("cell").first.inner_text()
+    expect(chart.locator("text.mark-number", has_text=re.compile(rf"^{number}$"))).to_have_count(1)
     check_page(page)
 
 

@@ -74,7 +74,7 @@ def test_new_employer_registers_and_staff_confirm(page, amta):
     page.get_by_role("link", name="Add a WCB account").click()
     check_page(page)
     page.get_by_label("Account number").fill("4455668")
-    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_role("button", name="Add account").click()
     expect(page.get_by_role("cell", name="4455668", exact=True)).to_be_visible()
     check_page(page)
 

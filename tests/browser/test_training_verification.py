@@ -131,3 +131,54 @@ def test_scsa_chart_prints_without_navigation(page, other_association):
     page.emulate_media(media="print")
     expect(page.get_by_role("link", name="Back to the training chart")).to_be_hidden()
     expect(page.get_by_role("table")).to_be_visible()
+
+
+def test_employer_records_a_maintenance_audit_and_staff_see_what_changed(page, other_association):
+    """SCSA: the maintenance audit arrives years after the course; a new file version too."""
+    Program.objects.create(association=other_association, kind="secor")
+    services.catalogue_seed(association=other_association, seed_key="SCSA")
+    user = member(other_association, Role.EMPLOYER)
+    worker = WorkerFactory(employer=user.employer, province="SK", full_name="Ana Trained")
+    verified(worker, "SM", date(2023, 1, 10))
+    sat = verified(
+        worker,
+        "SAT",
+        date(2023, 3, 1),
+        certificate_number="SAT-1",
+        proficiency_accepted_on=date(2023, 9, 1),
+    )
+    record_path = (
+        f"/{other_association.slug}/training/employers/{user.employer.pk}/records/{sat.pk}/"
+    )
+    log_in(page, user)
+
+    visit(page, record_path)
+    page.get_by_role("link", name="Record proficiency or maintenance dates, or a new file").click()
+    check_page(page)
+    page.get_by_label("Personal maintenance audit submitted on").fill("2025-05-01")
+    page.get_by_label("New certificate or letter file").set_input_files(
+        {"name": "maintenance.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("Audit")}
+    )
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status").filter(has_text="staff will verify")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Maintenance audit submitted"))).to_be_visible()
+    check_page(page)
+
+    page.get_by_role("link", name="Record proficiency or maintenance dates, or a new file").click()
+    page.get_by_label("New certificate or letter file").set_input_files(
+        {"name": "huge.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-" + b"0" * 11 * 2**20}
+    )
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("heading", name="The file is too large")).to_be_visible()
+    page.console_errors[:] = [e for e in page.console_errors if "413" not in e]
+    check_page(page)
+
+    page.context.clear_cookies()
+    log_in(page, member(other_association, Role.REVIEWER))
+    visit(page, f"/{other_association.slug}/training/verification/{sat.pk}/")
+    expect(page.get_by_text("An update to a record verified on")).to_be_visible()
+    expect(page.get_by_role("link", name="certificate.pdf")).to_be_visible()  # the earlier file
+    page.get_by_role("button", name="Verify: the file matches").click()
+    expect(page.get_by_role("status").filter(has_text="verified")).to_be_visible()
+    sat.refresh_from_db()
+    assert (sat.status, sat.maintenance_audit_on) == ("verified", date(2025, 5, 1))

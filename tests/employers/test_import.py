@@ -95,7 +95,8 @@ def test_each_rows_errors_are_shown_and_nothing_is_imported(client, staff, amta)
     assert errors[4] == ["WCB account 1 (WCB-Alberta) is already on line 2."]
     assert len(errors[5]) == 2
     page = response.content.decode()
-    assert "3 rows have errors." in page
+    assert "3 rows of 4 have errors; only rows with errors are listed below." in page
+    assert "Good Co" not in page
     assert "Import these rows" not in page
     with pytest.raises(ImportRefused):
         services.employers_import(association=amta, actor=staff, text=bad)

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from employers import selectors, services
@@ -128,6 +130,59 @@ def test_worker_end_date_before_start_date_is_refused(amta, employer):
     assert "before the start date" in str(error.value)
     with activate(amta):
         assert not Worker.objects.exists()
+
+
+def person(n, **fields):
+    return {
+        "full_name": f"Person {n}",
+        "employment_type": "full_time_permanent",
+        "start_date": date(2020, 1, 1),
+        **fields,
+    }
+
+
+def test_a_whole_roster_is_added_with_history_audit_and_one_verdict(amta, alice, employer):
+    added = services.roster_add(
+        employer=employer, actor=alice, workers=[person(n) for n in range(11)]
+    )
+    assert [w.full_name for w in added] == [f"Person {n}" for n in range(11)]
+    employer.refresh_from_db()
+    assert (employer.eligibility_status, employer.eligibility_peak) == (
+        EligibilityStatus.NOT_ELIGIBLE,
+        11,
+    )
+    with activate(amta):
+        assert AuditLogEntry.objects.filter(action="worker.add", actor=alice).count() == 11
+        history = Worker.history.filter(employer_id=employer.pk)
+        assert history.count() == 11
+        assert {(h.history_user, h.history_change_reason) for h in history} == {
+            (alice, "Added to roster")
+        }
+
+
+def test_one_bad_row_refuses_the_whole_roster(amta, employer):
+    with pytest.raises(ValidationError) as error:
+        services.roster_add(
+            employer=employer,
+            actor=None,
+            workers=[person(1), person(2, end_date=date(2019, 1, 1)), person(3)],
+        )
+    assert "before the start date" in str(error.value)
+    with activate(amta):
+        assert not Worker.objects.exists()
+        assert not AuditLogEntry.objects.filter(action="worker.add").exists()
+
+
+def test_adding_a_roster_redoes_the_verdict_once_not_per_person(amta, employer):
+    services.roster_add(employer=employer, actor=None, workers=[person(0)])  # rule seeded
+    with CaptureQueriesContext(connection) as one:
+        services.roster_add(employer=employer, actor=None, workers=[person(1)])
+    with CaptureQueriesContext(connection) as ten:
+        services.roster_add(employer=employer, actor=None, workers=[person(n) for n in range(10)])
+    verdict_writes = [q for q in ten.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(verdict_writes) == 1 and "eligibility_status" in verdict_writes[0]["sql"]
+    # Per person: the end-after-start check (in a savepoint) and the audit row.
+    assert len(ten) - len(one) <= 9 * 4, "\n".join(q["sql"] for q in ten.captured_queries)
 
 
 def test_ending_employment_before_it_started_is_refused(amta, employer):
@@ -282,6 +337,28 @@ def test_invite_colleague_creates_an_employer_invitation(amta, alice, employer, 
         employer,
         "bob@example.com",
     )
+
+
+def test_an_edit_records_the_changed_fields_and_an_edit_changing_nothing_records_nothing(
+    amta, alice, employer
+):
+    def rows():
+        with activate(amta):
+            return list(AuditLogEntry.objects.filter(action="employer.update"))
+
+    services.employer_update(
+        employer=employer, actor=alice, legal_name="Alice Freight Ltd.", city="Red Deer"
+    )
+    [row] = rows()
+    assert row.summary == "Company profile of Alice Freight Ltd. changed (legal_name, city)"
+    assert (row.actor, row.data) == (alice, {"changed": ["legal_name", "city"]})
+    with activate(amta):
+        versions = employer.history.count()
+    services.employer_update(employer=employer, actor=alice, city="Red Deer")
+    assert len(rows()) == 1
+    with activate(amta):
+        assert employer.history.count() == versions
+        assert employer.history.first().history_change_reason == "Profile edited"
 
 
 def test_the_audit_trail_says_who_changed_what(amta, alice, employer):

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -96,7 +97,7 @@ def test_employer_home_shows_company_eligibility_and_checklist(client, alice, em
     assert "Alice Hauling Ltd." in page
     assert "SECOR eligibility" in page
     assert "What is next" in page
-    assert "Declare your headcount" in page
+    assert "List everyone who worked for you in the past 12 months" in page
 
 
 def test_employer_user_adds_a_wcb_account(client, alice, employer):
@@ -123,16 +124,30 @@ def test_a_duplicate_wcb_account_number_shows_on_the_field(client, alice, employ
     assert "Please correct the problem below" in response.content.decode()
 
 
-def test_roster_add_edit_and_end_employment(client, alice, employer):
-    client.force_login(alice)
-    data = {
+def worker_data(**given):
+    return {
         "full_name": "Sam Driver",
         "employment_type": "full_time_permanent",
         "province": "AB",
         "start_date": "2024-02-01",
         "end_date": "",
         "email": "",
+        **given,
     }
+
+
+def registration(association, name, account_number):
+    """A company that registered itself: its employer and its waiting enrollment."""
+    employer = services.employer_register(
+        user=UserFactory(), association=association, legal_name=name, account_number=account_number
+    )
+    with activate(association):
+        return employer, employer.enrollments.get()
+
+
+def test_roster_add_edit_and_end_employment(client, alice, employer):
+    client.force_login(alice)
+    data = worker_data()
     assert client.post(url("worker_add", employer), data).status_code == 302
     with activate(employer.association):
         worker = employer.workers.get()
@@ -146,6 +161,40 @@ def test_roster_add_edit_and_end_employment(client, alice, employer):
     assert (worker.employment_type, worker.end_date) == ("part_time", date(2024, 12, 20))
     roster = client.get(url("workers", employer)).content.decode()
     assert "Former workers" in roster and "Sam Driver" in roster
+
+
+def test_a_saved_form_says_so_and_returns_to_the_list_it_came_from(client, alice, employer):
+    client.force_login(alice)
+    data = worker_data(full_name="  Sam Driver ")
+    response = client.post(url("worker_add", employer), data, follow=True)
+    assert response.redirect_chain == [(url("workers", employer), 302)]
+    assert [str(m) for m in response.context["messages"]] == ["Sam Driver added to your roster."]
+    form_page = client.get(url("worker_add", employer)).content.decode()
+    assert f'href="{url("workers", employer)}"' in form_page  # Cancel goes back there too
+
+
+def test_a_service_refusal_without_a_field_shows_above_the_form(client, reviewer_user, amta):
+    employer, enrollment = registration(amta, "Twice Co", "32")
+    path = url("enrollment_confirm", employer, enrollment_id=enrollment.pk)
+    client.force_login(reviewer_user)
+    assert client.post(path, {}).status_code == 302
+    response = client.post(path, {})  # a second tab, a double click
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "This registration is already in progress."
+    ]
+    assert "This registration is already in progress." in response.content.decode()
+
+
+def test_a_new_wcb_account_does_not_ask_whether_it_is_active(client, alice, employer):
+    client.force_login(alice)
+    form = client.get(url("wcb_add", employer)).context["form"]
+    assert list(form.fields) == ["board", "account_number", "industry_code"]
+    assert form["board"].value() == employer.association.wcb_board
+    account = WCBAccountFactory(employer=employer, account_number="77")
+    edit_form = client.get(url("wcb_edit", employer, account_id=account.pk)).context["form"]
+    assert "is_active" in edit_form.fields
+    assert edit_form["account_number"].value() == "77"
 
 
 def test_end_date_before_start_date_is_a_clear_form_error(client, alice, employer):
@@ -210,6 +259,17 @@ def test_edit_company_profile_is_recorded_in_the_audit_trail(client, alice, staf
     assert alice.full_name in page
 
 
+def test_the_audit_trail_shows_times_as_people_read_them(client, staff, amta):
+    employer, enrollment = registration(amta, "Clock Co", "33")
+    services.enrollment_confirm(enrollment=enrollment, actor=staff)
+    enrollment.refresh_from_db()
+    client.force_login(staff)
+    page = client.get(url("detail", employer)).content.decode()
+    local = enrollment.confirmed_at.astimezone(ZoneInfo(amta.time_zone))
+    assert f"<strong>confirmed at</strong>: — → {local:%Y-%m-%d %H:%M}</li>" in page
+    assert "+00:00" not in page
+
+
 def test_employer_users_do_not_see_the_audit_trail(client, alice, employer):
     client.force_login(alice)
     assert "Audit trail" not in client.get(url("detail", employer)).content.decode()
@@ -224,20 +284,38 @@ def test_invite_a_colleague_from_the_employer_page(client, alice, employer, mail
     assert (invitation.role, invitation.employer_id) == (Role.EMPLOYER, employer.pk)
 
 
+def test_the_company_page_shows_only_the_address_parts_on_file(client, alice, employer):
+    employer.city = "Red Deer"
+    employer.save()
+    client.force_login(alice)
+    page = client.get(url("detail", employer)).content.decode()
+    assert "Red Deer, AB" in page and "—, Red Deer" not in page
+    employer.address, employer.postal_code = "12 Main St", "T4N 1A1"
+    assert employer.postal_address == "12 Main St, Red Deer, AB T4N 1A1"
+    employer.address = employer.city = employer.province = employer.postal_code = ""
+    assert employer.postal_address == ""
+
+
+def test_the_eligibility_page_explains_its_chart(client, alice, employer):
+    WorkerFactory(employer=employer, start_date=date(2020, 1, 1))
+    client.force_login(alice)
+    page = client.get(url("eligibility", employer)).content.decode()
+    assert "limit 10</text>" in page  # the dashed line says which number it is
+    assert "At most 1 person at one time in the period checked; the limit is 10." in page
+    assert "See how this was worked out" not in page  # this page is the explanation
+    assert "See how this was worked out" in client.get(url("detail", employer)).content.decode()
+
+
 # --- Staff ------------------------------------------------------------------------------
 
 
 def test_staff_confirm_a_registration_from_the_queue(client, reviewer_user, amta):
-    employer = services.employer_register(
-        user=UserFactory(), association=amta, legal_name="Queue Co", account_number="31"
-    )
+    employer, enrollment = registration(amta, "Queue Co", "31")
     client.force_login(reviewer_user)
     home = client.get(f"/{amta.slug}/").content.decode()
     assert "1 registration is waiting to be confirmed." in home
     listing = client.get(url("directory", association=amta) + "?status=registered")
     assert [e.legal_name for e in listing.context["table"].data] == ["Queue Co"]
-    with activate(amta):
-        enrollment = employer.enrollments.get()
     response = client.post(url("enrollment_confirm", employer, enrollment_id=enrollment.pk), {})
     assert response.status_code == 302, response.context["form"].errors
     enrollment.refresh_from_db()
@@ -248,6 +326,8 @@ def test_program_admin_edits_the_size_rule(client, staff, amta):
     client.force_login(staff)
     page = client.get(url("rules", association=amta))
     assert page.status_code == 200
+    # Each box beside its own label (Bootstrap's form-check), not floating over the form.
+    assert page.content.decode().count('<div class="form-check">') == 11
     data = {
         "limit": "19",
         "counted_types": ["owner", "full_time_permanent"],
@@ -445,6 +525,26 @@ def test_registration_page_lists_associations_and_registers(client, amta, scsa):
         assert membership.employer.legal_name == "Prairie Fencing Ltd."
         assert WCBAccount.objects.get(employer=membership.employer).board == "Saskatchewan WCB"
     assert response.url == membership.employer.get_absolute_url()
+
+
+def test_registering_a_taken_wcb_account_says_so_on_the_field(client, amta):
+    WCBAccountFactory(employer=EmployerFactory(association=amta), account_number="5550002")
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("employer_registration:start"),
+        {
+            "association": amta.pk,
+            "program": "secor",
+            "legal_name": "Late Co",
+            "account_number": "555 0002",
+        },
+    )
+    assert response.status_code == 200
+    assert "already registered with AMTA" in response.context["form"].errors["account_number"][0]
+    with scopes_disabled():
+        assert not Membership.objects.filter(user=user).exists()
+        assert not Employer.objects.filter(legal_name="Late Co").exists()
 
 
 def test_registration_needs_a_signed_in_user(client):

@@ -1,9 +1,10 @@
 import pytest
 
-from secor.models import Program
+from secor.models import Program, Role
 from training import services
 
-from ..factories import AssociationFactory
+from ..conftest import member
+from ..factories import AssociationFactory, WorkerFactory
 
 
 @pytest.fixture
@@ -27,3 +28,14 @@ def amta(association):
     Program.objects.create(association=association, kind="secor")
     services.catalogue_seed(association=association, seed_key="AMTA")
     return association
+
+
+@pytest.fixture
+def employer_user(amta):
+    """An AMTA employer user (tests of SCSA override it)."""
+    return member(amta, Role.EMPLOYER)
+
+
+@pytest.fixture
+def worker(employer_user):
+    return WorkerFactory(employer=employer_user.employer, full_name="Dana Driver")

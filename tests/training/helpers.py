@@ -1,3 +1,5 @@
+from django.urls import reverse
+
 from training.models import Course
 
 from .factories import TrainingRecordFactory
@@ -16,4 +18,17 @@ def verified(worker, code, completed_on, **kw):
         completed_on=completed_on,
         verified=True,
         **kw,
+    )
+
+
+def record_url(name, record, **kw):
+    """A ``training:`` URL of one record, under its own employer."""
+    return reverse(
+        f"training:{name}",
+        kwargs={
+            "association_slug": record.association.slug,
+            "employer_id": record.employer_id,
+            "record_id": record.pk,
+            **kw,
+        },
     )

@@ -9,11 +9,13 @@ import pytest
 from training.compliance import (
     ACSA,
     AMTA,
+    ASSESSOR,
     SCSA,
     CourseRule,
     Designation,
     Person,
     Record,
+    RequirementRule,
     TrainingRules,
     add_months,
     assess_compliance,
@@ -297,6 +299,66 @@ def test_auditor_maintenance_warning_four_months_before_expiry(as_of, warned):
     assert warnings == ([("maintenance_submit_by", "SAT", D(2025, 9, 10))] if warned else [])
 
 
+def test_maintenance_warning_before_the_recommended_date_says_submit_by_it():
+    records = [
+        Record("lee", "SM", D(2022, 11, 5)),
+        Record("lee", "SAT", D(2023, 1, 10), proficiency_accepted_on=D(2023, 6, 1)),
+    ]
+
+    [warning] = assess(SCSA, [worker("lee")], records, D(2025, 9, 10)).expiring_soon
+
+    assert warning.message == (
+        "Safety Auditor Training with Internal Auditor Certification: Safety Auditor Training "
+        "status of Lee is valid until 2026-01-10. Complete the personal maintenance audit plus "
+        "classroom training, submitting it by 2025-09-10, to keep it."
+    )
+
+
+def test_maintenance_warning_after_the_recommended_date_does_not_ask_for_a_past_date():
+    records = [
+        Record("lee", "SM", D(2022, 11, 5)),
+        Record("lee", "SAT", D(2023, 1, 10), proficiency_accepted_on=D(2023, 6, 1)),
+    ]
+
+    [warning] = assess(SCSA, [worker("lee")], records, D(2025, 9, 11)).expiring_soon
+
+    assert (warning.code, warning.due_on) == ("maintenance_submit_late", D(2025, 9, 10))
+    assert "submitting it by" not in warning.message
+    assert warning.message.endswith(
+        "The recommended date to submit the personal maintenance audit plus classroom "
+        "training, 2025-09-10, has passed: complete and submit it as soon as possible, before "
+        "2026-01-10, to keep the status."
+    )
+
+
+def test_a_submitted_proficiency_is_only_waiting_for_acceptance():
+    records = [Record("lee", "LSE", D(2025, 1, 10), proficiency_submitted_on=D(2025, 4, 2))]
+
+    [reason] = assess(SCSA, [worker("lee")], records, D(2025, 5, 1)).verdict("LSE").reasons
+
+    assert reason.message == (
+        "Lee took Leadership for Safety Excellence on 2025-01-10; the LSE proficiency is not "
+        "accepted yet (submitted 2025-04-02). It must be accepted by 2025-09-10, or Leadership "
+        "for Safety Excellence must be repeated."
+    )
+
+
+def test_a_sentence_about_the_external_assessor_starts_with_a_capital():
+    rules = [RequirementRule("assessor", "Assessor", ASSESSOR, ("SAT",), holder_types=None)]
+    records = [Record("ext", "SAT", D(2025, 1, 10), proficiency_accepted_on=D(2025, 2, 1))]
+
+    report = assess_compliance(
+        rules, SCSA.courses, [], records, as_of=D(2025, 5, 1), wcb_account="", assessor_id="ext"
+    )
+
+    [reason] = report.verdict("assessor").reasons
+    assert reason.message == (
+        "The external assessor took Safety Auditor Training on 2025-01-10 without first "
+        "completing Safety Management. Take Safety Management, then retake Safety Auditor "
+        "Training."
+    )
+
+
 def test_common_safety_orientation_is_accepted_instead_of_scot():
     records = [
         *scsa_trained(proficiency_accepted_on=D(2025, 6, 1)),
@@ -394,13 +456,13 @@ def test_training_chart_lists_trained_employees_and_scot_per_full_time_employee(
     assert [r.label for r in rows] == [
         "Safety Management",
         "Safety Auditor Training",
-        "self-audit and Internal Auditor Certification",
+        "Self-audit and Internal Auditor Certification",
         "Leadership for Safety Excellence",
         "LSE proficiency",
         "Safety Construction Orientation Training",
     ]
     assert row("Safety Auditor Training") == [("lee", "SAT", "SAT-1", D(2025, 1, 10))]
-    assert row("self-audit and Internal Auditor Certification") == [
+    assert row("Self-audit and Internal Auditor Certification") == [
         ("lee", "SAT", "", D(2025, 6, 1))
     ]
     assert row("Safety Construction Orientation Training") == [

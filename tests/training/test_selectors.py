@@ -191,7 +191,7 @@ def test_chart_lists_scot_for_each_employee_and_two_slots_per_course(scsa):
     assert labels[:5] == [
         "Safety Management",
         "Safety Auditor Training",
-        "self-audit and Internal Auditor Certification",
+        "Self-audit and Internal Auditor Certification",
         "Leadership for Safety Excellence",
         "LSE proficiency",
     ]

@@ -20,16 +20,6 @@ def url(name, association, **kw):
     return reverse(f"training:{name}", kwargs={"association_slug": association.slug, **kw})
 
 
-@pytest.fixture
-def employer_user(amta):
-    return member(amta, Role.EMPLOYER)
-
-
-@pytest.fixture
-def worker(employer_user):
-    return WorkerFactory(employer=employer_user.employer, full_name="Dana Driver")
-
-
 def test_employer_sees_the_matrix_with_expired_and_expiring_training(
     client, amta, employer_user, worker, time_machine
 ):

@@ -1,0 +1,36 @@
+"""Calendar arithmetic shared by the rules modules: standard library only, no Django.
+
+Rules in the seeds count in months and years: "valid 3 years", "within 8 months",
+"no more than 10 employees at any time within the past 12 months", a 6-month wait
+before re-applying. One convention for all of them, decided once here:
+
+* **The day of the month is kept**, clamped to the last day of a shorter month:
+  2024-01-31 + 1 month = 2024-02-29; 2020-02-29 + 1 year = 2021-02-28.
+* **Always add to the original date, never chain**: clamping is not reversible
+  (2024-03-31 - 1 month = 2024-02-29, + 1 month = 2024-03-29), so a schedule adds
+  k months to its start rather than 1 month k times.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from datetime import date
+
+
+def add_months(d: date, n: int) -> date:
+    """``d`` plus ``n`` months (negative allowed), clamped to the month's end.
+
+    2024-01-31 + 1 → 2024-02-29; 2024-03-31 - 1 → 2024-02-29; 2024-02-29 - 12 →
+    2023-02-28 (the start of ACSA's 12-month eligibility window on a leap day).
+    """
+    year, month0 = divmod(d.year * 12 + d.month - 1 + n, 12)
+    return date(year, month0 + 1, min(d.day, monthrange(year, month0 + 1)[1]))
+
+
+def add_years(d: date, n: int) -> date:
+    """``d`` plus ``n`` years; February 29 becomes February 28 in a common year.
+
+    AMTA, 000_ef183ff5d536ab78.txt: a certificate dated January 5, 2021 expires on
+    January 5, 2024 (3 years).
+    """
+    return add_months(d, 12 * n)

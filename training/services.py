@@ -313,13 +313,11 @@ def _locked_pending(record: TrainingRecord) -> TrainingRecord:
     return locked
 
 
-@_scoped(lambda kw: kw["record"].association)
-@transaction.atomic
-def record_verify(*, record: TrainingRecord, actor, now: datetime | None = None) -> TrainingRecord:
-    """Staff confirm the certificate file matches the record; from now on it counts."""
+def _decide(record, *, actor, status, reason, now, verb, done, log):
+    """Record a staff decision on a pending record (verify or reject) and log it."""
     record = _locked_pending(record)
-    record.status = RecordStatus.VERIFIED
-    record.rejection_reason = ""
+    record.status = status
+    record.rejection_reason = reason
     record.verified_by = actor
     record.verified_at = now or timezone.now()
     record.full_clean()
@@ -327,12 +325,29 @@ def record_verify(*, record: TrainingRecord, actor, now: datetime | None = None)
     audit.record(
         association=record.association,
         actor=actor,
-        action="training.record_verify",
+        action=f"training.record_{verb}",
         obj=record,
-        summary=f"{record.course.code} of {record.worker} verified",
+        summary=f"{record.course.code} of {record.worker} {done}",
         employer_id=record.employer_id,
+        **log,
     )
     return record
+
+
+@_scoped(lambda kw: kw["record"].association)
+@transaction.atomic
+def record_verify(*, record: TrainingRecord, actor, now: datetime | None = None) -> TrainingRecord:
+    """Staff confirm the certificate file matches the record; from now on it counts."""
+    return _decide(
+        record,
+        actor=actor,
+        status=RecordStatus.VERIFIED,
+        reason="",
+        now=now,
+        verb="verify",
+        done="verified",
+        log={},
+    )
 
 
 @_scoped(lambda kw: kw["record"].association)
@@ -344,23 +359,16 @@ def record_reject(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the record is rejected; the employer sees it."})
-    record = _locked_pending(record)
-    record.status = RecordStatus.REJECTED
-    record.rejection_reason = reason
-    record.verified_by = actor
-    record.verified_at = now or timezone.now()
-    record.full_clean()
-    record.save(update_fields=["status", "rejection_reason", "verified_by", "verified_at"])
-    audit.record(
-        association=record.association,
+    return _decide(
+        record,
         actor=actor,
-        action="training.record_reject",
-        obj=record,
-        summary=f"{record.course.code} of {record.worker} rejected",
-        employer_id=record.employer_id,
+        status=RecordStatus.REJECTED,
         reason=reason,
+        now=now,
+        verb="reject",
+        done="rejected",
+        log={"reason": reason},
     )
-    return record
 
 
 # --- Trained-employee designations (one WCB account per person) --------------

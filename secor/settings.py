@@ -131,6 +131,9 @@ ACCOUNT_ADAPTER = "secor.adapters.AccountAdapter"
 # https://docs.allauth.org/en/latest/mfa/configuration.html
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="SECOR programs")
+# Accept the code of the neighbouring 30-second step too (RFC 6238 §5.2): a
+# code typed as it rolls over, or a phone a few seconds off, still works.
+MFA_TOTP_TOLERANCE = 1
 # Staff (program admins, reviewers, auditors) must set up TOTP before any
 # association page. Only the demo switches this off; a system check warns when it
 # is off outside DEBUG.

@@ -252,6 +252,8 @@ class ChartEntry:
     course_code: str | None  # None: not trained yet
     certificate_number: str
     on: date | None  # completion, or proficiency acceptance on proficiency rows
+    # With an as_of: "valid" or the reason code why the record does not count.
+    status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -845,10 +847,15 @@ def training_chart(
             course = facts.courses[code]
             latest = {p.id: _latest_record(code, p, facts) for p in eligible}
             shown = [p for p in eligible if req.kind == ALL_HOLDERS or latest[p.id]]
-            rows.append(_chart_row(req, course.name, shown, latest, _completion))
+            status = {
+                pid: record_status(facts.courses[r.course_code], r, as_of)
+                for pid, r in latest.items()
+                if r and as_of and r.course_code in facts.courses
+            }
+            rows.append(_chart_row(req, course.name, shown, latest, status, _completion))
             if course.proficiency_name:
                 label = course.proficiency_name[:1].upper() + course.proficiency_name[1:]
-                rows.append(_chart_row(req, label, shown, latest, _proficiency))
+                rows.append(_chart_row(req, label, shown, latest, status, _proficiency))
     return tuple(rows)
 
 
@@ -870,13 +877,15 @@ def _chart_row(
     label: str,
     people: list[Person],
     latest: Mapping[PersonId, Record | None],
+    status: Mapping[PersonId, str],
     view: Callable[[Record], tuple[str, date | None]],
 ) -> ChartRow:
     entries = []
     for person in people:
         record = latest[person.id]
         certificate, on = view(record) if record else ("", None)
-        entries.append(ChartEntry(person, record.course_code if record else None, certificate, on))
+        code = record.course_code if record else None
+        entries.append(ChartEntry(person, code, certificate, on, status.get(person.id)))
     # The seed's chart prints "#1" and "#2" for each trained-employee course.
     slots = len(entries) if req.kind == ALL_HOLDERS else max(2, len(entries))
     return ChartRow(req.code, label, tuple(entries), slots)

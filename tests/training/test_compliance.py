@@ -545,3 +545,23 @@ def test_continuing_education_counts_for_three_years(as_of, met):
     verdict = assess(ACSA, acsa_people(), records, as_of).verdict("continuing_education")
 
     assert verdict.met is met
+
+
+def test_the_chart_marks_a_trained_employee_whose_course_no_longer_counts():
+    from training.compliance import SCSA, training_chart
+
+    courses = {c.code: c for c in SCSA.courses}
+    auditor = next(c for c in SCSA.courses if c.proficiency_months and c.validity_months)
+    person = Person("p1", "Casey", "full_time_permanent", "SK", date(2015, 1, 1))
+    record = Record(
+        "p1", auditor.code, date(2020, 1, 10), "SAT-1", proficiency_accepted_on=date(2020, 5, 1)
+    )
+    rows = training_chart(
+        SCSA.requirements, courses.values(), [person], [record], as_of=date(2025, 6, 1)
+    )
+    entry = next(r for r in rows if r.label == auditor.name).entries[0]
+    assert entry.status == "expired"
+    fresh = training_chart(
+        SCSA.requirements, courses.values(), [person], [record], as_of=date(2021, 6, 1)
+    )
+    assert next(r for r in fresh if r.label == auditor.name).entries[0].status == "valid"

@@ -1,0 +1,60 @@
+"""The one registry through which apps plug into the core.
+
+`secor` imports no app: each app registers its contributions here in its
+`AppConfig.ready()`, and the core calls them without knowing who answered.
+A hook is a named, ordered list of callables; the order is the order of
+`INSTALLED_APPS`, since that is the order in which `ready()` runs.
+
+Hooks and what a registered callable receives and returns:
+
+* ``association_created(association)`` — seed an app's data for a new tenant.
+* ``home_panels(request, association)`` — a list of panels (template name and
+  context) for the association's home page.
+* ``checklist_items(association, employer, today)`` — "what is next" items for
+  an employer's home.
+* ``demo_builders(associations)`` — demo data for ``make run``.
+* ``url_walk_builders(...)`` — objects for the cross-tenant URL walk test.
+* ``reminder_sources(association, *, window_start, window_end)`` — reminders
+  falling due in the window (see ``secor.notifications``).
+* ``daily_jobs(association_id, local_date)`` — per-association daily work run
+  by the beat fan-out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+
+class Hook:
+    def __init__(self, name: str):
+        self.name = name
+        self._callables: list[Callable[..., Any]] = []
+
+    def register(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Add ``fn`` once (registering twice, e.g. on a re-run `ready()`, is a no-op)."""
+        if fn not in self._callables:
+            self._callables.append(fn)
+        return fn
+
+    def __iter__(self) -> Iterator[Callable[..., Any]]:
+        return iter(list(self._callables))
+
+    def __len__(self) -> int:
+        return len(self._callables)
+
+    def call(self, *args, **kwargs) -> list[Any]:
+        """Call every registered callable; their results, in registration order."""
+        return [fn(*args, **kwargs) for fn in self]
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {len(self)} registered>"
+
+
+association_created = Hook("association_created")
+home_panels = Hook("home_panels")
+checklist_items = Hook("checklist_items")
+demo_builders = Hook("demo_builders")
+url_walk_builders = Hook("url_walk_builders")
+reminder_sources = Hook("reminder_sources")
+daily_jobs = Hook("daily_jobs")

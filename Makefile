@@ -26,6 +26,8 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 ## make run: the app on SQLite with local private files, tasks in-process, demo data.
+# gunicorn with threads holds up under several users at once (the SQLite options
+# are in settings); one process, since the cache (sessions, rate limits) is per process.
 # The site refuses to start without DEBUG and SECRET_KEY; the demo sets DEBUG on
 # and uses a random key kept in var/ (made once, so sessions survive a restart).
 DEV_KEY := var/dev-secret-key
@@ -38,7 +40,8 @@ $(DEV_KEY):
 run: install $(DEV_KEY)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py demo_data
-	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops it)"
+	$(RUN_ENV) $(VENV)/bin/gunicorn secor.wsgi --bind 127.0.0.1:8000 --workers 1 --threads 8 --access-logfile -
 
 system-packages:
 	scripts/system-packages.sh

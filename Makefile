@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/secor
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint format install install-test system-packages check-services clean
+.PHONY: run test lint format install install-test system-packages check-services check-compose clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,12 @@ system-packages:
 check-services: install-test
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/check_services.py
 
+# No Docker client on CI machines: validate against the vendored Compose schema.
+check-compose: install-test
+	$(PY) scripts/check_compose.py
+
 ## make test: everything the suite needs, then the whole suite on PostgreSQL and Redis.
-test: system-packages install-test check-services
+test: system-packages install-test check-services check-compose
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \

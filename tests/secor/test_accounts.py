@@ -11,6 +11,7 @@ from django_scopes import scopes_disabled
 
 from secor.models import Association, Membership
 
+from ..conftest import platform_operator
 from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_a_user_with_no_association_is_told_what_to_do(client):
 def test_the_django_admin_is_for_platform_operators_only(client, admin_user):
     client.force_login(admin_user)
     assert client.get("/admin/secor/membership/").status_code == 302
-    operator = UserFactory(is_superuser=True, is_staff=True)
+    operator = platform_operator()
     client.force_login(operator)
     # The admin lists every tenant's rows: it opts out of scoping explicitly.
     assert client.get("/admin/secor/membership/").status_code == 200
@@ -49,7 +50,7 @@ def test_the_django_admin_is_for_platform_operators_only(client, admin_user):
 def test_operator_creates_an_association_in_the_admin_and_its_first_admin_is_invited(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    client.force_login(platform_operator())
     data = {
         "name": "BC Forest Safety Council",
         "short_name": "BCFSC",

@@ -20,7 +20,7 @@ from secor.audit import record
 from secor.tenancy import activate
 
 from . import reminders, selectors
-from .models import AuditCycle, CertificateStatus
+from .models import Certificate, CertificateStatus
 from .transitions import Transition, TransitionKind, decide_transitions
 
 logger = logging.getLogger(__name__)
@@ -84,12 +84,22 @@ def _apply_one(association, enrollment_id: int, today: date) -> Applied | None:
         enrollment.reapply_on = transition.reapply_on
         fields.append("reapply_on")
     enrollment.save(update_fields=fields)
-    cycle = job_input.cycle
-    if cycle is not None and kind in CERTIFICATE_STATUS:
-        cycle = AuditCycle.objects.select_for_update().get(pk=cycle.pk)
-        cycle.certificate_status = CERTIFICATE_STATUS[kind]
-        cycle.status_changed_on = transition.effective_on
-        cycle.save(update_fields=["certificate_status", "status_changed_on"])
+    certificate = job_input.certificate
+    if certificate is not None and kind in CERTIFICATE_STATUS:
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.is_live:
+            certificate.status = CERTIFICATE_STATUS[kind]
+            certificate.status_reason = transition.reason
+            certificate.status_changed_on = transition.effective_on
+            certificate.save(update_fields=["status", "status_reason", "status_changed_on"])
+            record(
+                association=association,
+                actor=None,
+                action=f"audits.certificate_{certificate.status}",
+                obj=certificate,
+                summary=f"{certificate}: {transition.reason}",
+                effective_on=str(transition.effective_on),
+            )
     record(
         association=association,
         actor=None,

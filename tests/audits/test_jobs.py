@@ -9,7 +9,7 @@ import time_machine
 
 from audits import services
 from audits.jobs import apply_daily_transitions
-from audits.models import Audit, AuditCycle
+from audits.models import Audit, Certificate
 from audits.tasks import daily_transitions
 from employers.models import Enrollment
 from secor.models import AuditLogEntry, Notification, Role
@@ -28,8 +28,8 @@ def run(association, today):
 def state(association, e):
     with activate(association):
         e = Enrollment.objects.get(pk=e.pk)
-        cycle = AuditCycle.objects.filter(enrollment=e).first()
-    return e.status, e.status_changed_on, e.reapply_on, cycle and cycle.certificate_status
+        certificate = Certificate.objects.filter(enrollment=e).first()
+    return e.status, e.status_changed_on, e.reapply_on, certificate and certificate.status
 
 
 def test_maintenance_missed_by_dec_31_cancels_secor_once_with_log_and_notification(association):

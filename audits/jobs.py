@@ -42,8 +42,14 @@ class Applied:
     transition: Transition
 
 
-def apply_daily_transitions(*, association, today: date) -> list[Applied]:
-    """Apply every transition due on the association's local date `today`."""
+def apply_daily_transitions(
+    *, association, today: date, failed: list[int] | None = None
+) -> list[Applied]:
+    """Apply every transition due on the association's local date `today`.
+
+    Each enrollment is its own transaction: one that raises (bad data, a
+    deadlock) is logged and its id appended to `failed`; the others go on.
+    """
     applied = []
     with activate(association):
         ids = list(
@@ -52,10 +58,26 @@ def apply_daily_transitions(*, association, today: date) -> list[Applied]:
             .values_list("pk", flat=True)
         )
         for enrollment_id in ids:
-            result = _apply_one(association, enrollment_id, today)
+            try:
+                result = _apply_one(association, enrollment_id, today)
+            except Exception:
+                logger.exception("daily transitions: enrollment %s failed", enrollment_id)
+                if failed is not None:
+                    failed.append(enrollment_id)
+                continue
             if result is not None:
                 applied.append(result)
     return applied
+
+
+def daily_transitions_job(association_id: int, today: date) -> dict[str, int]:
+    """The `secor.hooks.daily_jobs` entry: counts of applied and failed enrollments."""
+    from secor.models import Association
+
+    association = Association.objects.get(pk=association_id)
+    failed: list[int] = []
+    applied = apply_daily_transitions(association=association, today=today, failed=failed)
+    return {"applied": len(applied), "failed": len(failed)}
 
 
 @transaction.atomic

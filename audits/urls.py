@@ -24,6 +24,11 @@ urlpatterns = [
         name="audit_detail",
     ),
     path(
+        "employers/<int:employer_id>/certificates/",
+        views.employer_certificates,
+        name="employer_certificates",
+    ),
+    path(
         "employers/<int:employer_id>/milestones/",
         views.employer_milestones,
         name="employer_milestones",

@@ -212,10 +212,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
-    # Daily status transitions (maintenance missed, milestone missed, expiry);
-    # each association at its own local date. Idempotent: a rerun changes nothing.
-    "audits-daily-transitions": {
-        "task": "audits.daily_transitions",
+    # Every app's daily jobs (secor.hooks.daily_jobs: status transitions, sweeps),
+    # one task per association at its own local date. Idempotent: a rerun
+    # changes nothing.
+    "daily-jobs": {
+        "task": "secor.daily_fanout",
         "schedule": crontab(hour=7, minute=0),
     },
     # Eligibility verdicts age as the 12-month window moves; pages also refresh

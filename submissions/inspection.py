@@ -663,12 +663,8 @@ def _not_a_zip_message() -> str:
     )
 
 
-def _check_layout(fp, infos, start_dir, file_size, problems: _Problems) -> dict[int, int] | None:
-    """Every entry's data ends before the next entry starts; returns data offsets by record.
-
-    Returns None (after adding the problem) when the layout is unsafe.
-    """
-    order = sorted(range(len(infos)), key=lambda i: infos[i].header_offset)
+def _check_shared_headers(infos, problems: _Problems) -> bool:
+    """No two records share a local header, and nothing precedes the first (directory only)."""
     shared = Counter(info.header_offset for info in infos)
     repeated = sum(c - 1 for c in shared.values() if c > 1)
     if repeated:
@@ -685,8 +681,8 @@ def _check_layout(fp, infos, start_dir, file_size, problems: _Problems) -> dict[
             )
             % {"count": repeated},
         )
-        return None
-    if order and infos[order[0]].header_offset > 0:
+        return False
+    if infos and min(shared) > 0:
         problems.add(
             ProblemCode.NOT_A_ZIP,
             _(
@@ -694,60 +690,57 @@ def _check_layout(fp, infos, start_dir, file_size, problems: _Problems) -> dict[
                 "program). Save the folder as a plain .zip file and upload that."
             ),
         )
-        return None
-    data_offsets: dict[int, int] = {}
-    for position, i in enumerate(order):
-        info = infos[i]
-        header = _read_local_header(fp, info.header_offset, file_size)
-        if header is None:
-            problems.add(ProblemCode.TRUNCATED, _truncated_message(info.filename), info.filename)
-            return None
-        fields, local_name = header
-        signature, _v, _s, flags, method, _t, _d, crc, csize, usize, n, m = fields
-        if signature != _LOCAL_SIGNATURE:
-            problems.add(
-                ProblemCode.HEADER_MISMATCH,
-                _(
-                    "The zip’s list of contents does not match its data at “%(name)s”; the "
-                    "zip was altered or damaged. Create the zip again from the original folder."
-                )
-                % {"name": info.filename},
-                info.filename,
+        return False
+    return True
+
+
+def _locate_data(fp, info: zipfile.ZipInfo, name: str, limit: int, file_size: int) -> int:
+    """Where the entry's data starts, after checking its local header against the directory.
+
+    ``limit`` is where the next entry (or the directory) starts: the data must
+    end before it. Raises ``_Refusal`` otherwise; the caller stops there.
+    """
+    header = _read_local_header(fp, info.header_offset, file_size)
+    if header is None:
+        raise _Refusal(ProblemCode.TRUNCATED, _truncated_message(name))
+    fields, local_name = header
+    signature, _v, _s, flags, method, _t, _d, crc, csize, usize, n, m = fields
+    if signature != _LOCAL_SIGNATURE:
+        raise _Refusal(
+            ProblemCode.HEADER_MISMATCH,
+            _(
+                "The zip’s list of contents does not match its data at “%(name)s”; the "
+                "zip was altered or damaged. Create the zip again from the original folder."
             )
-            return None
-        data_offset = info.header_offset + _LOCAL_HEADER.size + n + m
-        end = data_offset + info.compress_size + (12 if info.flag_bits & 0x08 else 0)
-        limit = infos[order[position + 1]].header_offset if position + 1 < len(order) else start_dir
-        if end > limit:
-            problems.add(
-                ProblemCode.OVERLAPPING_ENTRIES,
-                _(
-                    "“%(name)s” overlaps the next entry of the zip (one entry hidden inside "
-                    "another). Create the zip again from the original folder."
-                )
-                % {"name": info.filename},
-                info.filename,
+            % {"name": name},
+        )
+    data_offset = info.header_offset + _LOCAL_HEADER.size + n + m
+    end = data_offset + info.compress_size + (12 if info.flag_bits & 0x08 else 0)
+    if end > limit:
+        raise _Refusal(
+            ProblemCode.OVERLAPPING_ENTRIES,
+            _(
+                "“%(name)s” overlaps the next entry of the zip (one entry hidden inside "
+                "another). Create the zip again from the original folder."
             )
-            return None
-        lies = local_name != _raw_name(info) or method != info.compress_type
-        if not (flags & 0x08) and 0xFFFFFFFF not in (csize, usize):
-            lies = lies or (csize, usize, crc) != (info.compress_size, info.file_size, info.CRC)
-        if lies:
-            problems.add(
-                ProblemCode.HEADER_MISMATCH,
-                _(
-                    "“%(name)s” is described differently in two places of the zip (name, size "
-                    "or method); the zip was altered or damaged. Create the zip again from the "
-                    "original folder."
-                )
-                % {"name": info.filename},
-                info.filename,
+            % {"name": name},
+        )
+    lies = local_name != _raw_name(info) or method != info.compress_type
+    if not (flags & 0x08) and 0xFFFFFFFF not in (csize, usize):
+        lies = lies or (csize, usize, crc) != (info.compress_size, info.file_size, info.CRC)
+    if lies:
+        raise _Refusal(
+            ProblemCode.HEADER_MISMATCH,
+            _(
+                "“%(name)s” is described differently in two places of the zip (name, size "
+                "or method); the zip was altered or damaged. Create the zip again from the "
+                "original folder."
             )
-            return None
-        if flags & 0x41:
-            info.flag_bits |= 0x1  # encrypted in its local header only: treat as encrypted
-        data_offsets[i] = data_offset
-    return data_offsets
+            % {"name": name},
+        )
+    if flags & 0x41:
+        info.flag_bits |= 0x1  # encrypted in its local header only: treat as encrypted
+    return data_offset
 
 
 @dataclass
@@ -803,14 +796,15 @@ def inspect(fileobj, *, spec: StructureSpec = StructureSpec(), limits: Limits = 
     if len(infos) > limits.max_entries:  # the directory was counted; defence in depth
         problems.add(ProblemCode.TOO_MANY_ENTRIES, _too_many_message(limits))
         return _result(problems)
-    data_offsets = _check_layout(fileobj, infos, start_dir, file_size, problems)
-    if data_offsets is None:
+    if not _check_shared_headers(infos, problems):
         return _result(problems)
 
     reads = _check_names(infos, problems)
-    inflated = _read_entries(fileobj, infos, data_offsets, reads, limits, problems)
-    if inflated is None:
-        return _result(problems)
+    inflated, complete = _read_entries(
+        fileobj, infos, reads, start_dir, file_size, limits, problems
+    )
+    if not complete:
+        return _result(problems, inflated=inflated)
     kept = [r for r in reads.values() if not _is_ignored(r.name)]
     if not kept:
         problems.add(
@@ -866,13 +860,25 @@ def _check_names(infos, problems: _Problems) -> dict[int, _Read]:
     return reads
 
 
-def _read_entries(fp, infos, data_offsets, reads, limits: Limits, problems: _Problems):
-    """One pass over the entries in file order; returns the bytes inflated, or None to stop."""
+def _read_entries(fp, infos, reads, start_dir, file_size, limits: Limits, problems: _Problems):
+    """The one pass over the entries, in file order.
+
+    Returns the bytes inflated and whether the pass went to the end (it stops
+    at the first sign of a hostile zip: overlap, lying header, bomb).
+    """
     inflated = 0
-    for i in sorted(data_offsets, key=data_offsets.__getitem__):
+    order = sorted(range(len(infos)), key=lambda i: infos[i].header_offset)
+    for position, i in enumerate(order):
         info = infos[i]
         read = reads[i]
         name = read.name
+        following = order[position + 1] if position + 1 < len(order) else None
+        limit = start_dir if following is None else infos[following].header_offset
+        try:
+            data_offset = _locate_data(fp, info, name, limit, file_size)
+        except _Refusal as refusal:
+            problems.add(refusal.code, refusal.message, name)
+            return inflated, False
         mode = info.external_attr >> 16
         if info.flag_bits & 0x1:
             problems.add(
@@ -915,7 +921,7 @@ def _read_entries(fp, infos, data_offsets, reads, limits: Limits, problems: _Pro
             info.compress_size,
             info.file_size,
             info.CRC,
-            data_offsets[i],
+            data_offset,
         )
         head = b""
         size = 0
@@ -934,7 +940,7 @@ def _read_entries(fp, infos, data_offsets, reads, limits: Limits, problems: _Pro
                         )
                         % {"max": _human(limits.max_inflated_bytes)},
                     )
-                    return None
+                    return inflated, False
                 if limits.max_entry_bytes is not None and size > limits.max_entry_bytes:
                     problems.add(
                         ProblemCode.TOO_LARGE,
@@ -942,7 +948,7 @@ def _read_entries(fp, infos, data_offsets, reads, limits: Limits, problems: _Pro
                         % {"name": name, "max": _human(limits.max_entry_bytes)},
                         name,
                     )
-                    return None
+                    return inflated, False
                 if size > limits.ratio_floor_bytes and size > limits.max_ratio * max(
                     info.compress_size, 1
                 ):
@@ -956,16 +962,17 @@ def _read_entries(fp, infos, data_offsets, reads, limits: Limits, problems: _Pro
                         % {"name": name, "ratio": limits.max_ratio},
                         name,
                     )
-                    return None
+                    return inflated, False
         except _Refusal as refusal:
             problems.add(refusal.code, refusal.message, name)
-            if refusal.code == ProblemCode.SIZE_MISMATCH:
-                return None  # a lying header: stop before reading more of this zip
+            if refusal.code in (ProblemCode.SIZE_MISMATCH, ProblemCode.TRUNCATED):
+                # A lying header or missing data: nothing after it can be trusted.
+                return inflated, False
             read.size = size
             continue
         except (OSError, EOFError):
             problems.add(ProblemCode.TRUNCATED, _truncated_message(name), name)
-            return None
+            return inflated, False
         read.size = size
         if not apple_double:
             kind = _content_kind(head)
@@ -977,7 +984,7 @@ def _read_entries(fp, infos, data_offsets, reads, limits: Limits, problems: _Pro
                 and not (head.startswith(b"PK") and extension in ZIP_BASED_DOCUMENTS)
             ):
                 problems.add(ProblemCode.NESTED_ARCHIVE, _nested_message(name), name)
-    return inflated
+    return inflated, True
 
 
 def _executable_message(name: str) -> str:

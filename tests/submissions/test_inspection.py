@@ -392,7 +392,8 @@ def test_a_ratio_bomb_is_refused_with_bounded_memory():
         peak = tracemalloc.get_traced_memory()[1] - len(buf.getvalue())
     finally:
         tracemalloc.stop()
-    assert result.inflated_bytes == 0 or result.inflated_bytes < 2 * MiB
+    # Stopped as soon as the counted bytes passed 100 times the compressed size.
+    assert result.inflated_bytes <= 100 * len(payload) + 64 * 1024
     assert peak < 64 * MiB
 
 
@@ -400,14 +401,14 @@ def test_the_inflated_total_is_counted_from_bytes_read_with_bounded_memory():
     # Ratio check off: the total limit alone must stop a 1 GiB stream.
     payload = zero_deflate(1024)
     buf = raw_zip([(b"01/photo.jpg", b"", {"payload": payload, "usize": 1024 * MiB, "crc": 0})])
-    limits = Limits(max_ratio=10**9, max_inflated_bytes=256 * MiB)
+    limits = Limits(max_ratio=10**9, max_inflated_bytes=96 * MiB)
     tracemalloc.start()
     try:
         result = refused_with(buf, ProblemCode.TOO_LARGE, limits=limits)
         peak = tracemalloc.get_traced_memory()[1] - len(buf.getvalue())
     finally:
         tracemalloc.stop()
-    assert result.inflated_bytes == 0
+    assert 96 * MiB < result.inflated_bytes <= 96 * MiB + 64 * 1024
     assert peak < 64 * MiB
 
 

@@ -315,6 +315,10 @@ def _unicode_path_extra(info: zipfile.ZipInfo) -> str | None:
 
 
 def _name_problem(name: str) -> tuple[ProblemCode, str] | None:
+    if not name.strip("/"):
+        return ProblemCode.INVALID_NAME, _(
+            "An entry of the zip has no name. Create the zip again from the original folder."
+        )
     if _CONTROL.search(name):
         return ProblemCode.INVALID_NAME, _(
             "“%(name)s” has control characters in its name. Rename it and zip the folder again."
@@ -350,9 +354,14 @@ def _name_key(name: str) -> str:
     return unicodedata.normalize("NFC", name.rstrip("/")).casefold()
 
 
+def _is_dir(info: zipfile.ZipInfo) -> bool:
+    # ZipInfo.is_dir() fails on an empty name (one that starts with a NUL byte).
+    return info.filename.endswith("/")
+
+
 def _is_ignored(name: str) -> bool:
     parts = name.rstrip("/").split("/")
-    return parts[0] == "__MACOSX" or parts[-1].lower() in _IGNORED_NAMES
+    return "__MACOSX" in parts or parts[-1].lower() in _IGNORED_NAMES
 
 
 # --- element folders -------------------------------------------------------
@@ -410,6 +419,12 @@ def element_for_folder(name: str, elements: tuple[ExpectedElement, ...]) -> int 
         for e in elements:
             if _normalise(e.name) == wanted:
                 return e.number
+        # "Hazard identification" for "Hazard identification and assessment":
+        # a start of exactly one element's name, two words at least.
+        if " " in wanted:
+            starts = [e.number for e in elements if _normalise(e.name).startswith(wanted + " ")]
+            if len(starts) == 1:
+                return starts[0]
     return None
 
 
@@ -750,7 +765,9 @@ class _Read:
     size: int = 0
 
 
-def inspect(fileobj, *, spec: StructureSpec = StructureSpec(), limits: Limits = Limits()):
+def inspect(
+    fileobj, *, spec: StructureSpec = StructureSpec(), limits: Limits = Limits()
+) -> InspectionResult:
     """Inspect a zip (a seekable binary file); see the module docstring."""
     problems = _Problems()
     try:
@@ -903,13 +920,13 @@ def _read_entries(fp, infos, reads, start_dir, file_size, limits: Limits, proble
                 name,
             )
             continue
-        if info.is_dir() and info.compress_size == 0 and info.file_size == 0:
+        if _is_dir(info) and info.compress_size == 0 and info.file_size == 0:
             continue
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             problems.add(ProblemCode.UNSUPPORTED_COMPRESSION, _unsupported_message(name), name)
             continue
         extension = _extension(name)
-        apple_double = name.startswith("__MACOSX/")
+        apple_double = "__MACOSX" in name.split("/")
         if not apple_double:
             if extension in EXECUTABLE_EXTENSIONS:
                 problems.add(ProblemCode.EXECUTABLE, _executable_message(name), name)
@@ -1026,7 +1043,7 @@ def _check_structure(kept: list[_Read], spec: StructureSpec, problems: _Problems
     tops = {parts[0] for parts, _r in paths}
     if len(tops) == 1:
         top = next(iter(tops))
-        only_folder = all(len(parts) > 1 or r.info.is_dir() for parts, r in paths)
+        only_folder = all(len(parts) > 1 or _is_dir(r.info) for parts, r in paths)
         if only_folder and element_for_folder(top, elements) is None:
             paths = [(parts[1:], r) for parts, r in paths if len(parts) > 1]
 
@@ -1035,7 +1052,7 @@ def _check_structure(kept: list[_Read], spec: StructureSpec, problems: _Problems
     top_files: list[tuple[str, _Read]] = []
     entries: list[ManifestEntry] = []
     for parts, r in paths:
-        is_dir = r.info.is_dir()
+        is_dir = _is_dir(r.info)
         folder = parts[0] if (len(parts) > 1 or is_dir) else None
         number = None
         if folder is not None:
@@ -1048,7 +1065,9 @@ def _check_structure(kept: list[_Read], spec: StructureSpec, problems: _Problems
             top_files.append((parts[0], r))
         entries.append(
             ManifestEntry(
-                path="/".join(parts),
+                # NFC: macOS writes decomposed accents, Windows composed ones;
+                # versions of one submission must compare equal path by path.
+                path=unicodedata.normalize("NFC", "/".join(parts)),
                 original_name=r.info.orig_filename,
                 size=r.size,
                 compressed_size=r.info.compress_size,

@@ -6,6 +6,7 @@ where it refuses to (lying headers, shared local headers, hidden entries).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import os
@@ -568,6 +569,16 @@ def test_utf8_names_with_the_flag_are_decoded_as_utf8():
     assert result.entries[0].original_name == name
 
 
+def test_display_paths_are_nfc_so_mac_and_windows_zips_compare_equal():
+    mac = inspect(make_zip({"01/Re\u0301sume\u0301.pdf": PDF}), spec=NO_STRUCTURE)
+    windows = inspect(make_zip({"01/Résumé.pdf": PDF}), spec=NO_STRUCTURE)
+    assert mac.entries[0].path == windows.entries[0].path == "Résumé.pdf"
+
+
+def test_an_entry_without_a_name_is_refused():
+    refused_with(raw_zip([(b"", PDF, {})]), ProblemCode.INVALID_NAME)
+
+
 def test_an_info_zip_unicode_path_field_gives_the_display_name():
     real = "01/Sécurité.pdf"
     legacy = b"01/S?curit?.pdf"
@@ -607,6 +618,8 @@ SCSA_LIKE = (
         ("Sec. 2 Hazards", 2),
         ("Élément 2 - Dangers", 2),
         ("Hazard control", 3),
+        ("HAZARD IDENTIFICATION", 2),
+        ("Hazard", None),  # the start of two names: no guess
         ("Company docs (Element 2)", 2),
         ("3", 3),
         ("2026 training records", None),
@@ -813,3 +826,38 @@ def test_spec_for_tool_lists_the_tools_elements_supplemental_included(other_asso
     assert [e.number for e in spec.elements if e.supplemental] == [101, 102, 103]
     assert spec.require_tool_document
     assert spec.max_documents_per_folder
+
+
+def test_an_oversized_central_directory_is_refused_before_zipfile_reads_it():
+    files = {f"01/{'long name ' * 20}{i}.pdf": b"" for i in range(20)}
+    buf = make_zip(files, method=zipfile.ZIP_STORED)
+    refused_with(buf, ProblemCode.TOO_MANY_ENTRIES, limits=Limits(max_directory_bytes=2000))
+
+
+def test_damaged_zips_never_raise():
+    """Random damage anywhere in a zip gives problems, never an exception (no 500s)."""
+    import random
+
+    rng = random.Random(9)
+    for _ in range(300):
+        data = bytearray(
+            make_zip(
+                {
+                    "01 - Management leadership/a.pdf": PDF,
+                    "Element 2/b.jpg": os.urandom(rng.randint(0, 3000)),
+                    "E03/c.txt": b"a" * rng.randint(0, 5000),
+                },
+                method=rng.choice([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]),
+            ).getvalue()
+        )
+        for _ in range(rng.randint(1, 6)):
+            at = rng.randrange(len(data))
+            if rng.random() < 0.7:
+                data[at] = rng.randrange(256)
+            else:
+                del data[at : at + rng.randint(1, 40)]
+        result = inspect(io.BytesIO(bytes(data)), spec=SPEC)
+        assert result.valid == (not result.errors)
+        for entry in result.entries:
+            with contextlib.suppress(EntryReadError):
+                b"".join(iter_entry(io.BytesIO(bytes(data)), entry, max_bytes=MiB))

@@ -1036,19 +1036,51 @@ def _split(name: str) -> list[str]:
     return [p for p in name.split("/") if p]
 
 
+def _strip_wrapper(paths, elements):
+    """Drop one wrapping folder from the paths (``ACME/01 - Policy/…`` → ``01 - Policy/…``).
+
+    The wrapper is the only top-level folder and not an element's folder.
+    Loose files next to it (the tool, zipped alongside the folder) stay at the
+    top, but only when the wrapper visibly holds the element folders.
+    """
+    folders = {parts[0] for parts, r in paths if len(parts) > 1 or _is_dir(r.info)}
+    if len(folders) != 1:
+        return paths
+    top = next(iter(folders))
+    if element_for_folder(top, elements) is not None:
+        return paths
+    loose = any(len(parts) == 1 and not _is_dir(r.info) for parts, r in paths)
+    if loose and not any(
+        len(parts) > 2 and parts[0] == top and element_for_folder(parts[1], elements) is not None
+        for parts, _r in paths
+    ):
+        return paths
+    return [
+        (parts[1:] if parts[0] == top else parts, r)
+        for parts, r in paths
+        if not (parts[0] == top and len(parts) == 1)
+    ]
+
+
+def _buried_element_folders(folder_element, paths, elements) -> str | None:
+    """The folder holding the element folders one level too deep, if that is the mistake."""
+    candidates = [f for f, n in folder_element.items() if n is None]
+    if len(candidates) != 1:
+        return None
+    inner = {
+        element_for_folder(parts[1], elements)
+        for parts, _r in paths
+        if len(parts) > 2 and parts[0] == candidates[0]
+    } - {None}
+    return candidates[0] if inner else None
+
+
 def _check_structure(kept: list[_Read], spec: StructureSpec, problems: _Problems):
     elements = spec.elements
     paths = [(_split(r.name), r) for r in kept]
     paths = [(parts, r) for parts, r in paths if parts]
 
-    # One wrapping folder: every entry below the same first folder, which is
-    # not itself an element's folder.
-    tops = {parts[0] for parts, _r in paths}
-    if len(tops) == 1:
-        top = next(iter(tops))
-        only_folder = all(len(parts) > 1 or _is_dir(r.info) for parts, r in paths)
-        if only_folder and element_for_folder(top, elements) is None:
-            paths = [(parts[1:], r) for parts, r in paths if len(parts) > 1]
+    paths = _strip_wrapper(paths, elements)
 
     folder_element: dict[str, int | None] = {}
     documents_in: dict[str, int] = defaultdict(int)
@@ -1094,6 +1126,17 @@ def _check_structure(kept: list[_Read], spec: StructureSpec, problems: _Problems
         for folder, number in folder_element.items():
             if number is not None:
                 by_number[number].append(folder)
+        buried = None if by_number else _buried_element_folders(folder_element, paths, elements)
+        if buried:
+            problems.add(
+                ProblemCode.MISSING_ELEMENT_FOLDER,
+                _(
+                    "The element folders are inside “%(folder)s”, one folder too deep. Zip the "
+                    "folder “%(folder)s” itself (or put its element folders at the top)."
+                )
+                % {"folder": buried},
+                buried,
+            )
         for element in elements:
             folders = by_number.get(element.number, [])
             label = _element_label(element)

@@ -222,6 +222,24 @@ def test_one_wrapping_folder_is_stripped_from_display_paths():
     assert entry.original_name == "ACME Trucking SECOR/" + entry.path
 
 
+def test_the_tool_zipped_next_to_the_wrapping_folder_stays_at_the_top():
+    files = {f"ACME/{k}": v for k, v in valid_files().items() if "tool" not in k}
+    files["Audit tool 2026.pdf"] = PDF
+    result = inspect(make_zip(files), spec=SPEC)
+    assert result.valid, result.problems
+    assert result.problems == []
+    assert {e.path for e in result.entries} >= {
+        "Audit tool 2026.pdf",
+        "03 - Hazard control/controls.pdf",
+    }
+
+
+def test_element_folders_two_folders_deep_are_refused_with_a_hint():
+    files = {f"Desktop/ACME/{k}": v for k, v in valid_files().items()}
+    result = refused_with(make_zip(files), ProblemCode.MISSING_ELEMENT_FOLDER, spec=SPEC)
+    assert "inside “ACME”, one folder too deep" in result.problems[0].message
+
+
 def test_a_lone_element_folder_is_not_taken_for_a_wrapper():
     result = inspect(make_zip({"01 - Management leadership/policy.pdf": PDF}), spec=SPEC)
     assert [e.element_number for e in result.entries] == [1]

@@ -168,6 +168,11 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class Problem:
+    """One finding. ``entry`` is the entry's name as in the zip for safety
+    problems (the employer finds it there), the display path of a folder for
+    structure problems, or empty for the zip as a whole. ``message`` is
+    rendered in the language active during the inspection."""
+
     code: ProblemCode
     message: str
     entry: str = ""
@@ -681,10 +686,12 @@ def _not_a_zip_message() -> str:
     )
 
 
-def _check_shared_headers(infos, problems: _Problems) -> bool:
-    """No two records share a local header, and nothing precedes the first (directory only)."""
+def _check_shared_headers(infos, start_dir: int, problems: _Problems) -> bool:
+    """No two records share a local header, none sits in or after the directory, and
+    nothing precedes the first (from the directory alone, before any reading)."""
     shared = Counter(info.header_offset for info in infos)
     repeated = sum(c - 1 for c in shared.values() if c > 1)
+    repeated += sum(1 for offset in shared if offset >= start_dir)
     if repeated:
         problems.add(
             ProblemCode.OVERLAPPING_ENTRIES,
@@ -816,7 +823,7 @@ def inspect(
     if len(infos) > limits.max_entries:  # the directory was counted; defence in depth
         problems.add(ProblemCode.TOO_MANY_ENTRIES, _too_many_message(limits))
         return _result(problems)
-    if not _check_shared_headers(infos, problems):
+    if not _check_shared_headers(infos, start_dir, problems):
         return _result(problems)
 
     reads = _check_names(infos, problems)
@@ -900,7 +907,7 @@ def _read_entries(fp, infos, reads, start_dir, file_size, limits: Limits, proble
             problems.add(refusal.code, refusal.message, name)
             return inflated, False
         mode = info.external_attr >> 16
-        if info.flag_bits & 0x1:
+        if info.flag_bits & 0x41:  # traditional or strong encryption
             problems.add(
                 ProblemCode.ENCRYPTED,
                 _(

@@ -353,6 +353,21 @@ def test_an_entry_hidden_inside_another_entrys_data_is_refused():
     refused_with(io.BytesIO(data), ProblemCode.OVERLAPPING_ENTRIES)
 
 
+def test_an_entry_whose_header_sits_after_the_central_directory_is_refused():
+    # The header hides in the archive comment, after the directory that lists it.
+    plain = b"%PDF-1.7 hidden"
+    hidden = local_header(b"a.pdf", plain, method=0, crc=zlib.crc32(plain), usize=len(plain))
+    record = central_record(
+        b"a.pdf", method=0, crc=zlib.crc32(plain), csize=len(plain), usize=len(plain), offset=0
+    )
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(record), 0, len(hidden))
+    data = bytearray(record + end + hidden)
+    # Point the record at the hidden header: directory (at 0) + end record (22).
+    struct.pack_into("<L", data, 42, len(record) + 22)
+    assert zipfile.ZipFile(io.BytesIO(bytes(data))).read("a.pdf") == plain
+    refused_with(io.BytesIO(bytes(data)), ProblemCode.OVERLAPPING_ENTRIES)
+
+
 def test_a_header_that_declares_less_than_the_data_inflates_to_is_refused():
     plain = os.urandom(300_000)
     # Declared: 1,000 bytes with the checksum of those 1,000 bytes. zipfile

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class AuditsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "audits"
+    verbose_name = "Audits"
+
+    def ready(self):
+        from secor import hooks
+
+        from . import reminders
+
+        hooks.reminder_sources.register(reminders.reminder_source)
+        hooks.calendar_events.register(reminders.calendar_events)

@@ -39,9 +39,25 @@ def run_day(django_capture_on_commit_callbacks):
 
     def run(association, day, **kwargs):
         morning = datetime(day.year, day.month, day.day, 7, tzinfo=ZoneInfo(association.time_zone))
-        with time_machine.travel(morning, tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                return notifications.sweep(association, day, window_start=day, **kwargs)
+        with (
+            time_machine.travel(morning, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return notifications.sweep(association, day, window_start=day, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def fan_out_at(django_capture_on_commit_callbacks):
+    """The hourly beat task at an instant, send tasks run (eager) on commit."""
+
+    def run(instant, times=1):
+        with (
+            time_machine.travel(instant, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return [notifications.fan_out() for _ in range(times)][-1]
 
     return run
 
@@ -199,9 +215,7 @@ def _trained_left(association):
         RequirementCourse.objects.create(
             association=association, requirement=requirement, course=course
         )
-    worker = WorkerFactory(
-        association=association, employer=e.employer, end_date=date(2022, 4, 30)
-    )
+    worker = WorkerFactory(association=association, employer=e.employer, end_date=date(2022, 4, 30))
     TrainingRecordFactory(
         association=association,
         employer=e.employer,
@@ -283,9 +297,7 @@ def test_lead_days_are_association_data(run_day, association):
     assert "maintenance_due" in kinds_sent(association)
 
 
-def test_muted_optional_kinds_are_not_sent_and_mandatory_ones_are(
-    run_day, association, mailoutbox
-):
+def test_muted_optional_kinds_are_not_sent_and_mandatory_ones_are(run_day, association, mailoutbox):
     e, _ = certified(association, date(2021, 1, 5))
     user = member(association, Role.EMPLOYER, employer=e.employer)
     with activate(association):
@@ -304,21 +316,16 @@ def test_muted_optional_kinds_are_not_sent_and_mandatory_ones_are(
 
 
 def test_three_days_of_downtime_send_each_missed_reminder_once_marked_late(
-    association, mailoutbox, django_capture_on_commit_callbacks
+    association, mailoutbox, fan_out_at
 ):
     e, _ = certified(association, date(2021, 1, 5))
     member(association, Role.EMPLOYER, employer=e.employer)
     set_leads(association, "maintenance_due", [90, 89, 88, 87])
     edmonton = ZoneInfo("America/Edmonton")
     # The sweep ran on 2022-10-01; the service was down the 2nd, 3rd and 4th.
-    with time_machine.travel(datetime(2022, 10, 1, 7, tzinfo=edmonton), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            notifications.fan_out()
+    fan_out_at(datetime(2022, 10, 1, 7, tzinfo=edmonton))
     assert kinds_sent(association) == []
-    with time_machine.travel(datetime(2022, 10, 5, 7, tzinfo=edmonton), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            notifications.fan_out()
-            notifications.fan_out()  # a second tick the same day: nothing more
+    fan_out_at(datetime(2022, 10, 5, 7, tzinfo=edmonton), times=2)  # 2nd tick: nothing more
     with activate(association):
         rows = {r.send_on: r.late for r in Reminder.objects.filter(kind="maintenance_due")}
     assert rows == {
@@ -345,28 +352,21 @@ def test_three_days_of_downtime_send_each_missed_reminder_once_marked_late(
     ],
 )
 def test_the_sweep_runs_at_the_local_hour_on_daylight_saving_days(
-    request, mailoutbox, django_capture_on_commit_callbacks, tz_fixture, utc_before, utc_at
+    request, mailoutbox, fan_out_at, tz_fixture, utc_before, utc_at
 ):
     association = request.getfixturevalue(tz_fixture)
-    local_day = utc_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(
-        ZoneInfo(association.time_zone)
-    )
+    local_day = utc_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(association.time_zone))
     day = local_day.date()
     # A certificate expiring 30 days after the switch day: its 30-day reminder is due that day.
     seed = "scsa" if association.slug == "scsa" else "amta"
-    e, cycle = certified(association, date(day.year - 3, day.month, day.day) + timedelta(days=30), seed=seed)
+    certification = date(day.year - 3, day.month, day.day) + timedelta(days=30)
+    e, _ = certified(association, certification, seed=seed)
     member(association, Role.EMPLOYER, employer=e.employer)
     utc = ZoneInfo("UTC")
-    with time_machine.travel(utc_before.replace(tzinfo=utc) - timedelta(days=1), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            notifications.fan_out()  # the day before: swept, nothing due
-    with time_machine.travel(utc_before.replace(tzinfo=utc), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert notifications.fan_out()[association.slug] == "not yet"
+    fan_out_at(utc_before.replace(tzinfo=utc) - timedelta(days=1))  # the day before: nothing due
+    assert fan_out_at(utc_before.replace(tzinfo=utc))[association.slug] == "not yet"
     assert "certificate_expiring" not in kinds_sent(association)
-    with time_machine.travel(utc_at.replace(tzinfo=utc), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert notifications.fan_out()[association.slug] == "sweep queued"
+    assert fan_out_at(utc_at.replace(tzinfo=utc))[association.slug] == "sweep queued"
     with activate(association):
         sent = Reminder.objects.get(kind="certificate_expiring")
         assert ReminderSweep.objects.filter(local_date=day, status="done").exists()

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -223,10 +223,11 @@ def _employer(request, employer_id):
 
 
 @association_view(roles=STAFF)
-@require_GET
 def employer_log(request, employer_id):
     """Staff: every reminder sent about one employer, when, to whom, delivered or not."""
-    employer = _employer(request, employer_id)
+    employer = _employer(request, employer_id)  # 404 first: a POST learns nothing either
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
     reminders = (
         Reminder.objects.filter(employer_id=employer.pk)
         .prefetch_related(

@@ -56,10 +56,7 @@ def on_transition(*, enrollment, transition: Transition, program: str) -> list[N
         .filter(role=Role.EMPLOYER, employer=enrollment.employer, is_active=True)
         .select_related("user")
     )
-    url = reverse(
-        "audits:timeline",
-        kwargs={"association_slug": association.slug, "employer_id": enrollment.employer_id},
-    )
+    url = n.employer_url("audits:timeline", association, enrollment.employer_id)
     created = []
     for membership in users:
         notification, new = Notification.objects.for_association(association).get_or_create(
@@ -166,10 +163,7 @@ DIGEST_WAITING_DAYS = 14
 
 
 def _timeline_url(association, employer_id) -> str:
-    return reverse(
-        "audits:timeline",
-        kwargs={"association_slug": association.slug, "employer_id": employer_id},
-    )
+    return n.employer_url("audits:timeline", association, employer_id)
 
 
 def _rules_by_program(association) -> dict[int, tuple[sched.ScheduleRules, ProgramRules]]:
@@ -353,10 +347,7 @@ def _milestone_reminders(association, window_start, window_end):
                 "title": str(_("Milestone due %(day)s: %(label)s"))
                 % {"day": m.due_on.isoformat(), "label": m.label},
                 "employer_id": m.employer_id,
-                "url": reverse(
-                    "audits:employer_milestones",
-                    kwargs={"association_slug": association.slug, "employer_id": m.employer_id},
-                ),
+                "url": n.employer_url("audits:employer_milestones", association, m.employer_id),
             },
             m.due_on,
             lead_days,
@@ -389,12 +380,8 @@ def _letter_reminders(association, window_start, window_end):
                 "title": str(_("Milestone letter #%(number)s expires %(day)s"))
                 % {"number": letter.number, "day": letter.expires_on.isoformat()},
                 "employer_id": letter.employer_id,
-                "url": reverse(
-                    "audits:employer_milestones",
-                    kwargs={
-                        "association_slug": association.slug,
-                        "employer_id": letter.employer_id,
-                    },
+                "url": n.employer_url(
+                    "audits:employer_milestones", association, letter.employer_id
                 ),
             },
             letter.expires_on,
@@ -424,13 +411,7 @@ def _reapply_reminders(association, window_start, window_end):
                     "day": enrollment.reapply_on.isoformat(),
                 },
                 "employer_id": enrollment.employer_id,
-                "url": reverse(
-                    "employers:detail",
-                    kwargs={
-                        "association_slug": association.slug,
-                        "employer_id": enrollment.employer_id,
-                    },
-                ),
+                "url": n.employer_url("employers:detail", association, enrollment.employer_id),
             },
             enrollment.reapply_on,
             lead_days,
@@ -533,10 +514,7 @@ def calendar_events(employer, today: date) -> list[n.CalendarEvent]:
 
     association = employer.association
     timeline_url = _timeline_url(association, employer.pk)
-    milestones_url = reverse(
-        "audits:employer_milestones",
-        kwargs={"association_slug": association.slug, "employer_id": employer.pk},
-    )
+    milestones_url = n.employer_url("audits:employer_milestones", association, employer.pk)
     events = []
     for enrollment in selectors.employer_enrollments(employer):
         tl = selectors.enrollment_timeline(enrollment, today)

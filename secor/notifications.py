@@ -151,6 +151,27 @@ class CalendarEvent:
     description: str = ""
 
 
+def url_maker(viewname: str, association, key: str = "employer_id"):
+    """``f(id) -> path`` for one view, reversed once: sources build thousands of links."""
+    from django.urls import reverse
+
+    sentinel = 987654321987
+    template = reverse(viewname, kwargs={"association_slug": association.slug, key: sentinel})
+    return lambda value: template.replace(str(sentinel), str(value))
+
+
+_URL_MAKERS: dict[tuple[str, str, str], object] = {}
+
+
+def employer_url(viewname: str, association, employer_id: int, key: str = "employer_id") -> str:
+    """The path of an employer's page, reversing each view once per association."""
+    cache_key = (viewname, association.slug, key)
+    maker = _URL_MAKERS.get(cache_key)
+    if maker is None:
+        maker = _URL_MAKERS[cache_key] = url_maker(viewname, association, key)
+    return maker(employer_id)
+
+
 # --- Lead times (association data) -------------------------------------------------
 
 
@@ -317,7 +338,9 @@ def sweep(
         if d.key not in existing
     ]
     with transaction.atomic():
-        Reminder.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        # One INSERT whatever the count (PostgreSQL inserts via UNNEST; elsewhere
+        # Django splits by the parameter limit).
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
         result.created = len(rows)
         result.late = sum(1 for r in rows if r.late)
         _mark_swept(association, today, start, len(rows))
@@ -339,6 +362,9 @@ def _mark_swept(association, today, start, created) -> None:
 
 def _lease_cutoff():
     return timezone.now() - timedelta(seconds=settings.SECOR_REMINDER_LEASE_SECONDS)
+
+
+BATCH = 50
 
 
 def enqueue_open(association: Association, *, min_age_seconds: int = 0) -> int:
@@ -377,9 +403,12 @@ def enqueue_open(association: Association, *, min_age_seconds: int = 0) -> int:
     )
     sent = 0
     try:
-        for pk in reminder_ids:
-            tasks.send_reminder.delay(pk)
-            sent += 1
+        # In batches: one message per BATCH reminders keeps a large day's sweep quick;
+        # each reminder is still claimed on its own, so a batch re-run sends nothing twice.
+        for i in range(0, len(reminder_ids), BATCH):
+            batch = reminder_ids[i : i + BATCH]
+            tasks.send_reminders.delay(batch)
+            sent += len(batch)
         for pk in delivery_ids:
             tasks.send_reminder_email.delay(pk)
     except Exception as error:  # kombu.exceptions.OperationalError and friends

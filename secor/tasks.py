@@ -59,6 +59,16 @@ def send_reminder(reminder_id: int) -> str:
     return notifications.deliver_reminder(reminder_id)
 
 
+@shared_task(name="secor.send_reminders", acks_late=True, reject_on_worker_lost=True)
+def send_reminders(reminder_ids: list[int]) -> dict[str, int]:
+    """A batch from one sweep; each reminder is claimed on its own."""
+    from collections import Counter
+
+    from . import notifications
+
+    return dict(Counter(notifications.deliver_reminder(pk) for pk in reminder_ids))
+
+
 @shared_task(
     bind=True,
     name="secor.send_reminder_email",

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from secor import notifications as n
@@ -71,10 +70,7 @@ TRAINED_EMPLOYEE_LEFT = n.register_kind(
 
 
 def _record_url(association, record) -> str:
-    return reverse(
-        "training:employer",
-        kwargs={"association_slug": association.slug, "employer_id": record.employer_id},
-    )
+    return n.employer_url("training:employer", association, record.employer_id)
 
 
 def _records(association, **filters):
@@ -227,10 +223,7 @@ def _continuing_education(association, window_start: date, window_end: date, tod
                     "title": str(_("%(label)s due %(day)s"))
                     % {"label": requirement.label, "day": due.isoformat()},
                     "employer_id": employer_id,
-                    "url": reverse(
-                        "training:compliance",
-                        kwargs={"association_slug": association.slug, "employer_id": employer_id},
-                    ),
+                    "url": n.employer_url("training:compliance", association, employer_id),
                     "context": {"last_course_on": completed_on.isoformat()},
                 },
                 due,
@@ -281,10 +274,7 @@ def _trained_employee_left(association, window_start: date, window_end: date, to
             title=str(_("%(worker)s has left and nobody else holds %(course)s"))
             % {"worker": record.worker.full_name, "course": record.course.name},
             employer_id=record.employer_id,
-            url=reverse(
-                "training:compliance",
-                kwargs={"association_slug": association.slug, "employer_id": record.employer_id},
-            ),
+            url=n.employer_url("training:compliance", association, record.employer_id),
             context={"worker": record.worker.full_name, "course": record.course.name},
         )
 

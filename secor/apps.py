@@ -8,6 +8,10 @@ class SecorConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from . import hooks, notifications
+
+        # Lead times for a new association (also seeded lazily on first use).
+        hooks.association_created.register(notifications.reminder_settings_ensure)
 
 
 class OperatorAdminConfig(AdminConfig):

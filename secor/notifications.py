@@ -495,6 +495,7 @@ def deliver_reminder(reminder_id: int) -> str:
                     title=reminder.title,
                     body=body,
                     url=reminder.url,
+                    emailed_at=now,  # the email goes through its Delivery row
                 )
                 for u in users
                 if u.pk not in muted
@@ -631,6 +632,64 @@ def send_delivery(delivery_id: int, *, final_attempt: bool = False) -> str:
     return "sent"
 
 
+# --- Other apps' in-app notices, by email too ---------------------------------------------
+#
+# Apps tell people things by creating a `Notification` row (e.g. the audits app's
+# status-transition notices). The hourly fan-out emails each new one once:
+# `emailed_at` is claimed with a conditional UPDATE before SMTP (a failure
+# releases it for the next hour). Only recent rows: history is never mass-mailed.
+
+NOTICE_MAX_AGE = timedelta(days=2)
+
+
+def notices_to_email(association: Association) -> list[int]:
+    since = timezone.now() - NOTICE_MAX_AGE
+    return list(
+        Notification.objects.for_association(association)
+        .filter(emailed_at__isnull=True, created_at__gte=since)
+        .values_list("pk", flat=True)
+    )
+
+
+def send_notice_email(notification_id: int) -> str:
+    with scopes_disabled():
+        notice = (
+            Notification.objects.select_related("association", "user")
+            .filter(pk=notification_id)
+            .first()
+        )
+    if notice is None:
+        return "gone"
+    rows = Notification.objects.for_association(notice.association).filter(
+        pk=notice.pk, emailed_at__isnull=True
+    )
+    if rows.update(emailed_at=timezone.now()) != 1:
+        return "claimed elsewhere"
+    association = notice.association
+    context = {
+        "association": association,
+        "title": notice.title,
+        "body": notice.body,
+        "url": _absolute(notice.url),
+        "site_url": settings.SITE_URL,
+        "user": notice.user,
+        "has_logo": False,
+    }
+    subject = " ".join(render_to_string("emails/notice-subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject, render_to_string("emails/notice-body.txt", context), to=[notice.user.email]
+    )
+    message.attach_alternative(render_to_string("emails/notice-body.html", context), "text/html")
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError):
+        Notification.objects.for_association(association).filter(pk=notice.pk).update(
+            emailed_at=None
+        )
+        raise
+    return "sent"
+
+
 # --- The hourly fan-out ----------------------------------------------------------------
 
 
@@ -650,6 +709,7 @@ def fan_out(now=None) -> dict[str, str]:
         local = now.astimezone(ZoneInfo(association.time_zone))
         if local.hour < settings.SECOR_REMINDER_LOCAL_HOUR:
             out[association.slug] = "not yet"
+            _enqueue_notices(association)
             continue
         with activate(association):
             try:
@@ -676,7 +736,20 @@ def fan_out(now=None) -> dict[str, str]:
             else:
                 out[association.slug] = "swept" if run.status == "done" else "sweep queued earlier"
             enqueue_open(association, min_age_seconds=settings.SECOR_REMINDER_REQUEUE_SECONDS)
+        _enqueue_notices(association)
     return out
+
+
+def _enqueue_notices(association) -> None:
+    from . import tasks
+
+    with activate(association):
+        ids = notices_to_email(association)
+    try:
+        for pk in ids:
+            tasks.send_notice_email.delay(pk)
+    except Exception as error:  # the next hour tries again
+        logger.warning("broker unavailable, notices wait: %s", error)
 
 
 def run_sweep_task(association_id: int, local_date_iso: str) -> dict:

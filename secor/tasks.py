@@ -87,3 +87,19 @@ def send_reminder_email(self, delivery_id: int) -> str:
     return notifications.send_delivery(
         delivery_id, final_attempt=self.request.retries >= self.max_retries
     )
+
+
+@shared_task(
+    name="secor.send_notice_email",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_notice_email(notification_id: int) -> str:
+    """Email an in-app notice another app created (status changes…), once."""
+    from . import notifications
+
+    return notifications.send_notice_email(notification_id)

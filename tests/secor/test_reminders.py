@@ -440,3 +440,36 @@ def test_the_sweep_query_count_does_not_grow_with_employers(
     for _ in range(5):
         certified(association, date(2021, 1, 5))
     assert count() == few
+
+
+def test_other_apps_in_app_notices_are_emailed_once_by_the_fan_out(
+    association, mailoutbox, fan_out_at
+):
+    user = member(association, Role.EMPLOYER)
+    with activate(association):
+        Notification.objects.create(
+            association=association,
+            user=user,
+            key="audits:transition:cancel:1:2023-01-01",
+            title="Your SECOR has been cancelled",
+            body="The year 2 maintenance audit was not received by 2022-12-31.",
+        )
+    edmonton = ZoneInfo("America/Edmonton")
+    now = datetime.now(edmonton)
+    fan_out_at(now, times=2)
+    assert [m.to for m in mailoutbox] == [[user.email]]
+    assert "cancelled" in mailoutbox[0].subject
+    assert "2022-12-31" in mailoutbox[0].body
+    with activate(association):
+        assert Notification.objects.get().emailed_at is not None
+
+
+def test_a_reminders_in_app_notice_is_not_emailed_twice(
+    run_day, association, mailoutbox, fan_out_at
+):
+    e, _ = certified(association, date(2021, 1, 5))
+    member(association, Role.EMPLOYER, employer=e.employer)
+    run_day(association, date(2022, 10, 2))
+    assert len(mailoutbox) == 1
+    fan_out_at(datetime(2022, 10, 2, 9, tzinfo=ZoneInfo("America/Edmonton")))
+    assert len(mailoutbox) == 1

@@ -9,6 +9,9 @@ class AuditsConfig(AppConfig):
     def ready(self):
         from secor import hooks
 
+        from . import reminders
         from .jobs import daily_transitions_job
 
         hooks.daily_jobs.register(daily_transitions_job)
+        hooks.reminder_sources.register(reminders.reminder_source)
+        hooks.calendar_events.register(reminders.calendar_events)

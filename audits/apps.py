@@ -7,11 +7,6 @@ class AuditsConfig(AppConfig):
     verbose_name = "Audits and certificates"
 
     def ready(self):
-        from secor import hooks
+        from . import hooks
 
-        from . import reminders
-        from .jobs import daily_transitions_job
-
-        hooks.daily_jobs.register(daily_transitions_job)
-        hooks.reminder_sources.register(reminders.reminder_source)
-        hooks.calendar_events.register(reminders.calendar_events)
+        hooks.register()

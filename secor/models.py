@@ -118,6 +118,19 @@ RESERVED_SLUGS = frozenset(
 )
 
 
+class Seed(models.TextChoices):
+    """The published rule sets an association can start from (docs/rules.md).
+
+    Each app keys its seeded rows (size rule, courses, program rules and audit
+    tools) by these values; an association with no seed starts with no rules
+    (docs/rules.md#reading-no-seed).
+    """
+
+    AMTA = "amta", "AMTA — SECOR Bulletin “Understanding your SECOR cycle”"
+    ACSA = "acsa", "ACSA — “SECOR™ Process”"
+    SCSA = "scsa", "SCSA — “How to Become SECOR Certified”"
+
+
 class Association(models.Model):
     """The tenant: a certifying partner such as AMTA, ACSA or SCSA."""
 
@@ -138,6 +151,8 @@ class Association(models.Model):
     contact_phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
     website = models.URLField(blank=True)
+    # The rule set it was created from; blank: rules entered by its admin.
+    seed = models.CharField(max_length=20, choices=Seed.choices, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,0 +1,19 @@
+"""What the submissions app plugs into the core (registered in ``SubmissionsConfig.ready``)."""
+
+from __future__ import annotations
+
+from secor import hooks
+from secor.models import Role
+
+
+def home_panels(request, association) -> list[hooks.Panel]:
+    role = request.membership.role
+    if role == Role.EMPLOYER:
+        return [hooks.Panel("submissions/_home_employer.html", position=50)]
+    # The review queue is the reviewer's and auditor's first card.
+    first = role in (Role.REVIEWER, Role.AUDITOR)
+    return [hooks.Panel("submissions/_home_staff.html", position=10 if first else 50)]
+
+
+def register() -> None:
+    hooks.home_panels.register(home_panels)

@@ -83,7 +83,10 @@ SEEDS: dict[str, dict[str, dict[str, dict]]] = {
             "maintenance_package": {
                 "use_tool_elements": False,
                 "require_tool_document": True,
-                "required_documents": [["Safe Work Practice", 2], ["Safe Job Procedure", 2]],
+                "required_documents": [
+                    ["Safe Work Practice|SWP", 2],
+                    ["Safe Job Procedure|SJP", 2],
+                ],
                 "accept_late": True,
                 "instructions": (
                     "Each year before the due date: the completed audit tool with 2 Safe Work "

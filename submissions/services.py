@@ -28,6 +28,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 from django.utils.translation import gettext as _
 
 from audits import schedule as sched
@@ -109,8 +110,8 @@ def _move(
 def _locked(submission: Submission) -> Submission:
     return (
         Submission.objects.for_association(submission.association)
-        .select_for_update()
-        .select_related("association", "audit", "employer")
+        .select_for_update(of=("self",))
+        .select_related("association", "audit", "employer", "program")
         .get(pk=submission.pk)
     )
 
@@ -141,8 +142,10 @@ def _enqueue_inspection(submission: Submission) -> None:
     def send():
         try:
             inspect_submission.delay(submission.association_id, submission.pk)
-        except Exception:  # noqa: BLE001 - the broker may be down: the sweep catches up
-            logger.warning("could not enqueue inspection of submission %s", submission.pk)
+        except (OperationalError, OSError):  # the broker is down: the sweep catches up
+            logger.warning(
+                "could not enqueue inspection of submission %s", submission.pk, exc_info=True
+            )
 
     transaction.on_commit(send)
 
@@ -190,10 +193,15 @@ class UploadOutcome:
         ) % {"when": when, "version": self.submission.version}
 
 
-def upload_permission(*, employer, audit, kind: str, program, today: date, length: int):
+def upload_permission(
+    *, employer, audit, kind: str, program, today: date, length: int, starting: bool = False
+):
     """Why this employer may not start this upload now (a ValidationError), else the rule.
 
-    Checked when the upload is created (before a byte is sent) and again at completion.
+    Checked when the upload is created (`starting`, before a byte is sent) and
+    again at completion. At creation a version still in flight does not
+    refuse: the bytes may be the same file (a second tab, a retry), which the
+    completion recognises and says so; other bytes are refused then.
     """
     rule = selectors.rule_for(program, kind)
     if rule is None or not rule.is_enabled:
@@ -223,7 +231,9 @@ def upload_permission(*, employer, audit, kind: str, program, today: date, lengt
                 code="late",
             )
     latest = selectors.latest_version(employer=employer, audit=audit, kind=kind)
-    _refuse(workflow.can_upload(latest.status if latest else None).refusal)
+    refusal = workflow.can_upload(latest.status if latest else None).refusal
+    if not (starting and refusal and refusal.code is workflow.RefusalCode.UPLOAD_IN_PROGRESS):
+        _refuse(refusal)
     return rule
 
 
@@ -239,6 +249,7 @@ def upload_create(
         program=program,
         today=_local_today(association),
         length=length,
+        starting=True,
     )
     upload = Upload.objects.create(
         association=association,
@@ -501,8 +512,10 @@ def inspection_spec(submission: Submission):
         spec,
         elements=spec.elements if rule.use_tool_elements else (),
         require_tool_document=rule.require_tool_document,
-        required_documents=tuple(name for name, _count in rule.required_documents),
-        max_documents_per_folder=rule.sample_threshold,
+        required_documents=tuple((name, int(count)) for name, count in rule.required_documents),
+        max_documents_per_folder=rule.sample_threshold
+        if rule.sample_threshold is not None
+        else spec.max_documents_per_folder,
     )
 
 
@@ -889,3 +902,11 @@ __all__ = [
     "upload_create",
     "upload_expire",
 ]
+
+
+def upload_refuse(*, upload: Upload, message: str) -> None:
+    """A completed upload that cannot become a submission: the bytes go, the reason stays."""
+    Upload.objects.for_association(upload.association).filter(pk=upload.pk).exclude(
+        status=UploadStatus.COMPLETE
+    ).update(status=UploadStatus.ABANDONED, outcome={"error": message})
+    selectors.upload_temp_path(upload).unlink(missing_ok=True)

@@ -28,8 +28,8 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from audits import schedule as sched
 from secor.audit import record

@@ -11,11 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.schedule import local_date
+from audits.seeds import ALBERTA_ELEMENTS
 from secor.tenancy import activate
 from tests.audits.factories import audit as make_audit
 from tests.audits.factories import seeded
-
-from audits.seeds import ALBERTA_ELEMENTS
 
 TUS = {"HTTP_TUS_RESUMABLE": "1.0.0"}
 

@@ -219,6 +219,12 @@ def upload_permission(
         )
     if kind in SubmissionKind.audit_kinds() and audit is None:
         raise ValidationError(_("Choose the audit this evaluation is for."), code="no_audit")
+    if audit is not None and audit.status in ("cancelled", "passed", "failed"):
+        raise ValidationError(
+            _("This audit is %(status)s: nothing more can be sent for it.")
+            % {"status": audit.get_status_display().lower()},
+            code="audit_closed",
+        )
     if audit is not None:
         deadline = selectors.receipt_deadline(audit)
         if deadline is not None and today > deadline and not rule.accept_late:
@@ -605,7 +611,12 @@ def _pass_inspection(row: Submission, *, actor, is_resubmission: bool) -> Submis
 
 
 def _entered_queue(row: Submission, *, actor) -> None:
-    if row.audit_id is not None and row.kind in SubmissionKind.audit_kinds():
+    """The first version to reach the queue is the audit's receipt (later ones change nothing)."""
+    if (
+        row.audit_id is not None
+        and row.kind in SubmissionKind.audit_kinds()
+        and row.audit.received_on is None
+    ):
         audit_outcome.mark_received(
             audit=row.audit,
             received_on=sched.local_date(row.received_at, row.association.time_zone),
@@ -807,7 +818,7 @@ def submission_request_corrections(
     """Send back for corrections: the employer answers the actionable notes and resubmits.
 
     `due_on` defaults to the rule's corrections days (15 unless the association says
-    otherwise: docs/rules.md § AMTA — corrections).
+    otherwise: docs/rules.md § AMTA — timelines).
     """
     row = _locked(submission)
     today = _local_today(row.association)

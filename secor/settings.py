@@ -233,7 +233,25 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "employers.refresh_eligibility",
         "schedule": crontab(hour=10, minute=0),
     },
+    # Uploads received while the broker was down (or lost by a worker) get
+    # inspected once it is back: the database row is the truth.
+    "submissions-sweep-pending-inspections": {
+        "task": "submissions.sweep_pending_inspections",
+        "schedule": crontab(minute="*/5"),
+    },
+    "submissions-expire-uploads": {
+        "task": "submissions.expire_uploads",
+        "schedule": crontab(minute=17),
+    },
 }
+# Submissions: resumable uploads expire after this many hours without completing;
+# a submission still waiting for inspection this many minutes later is re-enqueued.
+SUBMISSIONS_UPLOAD_EXPIRY_HOURS = env.int("SUBMISSIONS_UPLOAD_EXPIRY_HOURS", default=72)
+SUBMISSIONS_SWEEP_AFTER_MINUTES = env.int("SUBMISSIONS_SWEEP_AFTER_MINUTES", default=10)
+SUBMISSIONS_MAX_INFLATED_BYTES = env.int("SUBMISSIONS_MAX_INFLATED_BYTES", default=2 * 1024**3)
+# Where upload bytes wait until complete; empty: a hidden folder of local
+# storage, or var/uploads with S3. Several web hosts must share it.
+SUBMISSIONS_UPLOAD_DIR = env.str("SUBMISSIONS_UPLOAD_DIR", default="")
 
 # Reminders (secor.notifications). The sweep runs once the association's local
 # time reaches this hour; after downtime it catches up at most this many days.

@@ -1,7 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "submissions"
 
 # Mounted under /<association_slug>/submissions/ by secor/urls.py; every view here is
 # wrapped by secor.tenancy.association_view.
-urlpatterns: list = []
+urlpatterns: list = [
+    path("review/", include("submissions.urls_review")),
+]

@@ -61,8 +61,11 @@ test: system-packages install-test check-services check-compose
 	  $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 ## make bench: the budgets of the issues, as ratios and counts measured in one run.
+# Production-like settings (DEBUG off: no query log growing per request), plain http on loopback.
+BENCH_ENV = DEBUG=false SECRET_KEY=bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
+  SECURE_SSL_REDIRECT=false DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)
 bench: system-packages install-test check-services
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/run.py $(BENCH)
+	$(BENCH_ENV) $(PY) bench/run.py $(BENCH)
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -114,7 +114,7 @@ class SubmissionRule(TenantModel):
         _("most documents in one element folder"),
         null=True,
         blank=True,
-        help_text=_("More than this is flagged as more than a sample. Empty: no limit."),
+        help_text=_("More than this is flagged as more than a sample. Empty: the standard check."),
     )
     instructions = models.TextField(_("instructions shown on the upload page"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)

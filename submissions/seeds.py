@@ -4,23 +4,25 @@ Used by the data migration (historical models), by `services.rules_seed`
 (demo data, new associations) and by tests. Idempotent: an existing row is
 left exactly as the admin left it. Rules are cited from docs/rules.md.
 
-* AMTA (docs/rules.md § AMTA — submission): the evaluation as a zip, "files
-  named and organized in reasonable manner, or the audit may be rejected";
-  received no later than 21 days after the end of data gathering — a late
-  upload is not accepted; corrections within 15 days.
-* ACSA (docs/rules.md § ACSA — submitting your evaluation): electronic only,
+* AMTA (docs/rules.md § AMTA — submitting the audit, § AMTA — timelines):
+  the evaluation as a zip whose files are named and organised in a
+  reasonable manner, or the audit may be rejected; received no later than 21
+  days after the end of data gathering — a late upload is not accepted (our
+  reading); corrections within 15 days.
+* ACSA (docs/rules.md § ACSA — submitting the evaluation): electronic only,
   one zipped folder *or a download link*; one folder per element; the
   evaluation tool as its own document; more documentation than asked may get
   the submission returned — a sample is one or two documents per month (or
   per week for the busiest three months), so an element folder with more
-  than about a year of monthly samples per question is flagged.
-* SCSA (docs/rules.md § SCSA — manual review, maintenance, baseline): the
-  health and safety manual has the same 13 sections and 3 supplemental
-  sections as the audit tool, reviewed with corrections and resubmission;
-  the yearly maintenance package is the audit tool plus 2 Safe Work
-  Practices and 2 Safe Job Procedures; the baseline audit is requested with
-  the Site Assessment Form and the Audit Compliance Declaration Form; the
-  self-audit and LSE proficiencies are submitted for acceptance.
+  than 100 documents is flagged (a warning, not a refusal).
+* SCSA (docs/rules.md § SCSA — the health and safety manual, § SCSA —
+  maintenance, § SCSA — requesting the baseline audit): the manual has the
+  same 13 sections and 3 supplemental sections as the audit tool, reviewed
+  with corrections and resubmission; the yearly maintenance package is the
+  audit tool plus 2 Safe Work Practices and 2 Safe Job Procedures; the
+  baseline audit is requested with the Site Assessment Form and the Audit
+  Compliance Declaration Form; the self-audit and LSE proficiencies are
+  submitted for acceptance.
 """
 
 from __future__ import annotations
@@ -83,7 +85,10 @@ SEEDS: dict[str, dict[str, dict[str, dict]]] = {
             "maintenance_package": {
                 "use_tool_elements": False,
                 "require_tool_document": True,
-                "required_documents": [["Safe Work Practice", 2], ["Safe Job Procedure", 2]],
+                "required_documents": [
+                    ["Safe Work Practice|SWP", 2],
+                    ["Safe Job Procedure|SJP", 2],
+                ],
                 "accept_late": True,
                 "instructions": (
                     "Each year before the due date: the completed audit tool with 2 Safe Work "

@@ -60,7 +60,7 @@ def enabled_kinds(program) -> list[SubmissionRule]:
 def receipt_deadline(audit) -> date | None:
     """The last day the audit's evaluation may be received, from its rules snapshot.
 
-    docs/rules.md § AMTA — submission: received no later than 21 days after the
+    docs/rules.md § AMTA — timelines: received no later than 21 days after the
     end of data gathering (`submission_within_days`).
     """
     from audits.selectors import audit_rules

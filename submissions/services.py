@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from audits import schedule as sched
 from secor.audit import record
@@ -110,7 +111,7 @@ def _locked(submission: Submission) -> Submission:
     return (
         Submission.objects.for_association(submission.association)
         .select_for_update(of=("self",))
-        .select_related("association", "audit", "employer")
+        .select_related("association", "audit", "employer", "program")
         .get(pk=submission.pk)
     )
 
@@ -147,8 +148,10 @@ def _enqueue_inspection(submission: Submission) -> None:
     def send():
         try:
             inspect_submission.delay(submission.association_id, submission.pk)
-        except Exception:  # noqa: BLE001 - the broker may be down: the sweep catches up
-            logger.warning("could not enqueue inspection of submission %s", submission.pk)
+        except (OperationalError, OSError):  # the broker is down: the sweep catches up
+            logger.warning(
+                "could not enqueue inspection of submission %s", submission.pk, exc_info=True
+            )
 
     transaction.on_commit(send)
 
@@ -196,10 +199,15 @@ class UploadOutcome:
         ) % {"when": when, "version": self.submission.version}
 
 
-def upload_permission(*, employer, audit, kind: str, program, today: date, length: int):
+def upload_permission(
+    *, employer, audit, kind: str, program, today: date, length: int, starting: bool = False
+):
     """Why this employer may not start this upload now (a ValidationError), else the rule.
 
-    Checked when the upload is created (before a byte is sent) and again at completion.
+    Checked when the upload is created (`starting`, before a byte is sent) and
+    again at completion. At creation a version still in flight does not
+    refuse: the bytes may be the same file (a second tab, a retry), which the
+    completion recognises and says so; other bytes are refused then.
     """
     rule = selectors.rule_for(program, kind)
     if rule is None or not rule.is_enabled:
@@ -217,6 +225,12 @@ def upload_permission(*, employer, audit, kind: str, program, today: date, lengt
         )
     if kind in SubmissionKind.audit_kinds() and audit is None:
         raise ValidationError(_("Choose the audit this evaluation is for."), code="no_audit")
+    if audit is not None and audit.status in ("cancelled", "passed", "failed"):
+        raise ValidationError(
+            _("This audit is %(status)s: nothing more can be sent for it.")
+            % {"status": audit.get_status_display().lower()},
+            code="audit_closed",
+        )
     if audit is not None:
         deadline = selectors.receipt_deadline(audit)
         if deadline is not None and today > deadline and not rule.accept_late:
@@ -229,7 +243,9 @@ def upload_permission(*, employer, audit, kind: str, program, today: date, lengt
                 code="late",
             )
     latest = selectors.latest_version(employer=employer, audit=audit, kind=kind)
-    _refuse(workflow.can_upload(latest.status if latest else None).refusal)
+    refusal = workflow.can_upload(latest.status if latest else None).refusal
+    if not (starting and refusal and refusal.code is workflow.RefusalCode.UPLOAD_IN_PROGRESS):
+        _refuse(refusal)
     return rule
 
 
@@ -245,6 +261,7 @@ def upload_create(
         program=program,
         today=_local_today(association),
         length=length,
+        starting=True,
     )
     upload = Upload.objects.create(
         association=association,
@@ -507,8 +524,10 @@ def inspection_spec(submission: Submission):
         spec,
         elements=spec.elements if rule.use_tool_elements else (),
         require_tool_document=rule.require_tool_document,
-        required_documents=tuple(name for name, _count in rule.required_documents),
-        max_documents_per_folder=rule.sample_threshold,
+        required_documents=tuple((name, int(count)) for name, count in rule.required_documents),
+        max_documents_per_folder=rule.sample_threshold
+        if rule.sample_threshold is not None
+        else spec.max_documents_per_folder,
     )
 
 
@@ -598,7 +617,12 @@ def _pass_inspection(row: Submission, *, actor, is_resubmission: bool) -> Submis
 
 
 def _entered_queue(row: Submission, *, actor) -> None:
-    if row.audit_id is not None and row.kind in SubmissionKind.audit_kinds():
+    """The first version to reach the queue is the audit's receipt (later ones change nothing)."""
+    if (
+        row.audit_id is not None
+        and row.kind in SubmissionKind.audit_kinds()
+        and row.audit.received_on is None
+    ):
         audit_outcome.mark_received(
             audit=row.audit,
             received_on=sched.local_date(row.received_at, row.association.time_zone),
@@ -834,7 +858,7 @@ def submission_request_corrections(
     """Send back for corrections: the employer answers the actionable notes and resubmits.
 
     `due_on` defaults to the rule's corrections days (15 unless the association says
-    otherwise: docs/rules.md § AMTA — corrections).
+    otherwise: docs/rules.md § AMTA — timelines).
     """
     row = _locked(submission)
     today = _local_today(row.association)
@@ -941,3 +965,11 @@ __all__ = [
     "upload_create",
     "upload_expire",
 ]
+
+
+def upload_refuse(*, upload: Upload, message: str) -> None:
+    """A completed upload that cannot become a submission: the bytes go, the reason stays."""
+    Upload.objects.for_association(upload.association).filter(pk=upload.pk).exclude(
+        status=UploadStatus.COMPLETE
+    ).update(status=UploadStatus.ABANDONED, outcome={"error": message})
+    selectors.upload_temp_path(upload).unlink(missing_ok=True)

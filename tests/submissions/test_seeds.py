@@ -22,8 +22,8 @@ def test_scsa_gets_manual_package_baseline_and_proficiency_rules(other_associati
         "proficiency",
     }
     assert rules["maintenance_package"].required_documents == [
-        ["Safe Work Practice", 2],
-        ["Safe Job Procedure", 2],
+        ["Safe Work Practice|SWP", 2],
+        ["Safe Job Procedure|SJP", 2],
     ]
     assert rules["safety_manual"].use_tool_elements
     assert not rules["baseline_request"].use_tool_elements

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 from urllib.request import url2pathname
@@ -27,7 +28,7 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import dateformat
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 # WeasyPrint logs every font and layout step at INFO; workers only want problems.
@@ -157,20 +158,34 @@ def parse_keywords_marker(keywords: str) -> tuple[str, str, int] | None:
 
 def qr_svg_data_url(url: str) -> str:
     # Error correction M survives a fold or a coffee ring; the quiet zone is
-    # the standard four modules, which scanners need.
-    return segno.make(url, error="m", micro=False).svg_data_uri(border=4, dark="#000")
+    # the standard four modules, which scanners need. A fixed mask skips segno's
+    # search for the best of eight (85% of its time); any mask is a valid code.
+    return segno.make(url, error="m", micro=False, mask=2).svg_data_uri(border=4, dark="#000")
 
 
 def _now_w3c() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _write(html: str) -> bytes:
+@lru_cache(maxsize=64)
+def stylesheet(name: str, colour: str) -> CSS:
+    """A parsed stylesheet from static/pdf/, in one association's colour.
+
+    Parsing the stylesheet (and resolving a CSS variable on every element) cost
+    more than laying out the page, so each (sheet, colour) is parsed once per
+    process and reused.
+    """
+    path = static_roots()[0] / "pdf" / name
+    text = path.read_text(encoding="utf-8").replace("var(--brand)", safe_colour(colour))
+    return CSS(string=text, base_url=path.as_uri(), url_fetcher=SafeURLFetcher())
+
+
+def _write(html: str, stylesheets: list[CSS] | None = None) -> bytes:
     return HTML(
         string=html,
         base_url=static_roots()[0].as_uri() + "/",
         url_fetcher=SafeURLFetcher(),
-    ).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    ).write_pdf(stylesheets=stylesheets, pdf_variant=PDF_VARIANT, pdf_tags=True)
 
 
 def _name_size(name: str) -> str:
@@ -199,7 +214,6 @@ def certificate_context(data: CertificateData, *, branding: Branding, verify_url
         "verify_url": verify_url,
         "qr": qr_svg_data_url(verify_url),
         "keywords": keywords_marker(data.association_slug, data.number, data.revision),
-        "css_url": static_url("pdf/certificate.css"),
     }
 
 
@@ -209,7 +223,7 @@ def render_certificate(data: CertificateData, *, branding: Branding, verify_url:
         "audits/pdf/certificate.html",
         certificate_context(data, branding=branding, verify_url=verify_url),
     )
-    return _write(html)
+    return _write(html, [stylesheet("certificate.css", branding.colour)])
 
 
 class LetterKind(StrEnum):
@@ -272,7 +286,6 @@ def render_letter(kind: LetterKind | str, data: LetterData, branding: Branding) 
             "expires_words": date_in_words(data.expires_on) if data.expires_on else "",
             "next_due_words": date_in_words(data.next_due_on) if data.next_due_on else "",
             "reapply_words": date_in_words(data.reapply_on) if data.reapply_on else "",
-            "css_url": static_url("pdf/letter.css"),
         },
     )
-    return _write(html)
+    return _write(html, [stylesheet("letter.css", branding.colour)])

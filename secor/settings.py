@@ -228,6 +228,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Certificate signing keys (audits/signing.py; README "Signing keys"): a folder of
+# <association-slug>.key.pem + <association-slug>.cert.pem. Unset, a self-signed
+# development key is generated on first use under var/ — only while DEBUG, unless
+# SECOR_SIGNING_DEV_KEYS says otherwise.
+SECOR_SIGNING_KEYS_DIR = env.str("SECOR_SIGNING_KEYS_DIR", default="")
+SECOR_SIGNING_KEY_PASSPHRASE = env.str("SECOR_SIGNING_KEY_PASSPHRASE", default="")
+SECOR_SIGNING_DEV_KEYS = env.bool("SECOR_SIGNING_DEV_KEYS", default=DEBUG)
+SECOR_SIGNING_DEV_KEYS_DIR = env.str("SECOR_SIGNING_DEV_KEYS_DIR", default="")
+
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SECOR programs <noreply@localhost>")

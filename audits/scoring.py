@@ -49,7 +49,7 @@ class PassMarks:
     element_min_percent: Number | None = None
 
 
-# 000_ef183ff5d536ab78.txt (AMTA): "Certification/Recertification: Minimum overall
+# docs/rules.md#amta-minimum-scores (AMTA): "Certification/Recertification: Minimum overall
 # score of 80%, and minimum 50% per element. Maintenance: Minimum overall 60%".
 # A baseline (SCSA's name for the certification audit) and a re-audit repeat the
 # certification, so they carry its marks. Limited-scope audits have no seeded
@@ -157,9 +157,9 @@ def score_audit(
 ) -> ScoreResult:
     """Per-element and overall percentages, and pass/fail with every failing reason.
 
-    000_ef183ff5d536ab78.txt (AMTA): "MINIMUM SCORES: Certification/Recertification:
+    docs/rules.md#amta-minimum-scores (AMTA): "MINIMUM SCORES: Certification/Recertification:
     Minimum overall score of 80%, and minimum 50% per element. Maintenance:
-    Minimum overall 60%". Supplemental sections (003_08677f0b62f20398.txt, SCSA:
+    Minimum overall 60%". Supplemental sections (docs/rules.md#scsa-manual, SCSA:
     "13 sections and 3 Supplemental sections") are held to their own minimum.
 
     Failing codes: "overall_below_minimum", "element_below_minimum"; input codes

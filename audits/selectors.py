@@ -173,7 +173,7 @@ def _counts_as_done(audit: Audit, rules: ScheduleRules, today: date) -> bool:
 def milestone_progress(enrollment: Enrollment) -> tuple[MilestoneProgress, ...]:
     """Milestones as the registration letter sets them, and the letter #2 rule.
 
-    003_08677f0b62f20398.txt (SCSA): "Contact the SCSA for Milestone #2 Letter …
+    docs/rules.md#scsa-milestones (SCSA): "Contact the SCSA for Milestone #2 Letter …
     prior to letter expiration date": letter #1's expiry is a deadline met by
     letter #2's issue.
     """
@@ -478,7 +478,7 @@ def plan_check(
     elif conducted_by == ConductedBy.EXTERNAL_ASSESSOR and not assessor_name.strip():
         check.blockers.append(Reason("assessor_missing", "Give the external assessor's name."))
 
-    # Training valid at the start of data gathering (000_ef183ff5d536ab78.txt:
+    # Training valid at the start of data gathering (docs/rules.md#amta-training:
     # "Training must be valid and up to date prior to conducting audit").
     report = training_report(
         employer=enrollment.employer,

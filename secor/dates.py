@@ -30,7 +30,7 @@ def add_months(d: date, n: int) -> date:
 def add_years(d: date, n: int) -> date:
     """``d`` plus ``n`` years; February 29 becomes February 28 in a common year.
 
-    AMTA, 000_ef183ff5d536ab78.txt: a certificate dated January 5, 2021 expires on
+    AMTA, docs/rules.md#amta-anniversary-date: a certificate dated January 5, 2021 expires on
     January 5, 2024 (3 years).
     """
     return add_months(d, 12 * n)

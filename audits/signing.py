@@ -19,6 +19,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -167,7 +168,13 @@ def _generate_dev_key(key_path: Path, cert_path: Path, *, common_name: str) -> N
         os.replace(tmp, path)
 
 
+_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,48}$")
+
+
 def _key_paths(slug: str) -> tuple[Path, Path, bool]:
+    # The slug may come from a dropped file's metadata: it names a file here.
+    if not _SLUG_RE.match(slug or ""):
+        raise SigningKeyMissing("Not an association address.")
     configured = _keys_dir()
     if configured is not None:
         return configured / f"{slug}.key.pem", configured / f"{slug}.cert.pem", False
@@ -223,7 +230,10 @@ def signing_key(slug: str, *, display_name: str = "") -> SigningKey:
 
 def trust_root(slug: str) -> asn1_x509.Certificate | None:
     """The association's certificate, if one exists (never generates a key)."""
-    _, cert_path, _ = _key_paths(slug)
+    try:
+        _, cert_path, _ = _key_paths(slug)
+    except SigningKeyMissing:
+        return None
     if not cert_path.exists():
         return None
     return load_cert_from_pemder(str(cert_path))

@@ -22,3 +22,19 @@ def daily_transitions() -> dict[str, int]:
             apply_daily_transitions(association=association, today=today)
         )
     return counts
+
+
+@shared_task(name="audits.build_certificate_pdf", acks_late=True)
+def build_certificate_pdf(revision_id: int) -> str:
+    """Render, sign and store one certificate revision's PDF (idempotent; see certificate_pdf)."""
+    from .certificate_pdf import build
+
+    return build(revision_id)
+
+
+@shared_task(name="audits.sweep_certificate_pdfs")
+def sweep_certificate_pdfs() -> int:
+    """Re-enqueue certificate PDFs still pending (the broker may have been down)."""
+    from .certificate_pdf import sweep
+
+    return sweep()

@@ -37,6 +37,11 @@ def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secor.settings")
     # Keys for the bench go to a throwaway folder, never the project's var/.
     os.environ.setdefault("SECOR_SIGNING_DEV_KEYS_DIR", tempfile.mkdtemp(prefix="bench-keys-"))
+    os.environ.setdefault("SECOR_SIGNING_DEV_KEYS", "true")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault(
+        "SECRET_KEY", "bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"
+    )
     import django
 
     django.setup()

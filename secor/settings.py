@@ -221,6 +221,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "secor.daily_fanout",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Certificate PDFs are rows first (pending); this re-enqueues what the broker
+    # lost. Cheap when there is nothing to do (one indexed query).
+    "audits-certificate-pdf-sweep": {
+        "task": "audits.sweep_certificate_pdfs",
+        "schedule": 5 * 60,
+    },
     # Eligibility verdicts age as the 12-month window moves; pages also refresh
     # stale ones themselves, so a missed run only costs speed.
     # Reminders: hourly, each association swept once a day after its local hour
@@ -305,6 +311,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # 200 MB upload peaked at 89 MB with this handler, 497 MB without).
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Certificate signing keys (audits/signing.py; README "Signing keys"): a folder of
+# <association-slug>.key.pem + <association-slug>.cert.pem. Unset, a self-signed
+# development key is generated on first use under var/ — only while DEBUG, unless
+# SECOR_SIGNING_DEV_KEYS says otherwise.
+SECOR_SIGNING_KEYS_DIR = env.str("SECOR_SIGNING_KEYS_DIR", default="")
+SECOR_SIGNING_KEY_PASSPHRASE = env.str("SECOR_SIGNING_KEY_PASSPHRASE", default="")
+SECOR_SIGNING_DEV_KEYS = env.bool("SECOR_SIGNING_DEV_KEYS", default=DEBUG)
+SECOR_SIGNING_DEV_KEYS_DIR = env.str("SECOR_SIGNING_DEV_KEYS_DIR", default="")
+# Public verification (/verify/): requests per client IP per window, "count/seconds".
+SECOR_VERIFY_RATE_LIMIT = env.str("SECOR_VERIFY_RATE_LIMIT", default="30/60")
+# The request header a trusted proxy overwrites with the client's address (e.g.
+# HTTP_X_REAL_IP); empty means REMOTE_ADDR. Never a header clients can set freely.
+SECOR_CLIENT_IP_HEADER = env.str("SECOR_CLIENT_IP_HEADER", default="")
 
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

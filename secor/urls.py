@@ -22,5 +22,7 @@ urlpatterns = [
     path("switch/", views.switch_association, name="switch_association"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("register/", include("employers.registration_urls")),
+    # Public certificate verification and registries (no sign-in).
+    path("verify/", include("audits.public_urls")),
     path("<slug:association_slug>/", include(association_patterns)),
 ]

@@ -24,6 +24,11 @@ urlpatterns = [
         name="audit_detail",
     ),
     path(
+        "employers/<int:employer_id>/certificates/",
+        views.employer_certificates,
+        name="employer_certificates",
+    ),
+    path(
         "certificates/<int:certificate_id>/pdf/",
         certificate_views.certificate_pdf,
         name="certificate_pdf",

@@ -209,13 +209,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 * 60)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
-    # Daily status transitions (maintenance missed, milestone missed, expiry);
-    # each association at its own local date. Idempotent: a rerun changes nothing.
-    "audits-daily-transitions": {
-        "task": "audits.daily_transitions",
+    # Every app's daily jobs (secor.hooks.daily_jobs: status transitions, sweeps),
+    # one task per association at its own local date. Idempotent: a rerun
+    # changes nothing.
+    "daily-jobs": {
+        "task": "secor.daily_fanout",
         "schedule": crontab(hour=7, minute=0),
     },
     # Certificate PDFs are rows first (pending); this re-enqueues what the broker
@@ -226,11 +229,47 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Eligibility verdicts age as the 12-month window moves; pages also refresh
     # stale ones themselves, so a missed run only costs speed.
+    # Reminders: hourly, each association swept once a day after its local hour
+    # (secor.notifications.fan_out); the same tick re-enqueues anything left open.
+    "secor-reminders-fan-out": {
+        "task": "secor.reminders_fan_out",
+        "schedule": crontab(minute=5),
+    },
     "employers-refresh-eligibility": {
         "task": "employers.refresh_eligibility",
         "schedule": crontab(hour=10, minute=0),
     },
+    # Uploads received while the broker was down (or lost by a worker) get
+    # inspected once it is back: the database row is the truth.
+    "submissions-sweep-pending-inspections": {
+        "task": "submissions.sweep_pending_inspections",
+        "schedule": crontab(minute="*/5"),
+    },
+    "submissions-expire-uploads": {
+        "task": "submissions.expire_uploads",
+        "schedule": crontab(minute=17),
+    },
 }
+# Submissions: resumable uploads expire after this many hours without completing;
+# a submission still waiting for inspection this many minutes later is re-enqueued.
+SUBMISSIONS_UPLOAD_EXPIRY_HOURS = env.int("SUBMISSIONS_UPLOAD_EXPIRY_HOURS", default=72)
+SUBMISSIONS_SWEEP_AFTER_MINUTES = env.int("SUBMISSIONS_SWEEP_AFTER_MINUTES", default=10)
+SUBMISSIONS_MAX_INFLATED_BYTES = env.int("SUBMISSIONS_MAX_INFLATED_BYTES", default=2 * 1024**3)
+# Where upload bytes wait until complete; empty: a hidden folder of local
+# storage, or var/uploads with S3. Several web hosts must share it.
+SUBMISSIONS_UPLOAD_DIR = env.str("SUBMISSIONS_UPLOAD_DIR", default="")
+
+# Reminders (secor.notifications). The sweep runs once the association's local
+# time reaches this hour; after downtime it catches up at most this many days.
+SECOR_REMINDER_LOCAL_HOUR = env.int("SECOR_REMINDER_LOCAL_HOUR", default=6)
+SECOR_REMINDER_CATCHUP_DAYS = env.int("SECOR_REMINDER_CATCHUP_DAYS", default=31)
+# A claim older than this belongs to a dead worker and may be taken over: longer
+# than the task time limit, so a live worker is never overtaken.
+SECOR_REMINDER_LEASE_SECONDS = env.int(
+    "SECOR_REMINDER_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60
+)
+# The fan-out re-enqueues rows queued longer ago than this and still not sent.
+SECOR_REMINDER_REQUEUE_SECONDS = env.int("SECOR_REMINDER_REQUEUE_SECONDS", default=15 * 60)
 
 # Files are private: nothing under a public URL. Local default: a folder outside
 # static/; downloads go through views that check access. With S3_BUCKET set,

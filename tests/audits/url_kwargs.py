@@ -1,5 +1,6 @@
 """URL keyword builders for the tenancy walk (tests/secor/test_tenancy.py)."""
 
+from secor import hooks
 from secor.tenancy import activate
 
 from .factories import audit, seeded
@@ -62,3 +63,8 @@ BUILDERS = {
     "tool_id": _tool_id,
     "milestone_id": _milestone_id,
 }
+
+
+@hooks.url_walk_builders.register
+def builders() -> dict:
+    return BUILDERS

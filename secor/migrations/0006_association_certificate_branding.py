@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secor', '0002_invitation_employer_membership_employer_and_more'),
+        ('secor', '0005_association_seed'),
     ]
 
     operations = [

@@ -13,13 +13,16 @@ a file signed with an EC key PDF 2.0.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
+import functools
 import hashlib
 import io
 import logging
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -258,6 +261,23 @@ class _PinnedTimeMetadata(meta_model.DocumentMetadata):
         pass
 
 
+def _outside_event_loop(fn):
+    """pyHanko's sync API calls asyncio.run(), which refuses to run inside an event
+    loop (an ASGI view, Playwright's sync API): hop to a worker thread there."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return fn(*args, **kwargs)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(fn, *args, **kwargs).result()
+
+    return wrapper
+
+
+@_outside_event_loop
 def sign_pdf(pdf_bytes: bytes, key: SigningKey, *, reason: str = "", location: str = "") -> bytes:
     """Sign a PDF/A file in one incremental update, keeping its metadata consistent."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
@@ -316,6 +336,7 @@ def read_marker(pdf_bytes: bytes) -> tuple[str, str, int] | None:
     return None
 
 
+@_outside_event_loop
 def verify_signature(
     pdf_bytes: bytes, *, trust: asn1_x509.Certificate | None = None
 ) -> SignatureCheck:

@@ -441,6 +441,22 @@ def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Cert
     return revision
 
 
+def status_actions(certificate: Certificate) -> list[str]:
+    """The status changes a program admin may make now (the form's choices)."""
+    if certificate.status == CertificateStatus.VALID:
+        return ["suspend", "cancel"]
+    if certificate.status == CertificateStatus.SUSPENDED:
+        return ["reinstate", "cancel"]
+    return []
+
+
+ACTION_SERVICES = {
+    "suspend": certificate_suspend,
+    "reinstate": certificate_reinstate,
+    "cancel": certificate_cancel,
+}
+
+
 __all__ = [
     "AuditStatus",
     "certificate_cancel",

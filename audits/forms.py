@@ -61,6 +61,12 @@ class PlanForm(DatesForm):
         required=False,
         help_text="Only when an external assessor conducts it.",
     )
+    limited_scope = forms.BooleanField(
+        label="Limited scope: audit only the elements that failed",
+        required=False,
+        help_text="Only after a failed certification audit that fell short on particular "
+        "elements; otherwise a full re-audit is planned.",
+    )
 
     field_order = [
         "enrollment",
@@ -69,10 +75,13 @@ class PlanForm(DatesForm):
         "assessor_name",
         "data_gathering_start",
         "data_gathering_end",
+        "limited_scope",
     ]
 
-    def __init__(self, *args, enrollments, workers, **kwargs):
+    def __init__(self, *args, enrollments, workers, follow_up=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not follow_up:
+            del self.fields["limited_scope"]
         self.fields["enrollment"].queryset = enrollments
         self.fields["enrollment"].label_from_instance = lambda e: e.program.get_kind_display()
         self.fields["assessor_worker"].queryset = workers
@@ -201,3 +210,56 @@ class LetterForm(forms.Form):
         ):
             self.add_error("expires_on", "A letter cannot expire before it is issued.")
         return data
+
+
+class IssueForm(forms.Form):
+    wcb_account = forms.ModelChoiceField(
+        queryset=None,
+        label="WCB account printed on the certificate",
+        empty_label=None,
+        help_text="Must be active.",
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["wcb_account"]
+        field.queryset = accounts
+        field.label_from_instance = lambda a: (
+            f"{a.board} {a.account_number}" + ("" if a.is_active else " (inactive)")
+        )
+
+
+STATUS_ACTIONS = {
+    "suspend": "Suspend",
+    "reinstate": "Reinstate (valid again)",
+    "cancel": "Cancel",
+}
+
+
+class CertificateStatusForm(forms.Form):
+    action = forms.ChoiceField(label="Change", widget=RadioSelect)
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="Told to the employer's users. Needed to suspend or cancel.",
+    )
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, STATUS_ACTIONS[a]) for a in actions]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in ("suspend", "cancel") and not data.get("reason", "").strip():
+            self.add_error("reason", "Give the reason: the employer's users are told it.")
+        return data
+
+
+class ReissueForm(forms.Form):
+    reason = forms.CharField(
+        label="Why re-issue",
+        max_length=500,
+        help_text="For example: legal name corrected. The number stays; a new revision is printed.",
+    )

@@ -211,6 +211,13 @@ class ProgramRules(TenantModel):
             rules_from_snapshot(rules_snapshot(self))
         except (ValueError, TypeError, KeyError) as error:
             raise ValidationError(f"These rules are inconsistent: {error}") from error
+        if self.certificate_number_pattern:
+            from .numbering import PatternError, check_pattern
+
+            try:
+                check_pattern(self.certificate_number_pattern)
+            except PatternError as error:
+                raise ValidationError({"certificate_number_pattern": str(error)}) from error
 
 
 class AuditTool(TenantModel):

@@ -7,29 +7,37 @@ a 404. Staff-only pages answer 403 to employer users before any look-up.
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
 
 from employers.access import get_employer
-from employers.models import Enrollment, EnrollmentStatus, Worker
+from employers.models import Enrollment, EnrollmentStatus, WCBAccount, Worker
 from secor.forms import bound_data, form_submitted
-from secor.models import Program, Role
+from secor.models import AuditLogEntry, Program, Role
+from secor.storage import private_file_response
 from secor.tenancy import association_view
 
+from . import certificates, issuing, selectors, services
 from . import schedule as sched
-from . import selectors, services
+from .filters import CertificateFilter
 from .forms import (
+    CertificateStatusForm,
     DatesForm,
     ElementFormSet,
+    IssueForm,
     LetterForm,
     MilestoneForm,
     PlanForm,
+    ReissueForm,
     RulesForm,
     ToolNameForm,
     points_from,
@@ -40,12 +48,15 @@ from .models import (
     AuditStatus,
     AuditTool,
     Certificate,
+    CertificateRevision,
     Element,
     ElementScore,
     Milestone,
     MilestoneLetter,
+    PdfStatus,
     ProgramRules,
 )
+from .tables import CertificateTable
 from .timeline import COMPACT, WIDE, geometry
 
 STAFF = {Role.PROGRAM_ADMIN, Role.REVIEWER, Role.AUDITOR}
@@ -93,7 +104,6 @@ def plan(request, employer_id):
         employer=employer, status__in=EnrollmentStatus.open_statuses()
     ).select_related("program", "association")
     workers = Worker.objects.filter(employer=employer).order_by("full_name")
-    form = PlanForm(bound_data(request), enrollments=enrollments, workers=workers)
     slots = []
     for enrollment in enrollments:
         rules = selectors.audit_rules_for(enrollment)
@@ -101,6 +111,10 @@ def plan(request, employer_id):
             (None, None) if rules is None else selectors.next_slot(enrollment, rules, today)
         )
         slots.append({"enrollment": enrollment, "slot": slot, "why_not": why_not, "rules": rules})
+    follow_up = any(s["slot"] is not None and s["slot"].failing_elements for s in slots)
+    form = PlanForm(
+        bound_data(request), enrollments=enrollments, workers=workers, follow_up=follow_up
+    )
     outcome = {}
 
     def check_and_plan(**data):
@@ -123,6 +137,7 @@ def plan(request, employer_id):
             data_gathering_end=data["data_gathering_end"],
             actor=request.user,
             today=today,
+            limited_scope=bool(data.get("limited_scope")),
         )
 
     if form_submitted(request, form, check_and_plan):
@@ -209,6 +224,10 @@ def audit_detail(request, employer_id, audit_id):
         "result": result,
         "last_day": sched.last_data_gathering_day(audit.data_gathering_start, rules),
         "today": _today(request),
+        "certificate": Certificate.objects.filter(audit=audit).first(),
+        "can_issue": request.membership.role == Role.PROGRAM_ADMIN
+        and audit.status == AuditStatus.PASSED
+        and audit.audit_type in issuing.ISSUABLE_TYPES,
     }
     return render(request, "audits/audit_detail.html", context)
 
@@ -491,4 +510,193 @@ def employer_certificates(request, employer_id):
         request,
         "audits/employer_certificates.html",
         {"employer": employer, "certificates": certificates, "today": _today(request)},
+    )
+
+
+def _certificate_table(request, *, paginate):
+    queryset = Certificate.objects.select_related("employer", "wcb_account", "program")
+    filterset = CertificateFilter(request.GET, queryset=queryset)
+    table = CertificateTable(filterset.qs)
+    RequestConfig(request, paginate=paginate).configure(table)
+    return filterset, table
+
+
+@association_view(roles=STAFF)
+@require_http_methods(["GET"])
+def certificate_list(request):
+    """The association's certificates: search, filters, pages, and the same list as CSV."""
+    filterset, table = _certificate_table(request, paginate={"per_page": 25})
+    return render(
+        request,
+        "audits/certificate_list.html",
+        {"filter": filterset, "table": table, "export_query": request.GET.urlencode()},
+    )
+
+
+@association_view(roles=STAFF)
+@require_http_methods(["GET"])
+def certificate_export(request):
+    """The certificate list as CSV: same search, filters and order, every page."""
+    _, table = _certificate_table(request, paginate=False)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"{slugify(request.association.short_name)}-certificates.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # Excel opens UTF-8 correctly with a byte-order mark.
+    writer = csv.writer(response)
+    for row in table.as_values():
+        # Keep a spreadsheet from running a cell that starts like a formula.
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" else v for v in row])
+    return response
+
+
+def _staff_certificate(request, certificate_id) -> Certificate:
+    return get_object_or_404(
+        Certificate.objects.select_related(
+            "employer", "wcb_account", "program", "audit", "cycle", "enrollment"
+        ),
+        pk=certificate_id,
+    )
+
+
+@association_view(roles=STAFF)
+def certificate_detail(request, certificate_id):
+    """One certificate: its dates and status, every revision (with its PDF) and its history."""
+    certificate = _staff_certificate(request, certificate_id)  # 404 before the method check
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    revisions = CertificateRevision.objects.filter(certificate=certificate).order_by("-revision")
+    log = AuditLogEntry.objects.filter(
+        object_type=certificate._meta.label_lower, object_id=str(certificate.pk)
+    ).select_related("actor")[:100]
+    context = {
+        "certificate": certificate,
+        "revisions": revisions,
+        "log": log,
+        "actions": certificates.status_actions(certificate),
+        "is_admin": request.membership.role == Role.PROGRAM_ADMIN,
+    }
+    return render(request, "audits/certificate_detail.html", context)
+
+
+@association_view(roles=ADMIN)
+def certificate_status(request, certificate_id):
+    """Suspend, reinstate or cancel a certificate, with the reason the employer is told."""
+    certificate = _staff_certificate(request, certificate_id)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    actions = certificates.status_actions(certificate)
+    form = CertificateStatusForm(bound_data(request), actions=actions)
+
+    def change(*, action, reason):
+        certificates.ACTION_SERVICES[action](
+            certificate=certificate, actor=request.user, reason=reason
+        )
+
+    if actions and form_submitted(request, form, change, success="Certificate status changed."):
+        return redirect(
+            "audits:certificate_detail",
+            association_slug=_slug(request),
+            certificate_id=certificate.pk,
+        )
+    return render(
+        request,
+        "audits/certificate_status.html",
+        {"certificate": certificate, "form": form, "actions": actions},
+    )
+
+
+@association_view(roles=ADMIN)
+def certificate_reissue(request, certificate_id):
+    """Print the certificate again (same number, new revision), e.g. for a corrected name."""
+    certificate = _staff_certificate(request, certificate_id)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    form = ReissueForm(bound_data(request))
+
+    def reissue(*, reason):
+        certificates.certificate_reissue(certificate=certificate, actor=request.user, reason=reason)
+
+    if certificate.is_live and form_submitted(
+        request, form, reissue, success="A new revision is being printed."
+    ):
+        return redirect(
+            "audits:certificate_detail",
+            association_slug=_slug(request),
+            certificate_id=certificate.pk,
+        )
+    return render(
+        request, "audits/certificate_reissue.html", {"certificate": certificate, "form": form}
+    )
+
+
+@association_view
+def certificate_revision_pdf(request, revision_id):
+    """A revision's PDF: staff any revision; the employer's users their latest printing."""
+    revisions = CertificateRevision.objects.select_related("certificate")
+    if request.membership.role == Role.EMPLOYER:
+        revisions = revisions.filter(certificate__employer=request.membership.employer_id)
+    revision = get_object_or_404(revisions, pk=revision_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    certificate = revision.certificate
+    if request.membership.role == Role.EMPLOYER and revision.revision != certificate.revision:
+        raise Http404("Earlier printings are for staff.")
+    if revision.pdf_status != PdfStatus.READY or not revision.pdf:
+        raise Http404("This printing has no PDF yet.")
+    name = f"{certificate.number}-r{revision.revision}.pdf"
+    return private_file_response(revision.pdf, download_name=name, inline=False)
+
+
+@association_view(roles=ADMIN)
+def certificate_issue(request, audit_id):
+    """The pre-issue checklist of a passed audit, and issuing its certificate."""
+    audit = get_object_or_404(
+        Audit.objects.select_related(
+            "employer", "enrollment__program", "cycle", "tool", "assessor_worker"
+        ),
+        pk=audit_id,
+    )
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    existing = Certificate.objects.filter(audit=audit).first()
+    if existing is not None:
+        return redirect(
+            "audits:certificate_detail", association_slug=_slug(request), certificate_id=existing.pk
+        )
+    today = _today(request)
+    accounts = WCBAccount.objects.filter(employer=audit.employer).order_by("-is_active", "pk")
+    form = IssueForm(
+        bound_data(request),
+        accounts=accounts,
+        initial={"wcb_account": certificates.default_wcb_account(audit.employer)},
+    )
+    chosen = form.cleaned_data["wcb_account"] if form.is_bound and form.is_valid() else None
+    wcb_account = chosen or certificates.default_wcb_account(audit.employer)
+    checklist = issuing.issue_checklist(audit, today=today, wcb_account=wcb_account)
+    issued = {}
+
+    def issue(*, wcb_account):
+        issued["certificate"] = certificates.certificate_issue(
+            audit=audit, actor=request.user, wcb_account=wcb_account, today=today
+        )
+
+    if all(c.ok for c in checklist) and form_submitted(request, form, issue):
+        certificate = issued["certificate"]
+        messages.success(request, f"Certificate {certificate.number} issued; its PDF is building.")
+        return redirect(
+            "audits:certificate_detail",
+            association_slug=_slug(request),
+            certificate_id=certificate.pk,
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "audits/certificate_issue.html",
+        {
+            "audit": audit,
+            "form": form,
+            "checklist": checklist,
+            "blocked": not all(c.ok for c in checklist),
+        },
+        status=status,
     )

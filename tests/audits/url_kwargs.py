@@ -51,3 +51,29 @@ BUILDERS = {
     "tool_id": _tool_id,
     "milestone_id": _milestone_id,
 }
+
+
+def _certificate(association, employer):
+    from datetime import date
+
+    from audits import certificates
+
+    from .factories import certified
+
+    e, cycle = certified(association, date(2021, 1, 5), certificate=False, employer=employer)
+    with activate(association):
+        return certificates.certificate_import(cycle=cycle, number=f"WALK-{cycle.pk}", actor=None)
+
+
+def _certificate_id(association, employer):
+    return _certificate(association, employer).pk
+
+
+def _revision_id(association, employer):
+    certificate = _certificate(association, employer)
+    with activate(association):
+        return certificate.revisions.get().pk
+
+
+BUILDERS["certificate_id"] = _certificate_id
+BUILDERS["revision_id"] = _revision_id

@@ -673,6 +673,14 @@ class Certificate(TenantModel):
     def __str__(self):
         return f"Certificate {self.number}"
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse(
+            "audits:certificate_detail",
+            kwargs={"association_slug": self.association.slug, "certificate_id": self.pk},
+        )
+
     @property
     def is_live(self) -> bool:
         return self.status in (CertificateStatus.VALID, CertificateStatus.SUSPENDED)

@@ -9,6 +9,7 @@ class AuditsConfig(AppConfig):
     def ready(self):
         from secor import hooks
 
-        from .jobs import daily_transitions_job
+        from .jobs import daily_transitions_job, sweep_holder_previews
 
         hooks.daily_jobs.register(daily_transitions_job)
+        hooks.daily_jobs.register(sweep_holder_previews)

@@ -129,7 +129,7 @@ def points_from(form_data, elements) -> dict[int, object]:
 class RulesForm(forms.ModelForm):
     class Meta:
         model = ProgramRules
-        fields = list(RULE_FIELDS)
+        fields = [*RULE_FIELDS, "certificate_number_pattern"]
         # Help for the association's admin (here, not on the model: no migration).
         help_texts = {
             "maintenance_fixed_month": "Only for “By a fixed month and day each year”: "
@@ -263,3 +263,56 @@ class ReissueForm(forms.Form):
         max_length=500,
         help_text="For example: legal name corrected. The number stays; a new revision is printed.",
     )
+
+
+class HoldersUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file of certificate holders",
+        help_text="UTF-8 CSV, at most 10,000 rows. Columns: legal_name, wcb_account_number, "
+        "program (SECOR or COR), certificate_number, issued_on (the anniversary, e.g. "
+        "2021-01-05); optional wcb_board, last_audit_type (certification, recertification or "
+        "maintenance), last_audit_start, last_audit_end, last_audit_result (passed or "
+        "failed), last_audit_score. Rows already imported are left as they are.",
+    )
+
+
+HISTORIC_TYPE_CHOICES = [
+    ("certification", "Certification"),
+    ("baseline", "Baseline (external certification)"),
+    ("recertification", "Recertification"),
+    ("maintenance", "Maintenance"),
+]
+
+
+class HistoricAuditForm(DatesForm):
+    enrollment = forms.ModelChoiceField(queryset=None, label="Program", empty_label=None)
+    audit_type = forms.ChoiceField(label="Audit", choices=HISTORIC_TYPE_CHOICES)
+    passed = forms.TypedChoiceField(
+        label="Outcome",
+        choices=[("yes", "Passed"), ("no", "Not achieved")],
+        coerce=lambda v: v == "yes",
+        widget=RadioSelect,
+    )
+    overall_percent = forms.DecimalField(
+        label="Overall score %",
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=3,
+    )
+    assessor_name = forms.CharField(label="Who conducted it", max_length=150, required=False)
+
+    field_order = [
+        "enrollment",
+        "audit_type",
+        "data_gathering_start",
+        "data_gathering_end",
+        "passed",
+        "overall_percent",
+        "assessor_name",
+    ]
+
+    def __init__(self, *args, enrollments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrollment"].queryset = enrollments
+        self.fields["enrollment"].label_from_instance = lambda e: e.program.get_kind_display()

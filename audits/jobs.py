@@ -70,6 +70,20 @@ def apply_daily_transitions(
     return applied
 
 
+HOLDER_PREVIEW_DIR = "certificate-imports"
+
+
+def holder_preview_path(association_id: int, token: str) -> str:
+    return f"{HOLDER_PREVIEW_DIR}/{association_id}/{token}.csv"
+
+
+def sweep_holder_previews(association_id: int, local_date: date | None = None) -> dict[str, int]:
+    """The daily sweep of certificate-holder import previews never confirmed."""
+    from employers.jobs import sweep_previews
+
+    return sweep_previews(HOLDER_PREVIEW_DIR, association_id)
+
+
 def daily_transitions_job(association_id: int, today: date) -> dict[str, int]:
     """The `secor.hooks.daily_jobs` entry: counts of applied and failed enrollments."""
     from secor.models import Association

@@ -14,6 +14,12 @@ urlpatterns = [
     path("<int:audit_id>/issue/", views.certificate_issue, name="certificate_issue"),
     path("certificates/", views.certificate_list, name="certificate_list"),
     path("certificates/export/", views.certificate_export, name="certificate_export"),
+    path("certificates/import/", views.holders_import, name="holders_import"),
+    path(
+        "certificates/import/confirm/",
+        views.holders_import_confirm,
+        name="holders_import_confirm",
+    ),
     path(
         "certificates/<int:certificate_id>/",
         views.certificate_detail,
@@ -45,6 +51,11 @@ urlpatterns = [
         "employers/<int:employer_id>/audits/<int:audit_id>/",
         views.audit_detail,
         name="audit_detail",
+    ),
+    path(
+        "employers/<int:employer_id>/audits/historic/",
+        views.historic_audit,
+        name="historic_audit",
     ),
     path(
         "employers/<int:employer_id>/certificates/",

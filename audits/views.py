@@ -8,10 +8,14 @@ a 404. Staff-only pages answer 403 to employer users before any look-up.
 from __future__ import annotations
 
 import csv
+import re
+import uuid
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,19 +24,22 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from employers.access import get_employer
+from employers.imports import MAX_BYTES as EMPLOYER_IMPORT_MAX_BYTES
 from employers.models import Enrollment, EnrollmentStatus, WCBAccount, Worker
 from secor.forms import bound_data, form_submitted
 from secor.models import AuditLogEntry, Program, Role
 from secor.storage import private_file_response
 from secor.tenancy import association_view
 
-from . import certificates, issuing, selectors, services
+from . import certificates, holders, issuing, selectors, services
 from . import schedule as sched
 from .filters import CertificateFilter
 from .forms import (
     CertificateStatusForm,
     DatesForm,
     ElementFormSet,
+    HistoricAuditForm,
+    HoldersUploadForm,
     IssueForm,
     LetterForm,
     MilestoneForm,
@@ -43,6 +50,7 @@ from .forms import (
     points_from,
     score_form_class,
 )
+from .jobs import holder_preview_path
 from .models import (
     Audit,
     AuditStatus,
@@ -699,4 +707,99 @@ def certificate_issue(request, audit_id):
             "blocked": not all(c.ok for c in checklist),
         },
         status=status,
+    )
+
+
+# --- Bringing in today's certificate holders ---------------------------------------------
+
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+@association_view(roles=ADMIN)
+@require_http_methods(["GET", "POST"])
+def holders_import(request):
+    """Upload a CSV of current certificate holders and see each row's errors before importing."""
+    form = HoldersUploadForm(bound_data(request), request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = holders.decode_upload(upload.read(EMPLOYER_IMPORT_MAX_BYTES + 1))
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            preview = holders.parse_holders_csv(
+                text, association=request.association, today=_today(request)
+            )
+            if preview.error:
+                form.add_error("file", preview.error)
+            else:
+                token = uuid.uuid4().hex
+                if preview.ok and preview.creates:
+                    default_storage.save(
+                        holder_preview_path(request.association.pk, token),
+                        ContentFile(text.encode()),
+                    )
+                context.update(preview=preview, token=token)
+    return render(request, "audits/holders_import.html", context)
+
+
+@association_view(roles=ADMIN)
+@require_http_methods(["POST"])
+def holders_import_confirm(request):
+    token = request.POST.get("token", "")
+    path = holder_preview_path(request.association.pk, token)
+    if not _TOKEN.match(token) or not default_storage.exists(path):
+        messages.error(request, "That preview has expired. Upload the file again.")
+        return redirect("audits:holders_import", association_slug=_slug(request))
+    with default_storage.open(path) as stored:
+        text = stored.read().decode("utf-8")
+    try:
+        result = certificates.holders_import(
+            association=request.association, actor=request.user, text=text, today=_today(request)
+        )
+    except holders.HoldersRefused as refused:
+        return render(
+            request,
+            "audits/holders_import.html",
+            {"form": HoldersUploadForm(), "preview": refused.preview, "refused": True},
+            status=400,
+        )
+    default_storage.delete(path)
+    messages.success(
+        request,
+        f"Imported {result['created']} certificate holders; {result['unchanged']} were "
+        "already here.",
+    )
+    return redirect("audits:certificate_list", association_slug=_slug(request))
+
+
+@association_view(roles=ADMIN)
+def historic_audit(request, employer_id):
+    """Enter one past audit and its outcome, flagged as recorded after the fact."""
+    employer = get_employer(request, employer_id)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    enrollments = Enrollment.objects.filter(
+        employer=employer, status__in=EnrollmentStatus.open_statuses()
+    ).select_related("program", "association")
+    form = HistoricAuditForm(bound_data(request), enrollments=enrollments)
+    done = {}
+
+    def record_it(**data):
+        done["audit"] = services.audit_record_historic(
+            **data, actor=request.user, today=_today(request)
+        )
+
+    if form_submitted(request, form, record_it, success="Audit recorded after the fact."):
+        return redirect(
+            "audits:audit_detail",
+            association_slug=_slug(request),
+            employer_id=employer.pk,
+            audit_id=done["audit"].pk,
+        )
+    return render(
+        request,
+        "audits/historic_audit.html",
+        {"employer": employer, "form": form, "enrollments": enrollments},
     )

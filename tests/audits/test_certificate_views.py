@@ -183,3 +183,66 @@ def test_the_employer_sees_their_certificates(client, association, django_assert
     html = response.content.decode()
     assert response.status_code == 200
     assert certificate.number in html and "Valid" in html
+
+
+def test_holders_import_previews_then_imports_on_confirm(admin, association):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .factories import seeded
+
+    seeded(association)
+    csv = (
+        b"legal_name,wcb_account_number,program,certificate_number,issued_on\n"
+        b"Prairie Hauling Ltd.,1234567,SECOR,AMTA-OLD-1,2025-01-05\n"
+    )
+    upload = SimpleUploadedFile("holders.csv", csv, content_type="text/csv")
+    response = admin.post(url("holders_import", association), {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1 rows are ready: 1 new certificate holders" in html
+    with activate(association):
+        assert not Certificate.objects.exists()  # nothing until confirmed
+    token = response.context["token"]
+    response = admin.post(url("holders_import_confirm", association), {"token": token})
+    assert response.status_code == 302
+    with activate(association):
+        assert Certificate.objects.get().number == "AMTA-OLD-1"
+    again = admin.post(url("holders_import_confirm", association), {"token": token})
+    assert again.status_code == 302 and again.url == url("holders_import", association)
+
+
+def test_holders_import_shows_row_errors_and_offers_no_import(admin, association):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .factories import seeded
+
+    seeded(association)
+    csv = b"legal_name,wcb_account_number,program,certificate_number,issued_on\nX,1,SECOR,C,bad\n"
+    response = admin.post(
+        url("holders_import", association),
+        {"file": SimpleUploadedFile("h.csv", csv, content_type="text/csv")},
+    )
+    html = response.content.decode()
+    assert "is not a date like 2021-01-05" in html
+    assert "Import these rows" not in html
+
+
+def test_a_past_audit_is_entered_by_hand_on_its_page(admin, association):
+    from .factories import enrollment
+
+    e = enrollment(association, status="in_progress")
+    response = admin.post(
+        url("historic_audit", association, employer_id=e.employer_id),
+        {
+            "enrollment": e.pk,
+            "audit_type": "certification",
+            "data_gathering_start": "2020-12-28",
+            "data_gathering_end": "2021-01-05",
+            "passed": "yes",
+            "overall_percent": "88",
+            "assessor_name": "Pat",
+        },
+    )
+    assert response.status_code == 302
+    detail = admin.get(response.url).content.decode()
+    assert "recorded after the fact" in detail

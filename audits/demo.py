@@ -18,17 +18,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from employers.models import Employer, Enrollment, EnrollmentStatus
+from secor.dates import association_today
 from secor.models import Program
 from secor.tenancy import activate
 
 from . import certificates, selectors, services
 from .jobs import apply_daily_transitions
 from .models import Audit, AuditCycle, Milestone
-from .schedule import add_months, local_date
-from .seeds import SEEDS
+from .schedule import add_months
 from .snapshot import rules_snapshot
 
 
@@ -138,9 +137,9 @@ def _registrant_at_milestone_2(association, employer, today: date) -> None:
 
 def build(associations) -> None:
     for association in associations:
-        if association.slug in SEEDS:
-            services.program_setup_seed(association=association, seed_key=association.slug)
-        today = local_date(timezone.now(), association.time_zone)
+        if association.seed:
+            services.program_setup_seed(association=association, seed_key=association.seed)
+        today = association_today(association)
         with activate(association):
             employer = Employer.objects.order_by("pk").first()
             if employer is None:

@@ -109,7 +109,15 @@ def _eligibility(audit: Audit) -> Check | None:
     check = Check("eligibility", _("Within the SECOR size limit"))
     verdict = employer_eligibility(employer=audit.employer, today=audit.data_gathering_end)
     if verdict is None:
-        return None
+        # Fail closed: no rule set up means eligibility cannot be shown.
+        check.reasons.append(
+            Reason(
+                "eligibility:rule_missing",
+                "The SECOR size rule is not set up: a program admin enters it on the "
+                "employers' rules page first.",
+            )
+        )
+        return check
     if not verdict.eligible:
         for reason in verdict.reasons:
             if reason.blocking:
@@ -138,6 +146,7 @@ def _standing(audit: Audit, today: date) -> Check:
             )
         )
     rule = secor_rule(audit.association) if enrollment.program.kind == ProgramKind.SECOR else None
+    # No rule set up: the eligibility check above already blocks.
     if rule is not None and rule.requires_membership:
         if not enrollment.membership_number:
             check.reasons.append(

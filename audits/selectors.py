@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from employers.models import Enrollment, EnrollmentStatus, Worker
+from training.selectors import compliance_for
 
 from . import schedule as sched
 from .models import (
@@ -236,7 +237,7 @@ def cycle_certificate(cycle: AuditCycle) -> Certificate | None:
 def milestone_progress(enrollment: Enrollment) -> tuple[MilestoneProgress, ...]:
     """Milestones as the registration letter sets them, and the letter #2 rule.
 
-    003_08677f0b62f20398.txt (SCSA): "Contact the SCSA for Milestone #2 Letter …
+    docs/rules.md#scsa-milestones (SCSA): "Contact the SCSA for Milestone #2 Letter …
     prior to letter expiration date": letter #1's expiry is a deadline met by
     letter #2's issue.
     """
@@ -435,12 +436,11 @@ def next_slot(
 
 
 def training_report(*, employer, as_of: date, assessor_worker=None, program=None):
-    """The training engineer's compliance report, or None when that module is missing."""
-    try:
-        from training.selectors import compliance_for
-    except ImportError:
-        logger.warning("training.selectors.compliance_for is not available")
-        return None
+    """The employer's training compliance on ``as_of``.
+
+    Training is a hard dependency of planning: an audit is never planned without
+    this check (docs/rules.md#reading-planning-checks).
+    """
     return compliance_for(
         employer=employer, as_of=as_of, assessor_worker=assessor_worker, program=program
     )
@@ -551,7 +551,7 @@ def plan_check(
     elif conducted_by == ConductedBy.EXTERNAL_ASSESSOR and not assessor_name.strip():
         check.blockers.append(Reason("assessor_missing", "Give the external assessor's name."))
 
-    # Training valid at the start of data gathering (000_ef183ff5d536ab78.txt:
+    # Training valid at the start of data gathering (docs/rules.md#amta-training:
     # "Training must be valid and up to date prior to conducting audit").
     report = training_report(
         employer=enrollment.employer,
@@ -559,18 +559,12 @@ def plan_check(
         assessor_worker=assessor_worker if conducted_by == ConductedBy.TRAINED_ASSESSOR else None,
         program=enrollment.program,
     )
-    if report is None:
-        check.notes.append(
-            "Training check unavailable: the training records could not be checked, so "
-            "the association will verify them when the audit is submitted."
-        )
-    else:
-        check.training_checked = True
-        for verdict in report.verdicts:
-            if verdict.met:
-                continue
-            for reason in verdict.reasons:
-                check.blockers.append(Reason(f"training:{reason.code}", reason.message))
+    check.training_checked = True
+    for verdict in report.verdicts:
+        if verdict.met:
+            continue
+        for reason in verdict.reasons:
+            check.blockers.append(Reason(f"training:{reason.code}", reason.message))
             if not verdict.reasons:
                 name = getattr(verdict.requirement, "label", "") or getattr(
                     verdict.requirement, "code", "a training requirement"

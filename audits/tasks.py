@@ -13,18 +13,17 @@ from celery import shared_task
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="audits.build_certificate_pdf")
+@shared_task(name="audits.build_certificate_pdf", acks_late=True)
 def build_certificate_pdf(revision_id: int) -> str:
-    """Build the PDF of one certificate revision.
+    """Render, sign and store one certificate revision's PDF (idempotent; see certificate_pdf)."""
+    from .certificate_pdf import build
 
-    The PDF builder lands with the PDF slice; until then the revision stays
-    pending (the PDF sweep picks pending revisions up once it exists). Takes an
-    id and re-reads the row, so enqueueing it twice is harmless.
-    """
-    from .models import CertificateRevision
+    return build(revision_id)
 
-    revision = CertificateRevision._base_manager.filter(pk=revision_id).first()
-    if revision is None:
-        return "missing"
-    logger.info("certificate revision %s left pending: no PDF builder yet", revision_id)
-    return str(revision.pdf_status)
+
+@shared_task(name="audits.sweep_certificate_pdfs")
+def sweep_certificate_pdfs() -> int:
+    """Re-enqueue certificate PDFs still pending (the broker may have been down)."""
+    from .certificate_pdf import sweep
+
+    return sweep()

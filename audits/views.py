@@ -16,23 +16,23 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from employers.access import get_employer
 from employers.imports import MAX_BYTES as EMPLOYER_IMPORT_MAX_BYTES
 from employers.models import Enrollment, EnrollmentStatus, WCBAccount, Worker
+from secor.dates import association_today
 from secor.forms import bound_data, form_submitted
+from secor.http import refuse_method, require_methods
 from secor.models import AuditLogEntry, Program, Role
-from secor.storage import private_file_response
 from secor.tenancy import association_view
 
 from . import certificates, holders, issuing, selectors, services
 from . import schedule as sched
+from .certificate_views import pdf_status_context
 from .filters import CertificateFilter
 from .forms import (
     CertificateStatusForm,
@@ -61,7 +61,6 @@ from .models import (
     ElementScore,
     Milestone,
     MilestoneLetter,
-    PdfStatus,
     ProgramRules,
 )
 from .tables import CertificateTable
@@ -69,10 +68,6 @@ from .timeline import COMPACT, WIDE, geometry
 
 STAFF = {Role.PROGRAM_ADMIN, Role.REVIEWER, Role.AUDITOR}
 ADMIN = {Role.PROGRAM_ADMIN}
-
-
-def _today(request) -> date:
-    return sched.local_date(timezone.now(), request.association.time_zone)
 
 
 def _slug(request) -> str:
@@ -86,9 +81,9 @@ def _slug(request) -> str:
 def timeline(request, employer_id):
     """The cycle as a timeline: three years, each audit, every deadline, today."""
     employer = get_employer(request, employer_id)  # 404 first: a POST learns nothing either
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
-    today = _today(request)
+    if refused := refuse_method(request, "GET"):
+        return refused
+    today = association_today(request.association)
     timelines = []
     for enrollment in selectors.employer_enrollments(employer):
         tl = selectors.enrollment_timeline(enrollment, today)
@@ -103,11 +98,11 @@ def timeline(request, employer_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def plan(request, employer_id):
     """Plan this year's audit: the type from the cycle year, dates checked against the rules."""
     employer = get_employer(request, employer_id)
-    today = _today(request)
+    today = association_today(request.association)
     enrollments = Enrollment.objects.filter(
         employer=employer, status__in=EnrollmentStatus.open_statuses()
     ).select_related("program", "association")
@@ -182,7 +177,7 @@ def plan(request, employer_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def audit_detail(request, employer_id, audit_id):
     """One audit: its rules and tool version, deadlines, scores; planned audits can move."""
     employer = get_employer(request, employer_id)
@@ -214,7 +209,9 @@ def audit_detail(request, employer_id, audit_id):
         return redirect("audits:timeline", association_slug=_slug(request), employer_id=employer.pk)
 
     def move(**dates):
-        services.audit_update_dates(audit=audit, **dates, actor=request.user, today=_today(request))
+        services.audit_update_dates(
+            audit=audit, **dates, actor=request.user, today=association_today(request.association)
+        )
 
     if form_submitted(request, form, move, success="The audit's dates were changed."):
         return redirect(request.path)
@@ -231,7 +228,7 @@ def audit_detail(request, employer_id, audit_id):
         "scores": scores,
         "result": result,
         "last_day": sched.last_data_gathering_day(audit.data_gathering_start, rules),
-        "today": _today(request),
+        "today": association_today(request.association),
         "certificate": Certificate.objects.filter(audit=audit).first(),
         "can_issue": request.membership.role == Role.PROGRAM_ADMIN
         and audit.status == AuditStatus.PASSED
@@ -244,7 +241,7 @@ def audit_detail(request, employer_id, audit_id):
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET"])
+@require_methods("GET")
 def audit_list(request):
     """Audits by status and due date."""
     status = request.GET.get("status", "open")
@@ -253,7 +250,7 @@ def audit_list(request):
         audits = audits.filter(status__in=AuditStatus.open_statuses())
     elif status in AuditStatus.values:
         audits = audits.filter(status=status)
-    today = _today(request)
+    today = association_today(request.association)
     rows = []
     for audit in audits[:500]:
         due = selectors.audit_due_on(audit)
@@ -268,16 +265,16 @@ def audit_list(request):
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET"])
+@require_methods("GET")
 def milestone_board(request):
     """SCSA milestone board: who is at which milestone, letters expiring, de-roll candidates."""
-    today = _today(request)
+    today = association_today(request.association)
     rows = selectors.milestone_board(request.association, today)
     return render(request, "audits/milestone_board.html", {"rows": rows, "today": today})
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def employer_milestones(request, employer_id):
     """A registrant's milestones and letters; staff record outcomes and letters here."""
     employer = get_employer(request, employer_id)
@@ -305,13 +302,13 @@ def employer_milestones(request, employer_id):
         "milestones": Milestone.objects.filter(employer=employer),
         "letters": MilestoneLetter.objects.filter(employer=employer),
         "letter_form": letter_form,
-        "today": _today(request),
+        "today": association_today(request.association),
     }
     return render(request, "audits/employer_milestones.html", context)
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def milestone_record(request, milestone_id):
     """Record a milestone's outcome (proficiency, manual review) or its letter's due date."""
     milestone = get_object_or_404(Milestone.objects.select_related("employer"), pk=milestone_id)
@@ -342,7 +339,7 @@ def _scoring(request, audit_id):
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def scores(request, audit_id):
     """Element scoring with running totals (htmx) and the pass/fail preview."""
     audit, elements = _scoring(request, audit_id)
@@ -369,7 +366,7 @@ def scores(request, audit_id):
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def scores_preview(request, audit_id):
     """The running totals partial: `scoring.score_audit` on the unsaved points."""
     audit, elements = _scoring(request, audit_id)
@@ -385,7 +382,7 @@ def scores_preview(request, audit_id):
 
 
 @association_view(roles=ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def rules_list(request):
     """Each program's rules; a program without rules can start from the defaults."""
     programs = Program.objects.filter(is_active=True).order_by("kind")
@@ -406,7 +403,7 @@ def rules_list(request):
 
 
 @association_view(roles=ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def rules_edit(request, rules_id):
     rules = get_object_or_404(ProgramRules.objects.select_related("program"), pk=rules_id)
     form = RulesForm(bound_data(request), instance=rules)
@@ -424,7 +421,7 @@ def rules_edit(request, rules_id):
 
 
 @association_view(roles=ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def tools_list(request):
     programs = Program.objects.filter(is_active=True).order_by("kind")
     if request.method == "POST":
@@ -445,7 +442,7 @@ def tools_list(request):
 
 
 @association_view(roles=ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def tool_detail(request, tool_id):
     """A tool version; a draft's elements are edited here and the draft published."""
     tool = get_object_or_404(AuditTool.objects.select_related("program"), pk=tool_id)
@@ -506,8 +503,8 @@ def tool_detail(request, tool_id):
 def employer_certificates(request, employer_id):
     """The employer's certificates, newest first, with each one's revisions."""
     employer = get_employer(request, employer_id)  # 404 first: a POST learns nothing either
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
+    if refused := refuse_method(request, "GET"):
+        return refused
     certificates = (
         Certificate.objects.filter(employer=employer)
         .select_related("program", "wcb_account")
@@ -517,7 +514,11 @@ def employer_certificates(request, employer_id):
     return render(
         request,
         "audits/employer_certificates.html",
-        {"employer": employer, "certificates": certificates, "today": _today(request)},
+        {
+            "employer": employer,
+            "certificates": certificates,
+            "today": association_today(request.association),
+        },
     )
 
 
@@ -530,7 +531,7 @@ def _certificate_table(request, *, paginate):
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET"])
+@require_methods("GET")
 def certificate_list(request):
     """The association's certificates: search, filters, pages, and the same list as CSV."""
     filterset, table = _certificate_table(request, paginate={"per_page": 25})
@@ -542,7 +543,7 @@ def certificate_list(request):
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET"])
+@require_methods("GET")
 def certificate_export(request):
     """The certificate list as CSV: same search, filters and order, every page."""
     _, table = _certificate_table(request, paginate=False)
@@ -570,13 +571,14 @@ def _staff_certificate(request, certificate_id) -> Certificate:
 def certificate_detail(request, certificate_id):
     """One certificate: its dates and status, every revision (with its PDF) and its history."""
     certificate = _staff_certificate(request, certificate_id)  # 404 before the method check
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
+    if refused := refuse_method(request, "GET"):
+        return refused
     revisions = CertificateRevision.objects.filter(certificate=certificate).order_by("-revision")
     log = AuditLogEntry.objects.filter(
         object_type=certificate._meta.label_lower, object_id=str(certificate.pk)
     ).select_related("actor")[:100]
     context = {
+        **pdf_status_context(request, certificate),
         "certificate": certificate,
         "revisions": revisions,
         "log": log,
@@ -590,8 +592,8 @@ def certificate_detail(request, certificate_id):
 def certificate_status(request, certificate_id):
     """Suspend, reinstate or cancel a certificate, with the reason the employer is told."""
     certificate = _staff_certificate(request, certificate_id)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+    if refused := refuse_method(request, "GET", "POST"):
+        return refused
     actions = certificates.status_actions(certificate)
     form = CertificateStatusForm(bound_data(request), actions=actions)
 
@@ -617,8 +619,8 @@ def certificate_status(request, certificate_id):
 def certificate_reissue(request, certificate_id):
     """Print the certificate again (same number, new revision), e.g. for a corrected name."""
     certificate = _staff_certificate(request, certificate_id)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+    if refused := refuse_method(request, "GET", "POST"):
+        return refused
     form = ReissueForm(bound_data(request))
 
     def reissue(*, reason):
@@ -637,24 +639,6 @@ def certificate_reissue(request, certificate_id):
     )
 
 
-@association_view
-def certificate_revision_pdf(request, revision_id):
-    """A revision's PDF: staff any revision; the employer's users their latest printing."""
-    revisions = CertificateRevision.objects.select_related("certificate")
-    if request.membership.role == Role.EMPLOYER:
-        revisions = revisions.filter(certificate__employer=request.membership.employer_id)
-    revision = get_object_or_404(revisions, pk=revision_id)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
-    certificate = revision.certificate
-    if request.membership.role == Role.EMPLOYER and revision.revision != certificate.revision:
-        raise Http404("Earlier printings are for staff.")
-    if revision.pdf_status != PdfStatus.READY or not revision.pdf:
-        raise Http404("This printing has no PDF yet.")
-    name = f"{certificate.number}-r{revision.revision}.pdf"
-    return private_file_response(revision.pdf, download_name=name, inline=False)
-
-
 @association_view(roles=ADMIN)
 def certificate_issue(request, audit_id):
     """The pre-issue checklist of a passed audit, and issuing its certificate."""
@@ -664,14 +648,14 @@ def certificate_issue(request, audit_id):
         ),
         pk=audit_id,
     )
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+    if refused := refuse_method(request, "GET", "POST"):
+        return refused
     existing = Certificate.objects.filter(audit=audit).first()
     if existing is not None:
         return redirect(
             "audits:certificate_detail", association_slug=_slug(request), certificate_id=existing.pk
         )
-    today = _today(request)
+    today = association_today(request.association)
     accounts = WCBAccount.objects.filter(employer=audit.employer).order_by("-is_active", "pk")
     form = IssueForm(
         bound_data(request),
@@ -716,7 +700,7 @@ _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 @association_view(roles=ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def holders_import(request):
     """Upload a CSV of current certificate holders and see each row's errors before importing."""
     form = HoldersUploadForm(bound_data(request), request.FILES or None)
@@ -729,7 +713,7 @@ def holders_import(request):
             form.add_error("file", error)
         else:
             preview = holders.parse_holders_csv(
-                text, association=request.association, today=_today(request)
+                text, association=request.association, today=association_today(request.association)
             )
             if preview.error:
                 form.add_error("file", preview.error)
@@ -745,7 +729,7 @@ def holders_import(request):
 
 
 @association_view(roles=ADMIN)
-@require_http_methods(["POST"])
+@require_methods("POST")
 def holders_import_confirm(request):
     token = request.POST.get("token", "")
     path = holder_preview_path(request.association.pk, token)
@@ -756,7 +740,10 @@ def holders_import_confirm(request):
         text = stored.read().decode("utf-8")
     try:
         result = certificates.holders_import(
-            association=request.association, actor=request.user, text=text, today=_today(request)
+            association=request.association,
+            actor=request.user,
+            text=text,
+            today=association_today(request.association),
         )
     except holders.HoldersRefused as refused:
         return render(
@@ -778,8 +765,8 @@ def holders_import_confirm(request):
 def historic_audit(request, employer_id):
     """Enter one past audit and its outcome, flagged as recorded after the fact."""
     employer = get_employer(request, employer_id)
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
+    if refused := refuse_method(request, "GET", "POST"):
+        return refused
     enrollments = Enrollment.objects.filter(
         employer=employer, status__in=EnrollmentStatus.open_statuses()
     ).select_related("program", "association")
@@ -788,7 +775,7 @@ def historic_audit(request, employer_id):
 
     def record_it(**data):
         done["audit"] = services.audit_record_historic(
-            **data, actor=request.user, today=_today(request)
+            **data, actor=request.user, today=association_today(request.association)
         )
 
     if form_submitted(request, form, record_it, success="Audit recorded after the fact."):

@@ -7,8 +7,6 @@ class EmployersConfig(AppConfig):
     verbose_name = "Employers"
 
     def ready(self):
-        from secor import hooks
+        from . import hooks
 
-        from .jobs import sweep_import_previews
-
-        hooks.daily_jobs.register(sweep_import_previews)
+        hooks.register()

@@ -16,7 +16,7 @@ from audits.models import (
     CertificateRevision,
     ProgramRules,
 )
-from employers.models import Enrollment, WCBAccount, Worker
+from employers.models import EligibilityRule, Enrollment, WCBAccount, Worker
 from employers.selectors import secor_rule
 from secor.models import AuditLogEntry, Notification, Role
 from secor.tenancy import activate
@@ -59,10 +59,14 @@ def test_issuing_numbers_dates_prints_and_tells_the_employer(
         revision = CertificateRevision.objects.get(certificate=certificate)
         assert revision.legal_name == audit.employer.legal_name
         assert revision.wcb_account_number == certificate.wcb_account.account_number
-        assert revision.pdf_status == "pending"
+        # The build ran on commit (eagerly here): the PDF slice's builder made it.
+        assert revision.pdf_status == "ready" and revision.pdf_sha256
         assert AuditLogEntry.objects.filter(action="audits.certificate_issued").count() == 1
-        note = Notification.objects.get(user=user)
+        note = Notification.objects.get(
+            user=user, key=f"audits:certificate:{certificate.pk}:issued"
+        )
     assert len(callbacks) == 1  # the PDF build, enqueued once the issue committed
+    assert revision.revision == 1
     assert "AMTA-SECOR-2021-00001" in note.body
 
 
@@ -124,6 +128,13 @@ def test_refused_when_the_headcount_is_over_the_secor_limit(association):
     assert blocker_codes(audit) == ["eligibility:over_limit"]
     with pytest.raises(ValidationError, match="SECOR allows no more than 10"):
         issue(audit)
+
+
+def test_refused_when_the_secor_size_rule_is_not_set_up(association):
+    audit = passed_audit(association)
+    with activate(association):
+        EligibilityRule.objects.all().delete()
+    assert blocker_codes(audit) == ["eligibility:rule_missing"]
 
 
 def test_refused_when_the_enrollment_is_not_in_good_standing(association):

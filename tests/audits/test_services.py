@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -245,11 +244,9 @@ def test_expired_assessor_training_blocks_the_plan_with_the_training_reason(
     assert seen["assessor_worker"] == worker
 
 
-def test_plan_check_degrades_to_a_note_when_the_training_module_is_missing(
-    association, monkeypatch
-):
+def test_plan_check_always_runs_the_training_check(association, monkeypatch):
+    # Training is a hard dependency: there is no "plan without the check" path.
     monkeypatch.undo()  # the real training_report
-    monkeypatch.setitem(sys.modules, "training.selectors", None)  # import fails
     e, _ = certified(association)
     with activate(association):
         check = selectors.plan_check(
@@ -260,9 +257,8 @@ def test_plan_check_degrades_to_a_note_when_the_training_module_is_missing(
             assessor_name="Pat",
             today=date(2022, 2, 1),
         )
-    assert check.ok
-    assert not check.training_checked
-    assert any(n.startswith("Training check unavailable") for n in check.notes)
+    assert check.training_checked
+    assert not any(n.startswith("Training check unavailable") for n in check.notes)
 
 
 def test_closed_enrollment_cannot_plan(association):

@@ -1,5 +1,6 @@
 """URL keyword builders for the tenancy walk (tests/secor/test_tenancy.py)."""
 
+from secor import hooks
 from secor.tenancy import activate
 
 from .factories import audit, seeded
@@ -45,7 +46,18 @@ def _milestone_id(association, employer):
         ).pk
 
 
+def _certificate_id(association, employer):
+    from .certificate_setup import make_certificate
+
+    return make_certificate(association, employer=employer).pk
+
+
 BUILDERS = {
+    "kind": lambda association, employer: "registration",
+    "certificate_id": _certificate_id,
+    # A revision number only means something with its certificate, whose id
+    # already decides the 404.
+    "revision": lambda association, employer: 1,
     "audit_id": _audit_id,
     "rules_id": _rules_id,
     "tool_id": _tool_id,
@@ -53,27 +65,6 @@ BUILDERS = {
 }
 
 
-def _certificate(association, employer):
-    from datetime import date
-
-    from audits import certificates
-
-    from .factories import certified
-
-    e, cycle = certified(association, date(2021, 1, 5), certificate=False, employer=employer)
-    with activate(association):
-        return certificates.certificate_import(cycle=cycle, number=f"WALK-{cycle.pk}", actor=None)
-
-
-def _certificate_id(association, employer):
-    return _certificate(association, employer).pk
-
-
-def _revision_id(association, employer):
-    certificate = _certificate(association, employer)
-    with activate(association):
-        return certificate.revisions.get().pk
-
-
-BUILDERS["certificate_id"] = _certificate_id
-BUILDERS["revision_id"] = _revision_id
+@hooks.url_walk_builders.register
+def builders() -> dict:
+    return BUILDERS

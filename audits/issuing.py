@@ -1,8 +1,9 @@
 """What stands between a passed audit and its certificate: the pre-issue checklist.
 
 Read-only. `audits.certificates.certificate_issue` refuses on any blocker and
-the issue page lists every check with its reasons. The checks
-(docs/rules.md § Certificates — issuing):
+the issue page lists every check with its reasons. The checks (their rules:
+docs/rules.md § AMTA — training, § AMTA — size limit, § ACSA — prerequisites,
+§ SCSA — milestones for new registrants, § SCSA — standards achieved):
 
 * the audit is a certification, baseline, recertification, re-audit or limited
   scope, and it passed (its cycle is open);

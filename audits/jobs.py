@@ -1,4 +1,4 @@
-"""The daily status transitions (SPEC §5.5), applied per association.
+"""The daily status transitions (expiry, missed maintenance, missed milestones), per association.
 
 `transitions.decide_transitions` decides; this module applies what it decides,
 one enrollment per transaction, re-reading and locking the enrollment first so

@@ -79,7 +79,7 @@ class MaintenanceDatedBy(models.TextChoices):
 
 
 class ProgramRules(TenantModel):
-    """The numbers of SPEC §4 for one program of one association (mirrors `ScheduleRules`)."""
+    """The schedule and pass marks of one program of one association (mirrors `ScheduleRules`)."""
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
     validity_years = models.PositiveSmallIntegerField(

@@ -106,7 +106,7 @@ def rules_update(*, rules: ProgramRules, actor, data: Mapping) -> ProgramRules:
 
 @transaction.atomic
 def rules_create(*, program: Program, actor, data: Mapping) -> ProgramRules:
-    """First rules for a program with no seed (SPEC §7: a new association needs no code)."""
+    """First rules for a program with no seed (docs/rules.md § Reading — no seed)."""
     rules = ProgramRules(association=program.association, program=program)
     for name in EDITABLE_RULE_FIELDS:
         if name in data:
@@ -666,7 +666,7 @@ def cycle_start(
 ) -> AuditCycle:
     """Open a cycle on the last day on site of a passed certification audit.
 
-    000_ef183ff5d536ab78.txt (AMTA): last day on site 2021-01-05 → the
+    docs/rules.md § AMTA — anniversary date: last day on site 2021-01-05 → the
     certificate expires 2024-01-05; January 5 is the anniversary.
     """
     association = enrollment.association

@@ -29,6 +29,7 @@ from .models import (
     Audit,
     AuditCycle,
     AuditType,
+    Certificate,
     CertificateStatus,
     Milestone,
     MilestoneLetter,
@@ -185,8 +186,9 @@ def _cycle_reminders(association, window_start, window_end):
     if not any(kinds.values()):
         return
     rules = _rules_by_program(association)
+    # A live cycle has a valid certificate (at most one per cycle: a constraint).
     live = AuditCycle.objects.for_association(association).filter(
-        certificate_status=CertificateStatus.VALID,
+        certificates__status=CertificateStatus.VALID,
         enrollment__status__in=EnrollmentStatus.open_statuses(),
     )
     # Every counting audit of the live cycles, in one query, grouped by cycle.
@@ -213,7 +215,7 @@ def _cycle_reminders(association, window_start, window_end):
         "id",
         "employer_id",
         "certification_date",
-        "expires_on",
+        "ends_on",
         "recertification",
         "enrollment__program_id",
         "association_id",
@@ -452,9 +454,9 @@ def _staff_digest(association, window_start, window_end):
         .order_by("due_on")[:limit]
     )
     expiring = list(
-        AuditCycle.objects.for_association(association)
+        Certificate.objects.for_association(association)
         .filter(
-            certificate_status=CertificateStatus.VALID,
+            status=CertificateStatus.VALID,
             expires_on__gte=today.replace(day=1),
             expires_on__lte=_month_end(today),
         )

@@ -34,7 +34,9 @@ def make_certificate(
     employer = employer or EmployerFactory(
         association=association, **({"city": city} if city else {})
     )
-    enrollment, cycle = certified(association, certification_date=issued_on, employer=employer)
+    enrollment, cycle = certified(
+        association, certification_date=issued_on, employer=employer, certificate=False
+    )
     with activate(association):
         account = employer.wcb_accounts.first() or WCBAccountFactory(
             association=association, employer=employer

@@ -282,6 +282,12 @@ def test_failed_build_shows_the_reason_and_an_admin_can_retry(
     assert not response.url.startswith("https://evil.example")
     revision.refresh_from_db()
     assert revision.pdf_status == "ready"
+    from secor.models import AuditLogEntry
+
+    with activate(association):
+        entry = AuditLogEntry.objects.get(action="audits.certificate_pdf_retry")
+    assert entry.actor == admin
+    assert "No signing key" in entry.data["previous_error"]
 
 
 def test_employer_user_cannot_retry(client, association):

@@ -4,12 +4,9 @@ from django.apps import AppConfig
 class AuditsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "audits"
-    verbose_name = "Audits"
+    verbose_name = "Audits and certificates"
 
     def ready(self):
-        from secor import hooks
+        from . import hooks
 
-        from . import reminders
-
-        hooks.reminder_sources.register(reminders.reminder_source)
-        hooks.calendar_events.register(reminders.calendar_events)
+        hooks.register()

@@ -277,7 +277,9 @@ class HeadcountDeclaration(TenantModel):
 
 
 class EligibilityRule(TenantModel):
-    """One program's SECOR size rule, as data a program admin edits (SPEC §4, §5.1).
+    """One program's SECOR size rule, as data a program admin edits.
+
+    docs/rules.md#compute-eligibility.
 
     Mirrors ``eligibility.EligibilityRules``; seeded for AMTA, ACSA and SCSA by a data
     migration and, for associations created later, by ``services.rules_ensure``.

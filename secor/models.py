@@ -118,6 +118,19 @@ RESERVED_SLUGS = frozenset(
 )
 
 
+class Seed(models.TextChoices):
+    """The published rule sets an association can start from (docs/rules.md).
+
+    Each app keys its seeded rows (size rule, courses, program rules and audit
+    tools) by these values; an association with no seed starts with no rules
+    (docs/rules.md#reading-no-seed).
+    """
+
+    AMTA = "amta", "AMTA — SECOR Bulletin “Understanding your SECOR cycle”"
+    ACSA = "acsa", "ACSA — “SECOR™ Process”"
+    SCSA = "scsa", "SCSA — “How to Become SECOR Certified”"
+
+
 class Association(models.Model):
     """The tenant: a certifying partner such as AMTA, ACSA or SCSA."""
 
@@ -138,6 +151,22 @@ class Association(models.Model):
     contact_phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
     website = models.URLField(blank=True)
+    # The rule set it was created from; blank: rules entered by its admin.
+    seed = models.CharField(max_length=20, choices=Seed.choices, blank=True)
+    # How certificates and letters look (audits/pdf.py) and who signs them.
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default="#1f4e79",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour such as #1f4e79.")],
+        help_text=_("Printed on certificates and letters, e.g. #1f4e79."),
+    )
+    signatory_name = models.CharField(_("certificate signatory"), max_length=120, blank=True)
+    signatory_title = models.CharField(_("signatory's title"), max_length=120, blank=True)
+    # Opt-in: a public page listing the employers certified today (/verify/<slug>/registry/).
+    public_registry = models.BooleanField(
+        _("publish the registry of certified employers"), default=False
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

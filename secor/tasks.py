@@ -31,6 +31,56 @@ def send_invitation_email(invitation_id: int, token: str) -> None:
     )
 
 
+@shared_task(name="secor.daily_fanout")
+def daily_fanout() -> dict[str, str]:
+    """Beat's daily entry: one `run_daily_for_association` task per active association.
+
+    Each association runs in its own task at its own local date, so one that
+    fails (or is slow) holds up no other. Returns the local date enqueued per slug.
+    """
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from .models import Association
+
+    now = timezone.now()
+    enqueued = {}
+    for association in Association.objects.filter(is_active=True).order_by("pk"):
+        local = now.astimezone(ZoneInfo(association.time_zone)).date().isoformat()
+        run_daily_for_association.delay(association.pk, local)
+        enqueued[association.slug] = local
+    return enqueued
+
+
+@shared_task(name="secor.run_daily_for_association")
+def run_daily_for_association(association_id: int, local_date: str) -> dict[str, object]:
+    """Run every app's `hooks.daily_jobs` for one association and its local date.
+
+    Idempotent (each job is). A job that raises is logged and reported as
+    failed; the other jobs still run.
+    """
+    import logging
+    from datetime import date
+
+    from . import hooks
+    from .models import Association
+
+    logger = logging.getLogger(__name__)
+    if not Association.objects.filter(pk=association_id, is_active=True).exists():
+        return {}
+    day = date.fromisoformat(local_date)
+    results: dict[str, object] = {}
+    for job in hooks.daily_jobs:
+        name = f"{job.__module__}.{job.__qualname__}"
+        try:
+            results[name] = job(association_id, day)
+        except Exception:  # one app's failure must not stop the others
+            logger.exception("daily job %s failed for association %s", name, association_id)
+            results[name] = {"failed": True}
+    return results
+
+
 # --- Reminders (secor.notifications) ---------------------------------------------
 # acks_late + reject_on_worker_lost (also the project defaults): a worker killed
 # mid-task leaves the message to be delivered again, and the claim in

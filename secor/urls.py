@@ -39,5 +39,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("register/", include("employers.registration_urls")),
     path("calendar/<str:token>.ics", reminder_views.calendar_feed, name="calendar_feed"),
+    # Public certificate verification and registries (no sign-in).
+    path("verify/", include("audits.public_urls")),
     path("<slug:association_slug>/", include(association_patterns)),
 ]

@@ -10,7 +10,7 @@ from secor.models import Role
 from .factories import AssociationFactory, EmployerFactory, MembershipFactory, UserFactory
 
 # Django refuses ORM calls from a thread running an event loop; Playwright's
-# sync API runs one, so browser tests need this (TOOLCHAIN.md).
+# sync API runs one, so browser tests need this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
@@ -78,6 +78,13 @@ def member(association, role, *, mfa=None, employer=None, **user_fields):
     user.employer = employer
     if mfa if mfa is not None else role in Role.staff_roles():
         user.totp_secret = add_totp(user)
+    return user
+
+
+def platform_operator(**user_fields):
+    """A superuser (platform operator) with TOTP, as the admin requires."""
+    user = UserFactory(is_superuser=True, is_staff=True, **user_fields)
+    user.totp_secret = add_totp(user)
     return user
 
 

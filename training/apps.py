@@ -7,9 +7,6 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training"
 
     def ready(self):
-        from secor import hooks
+        from . import hooks
 
-        from . import reminders
-
-        hooks.reminder_sources.register(reminders.reminder_source)
-        hooks.calendar_events.register(reminders.calendar_events)
+        hooks.register()

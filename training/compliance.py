@@ -1,6 +1,8 @@
 """Training compliance: who holds which required course, until when, and why not.
 
-Pure rules (standard library only) for SPEC.md §4 "Training" lines and §5.2.
+Pure rules (standard library only) for the training rules of docs/rules.md
+(#amta-training, #acsa-prerequisites, #scsa-trained-employee …) and
+docs/rules.md#compute-training.
 The Django models mirror the rule dataclasses (`CourseRule`, `RequirementRule`)
 and a data migration loads `SEEDED_RULES`; after that every number is the
 association admin's to edit. The Django layer passes only staff-verified records.
@@ -9,7 +11,7 @@ Conventions, decided once here:
 
 - **Validity** runs through the anniversary day itself and ends the day after:
   a course taken 2022-03-01 and valid 3 years is valid through 2025-03-01, so it
-  does not cover an audit starting 2025-03-02 (AMTA, 000_ef183ff5d536ab78.txt:
+  does not cover an audit starting 2025-03-02 (AMTA, docs/rules.md#amta-training:
   "Self-Evaluator training is valid for three years"). This is the certificate
   convention of the same seed ("last day on site ... January 5, 2021 ... issued
   with January 5, 2024 as the expiration"). Month ends clamp: a course taken
@@ -21,9 +23,9 @@ Conventions, decided once here:
   date ("Training must be valid and up to date prior to conducting audit").
   Records completed after as_of are ignored.
 - **Trained employees** are full-time permanent employees and owners. SCSA
-  (003_08677f0b62f20398.txt) excludes only "consultants, sub-contractors, part
+  (docs/rules.md#scsa-trained-employee) excludes only "consultants, sub-contractors, part
   time, and casual employees" and counts owners among its employees; AMTA
-  (000_ef183ff5d536ab78.txt) names "The owner or key employee". Roles such as
+  (docs/rules.md#amta-training) names "The owner or key employee". Roles such as
   "manager" or "clerical" say nothing about permanence or hours, so they do not
   count: the message asks the employer to record such a person as
   full-time permanent if that is what they are.
@@ -38,6 +40,7 @@ from datetime import date, timedelta
 
 # Re-exported: `compliance.add_months` is this module's calendar arithmetic.
 from secor.dates import add_months
+from secor.reasons import Reason  # noqa: F401 (re-exported)
 
 PersonId = int | str
 
@@ -73,7 +76,7 @@ VALID = "valid"
 class MaintenanceRule:
     """How a status outlives its validity by being maintained.
 
-    SCSA, 003_08677f0b62f20398.txt: "To maintain your auditor status you are
+    SCSA, docs/rules.md#scsa-auditor-maintenance: "To maintain your auditor status you are
     required to submit one (1) personal maintenance audit and take classroom
     training every three (3) years. This personal maintenance audit must be
     submitted during the three (3) year validity ... no later than four months
@@ -208,15 +211,6 @@ class Designation:
 
 
 @dataclass(frozen=True)
-class Reason:
-    code: str
-    message: str
-    person_id: PersonId | None = None
-    course_code: str | None = None
-    due_on: date | None = None
-
-
-@dataclass(frozen=True)
 class Holder:
     person: Person
     record: Record
@@ -288,7 +282,7 @@ def record_valid_until(course: CourseRule, record: Record) -> date | None:
     """Last day the record is valid, None if it never expires.
 
     Valid through the day `validity_months` after completion (see the module
-    docstring). With a maintenance rule (SCSA, 003_08677f0b62f20398.txt: "submit
+    docstring). With a maintenance rule (SCSA, docs/rules.md#scsa-auditor-maintenance: "submit
     one (1) personal maintenance audit and take classroom training every three
     (3) years ... during the three (3) year validity"), both done inside the
     window restart the validity from the classroom training date.
@@ -300,7 +294,7 @@ def record_valid_until(course: CourseRule, record: Record) -> date | None:
 def proficiency_deadline(course: CourseRule, record: Record) -> date | None:
     """Last day the proficiency may be accepted, inclusive.
 
-    SCSA, 003_08677f0b62f20398.txt: LSE "proficiency is submitted and accepted
+    SCSA, docs/rules.md#scsa-lse: LSE "proficiency is submitted and accepted
     within 8 months of training"; course 2025-01-10 → accepted by 2025-09-10.
     """
     if course.proficiency_months is None:
@@ -336,10 +330,10 @@ _RECORD_CHECKS: tuple[tuple[str, Callable[[CourseRule, Record, date], bool]], ..
 def record_status(course: CourseRule, record: Record, as_of: date) -> str:
     """ "valid" or the reason code why `record` does not count on `as_of`.
 
-    Checks, from the seeds: accepted_until (AMTA, 000_ef183ff5d536ab78.txt:
+    Checks, from the seeds: accepted_until (AMTA, docs/rules.md#amta-tsb:
     "TSB is no longer accepted as of Dec. 31, 2019. No exceptions."), minimum
-    hours (ACSA, 001_9d648723f68340c9.txt: "a four (4) hour minimum"),
-    proficiency (SCSA, 003_08677f0b62f20398.txt: "obtain SCSA Internal Auditor
+    hours (ACSA, docs/rules.md#acsa-continuing-education: "a four (4) hour minimum"),
+    proficiency (SCSA, docs/rules.md#scsa-safety-auditor-training: "obtain SCSA Internal Auditor
     Certification within 8 months of training. Failure ... will result in the
     student repeating the two-day Safety Auditor Training course"; LSE "One time
     certification providing the proficiency is submitted and accepted within 8
@@ -557,7 +551,7 @@ def _satisfies(code: str, record: Record, courses: Mapping[str, CourseRule]) -> 
 
 
 def _missing_prerequisites(course: CourseRule, record: Record, facts: _Facts) -> list[str]:
-    """SCSA, 003_08677f0b62f20398.txt: Safety Management "Must be taken prior to
+    """SCSA, docs/rules.md#scsa-safety-management: Safety Management "Must be taken prior to
     Safety Auditor Training" — the prerequisite must be completed on or before."""
     own = facts.records.get(record.person_id, ())
     return [
@@ -601,7 +595,7 @@ def _norm(certificate_number: str) -> str:
 
 
 def _other_account(person: Person, facts: _Facts) -> str | None:
-    """SCSA, 003_08677f0b62f20398.txt: "A person can only be the 'trained
+    """SCSA, docs/rules.md#scsa-one-wcb-account: "A person can only be the 'trained
     employee' for one WCB account number." Matched by person or by any of
     their certificate numbers, against designations for other accounts."""
     certificates = {_norm(r.certificate_number) for r in facts.records.get(person.id, ())}
@@ -686,7 +680,7 @@ def _any_holder(
     req: RequirementRule, facts: _Facts, assessor_id: PersonId | None
 ) -> RequirementVerdict:
     # Only the roster counts: an external assessor's courses do not put a trained
-    # employee on the payroll (ACSA, 001_9d648723f68340c9.txt).
+    # employee on the payroll (ACSA, docs/rules.md#acsa-assessor).
     results = [
         _evaluate(req, p, facts) for p in facts.people.values() if _relevant(req, p.id, facts)
     ]
@@ -794,14 +788,14 @@ def assess_compliance(
 ) -> ComplianceReport:
     """Each training requirement of an employer's WCB account, met or not on `as_of`.
 
-    Seeds: AMTA (000_ef183ff5d536ab78.txt) "Training must be valid and up to
+    Seeds: AMTA (docs/rules.md#amta-trained-employee-leaves) "Training must be valid and up to
     date prior to conducting audit. If the employee who took the SECOR training
     leaves the organization, the employer must have a replacement trained before
-    the start of the next audit." ACSA (001_9d648723f68340c9.txt) "It is the
+    the start of the next audit." ACSA (docs/rules.md#acsa-continuing-education) "It is the
     company's responsibility to be up to date with the SECOR training
     requirements at the time of evaluation"; "If an external assessor is chosen,
     the company will still need to have on the payroll a full-time employee
-    holding the required training." SCSA (003_08677f0b62f20398.txt) "certificates
+    holding the required training." SCSA (docs/rules.md#scsa-training-maintained) "certificates
     will be deemed invalid or expired if these training standards are not
     maintained."
 
@@ -826,7 +820,7 @@ def training_chart(
     *,
     as_of: date | None = None,
 ) -> tuple[ChartRow, ...]:
-    """The data of SCSA's training chart (003_08677f0b62f20398.txt).
+    """The data of SCSA's training chart (docs/rules.md#scsa-training-chart).
 
     "Please use the below chart to track who currently has the required
     training for your company, along with their certificate numbers and
@@ -895,7 +889,7 @@ def _chart_row(
 
 AMTA = TrainingRules(
     association="AMTA",
-    seed="000_ef183ff5d536ab78.txt",
+    seed="docs/rules.md#amta-training",
     courses=(
         CourseRule("HSSB", "HSSB"),
         CourseRule("HSPB", "HSPB"),
@@ -915,7 +909,7 @@ completing the audit." The seed spells out no course names beyond the acronyms."
 
 ACSA = TrainingRules(
     association="ACSA",
-    seed="001_9d648723f68340c9.txt",
+    seed="docs/rules.md#acsa-prerequisites",
     courses=(
         CourseRule("PHSM", "Principles of Health and Safety Management", accepted_prior=("SEHSM",)),
         CourseRule("SEHSM", "Small Employer Health and Safety Management"),
@@ -951,7 +945,7 @@ from ACSA's public training-requirements page and are for ACSA's admin to confir
 
 SCSA = TrainingRules(
     association="SCSA",
-    seed="003_08677f0b62f20398.txt",
+    seed="docs/rules.md#scsa-trained-employee",
     courses=(
         CourseRule("SM", "Safety Management", accepted_prior=("SESM",)),
         CourseRule("SESM", "Small Employer Safety Management"),
@@ -1007,4 +1001,5 @@ account number." Safety Management "(No recertification ...)"; Safety Auditor Tr
 certification providing the proficiency is submitted and accepted within 8 months";
 SCOT: "All permanent full-time employees must complete" it, CSO or PST accepted."""
 
-SEEDED_RULES: Mapping[str, TrainingRules] = {r.association: r for r in (AMTA, ACSA, SCSA)}
+# Keyed by ``Association.seed``.
+SEEDED_RULES: Mapping[str, TrainingRules] = {r.association.lower(): r for r in (AMTA, ACSA, SCSA)}

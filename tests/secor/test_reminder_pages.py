@@ -292,3 +292,26 @@ def test_the_feed_holds_corrections_due(client, association):
             kwargs={"association_slug": association.slug, "submission_id": submission.pk},
         )
     )
+
+
+def test_the_reminder_pages_cost_a_fixed_number_of_queries(
+    client, association, django_assert_max_num_queries
+):
+    admin = member(association, Role.PROGRAM_ADMIN)
+    client.force_login(admin)
+    for name in ("reminder_preferences", "reminder_settings"):
+        url = _url(name, association)
+        client.get(url)
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
+
+
+def test_the_feed_costs_a_bounded_number_of_queries(
+    client, association, django_assert_max_num_queries
+):
+    e, _ = certified(association, date(2021, 1, 5))
+    client.force_login(member(association, Role.EMPLOYER, employer=e.employer))
+    url = _feed_url(client, association, e.employer)
+    client.logout()
+    with django_assert_max_num_queries(25):
+        assert client.get(url).status_code == 200

@@ -7,7 +7,15 @@ class SecorConfig(AppConfig):
     verbose_name = "SECOR platform"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from django.utils.translation import gettext
+
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            reasons,
+        )
+
+        # Rule modules translate their reasons at the edge (secor.reasons).
+        reasons.set_translator(gettext)
 
 
 class OperatorAdminConfig(AdminConfig):

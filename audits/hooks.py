@@ -57,3 +57,9 @@ def register() -> None:
     hooks.home_panels.register(home_panels)
     hooks.checklist_items.register(checklist_items)
     hooks.demo_builders.register(demo_builders)
+    from . import reminders
+    from .jobs import daily_transitions_job
+
+    hooks.daily_jobs.register(daily_transitions_job)
+    hooks.reminder_sources.register(reminders.reminder_source)
+    hooks.calendar_events.register(reminders.calendar_events)

@@ -40,6 +40,7 @@ from .models import (
     Audit,
     AuditStatus,
     AuditTool,
+    Certificate,
     Element,
     ElementScore,
     Milestone,
@@ -175,15 +176,23 @@ def audit_detail(request, employer_id, audit_id):
         "data_gathering_end": audit.data_gathering_end,
     }
     form = DatesForm(bound_data(request), initial=initial)
-    if request.method == "POST":
-        if audit.status != AuditStatus.PLANNED:
-            raise Http404("Only a planned audit can change.")
-        if request.POST.get("action") == "cancel":
+    if request.method == "POST" and audit.status != AuditStatus.PLANNED:
+        # The form is no longer shown; a stale page posting anyway learns why.
+        what = "cancelled" if request.POST.get("action") == "cancel" else "moved"
+        messages.error(
+            request,
+            f"This audit is {audit.get_status_display().lower()}: it can no longer be {what}.",
+        )
+        return redirect(request.path)
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        try:
             services.audit_cancel(audit=audit, actor=request.user)
-            messages.success(request, gettext("The audit was cancelled."))
-            return redirect(
-                "audits:timeline", association_slug=_slug(request), employer_id=employer.pk
-            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(request.path)
+        messages.success(request, gettext("The audit was cancelled."))
+        return redirect("audits:timeline", association_slug=_slug(request), employer_id=employer.pk)
 
     def move(**dates):
         services.audit_update_dates(
@@ -205,6 +214,7 @@ def audit_detail(request, employer_id, audit_id):
         "scores": scores,
         "result": result,
         "last_day": sched.last_data_gathering_day(audit.data_gathering_start, rules),
+        "today": association_today(request.association),
     }
     return render(request, "audits/audit_detail.html", context)
 
@@ -475,3 +485,29 @@ def tool_detail(request, tool_id):
         "audit_count": Audit.objects.filter(tool=tool).count(),
     }
     return render(request, "audits/tool_detail.html", context)
+
+
+# --- Certificates ------------------------------------------------------------------------
+
+
+@association_view
+def employer_certificates(request, employer_id):
+    """The employer's certificates, newest first, with each one's revisions."""
+    employer = get_employer(request, employer_id)  # 404 first: a POST learns nothing either
+    if refused := refuse_method(request, "GET"):
+        return refused
+    certificates = (
+        Certificate.objects.filter(employer=employer)
+        .select_related("program", "wcb_account")
+        .prefetch_related("revisions")
+        .order_by("-issued_on", "-pk")
+    )
+    return render(
+        request,
+        "audits/employer_certificates.html",
+        {
+            "employer": employer,
+            "certificates": certificates,
+            "today": association_today(request.association),
+        },
+    )

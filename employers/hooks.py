@@ -31,3 +31,7 @@ def register() -> None:
     hooks.home_panels.register(home_panels)
     hooks.checklist_items.register(employer_checklist)
     hooks.demo_builders.register(demo_builders)
+
+    from .jobs import sweep_import_previews
+
+    hooks.daily_jobs.register(sweep_import_previews)

@@ -17,6 +17,7 @@ from django.core.validators import EmailValidator
 from django.utils.translation import gettext
 
 from secor.models import Jurisdiction, ProgramKind
+from secor.validators import first_control_character
 
 from .models import CONTACT_FIELDS, EnrollmentStatus
 
@@ -129,7 +130,7 @@ def decode_upload(data: bytes) -> str:
             % {"value": MAX_BYTES // (1024 * 1024)}
         )
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError(
             gettext(
@@ -139,6 +140,14 @@ def decode_upload(data: bytes) -> str:
             )
             % {"start": error.start}
         ) from error
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ValidationError(
+            f"The file contains NUL bytes (the first on line {line}), so it is not a CSV "
+            "text file — perhaps a spreadsheet saved in another format. In Excel choose "
+            "File → Save As → “CSV UTF-8 (Comma delimited)”, then upload that file."
+        )
+    return text
 
 
 def _header_problem(header: list[str]) -> str | None:
@@ -163,6 +172,12 @@ def _header_problem(header: list[str]) -> str | None:
 
 def _check_row(row: ImportRow) -> None:
     values = row.values
+    for name, value in values.items():
+        if code := first_control_character(value):
+            row.errors.append(
+                f"{name} contains an invisible control character ({code}); remove it and "
+                "upload the file again."
+            )
     for name in REQUIRED_COLUMNS:
         if not values.get(name):
             row.errors.append(f"{name} is empty.")

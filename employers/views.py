@@ -34,6 +34,7 @@ from . import forms, selectors, services
 from .access import get_employer
 from .filters import EmployerFilter
 from .imports import ImportRefused, decode_upload, parse_employers_csv
+from .jobs import preview_path
 from .models import EligibilityRule
 from .tables import EmployerTable
 
@@ -411,7 +412,8 @@ _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _import_path(association, token) -> str:
-    return f"employer-imports/{association.pk}/{token}.csv"
+    # Previews never confirmed are deleted by `employers.jobs.sweep_import_previews`.
+    return preview_path(association.pk, token)
 
 
 @association_view(roles=ADMIN)

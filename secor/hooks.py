@@ -20,6 +20,8 @@ Hooks and what a registered callable receives and returns:
   modules ``tests/<app>/url_kwargs.py``, never by app code).
 * ``reminder_sources(association, *, window_start, window_end)`` — reminders
   falling due in the window (see ``secor.notifications``).
+* ``calendar_events(employer, today)`` — an employer's dated deadlines
+  (``secor.notifications.CalendarEvent``) for its ICS feed.
 * ``daily_jobs(association_id, local_date)`` — per-association daily work run
   by the beat fan-out.
 """
@@ -86,3 +88,4 @@ demo_builders = Hook("demo_builders")
 url_walk_builders = Hook("url_walk_builders")
 reminder_sources = Hook("reminder_sources")
 daily_jobs = Hook("daily_jobs")
+calendar_events = Hook("calendar_events")

@@ -15,5 +15,12 @@ def home_panels(request, association) -> list[hooks.Panel]:
     return [hooks.Panel("submissions/_home_staff.html", position=10 if first else 50)]
 
 
+def association_created(association) -> None:
+    from . import services
+
+    services.rules_seed_for_new_association(association)
+
+
 def register() -> None:
+    hooks.association_created.register(association_created)
     hooks.home_panels.register(home_panels)

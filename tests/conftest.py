@@ -81,6 +81,13 @@ def member(association, role, *, mfa=None, employer=None, **user_fields):
     return user
 
 
+def platform_operator(**user_fields):
+    """A superuser (platform operator) with TOTP, as the admin requires."""
+    user = UserFactory(is_superuser=True, is_staff=True, **user_fields)
+    user.totp_secret = add_totp(user)
+    return user
+
+
 @pytest.fixture
 def admin_user(association):
     return member(association, Role.PROGRAM_ADMIN)

@@ -57,3 +57,7 @@ def register() -> None:
     hooks.home_panels.register(home_panels)
     hooks.checklist_items.register(checklist_items)
     hooks.demo_builders.register(demo_builders)
+    from . import reminders
+
+    hooks.reminder_sources.register(reminders.reminder_source)
+    hooks.calendar_events.register(reminders.calendar_events)

@@ -17,6 +17,20 @@ def audits_next_deadline(employer):
     return selectors.employer_next_deadline(employer, today)
 
 
+@register.filter
+def audit_status(audit, today):
+    """The audit's status as shown: "Data gathering" while a planned audit is under way."""
+    return audit.display_status_label(today)
+
+
+@register.filter
+def outcome_messages(audit):
+    """The audit's stored outcome reasons, worded in the active language."""
+    from audits.outcomes import reason_messages
+
+    return reason_messages(audit.outcome_reasons)
+
+
 @register.simple_tag
 def audits_staff_counts(association):
     """Audits whose report is due within 30 days, and overdue ones."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..factories import UserFactory
+from ..conftest import platform_operator
 from .factories import audit as make_audit
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ MODELS = ["programrules", "audittool", "auditcycle", "audit", "milestone", "mile
 
 @pytest.fixture
 def operator(client):
-    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    client.force_login(platform_operator())
     return client
 
 

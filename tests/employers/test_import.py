@@ -145,3 +145,36 @@ def test_a_stale_or_foreign_token_imports_nothing(client, staff, amta):
     assert response.url == import_url(amta)
     with activate(amta):
         assert not Employer.objects.exists()
+
+
+def test_a_file_with_nul_bytes_is_refused_with_a_clear_message(client, staff, amta):
+    client.force_login(staff)
+    content = (HEADER + "Nul Co,WCB-Alberta,5,Calgary,AB,SECOR,registered\n").encode()
+    content = content.replace(b"Nul Co", b"Nul\x00Co")
+    response = upload(client, amta, content)
+    assert response.status_code == 200
+    message = response.context["form"].errors["file"][0]
+    assert "NUL bytes (the first on line 2)" in message
+    with activate(amta):
+        assert not Employer.objects.exists()
+
+
+def test_control_characters_in_a_cell_are_row_errors_and_nothing_is_imported(staff, amta):
+    text = HEADER + "Bell\x07 Co,WCB-Alberta,6,Cal\x1bgary,AB,SECOR,registered\n"
+    preview = parse_employers_csv(text, association=amta)
+    assert preview.rows[0].errors == [
+        "legal_name contains an invisible control character (U+0007); remove it and upload "
+        "the file again.",
+        "city contains an invisible control character (U+001B); remove it and upload the "
+        "file again.",
+    ]
+    with pytest.raises(ImportRefused):
+        services.employers_import(association=amta, actor=staff, text=text)
+    with activate(amta):
+        assert not Employer.objects.exists()
+
+
+def test_tabs_and_line_breaks_inside_quoted_cells_are_not_control_character_errors(amta):
+    text = HEADER + '"Tab\tCo","WCB-Alberta",7,"Red\nDeer",AB,SECOR,registered\n'
+    preview = parse_employers_csv(text, association=amta)
+    assert not any("control character" in e for e in preview.rows[0].errors)

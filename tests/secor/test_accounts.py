@@ -11,6 +11,7 @@ from django_scopes import scopes_disabled
 
 from secor.models import Association, Membership
 
+from ..conftest import platform_operator
 from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_a_user_with_no_association_is_told_what_to_do(client):
 def test_the_django_admin_is_for_platform_operators_only(client, admin_user):
     client.force_login(admin_user)
     assert client.get("/admin/secor/membership/").status_code == 302
-    operator = UserFactory(is_superuser=True, is_staff=True)
+    operator = platform_operator()
     client.force_login(operator)
     # The admin lists every tenant's rows: it opts out of scoping explicitly.
     assert client.get("/admin/secor/membership/").status_code == 200
@@ -49,7 +50,7 @@ def test_the_django_admin_is_for_platform_operators_only(client, admin_user):
 def test_operator_creates_an_association_in_the_admin_and_its_first_admin_is_invited(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    client.force_login(platform_operator())
     data = {
         "name": "BC Forest Safety Council",
         "short_name": "BCFSC",
@@ -124,22 +125,51 @@ def test_demo_data_refuses_without_debug(settings):
         call_command("demo_data")
 
 
-def test_check_deploy_is_clean_with_production_settings():
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "x7$Qm2!pLr9#vT4@wZ8^kN3&hB6*jD1(eF5)gH0_yU2+sA7-cV9",
-        "ALLOWED_HOSTS": "secor.example.org",
-        "SITE_URL": "https://secor.example.org",
-        # Set for the browser tests only; check --deploy rightly flags it.
-        "DJANGO_ALLOW_ASYNC_UNSAFE": "",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "secor.settings",
+    "DEBUG": "false",
+    "SECRET_KEY": "x7$Qm2!pLr9#vT4@wZ8^kN3&hB6*jD1(eF5)gH0_yU2+sA7-cV9",
+    "ALLOWED_HOSTS": "secor.example.org",
+    "SITE_URL": "https://secor.example.org",
+    # Set for the browser tests only; check --deploy rightly flags it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE": "",
+}
+
+
+def _manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**os.environ, **PRODUCTION_ENV}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DEBUG", "SECRET_KEY"])
+def test_the_site_refuses_to_start_without_debug_or_secret_key(missing):
+    env = {k: v for k, v in {**os.environ, **PRODUCTION_ENV}.items() if k != missing}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{missing} is not set" in result.stderr
+
+
+def test_an_empty_secret_key_is_refused_too():
+    result = _manage("check", env={**os.environ, **PRODUCTION_ENV, "SECRET_KEY": " "})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_must_say_true_or_false():
+    result = _manage("check", env={**os.environ, **PRODUCTION_ENV, "DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr

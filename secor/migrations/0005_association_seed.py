@@ -16,7 +16,7 @@ def store_seed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secor', '0002_invitation_employer_membership_employer_and_more'),
+        ('secor', '0004_seed_reminder_settings'),
     ]
 
     operations = [

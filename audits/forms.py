@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from employers.models import Worker
 
@@ -27,12 +28,14 @@ class RadioSelect(forms.RadioSelect):
 
 class DatesForm(forms.Form):
     data_gathering_start = forms.DateField(
-        label="Data gathering starts", widget=DateInput(), help_text="The audit's start date."
+        label=gettext_lazy("Data gathering starts"),
+        widget=DateInput(),
+        help_text=gettext_lazy("The audit's start date."),
     )
     data_gathering_end = forms.DateField(
-        label="Data gathering ends",
+        label=gettext_lazy("Data gathering ends"),
         widget=DateInput(),
-        help_text="The last day on site: for a certification, the anniversary date.",
+        help_text=gettext_lazy("The last day on site: for a certification, the anniversary date."),
     )
 
     def clean(self):
@@ -44,22 +47,28 @@ class DatesForm(forms.Form):
 
 
 class PlanForm(DatesForm):
-    enrollment = forms.ModelChoiceField(queryset=None, label="Program", empty_label=None)
+    enrollment = forms.ModelChoiceField(
+        queryset=None, label=gettext_lazy("Program"), empty_label=None
+    )
     conducted_by = forms.ChoiceField(
-        label="Who conducts the audit", choices=ConductedBy.choices, widget=RadioSelect
+        label=gettext_lazy("Who conducts the audit"),
+        choices=ConductedBy.choices,
+        widget=RadioSelect,
     )
     assessor_worker = forms.ModelChoiceField(
         queryset=Worker.objects.none(),
         required=False,
-        label="Trained assessor",
-        help_text="Only when your own trained assessor conducts it: their training must be "
-        "valid on the first day of data gathering.",
+        label=gettext_lazy("Trained assessor"),
+        help_text=gettext_lazy(
+            "Only when your own trained assessor conducts it: their training must be "
+            "valid on the first day of data gathering."
+        ),
     )
     assessor_name = forms.CharField(
-        label="External assessor's name",
+        label=gettext_lazy("External assessor's name"),
         max_length=150,
         required=False,
-        help_text="Only when an external assessor conducts it.",
+        help_text=gettext_lazy("Only when an external assessor conducts it."),
     )
     limited_scope = forms.BooleanField(
         label="Limited scope: audit only the elements that failed",
@@ -158,10 +167,10 @@ class ElementForm(forms.Form):
     number = forms.IntegerField(min_value=1, max_value=999)
     name = forms.CharField(max_length=200)
     max_points = forms.DecimalField(
-        label="Maximum points", min_value=Decimal("0.01"), decimal_places=2
+        label=gettext_lazy("Maximum points"), min_value=Decimal("0.01"), decimal_places=2
     )
     min_percent = forms.DecimalField(
-        label="Own minimum %",
+        label=gettext_lazy("Own minimum %"),
         required=False,
         min_value=Decimal(0),
         max_value=Decimal(100),
@@ -174,16 +183,19 @@ ElementFormSet = forms.formset_factory(ElementForm, extra=2, can_delete=True)
 
 
 class ToolNameForm(forms.Form):
-    name = forms.CharField(label="Tool name", max_length=200)
+    name = forms.CharField(label=gettext_lazy("Tool name"), max_length=200)
 
 
 class MilestoneForm(forms.Form):
     outcome = forms.ChoiceField(choices=MilestoneOutcome.choices)
     met_on = forms.DateField(
-        label="Met on", required=False, widget=DateInput(), help_text="When it was accepted."
+        label=gettext_lazy("Met on"),
+        required=False,
+        widget=DateInput(),
+        help_text=gettext_lazy("When it was accepted."),
     )
     due_on = forms.DateField(
-        label="Due on (registration letter)", required=False, widget=DateInput()
+        label=gettext_lazy("Due on (registration letter)"), required=False, widget=DateInput()
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -196,7 +208,7 @@ class MilestoneForm(forms.Form):
 
 class LetterForm(forms.Form):
     number = forms.TypedChoiceField(
-        label="Letter", choices=[(1, "Milestone #1"), (2, "Milestone #2")], coerce=int
+        label=gettext_lazy("Letter"), choices=[(1, "Milestone #1"), (2, "Milestone #2")], coerce=int
     )
     issued_on = forms.DateField(widget=DateInput())
     expires_on = forms.DateField(widget=DateInput())

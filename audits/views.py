@@ -20,6 +20,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django_tables2 import RequestConfig
+from django.utils.translation import gettext
 
 from employers.access import get_employer
 from employers.imports import MAX_BYTES as EMPLOYER_IMPORT_MAX_BYTES
@@ -147,8 +148,15 @@ def plan(request, employer_id):
         audit = outcome["audit"]
         messages.success(
             request,
-            f"{audit.get_audit_type_display()} audit planned for "
-            f"{audit.data_gathering_start} to {audit.data_gathering_end}.",
+            gettext(
+                "%(audit_type)s audit planned for %(data_gathering_start)s "
+                "to %(data_gathering_end)s."
+            )
+            % {
+                "audit_type": audit.get_audit_type_display(),
+                "data_gathering_start": audit.data_gathering_start,
+                "data_gathering_end": audit.data_gathering_end,
+            },
         )
         for note in outcome["check"].notes:
             messages.info(request, note)
@@ -205,7 +213,7 @@ def audit_detail(request, employer_id, audit_id):
             for message in error.messages:
                 messages.error(request, message)
             return redirect(request.path)
-        messages.success(request, "The audit was cancelled.")
+        messages.success(request, gettext("The audit was cancelled."))
         return redirect("audits:timeline", association_slug=_slug(request), employer_id=employer.pk)
 
     def move(**dates):
@@ -213,7 +221,7 @@ def audit_detail(request, employer_id, audit_id):
             audit=audit, **dates, actor=request.user, today=association_today(request.association)
         )
 
-    if form_submitted(request, form, move, success="The audit's dates were changed."):
+    if form_submitted(request, form, move, success=gettext("The audit's dates were changed.")):
         return redirect(request.path)
     rules = selectors.audit_rules(audit)
     scores = ElementScore.objects.filter(audit=audit).select_related("element")
@@ -288,13 +296,18 @@ def employer_milestones(request, employer_id):
             raise Http404("No open enrollment.")
         if request.POST.get("action") == "schedule":
             created = services.milestones_schedule(enrollment=target, actor=request.user)
-            messages.success(request, f"{len(created)} milestones scheduled from the rules.")
+            messages.success(
+                request,
+                gettext("%(len)s milestones scheduled from the rules.") % {"len": len(created)},
+            )
             return redirect(request.path)
 
         def record(**letter):
             services.milestone_letter_record(enrollment=target, actor=request.user, **letter)
 
-        if form_submitted(request, letter_form, record, success="Milestone letter recorded."):
+        if form_submitted(
+            request, letter_form, record, success=gettext("Milestone letter recorded.")
+        ):
             return redirect(request.path)
     context = {
         "employer": employer,
@@ -318,7 +331,9 @@ def milestone_record(request, milestone_id):
     def record(**outcome):
         services.milestone_record(milestone=milestone, actor=request.user, **outcome)
 
-    if form_submitted(request, form, record, success=f"{milestone.label}: recorded."):
+    if form_submitted(
+        request, form, record, success=gettext("%(label)s: recorded.") % {"label": milestone.label}
+    ):
         return redirect(
             "audits:employer_milestones",
             association_slug=_slug(request),
@@ -352,7 +367,7 @@ def scores(request, audit_id):
     def save(**points):
         services.scores_save(audit=audit, points=points_from(points, elements), actor=request.user)
 
-    if form_submitted(request, form, save, success="Scores saved."):
+    if form_submitted(request, form, save, success=gettext("Scores saved.")):
         return redirect(request.path)
     source = request.POST if request.method == "POST" else saved
     result = services.score_preview(audit=audit, points=points_from(source, elements))
@@ -396,7 +411,7 @@ def rules_list(request):
             actor=request.user,
             data={"maintenance_deadline_kind": "calendar_year_end"},
         )
-        messages.info(request, "Default rules created: review every value.")
+        messages.info(request, gettext("Default rules created: review every value."))
         return redirect("audits:rules_edit", association_slug=_slug(request), rules_id=rules.pk)
     rows = [{"program": p, "rules": rules_by_program.get(p.pk)} for p in programs]
     return render(request, "audits/rules_list.html", {"rows": rows})
@@ -469,7 +484,9 @@ def tool_detail(request, tool_id):
             except ValidationError as error:
                 errors = error.messages
             else:
-                messages.success(request, f"Version {tool.version} published.")
+                messages.success(
+                    request, gettext("Version %(version)s published.") % {"version": tool.version}
+                )
                 return redirect(request.path)
         elif formset.is_valid() and name_form.is_valid():
             rows = [f for f in formset.cleaned_data if f and not f.get("DELETE")]
@@ -483,7 +500,7 @@ def tool_detail(request, tool_id):
             except ValidationError as error:
                 errors = error.messages
             else:
-                messages.success(request, "Draft saved.")
+                messages.success(request, gettext("Draft saved."))
                 return redirect(request.path)
     context = {
         "tool": tool,

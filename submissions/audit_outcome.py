@@ -25,6 +25,9 @@ def _service(name: str):
 
 def mark_received(*, audit, received_on: date, actor):
     """The evaluation passed inspection and entered the review queue."""
+    # A resubmission enters the queue again: the audit was received with version 1.
+    if audit.received_on is not None:
+        return audit
     fn = _service("audit_mark_received")
     return fn(audit=audit, received_on=received_on, actor=actor) if fn else audit
 

@@ -118,12 +118,18 @@ def _locked(submission: Submission) -> Submission:
 
 def _notify_employer(submission: Submission, *, key: str, title: str, body: str = "") -> None:
     """In-app notices to the employer's users (delivery by email is the notifications app's)."""
-    from django.urls import reverse
+    from django.urls import NoReverseMatch, reverse
 
-    url = reverse(
-        "submissions:detail",
-        kwargs={"association_slug": submission.association.slug, "submission_id": submission.pk},
-    )
+    try:
+        url = reverse(
+            "submissions:detail",
+            kwargs={
+                "association_slug": submission.association.slug,
+                "submission_id": submission.pk,
+            },
+        )
+    except NoReverseMatch:  # the employer's page is not mounted (yet): the notice still goes
+        url = ""
     users = Membership.objects.for_association(submission.association).filter(
         employer=submission.employer, role=Role.EMPLOYER, is_active=True
     )
@@ -734,6 +740,21 @@ def submission_assign(*, submission: Submission, assignee, actor, note: str = ""
             raise ValidationError({"assignee": _("Choose a reviewer of this association.")})
     if row.status in workflow.FINAL:
         raise ValidationError(_("This submission is closed; it cannot be assigned."))
+    # A program admin hands work out; a reviewer takes an unassigned submission or gives
+    # back their own, never someone else's.
+    is_admin = (
+        Membership.objects.for_association(row.association)
+        .filter(user=actor, is_active=True, role=Role.PROGRAM_ADMIN)
+        .exists()
+    )
+    if not is_admin:
+        own = row.assigned_to_id in (None, actor.pk)
+        if not own or (assignee is not None and assignee.pk != actor.pk):
+            raise ValidationError(
+                {"assignee": _("Only a program admin assigns submissions to someone else.")}
+            )
+    if assignee is not None and row.assigned_to_id == assignee.pk:
+        return row
     row.assigned_to = assignee
     row.save(update_fields=["assigned_to", "updated_at"])
     Assignment.objects.create(
@@ -812,6 +833,25 @@ def note_add(
 
 
 @transaction.atomic
+def scores_save_for_review(*, submission: Submission, points, comments, actor):
+    """Element scores and comments entered in the workspace, saved by the audits service.
+
+    Only while the evaluation is in review: once accepted or rejected the
+    scores are the audit's outcome and stay as they are.
+    """
+    from audits import services as audit_services
+
+    row = _locked(submission)
+    if row.audit_id is None:
+        raise ValidationError(_("This submission is not for an audit: it has no scores."))
+    if row.status not in (SubmissionStatus.IN_REVIEW, SubmissionStatus.RESUBMITTED):
+        raise ValidationError(_("Scores are entered while the submission is in review."))
+    return audit_services.scores_save(
+        audit=row.audit, points=points, comments=comments, actor=actor
+    )
+
+
+@transaction.atomic
 def submission_request_corrections(
     *, submission: Submission, actor, due_on: date | None = None, note: str = ""
 ) -> Submission:
@@ -850,6 +890,17 @@ def submission_request_corrections(
 def submission_accept(*, submission: Submission, actor, note: str = "") -> Submission:
     """Accept: for an audit's evaluation, the final scores now decide the audit's outcome."""
     row = _locked(submission)
+    if row.audit_id is not None and row.kind in SubmissionKind.audit_kinds():
+        from audits.selectors import score_audit_of
+
+        if score_audit_of(row.audit).overall_percent is None:
+            raise ValidationError(
+                _(
+                    "Score every element before accepting: the final scores decide the "
+                    "audit's outcome."
+                ),
+                code="not_scored",
+            )
     row.decided_at = _now()
     row.decided_by = actor
     row.decision_note = note
@@ -909,6 +960,7 @@ __all__ = [
     "submission_resubmit",
     "submission_start_inspection",
     "submission_start_review",
+    "scores_save_for_review",
     "submission_withdraw",
     "upload_create",
     "upload_expire",

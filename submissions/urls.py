@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -24,4 +24,5 @@ urlpatterns = [
         views.note_acknowledge,
         name="note_acknowledge",
     ),
+    path("review/", include("submissions.urls_review")),
 ]

@@ -59,8 +59,27 @@ def _upload_id(association, employer):
         ).pk
 
 
+def _entry_id(association, employer):
+    from submissions.models import SubmissionEntry
+
+    submission = _submission(association, employer, status="in_review")
+    with activate(association):
+        return SubmissionEntry.objects.create(
+            association=association,
+            submission=submission,
+            position=0,
+            path="Audit tool.pdf",
+            original_name="Audit tool.pdf",
+            size=10,
+            compressed_size=10,
+            crc=0,
+            header_offset=0,
+        ).pk
+
+
 BUILDERS = {
     "submission_id": _submission_id,
     "note_id": _note_id,
     "upload_id": _upload_id,
+    "entry_id": _entry_id,
 }

@@ -398,7 +398,6 @@ def _workspace_context(request, submission, elements, forms, today):
         "admin": admin,
         "decided": decided,
         "audit": audit,
-        "outcome_reasons": review.outcome_reasons(audit) if audit is not None else [],
         "is_audit_kind": submission.kind in SubmissionKind.audit_kinds(),
         "today": today,
     }

@@ -20,6 +20,7 @@ from secor.tenancy import activate
 
 from ..conftest import member
 from ..submissions.helpers import evaluation_zip, recent_audit
+from ..submissions.review_helpers import pdf_document
 from .conftest import check_page, log_in, visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,7 +70,8 @@ def test_the_review_loop_from_upload_to_outcome_on_both_sides(page, browser, ass
     # The employer uploads version 1 with the progress bar.
     log_in(page, employer_user)
     visit(page, f"/{slug}/submissions/audits/{audit.pk}/upload/")
-    _upload(page, evaluation_zip(), "evaluation.zip")
+    tool = {"Audit tool.pdf": pdf_document("Prairie Hauling - SECOR audit tool 2026")}
+    _upload(page, evaluation_zip(tool=False, extra=tool), "evaluation.zip")
     expect(page.locator("#submission-status")).to_contain_text("waiting for a reviewer")
     employer_v1 = page.url
 
@@ -99,6 +101,7 @@ def test_the_review_loop_from_upload_to_outcome_on_both_sides(page, browser, ass
     assert preview.headers["content-type"] == "application/pdf"
     assert preview.headers["content-disposition"].startswith("inline")
     assert preview.body().startswith(b"%PDF")
+    _shots(rp, "review-workspace")
 
     # Scores with running totals (htmx), a comment on an element.
     for n in range(1, 11):
@@ -109,7 +112,6 @@ def test_the_review_loop_from_upload_to_outcome_on_both_sides(page, browser, ass
     rp.get_by_role("button", name="Save scores").click()
     expect(rp.get_by_role("status").filter(has_text="Scores saved")).to_be_visible()
     check_page(rp)
-    _shots(rp, "review-workspace")
 
     # An actionable note, then corrections with the association's default due date.
     rp.get_by_text("Add a note").click()
@@ -133,7 +135,11 @@ def test_the_review_loop_from_upload_to_outcome_on_both_sides(page, browser, ass
     page.wait_for_url("**/upload/**")
     check_page(page)
     corrected = evaluation_zip(
-        extra={"02 - Hazard identification and assessment/yard assessment.pdf": b"%PDF-1.4 yard"}
+        tool=False,
+        extra={
+            **tool,
+            "02 - Hazard identification and assessment/yard assessment.pdf": pdf_document("Yard"),
+        },
     )
     _upload(page, corrected, "evaluation-v2.zip")
     expect(page.locator("h1")).to_contain_text("v2")
@@ -150,6 +156,7 @@ def test_the_review_loop_from_upload_to_outcome_on_both_sides(page, browser, ass
     expect(rp.locator("#change-totals")).to_contain_text("1 added, 0 changed, 0 moved, 0 removed")
     expect(rp.get_by_role("main")).to_contain_text("yard assessment.pdf")
     expect(rp.get_by_role("main")).to_contain_text("Answered")
+    _shots(rp, "review-changes")
     rp.go_back()
     # Element 2 now has its assessment: rescored, the totals pass.
     rp.locator("#id_element_2").fill("80")
@@ -169,6 +176,9 @@ def test_the_review_loop_from_upload_to_outcome_on_both_sides(page, browser, ass
         assert audit.status == "passed"
         expect(rp.locator("#audit-outcome")).to_contain_text("Passed")
     expect(rp.locator(".timeline-list")).to_contain_text("Sent back for corrections")
+    visit(rp, f"/{slug}/submissions/review/workload/")
+    expect(rp.get_by_role("row", name=re.compile("Not assigned"))).to_be_visible()
+    _shots(rp, "review-workload")
 
     # The employer sees the same outcome.
     visit(page, employer_v2.replace(page.base_url, ""))

@@ -22,6 +22,7 @@ from submissions import services
 from submissions.models import Submission
 from tests.audits.factories import audit as make_audit
 
+
 def pdf_document(text: str) -> bytes:
     """A small, valid one-page PDF showing `text` (a browser's viewer opens it)."""
     safe = text.replace("\\", "").replace("(", "").replace(")", "")

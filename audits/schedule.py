@@ -34,7 +34,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 # Re-exported: `schedule.add_months` / `add_years` are this module's calendar arithmetic.
-from secor.dates import add_months, add_years
+from secor.dates import add_months, add_years, local_date  # noqa: F401 (re-exported)
+from secor.reasons import Reason  # noqa: F401 (re-exported)
 
 ONE_DAY = timedelta(days=1)
 
@@ -93,15 +94,6 @@ class MaintenanceDeadline(StrEnum):
 
 
 _MONTH_KINDS = (MaintenanceDeadline.ANNIVERSARY_MONTH, MaintenanceDeadline.EXPIRY_MONTH)
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a check failed: a stable `code` for code, a `message` for people."""
-
-    code: str
-    message: str
-    element_number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -435,17 +427,6 @@ def reapply_date(derolled_on: date, rules: ScheduleRules) -> date:
 
 
 # --- Time zones ------------------------------------------------------------------
-
-
-def local_date(instant: datetime, tz_name: str) -> date:
-    """The date an aware instant falls on in the association's time zone.
-
-    A naive datetime is refused: `astimezone` would silently read it in the
-    server's zone, which is how a 23:30 Edmonton upload becomes "tomorrow".
-    """
-    if instant.tzinfo is None or instant.utcoffset() is None:
-        raise ValueError("local_date needs an aware datetime")
-    return instant.astimezone(ZoneInfo(tz_name)).date()
 
 
 def deadline_instant(due: date, tz_name: str) -> datetime:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from employers.models import Enrollment, EnrollmentStatus, Worker
+from training.selectors import compliance_for
 
 from . import schedule as sched
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     AuditCycle,
     AuditStatus,
     AuditTool,
+    Certificate,
     ConductedBy,
     Element,
     ElementScore,
@@ -38,6 +40,7 @@ from .transitions import (
 )
 
 logger = logging.getLogger(__name__)
+LIVE_CERTIFICATE = (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
 AUDIT_TYPE_LABELS = dict(AuditTypeChoices.choices)
 
 FULL_TYPES = (
@@ -77,6 +80,15 @@ def tool_specs(tool: AuditTool) -> list[ElementSpec]:
         ElementSpec(e.number, e.name, e.max_points, e.min_percent, e.supplemental)
         for e in Element.objects.for_association(tool.association).filter(tool=tool)
     ]
+
+
+def audit_specs(audit: Audit) -> list[ElementSpec]:
+    """The elements an audit is scored on: its tool's, or only its scope (limited scope)."""
+    specs = tool_specs(audit.tool)
+    if audit.audit_type == AuditType.LIMITED_SCOPE and audit.scope_elements:
+        scope = {int(n) for n in audit.scope_elements}
+        specs = [s for s in specs if s.number in scope]
+    return specs
 
 
 def audit_rules(audit: Audit) -> ScheduleRules:
@@ -140,22 +152,26 @@ def cycle_schedule_for(
         )
         if k <= len(frozen.years):
             years[k - 1] = frozen.years[k - 1]
-    return replace(base, years=tuple(years), expires_on=cycle.expires_on)
+    return replace(base, years=tuple(years), expires_on=cycle.ends_on)
 
 
 def maintenance_counts_on(audit: Audit) -> date | None:
-    """The date a maintenance audit is held to its window by (the audit's own rules)."""
+    """The date a maintenance audit is held to its window by (the audit's own rules).
+
+    Not yet received and dated by receipt: None. Planned and dated by the
+    conducted date: its last day of data gathering.
+    """
     if audit.rules_snapshot.get("maintenance_dated_by") == MaintenanceDatedBy.RECEIVED:
         return audit.received_on
     return audit.data_gathering_end
 
 
 def _counts_as_done(audit: Audit, rules: ScheduleRules, today: date) -> bool:
-    """Whether a maintenance audit keeps its year: accepted or on its way.
+    """Whether a maintenance audit keeps its year: passed or on its way.
 
-    Passed, submitted or in review: yes. Planned: only while it can still be
-    submitted on time, so the job does not cancel a certificate whose audit
-    was conducted on Dec 20 and is being written up in January.
+    Passed or received: yes. Planned: only while it can still be submitted on
+    time, so the job does not cancel a certificate whose audit was conducted
+    on Dec 20 and is being written up in January.
     """
     if audit.status in (AuditStatus.FAILED, AuditStatus.CANCELLED):
         return False
@@ -165,6 +181,54 @@ def _counts_as_done(audit: Audit, rules: ScheduleRules, today: date) -> bool:
         return False
     deadline = sched.submission_deadline(audit.data_gathering_end, rules)
     return deadline is not None and today <= deadline and audit.data_gathering_end < today
+
+
+def maintenance_years_done(
+    cycle: AuditCycle,
+    today: date,
+    *,
+    rules: ScheduleRules | None = None,
+    audits: list[Audit] | None = None,
+) -> frozenset[int]:
+    """The one answer to "does a maintenance audit count for year N of this cycle".
+
+    A year counts when one of the cycle's maintenance audits that is passed,
+    received, or conducted and still on time to be received, is dated (by its
+    own rules: conducted or received) within that year's window. The daily
+    job, the timeline and the employer home all read this.
+    """
+    rules = rules or audit_rules_for(cycle.enrollment)
+    if rules is None:
+        return frozenset()
+    audits = audits if audits is not None else cycle_audits(cycle)
+    schedule = cycle_schedule_for(cycle, rules, audits)
+    dated = []
+    for audit in audits:
+        if audit.audit_type != AuditType.MAINTENANCE or audit.cycle_id != cycle.pk:
+            continue
+        on = maintenance_counts_on(audit)
+        if on is not None and _counts_as_done(audit, audit_rules(audit), today):
+            dated.append(on)
+    done = set()
+    for plan in schedule.years:
+        opens, due = plan.maintenance_opens, plan.maintenance_due
+        if opens is not None and due is not None and any(opens <= d <= due for d in dated):
+            done.add(plan.year)
+    return frozenset(done)
+
+
+def audit_counts_for_year(cycle: AuditCycle, year: int, today: date) -> bool:
+    """Whether year `year` of the cycle has its maintenance audit (see `maintenance_years_done`)."""
+    return year in maintenance_years_done(cycle, today)
+
+
+def cycle_certificate(cycle: AuditCycle) -> Certificate | None:
+    """The cycle's certificate: the live one, else the latest."""
+    rows = Certificate.objects.for_association(cycle.association).filter(cycle=cycle)
+    return (
+        rows.filter(status__in=LIVE_CERTIFICATE).first()
+        or rows.order_by("-issued_on", "-pk").first()
+    )
 
 
 # --- The daily job's snapshot ---------------------------------------------------------
@@ -209,6 +273,7 @@ class JobInput:
     snapshot: EnrollmentSnapshot
     rules: ScheduleRules
     cycle: AuditCycle | None
+    certificate: Certificate | None = None
 
 
 def enrollment_snapshot(enrollment: Enrollment, today: date) -> JobInput | None:
@@ -220,28 +285,22 @@ def enrollment_snapshot(enrollment: Enrollment, today: date) -> JobInput | None:
     program = enrollment.program.get_kind_display().split(" ")[0]
     cycle = latest_cycle(enrollment) if enrollment.status == EnrollmentStatus.CERTIFIED else None
     snapshot = EnrollmentSnapshot(program=program, status=enrollment.status, today=today)
+    certificate = None
     if cycle is not None:
         audits = cycle_audits(cycle)
-        done = []
-        for audit in audits:
-            if audit.audit_type != AuditType.MAINTENANCE:
-                continue
-            audit_rules_ = rules_from_snapshot(audit.rules_snapshot)
-            on = maintenance_counts_on(audit)
-            if on is None and audit.status == AuditStatus.PLANNED:
-                on = audit.data_gathering_end  # not yet received: counted only while on time
-            if on is not None and _counts_as_done(audit, audit_rules_, today):
-                done.append(on)
+        certificate = cycle_certificate(cycle)
+        # A cycle whose certificate is not issued yet still runs on the cycle's
+        # dates: the enrollment lapses or is cancelled all the same.
         snapshot = replace(
             snapshot,
-            certificate_status=cycle.certificate_status,
-            certificate_expires_on=cycle.expires_on,
+            certificate_status=certificate.status if certificate else CertificateStatus.VALID,
+            certificate_expires_on=certificate.expires_on if certificate else cycle.ends_on,
             schedule=cycle_schedule_for(cycle, rules, audits),
-            maintenance_done_on=tuple(done),
+            maintenance_done_years=maintenance_years_done(cycle, today, rules=rules, audits=audits),
         )
     elif enrollment.status in (EnrollmentStatus.REGISTERED, EnrollmentStatus.IN_PROGRESS):
         snapshot = replace(snapshot, milestones=milestone_progress(enrollment))
-    return JobInput(snapshot, rules, cycle)
+    return JobInput(snapshot, rules, cycle, certificate)
 
 
 # --- Planning an audit -------------------------------------------------------------------
@@ -257,6 +316,10 @@ class Slot:
     opens_on: date | None = None
     due_on: date | None = None
     label: str = ""
+    # After a failed certification: the audit a re-audit or limited scope repeats,
+    # and the elements it failed on (a limited-scope audit's scope).
+    follows: Audit | None = None
+    failing_elements: tuple[int, ...] = ()
 
 
 @dataclass
@@ -318,7 +381,18 @@ def next_slot(
             .first()
         )
         if last is not None and last.status == AuditStatus.FAILED:
-            kind = AuditType.RE_AUDIT
+            from .outcomes import failing_elements
+
+            failing = tuple(failing_elements(last.outcome_reasons))
+            slot = Slot(
+                AuditType.RE_AUDIT,
+                1,
+                None,
+                label=AUDIT_TYPE_LABELS[AuditType.RE_AUDIT],
+                follows=last,
+                failing_elements=failing,
+            )
+            return slot, None
         elif conducted_by == ConductedBy.PROGRAM_AUDITOR:
             kind = AuditType.BASELINE
         else:
@@ -362,12 +436,11 @@ def next_slot(
 
 
 def training_report(*, employer, as_of: date, assessor_worker=None, program=None):
-    """The training engineer's compliance report, or None when that module is missing."""
-    try:
-        from training.selectors import compliance_for
-    except ImportError:
-        logger.warning("training.selectors.compliance_for is not available")
-        return None
+    """The employer's training compliance on ``as_of``.
+
+    Training is a hard dependency of planning: an audit is never planned without
+    this check (docs/rules.md#reading-planning-checks).
+    """
     return compliance_for(
         employer=employer, as_of=as_of, assessor_worker=assessor_worker, program=program
     )
@@ -486,18 +559,12 @@ def plan_check(
         assessor_worker=assessor_worker if conducted_by == ConductedBy.TRAINED_ASSESSOR else None,
         program=enrollment.program,
     )
-    if report is None:
-        check.notes.append(
-            "Training check unavailable: the training records could not be checked, so "
-            "the association will verify them when the audit is submitted."
-        )
-    else:
-        check.training_checked = True
-        for verdict in report.verdicts:
-            if verdict.met:
-                continue
-            for reason in verdict.reasons:
-                check.blockers.append(Reason(f"training:{reason.code}", reason.message))
+    check.training_checked = True
+    for verdict in report.verdicts:
+        if verdict.met:
+            continue
+        for reason in verdict.reasons:
+            check.blockers.append(Reason(f"training:{reason.code}", reason.message))
             if not verdict.reasons:
                 name = getattr(verdict.requirement, "label", "") or getattr(
                     verdict.requirement, "code", "a training requirement"
@@ -578,6 +645,7 @@ class EnrollmentTimeline:
     years: list[sched.YearPlan]
     audits: list[Audit]
     deadlines: list[Deadline]
+    certificate: Certificate | None = None
 
     @property
     def closed_on(self) -> date | None:
@@ -616,15 +684,9 @@ def enrollment_timeline(enrollment: Enrollment, today: date) -> EnrollmentTimeli
     if cycle is not None and rules is not None:
         schedule = cycle_schedule_for(cycle, rules)
         years = list(schedule.years)
-        # A year's maintenance is done once its audit is received, or conducted and
-        # still on time to be (as the daily job counts it); not when it failed.
-        done_years = {
-            a.year
-            for a in audits
-            if a.cycle_id == cycle.pk
-            and a.audit_type == AuditType.MAINTENANCE
-            and _counts_as_done(a, audit_rules(a), today)
-        }
+        done_years = maintenance_years_done(
+            cycle, today, rules=rules, audits=[a for a in audits if a.cycle_id == cycle.pk]
+        )
         deadlines.extend(cycle_deadlines(schedule, done_years))
         start, end = cycle.certification_date, schedule.expires_on
     else:
@@ -645,7 +707,10 @@ def enrollment_timeline(enrollment: Enrollment, today: date) -> EnrollmentTimeli
         end = max([end] + [d.on for d in deadlines] + [a.data_gathering_end for a in audits])
     deadlines.sort(key=lambda d: (d.on, d.label))
     visible = [a for a in audits if a.data_gathering_end >= start and a.data_gathering_start <= end]
-    return EnrollmentTimeline(enrollment, cycle, start, end, today, years, visible, deadlines)
+    certificate = cycle_certificate(cycle) if cycle is not None else None
+    return EnrollmentTimeline(
+        enrollment, cycle, start, end, today, years, visible, deadlines, certificate
+    )
 
 
 def open_enrollments(employer) -> list[Enrollment]:
@@ -758,13 +823,12 @@ def milestone_board(association, today: date, *, letter_days: int = 30) -> list[
 
 
 def certificate_status_label(cycle: AuditCycle | None) -> str:
-    if cycle is None:
-        return ""
-    return CertificateStatus(cycle.certificate_status).value
+    certificate = None if cycle is None else cycle_certificate(cycle)
+    return "" if certificate is None else CertificateStatus(certificate.status).value
 
 
 def score_audit_of(audit: Audit):
     """The saved scores of an audit, scored against its own tool version and pass marks."""
     from .scoring import score_audit
 
-    return score_audit(tool_specs(audit.tool), audit_points(audit), audit_pass_marks(audit))
+    return score_audit(audit_specs(audit), audit_points(audit), audit_pass_marks(audit))

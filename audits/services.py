@@ -20,15 +20,14 @@ from secor.audit import record
 from secor.models import Program
 from secor.tenancy import activate
 
+from . import outcomes, selectors
 from . import schedule as sched
-from . import selectors
 from .models import (
     Audit,
     AuditCycle,
     AuditStatus,
     AuditTool,
     AuditType,
-    CertificateStatus,
     ConductedBy,
     Element,
     ElementScore,
@@ -286,12 +285,15 @@ def audit_plan(
     assessor_name: str = "",
     today: date | None = None,
     carry_over: bool = True,
+    limited_scope: bool = False,
 ) -> Audit:
     """Plan the next audit of an enrollment; its type comes from the cycle year.
 
     Raises ValidationError listing everything that blocks it (dates against the
     rules, the window of the cycle year, the assessor and the training valid on
-    the first day of data gathering).
+    the first day of data gathering). After a failed certification the next
+    audit is a re-audit, or with `limited_scope` a limited-scope audit covering
+    only the elements that failed.
     """
     association = enrollment.association
     enrollment = (
@@ -310,13 +312,28 @@ def audit_plan(
     _raise(check.blockers)
     rules_row = selectors.program_rules(enrollment.program)
     slot = check.slot
+    audit_type, scope = slot.audit_type, []
+    if limited_scope:
+        if slot.follows is None:
+            raise ValidationError(
+                "A limited-scope audit follows a failed certification audit; this one is a "
+                f"{slot.label.lower()}."
+            )
+        if not slot.failing_elements:
+            raise ValidationError(
+                "The failed audit fell short overall, not on particular elements: plan a "
+                "full re-audit."
+            )
+        audit_type, scope = AuditType.LIMITED_SCOPE, list(slot.failing_elements)
     audit = Audit(
         association=association,
         employer=enrollment.employer,
         enrollment=enrollment,
         cycle=slot.cycle,
         year=slot.year,
-        audit_type=slot.audit_type,
+        audit_type=audit_type,
+        follows=slot.follows,
+        scope_elements=scope,
         conducted_by=conducted_by,
         assessor_worker=assessor_worker if conducted_by == ConductedBy.TRAINED_ASSESSOR else None,
         assessor_name=assessor_name
@@ -344,6 +361,7 @@ def audit_plan(
         end=str(data_gathering_end),
         tool_version=audit.tool.version,
         carried_over_scores=copied,
+        scope_elements=scope,
     )
     return audit
 
@@ -355,7 +373,7 @@ def audit_update_dates(
     """Move a planned audit's dates, checked against the rules it started under."""
     audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
     if audit.status != AuditStatus.PLANNED:
-        raise ValidationError("Only a planned audit can change its dates.")
+        raise ValidationError(_closed_message(audit, "its dates can no longer change"))
     check = selectors.plan_check(
         enrollment=audit.enrollment,
         start=data_gathering_start,
@@ -382,11 +400,19 @@ def audit_update_dates(
     return audit
 
 
+def _closed_message(audit: Audit, what: str) -> str:
+    if audit.status == AuditStatus.RECEIVED:
+        return f"This audit was received on {audit.received_on}: {what}."
+    return f"This audit is {audit.get_status_display().lower()}: {what}."
+
+
 @transaction.atomic
 def audit_cancel(*, audit: Audit, actor) -> Audit:
     audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
+    if audit.status == AuditStatus.CANCELLED:
+        return audit
     if audit.status != AuditStatus.PLANNED:
-        raise ValidationError("Only a planned audit can be cancelled.")
+        raise ValidationError(_closed_message(audit, "it can no longer be cancelled"))
     audit.status = AuditStatus.CANCELLED
     audit.save(update_fields=["status", "updated_at"])
     record(
@@ -413,12 +439,14 @@ def audit_mark_received(
     if received_on is None:
         raise ValueError("received_on or received_at is required")
     audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
+    if audit.received_on is not None and audit.status != AuditStatus.CANCELLED:
+        return audit  # idempotent: the first receipt date stands
     if audit.status != AuditStatus.PLANNED:
-        raise ValidationError("This audit was already received.")
+        raise ValidationError(_closed_message(audit, "it cannot be received"))
     if received_on < audit.data_gathering_start:
         raise ValidationError("An audit cannot be received before its data gathering starts.")
     audit.received_on = received_on
-    audit.status = AuditStatus.SUBMITTED
+    audit.status = AuditStatus.RECEIVED
     audit.save(update_fields=["received_on", "status", "updated_at"])
     late = sched.is_submission_late(
         received_on, audit.data_gathering_end, selectors.audit_rules(audit)
@@ -448,8 +476,8 @@ def _parse_points(points: Mapping[int, object]) -> tuple[dict[int, Decimal], lis
 
 def score_preview(*, audit: Audit, points: Mapping[int, object]) -> ScoreResult:
     """Running totals and the pass/fail preview of unsaved points (the htmx partial)."""
-    parsed, _ = _parse_points(points)
-    return score_audit(selectors.tool_specs(audit.tool), parsed, selectors.audit_pass_marks(audit))
+    parsed, _errors = _parse_points(points)
+    return score_audit(selectors.audit_specs(audit), parsed, selectors.audit_pass_marks(audit))
 
 
 @transaction.atomic
@@ -459,20 +487,28 @@ def scores_save(
     points: Mapping[int, object],
     actor,
     comments: Mapping[int, str] | None = None,
+    today: date | None = None,
 ) -> ScoreResult:
     """Save element scores against the audit's own tool version and pass marks.
 
     Missing elements may be saved (a reviewer scores in several sittings);
     negative points, points above an element's maximum, unknown elements and
-    non-numbers are refused with one message each.
+    non-numbers are refused with one message each. Nothing can be scored
+    before data gathering starts; a limited-scope audit scores only its scope.
     """
     audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
     if audit.status not in AuditStatus.open_statuses():
         raise ValidationError(
             f"This audit is {audit.get_status_display().lower()}: its scores can no longer change."
         )
+    today = today or _local_today(audit.association)
+    if today < audit.data_gathering_start:
+        raise ValidationError(
+            f"Data gathering starts on {audit.data_gathering_start}: scores can be entered "
+            "from that day."
+        )
     parsed, errors = _parse_points(points)
-    specs = selectors.tool_specs(audit.tool)
+    specs = selectors.audit_specs(audit)
     result = score_audit(specs, parsed, selectors.audit_pass_marks(audit))
     errors += [
         r.message
@@ -519,22 +555,35 @@ def scores_save(
 
 
 @transaction.atomic
-def audit_decide(*, audit: Audit, decided_on: date, actor) -> Audit:
-    """Record the result from the saved scores; a passed full audit starts the cycle."""
+def audit_record_outcome(*, audit: Audit, actor, decided_on: date) -> Audit:
+    """Pass or fail the audit on its final scores, under its own rules and pass marks.
+
+    Called when the reviewer accepts the evaluation (accepting is not passing:
+    the scores decide). Idempotent: an audit that already has its outcome is
+    returned as it is. A passed certification, baseline, recertification,
+    re-audit or limited-scope audit opens its cycle and is ready for a
+    certificate (`audits.certificates`); a passed maintenance audit counts for
+    its year (`selectors.maintenance_counts_for_year`).
+    """
     audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
-    if audit.status not in AuditStatus.open_statuses():
-        raise ValidationError("This audit already has a result.")
-    result = score_audit(
-        selectors.tool_specs(audit.tool),
-        selectors.audit_points(audit),
-        selectors.audit_pass_marks(audit),
-    )
+    if audit.status in (AuditStatus.PASSED, AuditStatus.FAILED):
+        return audit
+    if audit.status == AuditStatus.CANCELLED:
+        raise ValidationError("This audit was cancelled: it cannot have an outcome.")
+    if decided_on < audit.data_gathering_start:
+        raise ValidationError("An outcome cannot be dated before data gathering starts.")
+    specs = selectors.audit_specs(audit)
+    marks = selectors.audit_pass_marks(audit)
+    result = score_audit(specs, selectors.audit_points(audit), marks)
     if result.overall_percent is None:
         _raise(result.reasons)
     audit.status = AuditStatus.PASSED if result.passed else AuditStatus.FAILED
     audit.decided_on = decided_on
     audit.overall_percent = result.overall_percent.quantize(Decimal("0.001"))
-    audit.save(update_fields=["status", "decided_on", "overall_percent", "updated_at"])
+    audit.outcome_reasons = outcomes.reasons_from_score(result, marks=marks, elements=specs)
+    audit.save(
+        update_fields=["status", "decided_on", "overall_percent", "outcome_reasons", "updated_at"]
+    )
     record(
         association=audit.association,
         actor=actor,
@@ -542,18 +591,62 @@ def audit_decide(*, audit: Audit, decided_on: date, actor) -> Audit:
         obj=audit,
         summary=f"{audit}: {'passed' if result.passed else 'not achieved'} "
         f"({result.overall_display} %)",
-        reasons=[r.message for r in result.reasons],
+        reasons=audit.outcome_reasons,
     )
     if result.passed and audit.audit_type != AuditType.MAINTENANCE and audit.cycle_id is None:
         cycle = cycle_start(
             enrollment=audit.enrollment,
             certification_date=audit.data_gathering_end,
-            recertification=audit.audit_type == AuditType.RECERTIFICATION,
+            recertification=_is_recertification(audit),
             actor=actor,
         )
         audit.cycle = cycle
         audit.year = 1
         audit.save(update_fields=["cycle", "year", "updated_at"])
+    return audit
+
+
+def _is_recertification(audit: Audit) -> bool:
+    while audit is not None:
+        if audit.audit_type == AuditType.RECERTIFICATION:
+            return True
+        if audit.audit_type not in (AuditType.RE_AUDIT, AuditType.LIMITED_SCOPE):
+            return False
+        audit = audit.follows
+    return False
+
+
+@transaction.atomic
+def audit_record_rejection(
+    *, audit: Audit, actor, decided_on: date, reason_code: str, note: str = ""
+) -> Audit:
+    """The reviewer rejected the evaluation: the audit fails with that reason.
+
+    Idempotent: a failed audit is returned as it is; a passed one cannot be
+    rejected afterwards.
+    """
+    audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
+    if audit.status == AuditStatus.FAILED:
+        return audit
+    if audit.status == AuditStatus.PASSED:
+        raise ValidationError("This audit already passed: its evaluation cannot be rejected.")
+    if audit.status == AuditStatus.CANCELLED:
+        raise ValidationError("This audit was cancelled: it cannot have an outcome.")
+    if not reason_code:
+        raise ValidationError("Give the reason the evaluation was rejected.")
+    audit.status = AuditStatus.FAILED
+    audit.decided_on = decided_on
+    audit.outcome_reasons = [outcomes.rejection_reason(reason_code, note)]
+    audit.save(update_fields=["status", "decided_on", "outcome_reasons", "updated_at"])
+    record(
+        association=audit.association,
+        actor=actor,
+        action="audits.audit_rejected",
+        obj=audit,
+        summary=f"{audit}: evaluation rejected ({reason_code})",
+        reason_code=reason_code,
+        note=note,
+    )
     return audit
 
 
@@ -576,9 +669,8 @@ def cycle_start(
         employer=enrollment.employer,
         enrollment=enrollment,
         certification_date=certification_date,
-        expires_on=sched.add_years(certification_date, rules.validity_years),
+        ends_on=sched.add_years(certification_date, rules.validity_years),
         recertification=recertification,
-        certificate_status=CertificateStatus.VALID,
     )
     cycle.full_clean()
     cycle.save()

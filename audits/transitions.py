@@ -43,6 +43,7 @@ class CertificateStatus(StrEnum):
     EXPIRED = "expired"
     SUSPENDED = "suspended"
     CANCELLED = "cancelled"
+    SUPERSEDED = "superseded"
 
 
 class TransitionKind(StrEnum):
@@ -83,6 +84,9 @@ class EnrollmentSnapshot:
     certificate_expires_on: date | None = None
     schedule: CycleSchedule | None = None
     maintenance_done_on: tuple[date, ...] = ()
+    # The years the one maintenance reader (`selectors.maintenance_years_done`)
+    # counts as done; the job fills this, tests of the pure rule may give dates.
+    maintenance_done_years: frozenset[int] = frozenset()
     milestones: tuple[MilestoneProgress, ...] = ()
 
 
@@ -102,6 +106,8 @@ def _missed_maintenance(snapshot: EnrollmentSnapshot) -> Transition | None:
     for plan in snapshot.schedule.years:
         opens, due = plan.maintenance_opens, plan.maintenance_due
         if opens is None or due is None or due >= snapshot.today:
+            continue
+        if plan.year in snapshot.maintenance_done_years:
             continue
         if not any(opens <= done <= due for done in snapshot.maintenance_done_on):
             return Transition(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import certificate_views, views
 
 app_name = "audits"
 
@@ -22,6 +22,36 @@ urlpatterns = [
         "employers/<int:employer_id>/audits/<int:audit_id>/",
         views.audit_detail,
         name="audit_detail",
+    ),
+    path(
+        "employers/<int:employer_id>/certificates/",
+        views.employer_certificates,
+        name="employer_certificates",
+    ),
+    path(
+        "certificates/<int:certificate_id>/pdf/",
+        certificate_views.certificate_pdf,
+        name="certificate_pdf",
+    ),
+    path(
+        "certificates/<int:certificate_id>/pdf/status/",
+        certificate_views.certificate_pdf_status,
+        name="certificate_pdf_status",
+    ),
+    path(
+        "certificates/<int:certificate_id>/revisions/<int:revision>/pdf/",
+        certificate_views.certificate_revision_pdf,
+        name="certificate_revision_pdf",
+    ),
+    path(
+        "certificates/<int:certificate_id>/revisions/<int:revision>/rebuild/",
+        certificate_views.certificate_pdf_retry,
+        name="certificate_pdf_retry",
+    ),
+    path(
+        "employers/<int:employer_id>/enrollments/<int:enrollment_id>/letters/<slug:kind>.pdf",
+        certificate_views.enrollment_letter_pdf,
+        name="enrollment_letter_pdf",
     ),
     path(
         "employers/<int:employer_id>/milestones/",

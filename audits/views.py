@@ -11,14 +11,14 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from employers.access import get_employer
 from employers.models import Enrollment, EnrollmentStatus, Worker
+from secor.dates import association_today
 from secor.forms import bound_data, form_submitted
+from secor.http import refuse_method, require_methods
 from secor.models import Program, Role
 from secor.tenancy import association_view
 
@@ -39,6 +39,7 @@ from .models import (
     Audit,
     AuditStatus,
     AuditTool,
+    Certificate,
     Element,
     ElementScore,
     Milestone,
@@ -49,10 +50,6 @@ from .timeline import COMPACT, WIDE, geometry
 
 STAFF = {Role.PROGRAM_ADMIN, Role.REVIEWER, Role.AUDITOR}
 ADMIN = {Role.PROGRAM_ADMIN}
-
-
-def _today(request) -> date:
-    return sched.local_date(timezone.now(), request.association.time_zone)
 
 
 def _slug(request) -> str:
@@ -66,9 +63,9 @@ def _slug(request) -> str:
 def timeline(request, employer_id):
     """The cycle as a timeline: three years, each audit, every deadline, today."""
     employer = get_employer(request, employer_id)  # 404 first: a POST learns nothing either
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
-    today = _today(request)
+    if refused := refuse_method(request, "GET"):
+        return refused
+    today = association_today(request.association)
     timelines = []
     for enrollment in selectors.employer_enrollments(employer):
         tl = selectors.enrollment_timeline(enrollment, today)
@@ -83,11 +80,11 @@ def timeline(request, employer_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def plan(request, employer_id):
     """Plan this year's audit: the type from the cycle year, dates checked against the rules."""
     employer = get_employer(request, employer_id)
-    today = _today(request)
+    today = association_today(request.association)
     enrollments = Enrollment.objects.filter(
         employer=employer, status__in=EnrollmentStatus.open_statuses()
     ).select_related("program", "association")
@@ -158,7 +155,7 @@ def plan(request, employer_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def audit_detail(request, employer_id, audit_id):
     """One audit: its rules and tool version, deadlines, scores; planned audits can move."""
     employer = get_employer(request, employer_id)
@@ -171,18 +168,28 @@ def audit_detail(request, employer_id, audit_id):
         "data_gathering_end": audit.data_gathering_end,
     }
     form = DatesForm(bound_data(request), initial=initial)
-    if request.method == "POST":
-        if audit.status != AuditStatus.PLANNED:
-            raise Http404("Only a planned audit can change.")
-        if request.POST.get("action") == "cancel":
+    if request.method == "POST" and audit.status != AuditStatus.PLANNED:
+        # The form is no longer shown; a stale page posting anyway learns why.
+        what = "cancelled" if request.POST.get("action") == "cancel" else "moved"
+        messages.error(
+            request,
+            f"This audit is {audit.get_status_display().lower()}: it can no longer be {what}.",
+        )
+        return redirect(request.path)
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        try:
             services.audit_cancel(audit=audit, actor=request.user)
-            messages.success(request, "The audit was cancelled.")
-            return redirect(
-                "audits:timeline", association_slug=_slug(request), employer_id=employer.pk
-            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(request.path)
+        messages.success(request, "The audit was cancelled.")
+        return redirect("audits:timeline", association_slug=_slug(request), employer_id=employer.pk)
 
     def move(**dates):
-        services.audit_update_dates(audit=audit, **dates, actor=request.user, today=_today(request))
+        services.audit_update_dates(
+            audit=audit, **dates, actor=request.user, today=association_today(request.association)
+        )
 
     if form_submitted(request, form, move, success="The audit's dates were changed."):
         return redirect(request.path)
@@ -199,6 +206,7 @@ def audit_detail(request, employer_id, audit_id):
         "scores": scores,
         "result": result,
         "last_day": sched.last_data_gathering_day(audit.data_gathering_start, rules),
+        "today": association_today(request.association),
     }
     return render(request, "audits/audit_detail.html", context)
 
@@ -207,7 +215,7 @@ def audit_detail(request, employer_id, audit_id):
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET"])
+@require_methods("GET")
 def audit_list(request):
     """Audits by status and due date."""
     status = request.GET.get("status", "open")
@@ -216,7 +224,7 @@ def audit_list(request):
         audits = audits.filter(status__in=AuditStatus.open_statuses())
     elif status in AuditStatus.values:
         audits = audits.filter(status=status)
-    today = _today(request)
+    today = association_today(request.association)
     rows = []
     for audit in audits[:500]:
         due = selectors.audit_due_on(audit)
@@ -231,16 +239,16 @@ def audit_list(request):
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET"])
+@require_methods("GET")
 def milestone_board(request):
     """SCSA milestone board: who is at which milestone, letters expiring, de-roll candidates."""
-    today = _today(request)
+    today = association_today(request.association)
     rows = selectors.milestone_board(request.association, today)
     return render(request, "audits/milestone_board.html", {"rows": rows, "today": today})
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def employer_milestones(request, employer_id):
     """A registrant's milestones and letters; staff record outcomes and letters here."""
     employer = get_employer(request, employer_id)
@@ -268,13 +276,13 @@ def employer_milestones(request, employer_id):
         "milestones": Milestone.objects.filter(employer=employer),
         "letters": MilestoneLetter.objects.filter(employer=employer),
         "letter_form": letter_form,
-        "today": _today(request),
+        "today": association_today(request.association),
     }
     return render(request, "audits/employer_milestones.html", context)
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def milestone_record(request, milestone_id):
     """Record a milestone's outcome (proficiency, manual review) or its letter's due date."""
     milestone = get_object_or_404(Milestone.objects.select_related("employer"), pk=milestone_id)
@@ -305,7 +313,7 @@ def _scoring(request, audit_id):
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def scores(request, audit_id):
     """Element scoring with running totals (htmx) and the pass/fail preview."""
     audit, elements = _scoring(request, audit_id)
@@ -332,7 +340,7 @@ def scores(request, audit_id):
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def scores_preview(request, audit_id):
     """The running totals partial: `scoring.score_audit` on the unsaved points."""
     audit, elements = _scoring(request, audit_id)
@@ -348,7 +356,7 @@ def scores_preview(request, audit_id):
 
 
 @association_view(roles=ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def rules_list(request):
     """Each program's rules; a program without rules can start from the defaults."""
     programs = Program.objects.filter(is_active=True).order_by("kind")
@@ -369,7 +377,7 @@ def rules_list(request):
 
 
 @association_view(roles=ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def rules_edit(request, rules_id):
     rules = get_object_or_404(ProgramRules.objects.select_related("program"), pk=rules_id)
     form = RulesForm(bound_data(request), instance=rules)
@@ -387,7 +395,7 @@ def rules_edit(request, rules_id):
 
 
 @association_view(roles=ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def tools_list(request):
     programs = Program.objects.filter(is_active=True).order_by("kind")
     if request.method == "POST":
@@ -408,7 +416,7 @@ def tools_list(request):
 
 
 @association_view(roles=ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def tool_detail(request, tool_id):
     """A tool version; a draft's elements are edited here and the draft published."""
     tool = get_object_or_404(AuditTool.objects.select_related("program"), pk=tool_id)
@@ -460,3 +468,29 @@ def tool_detail(request, tool_id):
         "audit_count": Audit.objects.filter(tool=tool).count(),
     }
     return render(request, "audits/tool_detail.html", context)
+
+
+# --- Certificates ------------------------------------------------------------------------
+
+
+@association_view
+def employer_certificates(request, employer_id):
+    """The employer's certificates, newest first, with each one's revisions."""
+    employer = get_employer(request, employer_id)  # 404 first: a POST learns nothing either
+    if refused := refuse_method(request, "GET"):
+        return refused
+    certificates = (
+        Certificate.objects.filter(employer=employer)
+        .select_related("program", "wcb_account")
+        .prefetch_related("revisions")
+        .order_by("-issued_on", "-pk")
+    )
+    return render(
+        request,
+        "audits/employer_certificates.html",
+        {
+            "employer": employer,
+            "certificates": certificates,
+            "today": association_today(request.association),
+        },
+    )

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from secor.dates import add_months
+from secor.reasons import Reason  # noqa: F401 (re-exported)
 
 EMPLOYMENT_TYPES: tuple[str, ...] = (
     "owner",
@@ -134,10 +135,11 @@ SCSA_RULES = EligibilityRules(
 # account" rule ACSA publishes.
 AMTA_RULES = ACSA_RULES
 
+# Keyed by ``Association.seed``.
 SEEDED_RULES: dict[str, EligibilityRules] = {
-    "AMTA": AMTA_RULES,
-    "ACSA": ACSA_RULES,
-    "SCSA": SCSA_RULES,
+    "amta": AMTA_RULES,
+    "acsa": ACSA_RULES,
+    "scsa": SCSA_RULES,
 }
 
 
@@ -172,15 +174,6 @@ class HeadcountPeriod:
                 raise ValueError(f"Negative count for {employment_type!r}")
         if self.end < self.start:
             raise ValueError("end is before start")
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why the verdict is what it is; ``blocking`` reasons make the employer ineligible."""
-
-    code: str
-    message: str
-    blocking: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
-from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from secor.dates import add_months
+from secor import hooks
+from secor.dates import add_months, association_today
 from secor.models import Membership, Program, ProgramKind
 
 from .eligibility import (
@@ -39,28 +39,22 @@ from .models import (
 )
 
 
-def association_today(association) -> date:
-    """Today's date where the association is (deadlines end at its midnight)."""
-    return timezone.localdate(timezone=ZoneInfo(association.time_zone))
-
-
 def secor_rule(association) -> EligibilityRule | None:
-    """The association's SECOR size rule (1 query); seeded on first use if missing.
+    """The association's SECOR size rule (1 query).
 
-    None when the association runs no SECOR program.
+    None when the association runs no SECOR program or its rule is not set up
+    (``services.rules_ensure`` seeds it; an admin creates it otherwise).
     """
-    rule = (
+    return (
         EligibilityRule.objects.for_association(association)
         .filter(program__kind=ProgramKind.SECOR)
         .select_related("program", "association")
         .first()
     )
-    if rule is None:
-        from .services import rules_ensure
 
-        rules = rules_ensure(association=association)
-        rule = rules[0] if rules else None
-    return rule
+
+def runs_secor(association) -> bool:
+    return Program.objects.for_association(association).filter(kind=ProgramKind.SECOR).exists()
 
 
 def roster_entries(workers: Iterable[Worker]) -> list[RosterEntry]:
@@ -177,22 +171,12 @@ def monthly_peaks(*, rule, today, workers, declarations) -> HeadcountChart | Non
 # --- Checklist ("what is next") -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ChecklistItem:
-    done: bool
-    text: str
-    url: str = ""
-    detail: str = ""
+ChecklistItem = hooks.ChecklistItem
 
 
-# Later issues (training, audits, submissions) append functions here from their
-# AppConfig.ready(): f(employer, page) -> list[ChecklistItem], ``page`` being the dict
-# ``employer_page`` returns. They must not query per row.
-CHECKLIST_PROVIDERS: list = []
-
-
-def _employer_checklist(employer: Employer, page: dict) -> list[ChecklistItem]:
-    slug = employer.association.slug
+def employer_checklist(association, employer: Employer, today, *, page: dict):
+    """This app's "what is next" items (registered on ``hooks.checklist_items``)."""
+    slug = association.slug
     kw = {"association_slug": slug, "employer_id": employer.pk}
     verdict, rule = page["verdict"], page["rule"]
     months = rule.window_months if rule is not None else 12
@@ -242,11 +226,10 @@ def _employer_checklist(employer: Employer, page: dict) -> list[ChecklistItem]:
     return items
 
 
-CHECKLIST_PROVIDERS.append(_employer_checklist)
-
-
 def checklist(employer: Employer, page: dict) -> list[ChecklistItem]:
-    return [item for provider in CHECKLIST_PROVIDERS for item in provider(employer, page)]
+    """Every app's items (``hooks.checklist_items``), in ``INSTALLED_APPS`` order."""
+    found = hooks.checklist_items.call(employer.association, employer, page["today"], page=page)
+    return [item for items in found for item in items]
 
 
 def employer_page(employer: Employer) -> dict:
@@ -268,6 +251,8 @@ def employer_page(employer: Employer) -> dict:
             rule=rule, today=today, employer=employer, workers=workers, declarations=declarations
         ),
     }
+    # A SECOR program whose size rule nobody set up says so (no silent default).
+    page["rule_missing"] = rule is None and runs_secor(association)
     page["checklist"] = checklist(employer, page)
     return page
 

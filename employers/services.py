@@ -20,11 +20,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from secor import audit
 from secor import services as secor_services
+from secor.dates import association_today
 from secor.models import Association, Invitation, Membership, Program, ProgramKind, Role
 from secor.tenancy import activate
 
 from . import selectors
-from .eligibility import ACSA_RULES, EMPLOYMENT_TYPES, SEEDED_RULES
+from .eligibility import EMPLOYMENT_TYPES, SEEDED_RULES
 from .models import (
     CONTACT_FIELDS,
     PROFILE_FIELDS,
@@ -39,18 +40,15 @@ from .models import (
     Worker,
 )
 
-# Associations whose seed says an association membership is a prerequisite.
-MEMBERSHIP_REQUIRED = {"ACSA"}
-
-
-def _actor(actor):
-    return actor if actor is not None and actor.is_authenticated else None
+# Seeds that make an association membership a prerequisite
+# (docs/rules.md#acsa-prerequisites).
+MEMBERSHIP_REQUIRED = {"acsa"}
 
 
 def _save(obj, *, actor, reason: str, exclude: Iterable[str] = ()) -> None:
     """Validate (fields, model, constraints) and save, telling simple-history who and why."""
     obj.full_clean(exclude=list(exclude) or None)
-    obj._history_user = _actor(actor)
+    obj._history_user = audit.actor_or_none(actor)
     obj._change_reason = reason
     obj.save()
 
@@ -119,24 +117,27 @@ def _check_account_free(*, association, board, account_number, exclude_pk=None) 
 
 
 def rules_ensure(*, association: Association) -> list[EligibilityRule]:
-    """Give each SECOR program of the association its size rule, seeded when missing.
+    """Give each SECOR program of the association its seeded size rule, when missing.
 
-    The data migration only sees associations that existed when it ran; this covers the
-    ones created later (call it from association creation; selectors call it lazily).
-    Unknown associations start from Alberta's standard (no more than 10, everyone on the
-    WCB account) for their admin to edit.
+    Runs when an association is created (the ``association_created`` hook) and from
+    the demo; the data migration covered the associations that existed before. An
+    association with no seed gets no rule: its screens say the rule is not set up
+    until its admin enters one (docs/rules.md#reading-no-seed) — it never borrows
+    another association's limit.
     """
     rules = []
+    if association.seed not in SEEDED_RULES:
+        return rules
     with activate(association), transaction.atomic():
         for program in Program.objects.filter(kind=ProgramKind.SECOR):
-            seed = SEEDED_RULES.get(association.short_name.upper(), ACSA_RULES).as_dict()
+            seed = SEEDED_RULES[association.seed].as_dict()
             rule, created = EligibilityRule.objects.get_or_create(
                 association=association,
                 program=program,
                 defaults={
                     **seed,
                     "province": seed["province"] or "",
-                    "requires_membership": association.short_name.upper() in MEMBERSHIP_REQUIRED,
+                    "requires_membership": association.seed in MEMBERSHIP_REQUIRED,
                 },
             )
             if created:
@@ -148,6 +149,30 @@ def rules_ensure(*, association: Association) -> list[EligibilityRule]:
                 )
             rules.append(rule)
     return rules
+
+
+@transaction.atomic
+def eligibility_rule_create(*, association: Association, actor, **fields) -> EligibilityRule:
+    """A program admin sets up the SECOR size rule of an association that has none."""
+    with activate(association):
+        program = Program.objects.filter(kind=ProgramKind.SECOR).first()
+        if program is None:
+            raise ValidationError("This association runs no SECOR program.")
+        if EligibilityRule.objects.filter(program=program).exists():
+            raise ValidationError("The SECOR size rule is already set up: edit it instead.")
+        if "counted_types" in fields:
+            fields["counted_types"] = [t for t in EMPLOYMENT_TYPES if t in fields["counted_types"]]
+        rule = EligibilityRule(association=association, program=program)
+        _set(rule, fields, RULE_FIELDS)
+        _save_and_record(
+            rule,
+            actor=actor,
+            reason="Rule set up",
+            action="eligibility_rule.create",
+            summary=f"SECOR size rule set up for {association}",
+        )
+        eligibility_refresh(association=association)
+    return rule
 
 
 @transaction.atomic
@@ -178,7 +203,7 @@ def eligibility_refresh(
     with ``bulk_update`` so the cache columns leave no history rows. Returns the count.
     """
     with activate(association):
-        today = selectors.association_today(association)
+        today = association_today(association)
         rule = selectors.secor_rule(association)
         employers = Employer.objects.all()
         if employer_ids is not None:
@@ -251,7 +276,7 @@ def employer_register(
             association=association,
             employer=employer,
             program=program,
-            registered_on=selectors.association_today(association),
+            registered_on=association_today(association),
         )
         _save(enrollment, actor=user, reason="Registered")
         Membership.objects.create(
@@ -292,7 +317,7 @@ def employer_invite_colleague(*, employer: Employer, email: str, actor) -> Invit
             association=employer.association,
             email=email,
             role=Role.EMPLOYER,
-            invited_by=_actor(actor),
+            invited_by=audit.actor_or_none(actor),
             employer=employer,
         )
     return invitation
@@ -406,7 +431,7 @@ def roster_add(*, employer: Employer, actor, workers: Iterable[dict]) -> list[Wo
             roster,
             Worker,
             batch_size=500,
-            default_user=_actor(actor),
+            default_user=audit.actor_or_none(actor),
             default_change_reason="Added to roster",
         )
         for worker in roster:
@@ -469,7 +494,7 @@ def headcount_declare(
             employer=employer,
             period_start=period_start,
             period_end=period_end,
-            declared_by=_actor(actor),
+            declared_by=audit.actor_or_none(actor),
             **counts,
         )
         _save_and_record(
@@ -517,8 +542,8 @@ def enrollment_confirm(
                 raise ValidationError(errors)
         enrollment.status = EnrollmentStatus.IN_PROGRESS
         enrollment.confirmed_at = timezone.now()
-        enrollment.confirmed_by = _actor(actor)
-        enrollment.status_changed_on = selectors.association_today(enrollment.association)
+        enrollment.confirmed_by = audit.actor_or_none(actor)
+        enrollment.status_changed_on = association_today(enrollment.association)
         enrollment.membership_number = membership_number.strip()
         enrollment.membership_expires_on = membership_expires_on
         _save_and_record(
@@ -544,7 +569,7 @@ def enrollment_set_status(
         old = enrollment.get_status_display()
         enrollment.status = status
         enrollment.reapply_on = reapply_on if status == EnrollmentStatus.DEROLLED else None
-        enrollment.status_changed_on = selectors.association_today(enrollment.association)
+        enrollment.status_changed_on = association_today(enrollment.association)
         _save_and_record(
             enrollment,
             actor=actor,
@@ -571,7 +596,7 @@ def employers_import(*, association: Association, actor, text: str) -> dict[str,
         preview = parse_employers_csv(text, association=association)
         if preview.error or preview.has_row_errors:
             raise ImportRefused(preview)
-        today = selectors.association_today(association)
+        today = association_today(association)
         programs = {p.kind: p for p in Program.objects.all()}
         existing = selectors.accounts_by_key(association)
         open_enrollments = set(
@@ -591,7 +616,7 @@ def employers_import(*, association: Association, actor, text: str) -> dict[str,
                     for name, value in row.profile.items():
                         setattr(employer, name, value)
                     to_update.append(employer)
-        user = _actor(actor)
+        user = audit.actor_or_none(actor)
         reason = "CSV import"
         created = bulk_create_with_history(
             [e for e, _ in to_create],

@@ -20,11 +20,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.views.decorators.http import require_http_methods, require_POST
 from django_scopes import scopes_disabled
 from django_tables2 import RequestConfig
 
+from secor.dates import association_today
 from secor.forms import bound_data, form_submitted
+from secor.http import require_methods
 from secor.models import Association, Membership, Role
 from secor.tenancy import association_view
 
@@ -32,6 +33,7 @@ from . import forms, selectors, services
 from .access import get_employer
 from .filters import EmployerFilter
 from .imports import ImportRefused, decode_upload, parse_employers_csv
+from .jobs import preview_path
 from .models import EligibilityRule
 from .tables import EmployerTable
 
@@ -108,7 +110,7 @@ def detail(request, employer_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def edit(request, employer_id):
     employer = get_employer(request, employer_id)
     return _form_page(
@@ -122,7 +124,7 @@ def edit(request, employer_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def wcb_add(request, employer_id):
     employer = get_employer(request, employer_id)
     return _form_page(
@@ -139,7 +141,7 @@ def wcb_add(request, employer_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def wcb_edit(request, employer_id, account_id):
     employer = get_employer(request, employer_id)
     account = get_object_or_404(employer.wcb_accounts, pk=account_id)
@@ -156,7 +158,7 @@ def wcb_edit(request, employer_id, account_id):
 @association_view
 def workers(request, employer_id):
     employer = get_employer(request, employer_id)
-    today = selectors.association_today(request.association)
+    today = association_today(request.association)
     roster = list(employer.workers.all())
     context = {
         "employer": employer,
@@ -167,7 +169,7 @@ def workers(request, employer_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def worker_add(request, employer_id):
     employer = get_employer(request, employer_id)
     return _form_page(
@@ -184,7 +186,7 @@ def worker_add(request, employer_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def worker_edit(request, employer_id, worker_id):
     employer = get_employer(request, employer_id)
     worker = get_object_or_404(employer.workers, pk=worker_id)
@@ -200,7 +202,7 @@ def worker_edit(request, employer_id, worker_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def worker_end(request, employer_id, worker_id):
     employer = get_employer(request, employer_id)
     worker = get_object_or_404(employer.workers, pk=worker_id)
@@ -210,7 +212,7 @@ def worker_end(request, employer_id, worker_id):
         forms.WorkerEndForm(
             bound_data(request),
             worker=worker,
-            initial={"end_date": selectors.association_today(request.association)},
+            initial={"end_date": association_today(request.association)},
         ),
         lambda end_date: services.worker_end_employment(
             worker=worker, actor=request.user, end_date=end_date
@@ -223,7 +225,7 @@ def worker_end(request, employer_id, worker_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def headcount(request, employer_id):
     employer = get_employer(request, employer_id)
     form = forms.HeadcountForm(bound_data(request))
@@ -261,7 +263,7 @@ def eligibility(request, employer_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def invite(request, employer_id):
     """Invite a colleague: a second employer user for the same employer."""
     employer = get_employer(request, employer_id)
@@ -282,7 +284,7 @@ def invite(request, employer_id):
 
 
 @association_view(roles=STAFF)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def enrollment_confirm(request, employer_id, enrollment_id):
     employer = get_employer(request, employer_id)
     enrollment = get_object_or_404(employer.enrollments.select_related("program"), pk=enrollment_id)
@@ -305,7 +307,7 @@ def enrollment_confirm(request, employer_id, enrollment_id):
 
 
 @association_view(roles=ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def enrollment_status(request, employer_id, enrollment_id):
     employer = get_employer(request, employer_id)
     enrollment = get_object_or_404(employer.enrollments.select_related("program"), pk=enrollment_id)
@@ -368,11 +370,13 @@ def directory_export(request):
 
 
 @association_view(roles=ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def rules(request):
     rule = selectors.secor_rule(request.association)
     if rule is None:
-        raise Http404("This association runs no SECOR program.")
+        if not selectors.runs_secor(request.association):
+            raise Http404("This association runs no SECOR program.")
+        return _rule_setup(request)
     rule = get_object_or_404(EligibilityRule.objects.all(), pk=rule.pk)
     form = _edit_form(request, forms.EligibilityRuleForm, rule)
     if form_submitted(
@@ -385,15 +389,31 @@ def rules(request):
     return render(request, "employers/rules.html", {"form": form, "rule": rule})
 
 
+def _rule_setup(request):
+    """No seed gave this association a size rule: its admin enters the first one."""
+    form = forms.EligibilityRuleForm(bound_data(request))
+    if form_submitted(
+        request,
+        form,
+        lambda **data: services.eligibility_rule_create(
+            association=request.association, actor=request.user, **data
+        ),
+        success="SECOR size rule set up; every employer's verdict is worked out.",
+    ):
+        return redirect("employers:rules", association_slug=request.association.slug)
+    return render(request, "employers/rules.html", {"form": form, "rule": None})
+
+
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _import_path(association, token) -> str:
-    return f"employer-imports/{association.pk}/{token}.csv"
+    # Previews never confirmed are deleted by `employers.jobs.sweep_import_previews`.
+    return preview_path(association.pk, token)
 
 
 @association_view(roles=ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def import_upload(request):
     form = forms.ImportUploadForm(bound_data(request), request.FILES or None)
     context = {"form": form}
@@ -420,7 +440,7 @@ def import_upload(request):
 
 
 @association_view(roles=ADMIN)
-@require_POST
+@require_methods("POST")
 def import_confirm(request):
     token = request.POST.get("token", "")
     path = _import_path(request.association, token)
@@ -453,7 +473,7 @@ def import_confirm(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def register(request):
     """A signed-in user registers their company with an association."""
     with scopes_disabled():

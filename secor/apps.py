@@ -7,7 +7,14 @@ class SecorConfig(AppConfig):
     verbose_name = "SECOR platform"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            hooks,
+            notifications,
+        )
+
+        # Lead times for a new association (also seeded lazily on first use).
+        hooks.association_created.register(notifications.reminder_settings_ensure)
 
 
 class OperatorAdminConfig(AdminConfig):

@@ -14,7 +14,8 @@ before re-applying. One convention for all of them, decided once here:
 from __future__ import annotations
 
 from calendar import monthrange
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 
 def add_months(d: date, n: int) -> date:
@@ -34,3 +35,26 @@ def add_years(d: date, n: int) -> date:
     January 5, 2024 (3 years).
     """
     return add_months(d, 12 * n)
+
+
+# --- Time zones ------------------------------------------------------------------
+
+
+def local_date(instant: datetime, tz_name: str) -> date:
+    """The date an aware instant falls on in the association's time zone.
+
+    A naive datetime is refused: `astimezone` would silently read it in the
+    server's zone, which is how a 23:30 Edmonton upload becomes "tomorrow".
+    """
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError("local_date needs an aware datetime")
+    return instant.astimezone(ZoneInfo(tz_name)).date()
+
+
+def association_today(association) -> date:
+    """Today where the association is: its deadlines end at its own midnight.
+
+    The one "today" of the project (docs/rules.md#compute-schedule);
+    ``association`` is anything with a ``time_zone`` name.
+    """
+    return local_date(datetime.now(UTC), association.time_zone)

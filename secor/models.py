@@ -18,6 +18,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .tenancy import TenantManager
 
@@ -112,8 +113,22 @@ RESERVED_SLUGS = frozenset(
         "health",
         "i18n",
         "register",
+        "calendar",
     }
 )
+
+
+class Seed(models.TextChoices):
+    """The published rule sets an association can start from (docs/rules.md).
+
+    Each app keys its seeded rows (size rule, courses, program rules and audit
+    tools) by these values; an association with no seed starts with no rules
+    (docs/rules.md#reading-no-seed).
+    """
+
+    AMTA = "amta", "AMTA — SECOR Bulletin “Understanding your SECOR cycle”"
+    ACSA = "acsa", "ACSA — “SECOR™ Process”"
+    SCSA = "scsa", "SCSA — “How to Become SECOR Certified”"
 
 
 class Association(models.Model):
@@ -136,6 +151,22 @@ class Association(models.Model):
     contact_phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
     website = models.URLField(blank=True)
+    # The rule set it was created from; blank: rules entered by its admin.
+    seed = models.CharField(max_length=20, choices=Seed.choices, blank=True)
+    # How certificates and letters look (audits/pdf.py) and who signs them.
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default="#1f4e79",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour such as #1f4e79.")],
+        help_text=_("Printed on certificates and letters, e.g. #1f4e79."),
+    )
+    signatory_name = models.CharField(_("certificate signatory"), max_length=120, blank=True)
+    signatory_title = models.CharField(_("signatory's title"), max_length=120, blank=True)
+    # Opt-in: a public page listing the employers certified today (/verify/<slug>/registry/).
+    public_registry = models.BooleanField(
+        _("publish the registry of certified employers"), default=False
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -362,3 +393,210 @@ class AuditLogEntry(TenantModel):
 
     def __str__(self):
         return self.summary
+
+
+# --- Reminders (secor.notifications delivers them) -----------------------------
+
+
+class ReminderSetting(TenantModel):
+    """An association's lead times for one reminder kind (``secor.notifications.KINDS``).
+
+    Lead days are counted back from the deadline; 0 is the final notice on the
+    day itself. An empty list turns the kind off for the association.
+    """
+
+    kind = models.CharField(max_length=60)
+    lead_days = models.JSONField(default=list, blank=True)
+    # Staff digest only: list submissions that have waited longer than this.
+    threshold_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "kind"], name="remindersetting_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.lead_days}"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+
+
+class Reminder(TenantModel):
+    """One reminder: a kind, an object, a deadline and a lead time — sent exactly once.
+
+    The unique key is the exactly-once guarantee: the sweep inserts rows with
+    "insert or nothing", and the send task claims a row with a conditional
+    UPDATE (pending → sending) that must change exactly one row.
+    """
+
+    kind = models.CharField(max_length=60)
+    object_key = models.CharField(max_length=120, help_text="Which object, e.g. audits.cycle:12:2.")
+    deadline = models.DateField()
+    lead_days = models.PositiveSmallIntegerField()
+    send_on = models.DateField(help_text="The deadline minus the lead time (local date).")
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    url = models.CharField(max_length=500, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    user_ids = models.JSONField(default=list, blank=True, help_text="Explicit recipients.")
+    audience = models.JSONField(default=list, blank=True, help_text="Recipient groups.")
+    status = models.CharField(
+        max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    late = models.BooleanField(
+        default=False, help_text="Due before the day it was sent (the sweep did not run then)."
+    )
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-send_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "kind", "object_key", "deadline", "lead_days"],
+                name="reminder_unique_key",
+            )
+        ]
+        indexes = [
+            # The fan-out re-enqueues what is not sent yet.
+            models.Index(
+                fields=["association", "status"],
+                condition=~models.Q(status="sent"),
+                name="reminder_unsent_idx",
+            ),
+            # The staff log per employer.
+            models.Index(fields=["association", "employer", "-send_on"], name="reminder_log_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def key(self) -> str:
+        return f"reminder:{self.kind}:{self.object_key}:{self.deadline}:{self.lead_days}"
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    IN_APP = "in_app", _("In-app")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Sending")
+    RETRYING = "retrying", _("Failed, will retry")
+    SENT = "sent", _("Delivered")
+    FAILED = "failed", _("Failed")
+    MUTED = "muted", _("Muted by the recipient")
+
+
+class Delivery(TenantModel):
+    """One recipient and channel of a reminder; email ones are claimed again before SMTP."""
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    address = models.CharField(max_length=254, blank=True)
+    channel = models.CharField(max_length=10, choices=DeliveryChannel.choices)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "reminder", "user", "channel"], name="delivery_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["association", "status"],
+                condition=models.Q(status__in=["pending", "sending", "retrying"]),
+                name="delivery_open_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} to {self.address or self.user_id}"
+
+
+class MutedReminderKind(TenantModel):
+    """A member does not want reminders of an optional kind in this association."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "user", "kind"], name="mutedreminderkind_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} mutes {self.kind}"
+
+
+class ReminderSweep(TenantModel):
+    """One association's daily sweep for one local date, claimed so it runs once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Queued")
+        DONE = "done", _("Done")
+
+    local_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    window_start = models.DateField(null=True, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-local_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "local_date"], name="remindersweep_unique_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"Sweep {self.local_date} ({self.status})"
+
+
+class CalendarFeed(TenantModel):
+    """An employer's secret calendar (ICS) address; rotating replaces the token."""
+
+    employer = models.OneToOneField(
+        "employers.Employer", on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    rotated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Calendar of {self.employer_id}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from . import audit
+from . import audit, hooks
 from .models import Association, Invitation, Membership, Program, Role, User
 from .tasks import send_invitation_email
 
@@ -47,10 +47,8 @@ def association_create(
     association.save()
     for kind in programs:
         Program.objects.create(association=association, kind=kind)
-    # Default program-rule rows the admin then edits in the browser.
-    from employers.services import rules_ensure
-
-    rules_ensure(association=association)
+    # Each app seeds its rules from ``association.seed`` (none: the admin enters them).
+    hooks.association_created.call(association)
     audit.record(
         association=association,
         actor=actor,

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import contextlib
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django_scopes import ScopedManager, scope, scopes_disabled
 
 __all__ = [
@@ -57,6 +59,25 @@ def activate(association):
         yield
 
 
+def scoped_service(association_of):
+    """``activate`` as a decorator: the service runs in its association's scope.
+
+    ``association_of(kwargs)`` finds the association among the (keyword-only)
+    arguments. Model validation (unique constraints) queries through the
+    fail-closed manager, so a service called from a task or a test needs it.
+    """
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(**kwargs):
+            with activate(association_of(kwargs)):
+                return func(**kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def user_has_mfa(user) -> bool:
     from allauth.mfa.models import Authenticator
 
@@ -87,7 +108,8 @@ def association_view(view=None, *, roles=None):
     Anonymous → login. Unknown slug or no active membership → 404. A staff
     role without TOTP (while ``SECOR_REQUIRE_STAFF_MFA``) → MFA set-up page.
     A member whose role is not in ``roles`` → 403. The view and its template
-    rendering run inside the association's scope.
+    rendering run inside the association's scope, with the association's time
+    zone active (restored afterwards).
     """
 
     def decorator(func):
@@ -110,7 +132,9 @@ def association_view(view=None, *, roles=None):
             request.membership = membership
             if request.session.get("association_slug") != association_slug:
                 request.session["association_slug"] = association_slug
-            with scope(association=membership.association_id):
+            # Times on the page are the association's: Edmonton, Regina (no DST), …
+            local_zone = ZoneInfo(membership.association.time_zone)
+            with scope(association=membership.association_id), timezone.override(local_zone):
                 response = func(request, *args, **kwargs)
                 # TemplateResponse renders after the view returns: do it while
                 # the scope is still active.

@@ -6,9 +6,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
-from . import services
+from secor.http import require_methods
+
+from . import hooks, services
 from .forms import form_submitted
 from .models import Invitation, Membership, Notification, Role, User
 from .selectors import memberships_for_user
@@ -45,11 +46,21 @@ def association_home(request):
         Role.AUDITOR: "secor/home_reviewer.html",
         Role.EMPLOYER: "secor/home_employer.html",
     }[request.membership.role]
-    return render(request, template)
+    # Each app contributes its cards (hooks.home_panels); sorted() keeps
+    # registration order among equal positions.
+    panels = sorted(
+        (
+            panel
+            for found in hooks.home_panels.call(request, request.association)
+            for panel in found
+        ),
+        key=lambda panel: panel.position,
+    )
+    return render(request, template, {"panels": panels})
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def notifications(request):
     """The signed-in member's notices in this association; POST marks them all read."""
     mine = Notification.objects.filter(user=request.user)
@@ -69,7 +80,7 @@ class InvitationForm(forms.Form):
 
 
 @association_view(roles={Role.PROGRAM_ADMIN})
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def staff(request):
     """Program admins see who belongs to the association and invite people."""
     form = InvitationForm(request.POST or None)
@@ -117,7 +128,7 @@ class AcceptWithNewAccountForm(forms.Form):
         return data
 
 
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def invitation_accept(request, token):
     """Open an invitation link: accept it, or set a password first if new here."""
     invitation, problem = services.invitation_lookup(token)

@@ -7,8 +7,6 @@ class SubmissionsConfig(AppConfig):
     verbose_name = "Submissions"
 
     def ready(self):
-        from secor import hooks
+        from . import hooks
 
-        from . import services
-
-        hooks.association_created.register(services.rules_seed_for_new_association)
+        hooks.register()

@@ -168,6 +168,11 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class Problem:
+    """One finding. ``entry`` is the entry's name as in the zip for safety
+    problems (the employer finds it there), the display path of a folder for
+    structure problems, or empty for the zip as a whole. ``message`` is
+    rendered in the language active during the inspection."""
+
     code: ProblemCode
     message: str
     entry: str = ""
@@ -293,7 +298,10 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _raw_name(info: zipfile.ZipInfo) -> bytes:
-    return info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+    name = info.orig_filename
+    if name.isascii():  # most names; the cp437 codec is slow enough to show in the bench
+        return name.encode("ascii")
+    return name.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
 
 
 def _unicode_path_extra(info: zipfile.ZipInfo) -> str | None:
@@ -315,6 +323,10 @@ def _unicode_path_extra(info: zipfile.ZipInfo) -> str | None:
 
 
 def _name_problem(name: str) -> tuple[ProblemCode, str] | None:
+    if not name.strip("/"):
+        return ProblemCode.INVALID_NAME, _(
+            "An entry of the zip has no name. Create the zip again from the original folder."
+        )
     if _CONTROL.search(name):
         return ProblemCode.INVALID_NAME, _(
             "“%(name)s” has control characters in its name. Rename it and zip the folder again."
@@ -350,9 +362,14 @@ def _name_key(name: str) -> str:
     return unicodedata.normalize("NFC", name.rstrip("/")).casefold()
 
 
+def _is_dir(info: zipfile.ZipInfo) -> bool:
+    # ZipInfo.is_dir() fails on an empty name (one that starts with a NUL byte).
+    return info.filename.endswith("/")
+
+
 def _is_ignored(name: str) -> bool:
     parts = name.rstrip("/").split("/")
-    return parts[0] == "__MACOSX" or parts[-1].lower() in _IGNORED_NAMES
+    return "__MACOSX" in parts or parts[-1].lower() in _IGNORED_NAMES
 
 
 # --- element folders -------------------------------------------------------
@@ -410,6 +427,12 @@ def element_for_folder(name: str, elements: tuple[ExpectedElement, ...]) -> int 
         for e in elements:
             if _normalise(e.name) == wanted:
                 return e.number
+        # "Hazard identification" for "Hazard identification and assessment":
+        # a start of exactly one element's name, two words at least.
+        if " " in wanted:
+            starts = [e.number for e in elements if _normalise(e.name).startswith(wanted + " ")]
+            if len(starts) == 1:
+                return starts[0]
     return None
 
 
@@ -663,14 +686,12 @@ def _not_a_zip_message() -> str:
     )
 
 
-def _check_layout(fp, infos, start_dir, file_size, problems: _Problems) -> dict[int, int] | None:
-    """Every entry's data ends before the next entry starts; returns data offsets by record.
-
-    Returns None (after adding the problem) when the layout is unsafe.
-    """
-    order = sorted(range(len(infos)), key=lambda i: infos[i].header_offset)
+def _check_shared_headers(infos, start_dir: int, problems: _Problems) -> bool:
+    """No two records share a local header, none sits in or after the directory, and
+    nothing precedes the first (from the directory alone, before any reading)."""
     shared = Counter(info.header_offset for info in infos)
     repeated = sum(c - 1 for c in shared.values() if c > 1)
+    repeated += sum(1 for offset in shared if offset >= start_dir)
     if repeated:
         problems.add(
             ProblemCode.OVERLAPPING_ENTRIES,
@@ -685,8 +706,8 @@ def _check_layout(fp, infos, start_dir, file_size, problems: _Problems) -> dict[
             )
             % {"count": repeated},
         )
-        return None
-    if order and infos[order[0]].header_offset > 0:
+        return False
+    if infos and min(shared) > 0:
         problems.add(
             ProblemCode.NOT_A_ZIP,
             _(
@@ -694,60 +715,57 @@ def _check_layout(fp, infos, start_dir, file_size, problems: _Problems) -> dict[
                 "program). Save the folder as a plain .zip file and upload that."
             ),
         )
-        return None
-    data_offsets: dict[int, int] = {}
-    for position, i in enumerate(order):
-        info = infos[i]
-        header = _read_local_header(fp, info.header_offset, file_size)
-        if header is None:
-            problems.add(ProblemCode.TRUNCATED, _truncated_message(info.filename), info.filename)
-            return None
-        fields, local_name = header
-        signature, _v, _s, flags, method, _t, _d, crc, csize, usize, n, m = fields
-        if signature != _LOCAL_SIGNATURE:
-            problems.add(
-                ProblemCode.HEADER_MISMATCH,
-                _(
-                    "The zip’s list of contents does not match its data at “%(name)s”; the "
-                    "zip was altered or damaged. Create the zip again from the original folder."
-                )
-                % {"name": info.filename},
-                info.filename,
+        return False
+    return True
+
+
+def _locate_data(fp, info: zipfile.ZipInfo, name: str, limit: int, file_size: int) -> int:
+    """Where the entry's data starts, after checking its local header against the directory.
+
+    ``limit`` is where the next entry (or the directory) starts: the data must
+    end before it. Raises ``_Refusal`` otherwise; the caller stops there.
+    """
+    header = _read_local_header(fp, info.header_offset, file_size)
+    if header is None:
+        raise _Refusal(ProblemCode.TRUNCATED, _truncated_message(name))
+    fields, local_name = header
+    signature, _v, _s, flags, method, _t, _d, crc, csize, usize, n, m = fields
+    if signature != _LOCAL_SIGNATURE:
+        raise _Refusal(
+            ProblemCode.HEADER_MISMATCH,
+            _(
+                "The zip’s list of contents does not match its data at “%(name)s”; the "
+                "zip was altered or damaged. Create the zip again from the original folder."
             )
-            return None
-        data_offset = info.header_offset + _LOCAL_HEADER.size + n + m
-        end = data_offset + info.compress_size + (12 if info.flag_bits & 0x08 else 0)
-        limit = infos[order[position + 1]].header_offset if position + 1 < len(order) else start_dir
-        if end > limit:
-            problems.add(
-                ProblemCode.OVERLAPPING_ENTRIES,
-                _(
-                    "“%(name)s” overlaps the next entry of the zip (one entry hidden inside "
-                    "another). Create the zip again from the original folder."
-                )
-                % {"name": info.filename},
-                info.filename,
+            % {"name": name},
+        )
+    data_offset = info.header_offset + _LOCAL_HEADER.size + n + m
+    end = data_offset + info.compress_size + (12 if info.flag_bits & 0x08 else 0)
+    if end > limit:
+        raise _Refusal(
+            ProblemCode.OVERLAPPING_ENTRIES,
+            _(
+                "“%(name)s” overlaps the next entry of the zip (one entry hidden inside "
+                "another). Create the zip again from the original folder."
             )
-            return None
-        lies = local_name != _raw_name(info) or method != info.compress_type
-        if not (flags & 0x08) and 0xFFFFFFFF not in (csize, usize):
-            lies = lies or (csize, usize, crc) != (info.compress_size, info.file_size, info.CRC)
-        if lies:
-            problems.add(
-                ProblemCode.HEADER_MISMATCH,
-                _(
-                    "“%(name)s” is described differently in two places of the zip (name, size "
-                    "or method); the zip was altered or damaged. Create the zip again from the "
-                    "original folder."
-                )
-                % {"name": info.filename},
-                info.filename,
+            % {"name": name},
+        )
+    lies = local_name != _raw_name(info) or method != info.compress_type
+    if not (flags & 0x08) and 0xFFFFFFFF not in (csize, usize):
+        lies = lies or (csize, usize, crc) != (info.compress_size, info.file_size, info.CRC)
+    if lies:
+        raise _Refusal(
+            ProblemCode.HEADER_MISMATCH,
+            _(
+                "“%(name)s” is described differently in two places of the zip (name, size "
+                "or method); the zip was altered or damaged. Create the zip again from the "
+                "original folder."
             )
-            return None
-        if flags & 0x41:
-            info.flag_bits |= 0x1  # encrypted in its local header only: treat as encrypted
-        data_offsets[i] = data_offset
-    return data_offsets
+            % {"name": name},
+        )
+    if flags & 0x41:
+        info.flag_bits |= 0x1  # encrypted in its local header only: treat as encrypted
+    return data_offset
 
 
 @dataclass
@@ -757,7 +775,9 @@ class _Read:
     size: int = 0
 
 
-def inspect(fileobj, *, spec: StructureSpec = StructureSpec(), limits: Limits = Limits()):
+def inspect(
+    fileobj, *, spec: StructureSpec = StructureSpec(), limits: Limits = Limits()
+) -> InspectionResult:
     """Inspect a zip (a seekable binary file); see the module docstring."""
     problems = _Problems()
     try:
@@ -803,14 +823,15 @@ def inspect(fileobj, *, spec: StructureSpec = StructureSpec(), limits: Limits = 
     if len(infos) > limits.max_entries:  # the directory was counted; defence in depth
         problems.add(ProblemCode.TOO_MANY_ENTRIES, _too_many_message(limits))
         return _result(problems)
-    data_offsets = _check_layout(fileobj, infos, start_dir, file_size, problems)
-    if data_offsets is None:
+    if not _check_shared_headers(infos, start_dir, problems):
         return _result(problems)
 
     reads = _check_names(infos, problems)
-    inflated = _read_entries(fileobj, infos, data_offsets, reads, limits, problems)
-    if inflated is None:
-        return _result(problems)
+    inflated, complete = _read_entries(
+        fileobj, infos, reads, start_dir, file_size, limits, problems
+    )
+    if not complete:
+        return _result(problems, inflated=inflated)
     kept = [r for r in reads.values() if not _is_ignored(r.name)]
     if not kept:
         problems.add(
@@ -866,15 +887,27 @@ def _check_names(infos, problems: _Problems) -> dict[int, _Read]:
     return reads
 
 
-def _read_entries(fp, infos, data_offsets, reads, limits: Limits, problems: _Problems):
-    """One pass over the entries in file order; returns the bytes inflated, or None to stop."""
+def _read_entries(fp, infos, reads, start_dir, file_size, limits: Limits, problems: _Problems):
+    """The one pass over the entries, in file order.
+
+    Returns the bytes inflated and whether the pass went to the end (it stops
+    at the first sign of a hostile zip: overlap, lying header, bomb).
+    """
     inflated = 0
-    for i in sorted(data_offsets, key=data_offsets.__getitem__):
+    order = sorted(range(len(infos)), key=lambda i: infos[i].header_offset)
+    for position, i in enumerate(order):
         info = infos[i]
         read = reads[i]
         name = read.name
+        following = order[position + 1] if position + 1 < len(order) else None
+        limit = start_dir if following is None else infos[following].header_offset
+        try:
+            data_offset = _locate_data(fp, info, name, limit, file_size)
+        except _Refusal as refusal:
+            problems.add(refusal.code, refusal.message, name)
+            return inflated, False
         mode = info.external_attr >> 16
-        if info.flag_bits & 0x1:
+        if info.flag_bits & 0x41:  # traditional or strong encryption
             problems.add(
                 ProblemCode.ENCRYPTED,
                 _(
@@ -897,13 +930,13 @@ def _read_entries(fp, infos, data_offsets, reads, limits: Limits, problems: _Pro
                 name,
             )
             continue
-        if info.is_dir() and info.compress_size == 0 and info.file_size == 0:
+        if _is_dir(info) and info.compress_size == 0 and info.file_size == 0:
             continue
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             problems.add(ProblemCode.UNSUPPORTED_COMPRESSION, _unsupported_message(name), name)
             continue
         extension = _extension(name)
-        apple_double = name.startswith("__MACOSX/")
+        apple_double = "__MACOSX" in name.split("/")
         if not apple_double:
             if extension in EXECUTABLE_EXTENSIONS:
                 problems.add(ProblemCode.EXECUTABLE, _executable_message(name), name)
@@ -915,7 +948,7 @@ def _read_entries(fp, infos, data_offsets, reads, limits: Limits, problems: _Pro
             info.compress_size,
             info.file_size,
             info.CRC,
-            data_offsets[i],
+            data_offset,
         )
         head = b""
         size = 0
@@ -934,7 +967,7 @@ def _read_entries(fp, infos, data_offsets, reads, limits: Limits, problems: _Pro
                         )
                         % {"max": _human(limits.max_inflated_bytes)},
                     )
-                    return None
+                    return inflated, False
                 if limits.max_entry_bytes is not None and size > limits.max_entry_bytes:
                     problems.add(
                         ProblemCode.TOO_LARGE,
@@ -942,7 +975,7 @@ def _read_entries(fp, infos, data_offsets, reads, limits: Limits, problems: _Pro
                         % {"name": name, "max": _human(limits.max_entry_bytes)},
                         name,
                     )
-                    return None
+                    return inflated, False
                 if size > limits.ratio_floor_bytes and size > limits.max_ratio * max(
                     info.compress_size, 1
                 ):
@@ -956,16 +989,17 @@ def _read_entries(fp, infos, data_offsets, reads, limits: Limits, problems: _Pro
                         % {"name": name, "ratio": limits.max_ratio},
                         name,
                     )
-                    return None
+                    return inflated, False
         except _Refusal as refusal:
             problems.add(refusal.code, refusal.message, name)
-            if refusal.code == ProblemCode.SIZE_MISMATCH:
-                return None  # a lying header: stop before reading more of this zip
+            if refusal.code in (ProblemCode.SIZE_MISMATCH, ProblemCode.TRUNCATED):
+                # A lying header or missing data: nothing after it can be trusted.
+                return inflated, False
             read.size = size
             continue
         except (OSError, EOFError):
             problems.add(ProblemCode.TRUNCATED, _truncated_message(name), name)
-            return None
+            return inflated, False
         read.size = size
         if not apple_double:
             kind = _content_kind(head)
@@ -977,7 +1011,7 @@ def _read_entries(fp, infos, data_offsets, reads, limits: Limits, problems: _Pro
                 and not (head.startswith(b"PK") and extension in ZIP_BASED_DOCUMENTS)
             ):
                 problems.add(ProblemCode.NESTED_ARCHIVE, _nested_message(name), name)
-    return inflated
+    return inflated, True
 
 
 def _executable_message(name: str) -> str:
@@ -1009,26 +1043,58 @@ def _split(name: str) -> list[str]:
     return [p for p in name.split("/") if p]
 
 
+def _strip_wrapper(paths, elements):
+    """Drop one wrapping folder from the paths (``ACME/01 - Policy/…`` → ``01 - Policy/…``).
+
+    The wrapper is the only top-level folder and not an element's folder.
+    Loose files next to it (the tool, zipped alongside the folder) stay at the
+    top, but only when the wrapper visibly holds the element folders.
+    """
+    folders = {parts[0] for parts, r in paths if len(parts) > 1 or _is_dir(r.info)}
+    if len(folders) != 1:
+        return paths
+    top = next(iter(folders))
+    if element_for_folder(top, elements) is not None:
+        return paths
+    loose = any(len(parts) == 1 and not _is_dir(r.info) for parts, r in paths)
+    if loose and not any(
+        len(parts) > 2 and parts[0] == top and element_for_folder(parts[1], elements) is not None
+        for parts, _r in paths
+    ):
+        return paths
+    return [
+        (parts[1:] if parts[0] == top else parts, r)
+        for parts, r in paths
+        if not (parts[0] == top and len(parts) == 1)
+    ]
+
+
+def _buried_element_folders(folder_element, paths, elements) -> str | None:
+    """The folder holding the element folders one level too deep, if that is the mistake."""
+    candidates = [f for f, n in folder_element.items() if n is None]
+    if len(candidates) != 1:
+        return None
+    inner = {
+        element_for_folder(parts[1], elements)
+        for parts, _r in paths
+        if len(parts) > 2 and parts[0] == candidates[0]
+    } - {None}
+    return candidates[0] if inner else None
+
+
 def _check_structure(kept: list[_Read], spec: StructureSpec, problems: _Problems):
     elements = spec.elements
     paths = [(_split(r.name), r) for r in kept]
     paths = [(parts, r) for parts, r in paths if parts]
 
-    # One wrapping folder: every entry below the same first folder, which is
-    # not itself an element's folder.
-    tops = {parts[0] for parts, _r in paths}
-    if len(tops) == 1:
-        top = next(iter(tops))
-        only_folder = all(len(parts) > 1 or r.info.is_dir() for parts, r in paths)
-        if only_folder and element_for_folder(top, elements) is None:
-            paths = [(parts[1:], r) for parts, r in paths if len(parts) > 1]
+    paths = _strip_wrapper(paths, elements)
 
     folder_element: dict[str, int | None] = {}
     documents_in: dict[str, int] = defaultdict(int)
     top_files: list[tuple[str, _Read]] = []
     entries: list[ManifestEntry] = []
     for parts, r in paths:
-        is_dir = r.info.is_dir()
+        is_dir = _is_dir(r.info)
         folder = parts[0] if (len(parts) > 1 or is_dir) else None
         number = None
         if folder is not None:
@@ -1041,7 +1107,9 @@ def _check_structure(kept: list[_Read], spec: StructureSpec, problems: _Problems
             top_files.append((parts[0], r))
         entries.append(
             ManifestEntry(
-                path="/".join(parts),
+                # NFC: macOS writes decomposed accents, Windows composed ones;
+                # versions of one submission must compare equal path by path.
+                path=unicodedata.normalize("NFC", "/".join(parts)),
                 original_name=r.info.orig_filename,
                 size=r.size,
                 compressed_size=r.info.compress_size,
@@ -1065,6 +1133,17 @@ def _check_structure(kept: list[_Read], spec: StructureSpec, problems: _Problems
         for folder, number in folder_element.items():
             if number is not None:
                 by_number[number].append(folder)
+        buried = None if by_number else _buried_element_folders(folder_element, paths, elements)
+        if buried:
+            problems.add(
+                ProblemCode.MISSING_ELEMENT_FOLDER,
+                _(
+                    "The element folders are inside “%(folder)s”, one folder too deep. Zip the "
+                    "folder “%(folder)s” itself (or put its element folders at the top)."
+                )
+                % {"folder": buried},
+                buried,
+            )
         for element in elements:
             folders = by_number.get(element.number, [])
             label = _element_label(element)

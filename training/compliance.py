@@ -40,6 +40,7 @@ from datetime import date, timedelta
 
 # Re-exported: `compliance.add_months` is this module's calendar arithmetic.
 from secor.dates import add_months
+from secor.reasons import Reason  # noqa: F401 (re-exported)
 
 PersonId = int | str
 
@@ -207,15 +208,6 @@ class Designation:
 
 
 # --- Results ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    message: str
-    person_id: PersonId | None = None
-    course_code: str | None = None
-    due_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -1009,4 +1001,5 @@ account number." Safety Management "(No recertification ...)"; Safety Auditor Tr
 certification providing the proficiency is submitted and accepted within 8 months";
 SCOT: "All permanent full-time employees must complete" it, CSO or PST accepted."""
 
-SEEDED_RULES: Mapping[str, TrainingRules] = {r.association: r for r in (AMTA, ACSA, SCSA)}
+# Keyed by ``Association.seed``.
+SEEDED_RULES: Mapping[str, TrainingRules] = {r.association.lower(): r for r in (AMTA, ACSA, SCSA)}

@@ -6,10 +6,8 @@ before anything is written, and leaves an audit-trail row.
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import date, datetime
 from decimal import Decimal
-from functools import wraps
 from pathlib import PurePosixPath
 from types import SimpleNamespace
 
@@ -18,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from secor import audit
+from secor.dates import association_today
 from secor.models import Membership, Program, ProgramKind, Role
-from secor.tenancy import activate
+from secor.tenancy import scoped_service
 
 from . import evidence as evidence_files
 from . import seeding
@@ -43,32 +42,10 @@ RECORD_DATE_FIELDS = {
 }
 
 
-def _scoped(association_of):
-    """Run the service in its association's scope, so it works from a task or test too.
-
-    Model validation (unique constraints) queries through the fail-closed manager.
-    """
-
-    def decorator(func):
-        @wraps(func)
-        def wrapper(**kwargs):
-            with activate(association_of(kwargs)):
-                return func(**kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def local_today(association) -> date:
-    """Today in the association's time zone (Saskatchewan keeps no DST)."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(association.time_zone))
-
-
 # --- Training records ---------------------------------------------------------
 
 
-@_scoped(lambda kw: kw["employer"].association)
+@scoped_service(lambda kw: kw["employer"].association)
 @transaction.atomic
 def record_add(
     *,
@@ -92,7 +69,7 @@ def record_add(
     reported at once; nothing is written (row or file) unless all is well.
     """
     association = employer.association
-    today = today or local_today(association)
+    today = today or association_today(association)
     record = TrainingRecord(
         association=association,
         employer=employer,
@@ -105,7 +82,7 @@ def record_add(
         proficiency_accepted_on=proficiency_accepted_on,
         maintenance_audit_on=maintenance_audit_on,
         refresher_on=refresher_on,
-        added_by=actor if actor is not None and actor.is_authenticated else None,
+        added_by=audit.actor_or_none(actor),
         status=RecordStatus.PENDING,
     )
     errors: dict[str, list] = {}
@@ -216,7 +193,7 @@ def _update_refusals(course: Course, changed: dict) -> dict[str, list]:
     return errors
 
 
-@_scoped(lambda kw: kw["record"].association)
+@scoped_service(lambda kw: kw["record"].association)
 @transaction.atomic
 def record_update(
     *, record: TrainingRecord, actor, evidence=None, today: date | None = None, **changes
@@ -245,7 +222,7 @@ def record_update(
     if unknown:
         raise TypeError(f"Unknown record fields: {sorted(unknown)}")
     association = record.association
-    today = today or local_today(association)
+    today = today or association_today(association)
     record = (
         TrainingRecord.objects.for_association(association)
         .select_for_update()
@@ -334,7 +311,7 @@ def _decide(record, *, actor, status, reason, now, verb, done, log):
     return record
 
 
-@_scoped(lambda kw: kw["record"].association)
+@scoped_service(lambda kw: kw["record"].association)
 @transaction.atomic
 def record_verify(*, record: TrainingRecord, actor, now: datetime | None = None) -> TrainingRecord:
     """Staff confirm the certificate file matches the record; from now on it counts."""
@@ -350,7 +327,7 @@ def record_verify(*, record: TrainingRecord, actor, now: datetime | None = None)
     )
 
 
-@_scoped(lambda kw: kw["record"].association)
+@scoped_service(lambda kw: kw["record"].association)
 @transaction.atomic
 def record_reject(
     *, record: TrainingRecord, actor, reason: str, now: datetime | None = None
@@ -374,7 +351,7 @@ def record_reject(
 # --- Trained-employee designations (one WCB account per person) --------------
 
 
-@_scoped(lambda kw: kw["employer"].association)
+@scoped_service(lambda kw: kw["employer"].association)
 @transaction.atomic
 def designation_set(*, employer, worker, wcb_account, actor) -> TrainedEmployeeDesignation:
     """Name ``worker`` the trained employee of ``wcb_account`` (moving any earlier one)."""
@@ -398,7 +375,7 @@ def designation_set(*, employer, worker, wcb_account, actor) -> TrainedEmployeeD
     return designation
 
 
-@_scoped(lambda kw: kw["designation"].association)
+@scoped_service(lambda kw: kw["designation"].association)
 @transaction.atomic
 def designation_remove(*, designation: TrainedEmployeeDesignation, actor) -> None:
     audit.record(
@@ -454,7 +431,7 @@ COURSE_FIELDS = (
 )
 
 
-@_scoped(lambda kw: kw["association"])
+@scoped_service(lambda kw: kw["association"])
 @transaction.atomic
 def course_save(
     *,
@@ -523,7 +500,7 @@ REQUIREMENT_FIELDS = (
 )
 
 
-@_scoped(lambda kw: kw["program"].association)
+@scoped_service(lambda kw: kw["program"].association)
 @transaction.atomic
 def requirement_save(
     *,
@@ -573,7 +550,7 @@ _SEED_MODELS = SimpleNamespace(
 )
 
 
-@_scoped(lambda kw: kw["association"])
+@scoped_service(lambda kw: kw["association"])
 @transaction.atomic
 def catalogue_seed(*, association, seed_key: str, actor=None) -> dict[str, int]:
     """Load a seeded catalogue ("AMTA", "ACSA", "SCSA") and its SECOR requirements.

@@ -15,13 +15,15 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from employers.access import get_employer
 from employers.models import WCBAccount, Worker
+from secor.dates import association_today
 from secor.forms import add_service_errors, bound_data, form_submitted
+from secor.http import refuse_method
 from secor.models import Program, ProgramKind, Role
 from secor.tenancy import association_view
 from secor.uploads import limit_upload_size
@@ -35,17 +37,9 @@ from .models import (
     TrainingRecord,
     TrainingRequirement,
 )
-from .seeding import SEED_FOR_SLUG
 
 STAFF = Role.staff_roles()
 ADMIN = {Role.PROGRAM_ADMIN}
-
-
-def _refuse_method(request, *allowed: str) -> HttpResponseNotAllowed | None:
-    """405 for other methods — checked after the object look-ups, so that another
-    tenant's or employer's ids give 404 whatever the method."""
-    allowed = (*allowed, "HEAD") if "GET" in allowed else allowed
-    return None if request.method in allowed else HttpResponseNotAllowed(allowed)
 
 
 def _kw(request, employer, **extra):
@@ -76,9 +70,9 @@ def _accounts(employer):
 def employer_training(request, employer_id):
     """The training matrix, the compliance panel today and the records list."""
     employer = get_employer(request, employer_id)
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
-    today = services.local_today(request.association)
+    today = association_today(request.association)
     context = {
         "employer": employer,
         "today": today,
@@ -95,9 +89,9 @@ def employer_training(request, employer_id):
 def compliance(request, employer_id):
     """The compliance panel with reasons, and "check training for these audit dates"."""
     employer = get_employer(request, employer_id)
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
-    today = services.local_today(request.association)
+    today = association_today(request.association)
     workers, accounts = _workers(employer), _accounts(employer)
     form = forms.AuditDatesForm(
         request.GET if "start" in request.GET else None, accounts=accounts, workers=workers
@@ -136,7 +130,7 @@ def compliance(request, employer_id):
 @association_view
 def designation_add(request, employer_id):
     employer = get_employer(request, employer_id)
-    if refused := _refuse_method(request, "POST"):
+    if refused := refuse_method(request, "POST"):
         return refused
     form = forms.DesignationForm(
         request.POST, workers=_workers(employer), accounts=_accounts(employer)
@@ -163,7 +157,7 @@ def designation_remove(request, employer_id, designation_id):
     designation = get_object_or_404(
         TrainedEmployeeDesignation.objects.filter(employer=employer), pk=designation_id
     )
-    if refused := _refuse_method(request, "POST"):
+    if refused := refuse_method(request, "POST"):
         return refused
     services.designation_remove(designation=designation, actor=request.user)
     messages.success(request, f"{designation.worker} is no longer a designated trained employee.")
@@ -174,9 +168,9 @@ def designation_remove(request, employer_id, designation_id):
 @limit_upload_size(evidence.MAX_BYTES)
 def record_add(request, employer_id):
     employer = get_employer(request, employer_id)
-    if refused := _refuse_method(request, "GET", "POST"):
+    if refused := refuse_method(request, "GET", "POST"):
         return refused
-    today = services.local_today(request.association)
+    today = association_today(request.association)
     form = forms.RecordForm(
         bound_data(request),
         request.FILES or None,
@@ -207,11 +201,11 @@ def record_update(request, employer_id, record_id):
     """Dates that arrive after the course (proficiency, maintenance) and a new file version."""
     employer = get_employer(request, employer_id)
     record = _record(employer, record_id)
-    if refused := _refuse_method(request, "GET", "POST"):
+    if refused := refuse_method(request, "GET", "POST"):
         return refused
     by_staff = request.membership.is_staff_role
     form = forms.RecordUpdateForm(bound_data(request), request.FILES or None, record=record)
-    today = services.local_today(request.association)
+    today = association_today(request.association)
     if form_submitted(
         request,
         form,
@@ -244,7 +238,7 @@ def record_update(request, employer_id, record_id):
 def record_detail(request, employer_id, record_id):
     employer = get_employer(request, employer_id)
     record = _record(employer, record_id)
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
     return render(
         request,
@@ -273,7 +267,7 @@ def record_evidence(request, employer_id, record_id):
     """
     employer = get_employer(request, employer_id)
     record = _record(employer, record_id)
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
     # ?version=<history id>: an earlier file of this record, kept when it was replaced.
     version = request.GET.get("version", "")
@@ -311,9 +305,9 @@ def chart_print(request, employer_id):
 
 def _chart(request, employer_id, template):
     employer = get_employer(request, employer_id)
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
-    today = services.local_today(request.association)
+    today = association_today(request.association)
     rows = []
     for row in selectors.chart_for(employer, as_of=today):
         entries = list(row.entries) + [None] * (row.slots - len(row.entries))
@@ -338,7 +332,7 @@ def _chart(request, employer_id, template):
 
 @association_view(roles=STAFF)
 def verification_queue(request):
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
     return render(
         request,
@@ -354,7 +348,7 @@ def verification_detail(request, record_id):
         TrainingRecord.objects.select_related("employer", "worker", "course", "verified_by"),
         pk=record_id,
     )
-    if refused := _refuse_method(request, "GET", "POST"):
+    if refused := refuse_method(request, "GET", "POST"):
         return refused
     reject_form = forms.RejectForm(request.POST if "reject" in request.POST else None)
     if request.method == "POST":
@@ -407,7 +401,7 @@ def _secor_program(association):
 @association_view(roles=STAFF)
 def courses(request):
     """The catalogue and each program's requirements; program admins edit them."""
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
     programs = Program.objects.order_by("kind")
     requirements = {
@@ -422,13 +416,13 @@ def courses(request):
             "requirements": requirements,
             "can_edit": request.membership.role == Role.PROGRAM_ADMIN,
             "seeds": sorted(SEEDED_RULES),
-            "suggested_seed": SEED_FOR_SLUG.get(request.association.slug, ""),
+            "suggested_seed": request.association.seed,
         },
     )
 
 
 def _course_form_page(request, course=None):
-    if refused := _refuse_method(request, "GET", "POST"):
+    if refused := refuse_method(request, "GET", "POST"):
         return refused
     form = forms.CourseForm(
         bound_data(request), instance=course, courses=Course.objects.order_by("code")
@@ -457,7 +451,7 @@ def course_edit(request, course_id):
 
 
 def _requirement_form_page(request, program, requirement=None):
-    if refused := _refuse_method(request, "GET", "POST"):
+    if refused := refuse_method(request, "GET", "POST"):
         return refused
     form = forms.RequirementForm(
         bound_data(request), instance=requirement, courses=Course.objects.order_by("code")
@@ -494,9 +488,9 @@ def requirement_edit(request, requirement_id):
 
 @association_view(roles=ADMIN)
 def catalogue_seed(request):
-    if refused := _refuse_method(request, "POST"):
+    if refused := refuse_method(request, "POST"):
         return refused
-    seed_key = request.POST.get("seed", "")
+    seed_key = request.POST.get("seed", "").lower()
     if seed_key not in SEEDED_RULES:
         messages.error(request, "Choose one of the seeded catalogues.")
     else:
@@ -506,6 +500,6 @@ def catalogue_seed(request):
         messages.success(
             request,
             f"{created['courses']} courses and {created['requirements']} requirements added "
-            f"from the {seed_key} catalogue.",
+            f"from the {seed_key.upper()} catalogue.",
         )
     return redirect("training:courses", request.association.slug)

@@ -54,9 +54,8 @@ def open_stored(file):
     bucket = getattr(storage, "bucket", None)
     if bucket is None:
         return file.storage.open(file.name, "rb")
-    from storages.utils import clean_name
-
     from botocore.exceptions import ClientError
+    from storages.utils import clean_name
 
     obj = bucket.Object(storage._normalize_name(clean_name(file.name)))
     try:

@@ -19,8 +19,8 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django_tables2 import RequestConfig
 from django.utils.translation import gettext
+from django_tables2 import RequestConfig
 
 from employers.access import get_employer
 from employers.imports import MAX_BYTES as EMPLOYER_IMPORT_MAX_BYTES

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_employer_mutes_a_reminder_and_makes_a_calendar_address(page, association):
+    page.set_default_navigation_timeout(30_000)  # the session's first page is slow to build
     user = member(association, Role.EMPLOYER)
     log_in(page, user)
     visit(page, f"/{association.slug}/notifications/")

@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from django.db.models import Count, Q
+
 from employers.models import Enrollment, EnrollmentStatus, Worker
 from training.selectors import compliance_for
 
@@ -744,24 +746,33 @@ def employer_next_deadline(employer, today: date) -> Deadline | None:
 
 
 def staff_audit_counts(association, today: date, *, soon_days: int = 30) -> dict[str, int]:
-    """Open audits whose report is due soon, and overdue ones (by their own rules)."""
-    soon = overdue = 0
-    for audit in Audit.objects.for_association(association).filter(status=AuditStatus.PLANNED):
-        due = sched.submission_deadline(audit.data_gathering_end, audit_rules(audit))
-        if due is None:
-            continue
-        if due < today:
-            overdue += 1
-        elif due <= today + timedelta(days=soon_days):
-            soon += 1
-    return {"due_soon": soon, "overdue": overdue}
+    """Open audits whose report is due soon, and overdue ones (by their own rules).
+
+    One aggregate over the stored due dates (`Audit.submission_due_on`, an indexed
+    copy of the schedule's deadline): no audit is loaded.
+    """
+    counts = (
+        Audit.objects.for_association(association)
+        .filter(status=AuditStatus.PLANNED, submission_due_on__isnull=False)
+        .aggregate(
+            overdue=Count("pk", filter=Q(submission_due_on__lt=today)),
+            due_soon=Count(
+                "pk",
+                filter=Q(
+                    submission_due_on__gte=today,
+                    submission_due_on__lte=today + timedelta(days=soon_days),
+                ),
+            ),
+        )
+    )
+    return {"due_soon": counts["due_soon"], "overdue": counts["overdue"]}
 
 
 def audit_due_on(audit: Audit) -> date | None:
     """When the audit is next due: its report while planned, else nothing."""
     if audit.status != AuditStatus.PLANNED:
         return None
-    return sched.submission_deadline(audit.data_gathering_end, audit_rules(audit))
+    return audit.submission_due_on
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,11 @@ a 404. Staff-only pages answer 403 to employer users before any look-up.
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 
 from employers.access import get_employer
 from employers.models import Enrollment, EnrollmentStatus, Worker
@@ -20,10 +19,12 @@ from secor.dates import association_today
 from secor.forms import bound_data, form_submitted
 from secor.http import refuse_method, require_methods
 from secor.models import Program, Role
+from secor.tables import paginate, stream_csv
 from secor.tenancy import association_view
 
 from . import schedule as sched
 from . import selectors, services
+from .filters import AuditFilter
 from .forms import (
     DatesForm,
     ElementFormSet,
@@ -46,6 +47,7 @@ from .models import (
     MilestoneLetter,
     ProgramRules,
 )
+from .tables import AuditTable, MilestoneBoardTable
 from .timeline import COMPACT, WIDE, geometry
 
 STAFF = {Role.PROGRAM_ADMIN, Role.REVIEWER, Role.AUDITOR}
@@ -214,27 +216,41 @@ def audit_detail(request, employer_id, audit_id):
 # --- Staff lists -------------------------------------------------------------------------
 
 
+def _audit_table(request):
+    today = association_today(request.association)
+    filterset = AuditFilter(
+        request.GET, queryset=Audit.objects.select_related("employer", "tool", "association")
+    )
+    return filterset, AuditTable(filterset.qs, today=today)
+
+
 @association_view(roles=STAFF)
 @require_methods("GET")
 def audit_list(request):
-    """Audits by status and due date."""
-    status = request.GET.get("status", "open")
-    audits = Audit.objects.select_related("employer", "tool").order_by("data_gathering_end")
-    if status == "open":
-        audits = audits.filter(status__in=AuditStatus.open_statuses())
-    elif status in AuditStatus.values:
-        audits = audits.filter(status=status)
-    today = association_today(request.association)
-    rows = []
-    for audit in audits[:500]:
-        due = selectors.audit_due_on(audit)
-        rows.append({"audit": audit, "due": due, "overdue": due is not None and due < today})
-    rows.sort(key=lambda r: (r["due"] is None, r["due"] or date.max))
-    choices = [("open", "Open"), *AuditStatus.choices, ("all", "All")]
+    """Audits by status and report due date, a page at a time (`secor.tables`)."""
+    filterset, table = _audit_table(request)
+    paginate(request, table)
     return render(
         request,
         "audits/audit_list.html",
-        {"rows": rows, "status": status, "choices": choices, "today": today},
+        {"filter": filterset, "table": table, "export_query": request.GET.urlencode()},
+    )
+
+
+@association_view(roles=STAFF)
+@require_methods("GET")
+def audit_list_export(request):
+    """The filtered audits list as CSV, every page, streamed."""
+    _, table = _audit_table(request)
+    name = f"{slugify(request.association.short_name)}-audits.csv"
+    return stream_csv(table, name, request=request)
+
+
+def _board_table(request):
+    return MilestoneBoardTable(
+        selectors.milestone_board_queryset(request.association),
+        association=request.association,
+        today=association_today(request.association),
     )
 
 
@@ -242,9 +258,19 @@ def audit_list(request):
 @require_methods("GET")
 def milestone_board(request):
     """SCSA milestone board: who is at which milestone, letters expiring, de-roll candidates."""
-    today = association_today(request.association)
-    rows = selectors.milestone_board(request.association, today)
-    return render(request, "audits/milestone_board.html", {"rows": rows, "today": today})
+    table = paginate(request, _board_table(request))
+    return render(
+        request,
+        "audits/milestone_board.html",
+        {"table": table, "export_query": request.GET.urlencode()},
+    )
+
+
+@association_view(roles=STAFF)
+@require_methods("GET")
+def milestone_board_export(request):
+    name = f"{slugify(request.association.short_name)}-milestone-board.csv"
+    return stream_csv(_board_table(request), name, request=request)
 
 
 @association_view(roles=STAFF)

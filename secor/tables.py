@@ -48,7 +48,7 @@ def paginate(request, table: tables.Table, *, per_page: int = PER_PAGE) -> table
     """Sort and paginate from the URL (`?sort=…&page=…`); an out-of-range page shows the last."""
     RequestConfig(request, paginate={"per_page": per_page, "orphans": 0}).configure(table)
     if isinstance(table, ListTable):
-        table.prepare(list(table.page.object_list))
+        table.prepare([row.record for row in table.page.object_list])
     return table
 
 

@@ -79,7 +79,7 @@ class MaintenanceDatedBy(models.TextChoices):
 
 
 class ProgramRules(TenantModel):
-    """The numbers of SPEC §4 for one program of one association (mirrors `ScheduleRules`)."""
+    """The schedule and pass marks of one program of one association (mirrors `ScheduleRules`)."""
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
     validity_years = models.PositiveSmallIntegerField(
@@ -211,6 +211,13 @@ class ProgramRules(TenantModel):
             rules_from_snapshot(rules_snapshot(self))
         except (ValueError, TypeError, KeyError) as error:
             raise ValidationError(f"These rules are inconsistent: {error}") from error
+        if self.certificate_number_pattern:
+            from .numbering import PatternError, check_pattern
+
+            try:
+                check_pattern(self.certificate_number_pattern)
+            except PatternError as error:
+                raise ValidationError({"certificate_number_pattern": str(error)}) from error
 
 
 class AuditTool(TenantModel):
@@ -693,6 +700,14 @@ class Certificate(TenantModel):
 
     def __str__(self):
         return f"Certificate {self.number}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse(
+            "audits:certificate_detail",
+            kwargs={"association_slug": self.association.slug, "certificate_id": self.pk},
+        )
 
     @property
     def is_live(self) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext
 
 from employers.models import Enrollment, EnrollmentStatus, Worker
 from training.selectors import compliance_for
@@ -369,14 +370,17 @@ def next_slot(
     if enrollment.status not in EnrollmentStatus.open_statuses():
         return None, Reason(
             "enrollment_closed",
-            f"The enrollment is {enrollment.get_status_display().lower()}: no audit can be "
-            "planned until the employer enrolls again.",
+            gettext(
+                "The enrollment is %(status)s: no audit can be planned until "
+                "the employer enrolls again."
+            )
+            % {"status": enrollment.get_status_display().lower()},
         )
     cycle = latest_cycle(enrollment) if enrollment.status == EnrollmentStatus.CERTIFIED else None
     if cycle is None:
         if counting.filter(cycle__isnull=True, status__in=AuditStatus.open_statuses()).exists():
             return None, Reason(
-                "already_planned", "A certification audit is already planned or in review."
+                "already_planned", gettext("A certification audit is already planned or in review.")
             )
         last = (
             Audit.objects.for_association(enrollment.association)
@@ -425,7 +429,7 @@ def next_slot(
         )
     if counting.filter(cycle__isnull=True, status__in=AuditStatus.open_statuses()).exists():
         return None, Reason(
-            "already_planned", "The recertification audit is already planned or in review."
+            "already_planned", gettext("The recertification audit is already planned or in review.")
         )
     return (
         Slot(
@@ -480,7 +484,10 @@ def plan_check(
             return PlanCheck(
                 None,
                 blockers=[
-                    Reason("no_rules", "The association has not set up this program's rules yet.")
+                    Reason(
+                        "no_rules",
+                        gettext("The association has not set up this program's rules yet."),
+                    )
                 ],
             )
         rules = rules_from_snapshot(rules_snapshot(rules_row))
@@ -490,7 +497,7 @@ def plan_check(
             check.blockers.append(why_not)
         if check.tool is None:
             check.blockers.append(
-                Reason("no_tool", "The association has not published an audit tool yet.")
+                Reason("no_tool", gettext("The association has not published an audit tool yet."))
             )
     if check.slot is None:
         return check
@@ -503,16 +510,29 @@ def plan_check(
             check.blockers.append(
                 Reason(
                     "outside_maintenance_window",
-                    f"The year {slot.year} maintenance audit must take place between "
-                    f"{slot.opens_on} and {slot.due_on}; these dates are {start} to {end}.",
+                    gettext(
+                        "The year %(year)s maintenance audit must take place between "
+                        "%(opens_on)s and %(due_on)s; these dates are %(start)s to "
+                        "%(end)s."
+                    )
+                    % {
+                        "year": slot.year,
+                        "opens_on": slot.opens_on,
+                        "due_on": slot.due_on,
+                        "start": start,
+                        "end": end,
+                    },
                 )
             )
     elif slot.due_on and end > slot.due_on:
         check.blockers.append(
             Reason(
                 "after_expiry",
-                f"The recertification audit must end by the certificate's expiry on "
-                f"{slot.due_on}; this one ends {end}.",
+                gettext(
+                    "The recertification audit must end by the certificate's "
+                    "expiry on %(due_on)s; this one ends %(end)s."
+                )
+                % {"due_on": slot.due_on, "end": end},
             )
         )
     check.submission_due = sched.submission_deadline(end, rules)
@@ -520,7 +540,8 @@ def plan_check(
         check.blockers.append(
             Reason(
                 "submission_window_passed",
-                f"An audit ending {end} had to be received by {check.submission_due}.",
+                gettext("An audit ending %(end)s had to be received by %(submission_due)s.")
+                % {"end": end, "submission_due": check.submission_due},
             )
         )
     if (
@@ -535,26 +556,41 @@ def plan_check(
 
     # Who conducts it.
     if conducted_by not in ConductedBy.values:
-        check.blockers.append(Reason("conducted_by_missing", "Choose who conducts the audit."))
+        check.blockers.append(
+            Reason("conducted_by_missing", gettext("Choose who conducts the audit."))
+        )
     if conducted_by == ConductedBy.TRAINED_ASSESSOR:
         if assessor_worker is None:
             check.blockers.append(
-                Reason("assessor_missing", "Choose the trained assessor from your workers.")
+                Reason(
+                    "assessor_missing", gettext("Choose the trained assessor from your workers.")
+                )
             )
         elif assessor_worker.employer_id != enrollment.employer_id:
             check.blockers.append(
-                Reason("assessor_missing", "The assessor must be one of the employer's workers.")
+                Reason(
+                    "assessor_missing",
+                    gettext("The assessor must be one of the employer's workers."),
+                )
             )
         elif assessor_worker.end_date and assessor_worker.end_date < start:
             check.blockers.append(
                 Reason(
                     "assessor_left",
-                    f"{assessor_worker.full_name} left on {assessor_worker.end_date}, before "
-                    f"the audit starts: a replacement must be trained before the next audit.",
+                    gettext(
+                        "%(full_name)s left on %(end_date)s, before the audit "
+                        "starts: a replacement must be trained before the next audit."
+                    )
+                    % {
+                        "full_name": assessor_worker.full_name,
+                        "end_date": assessor_worker.end_date,
+                    },
                 )
             )
     elif conducted_by == ConductedBy.EXTERNAL_ASSESSOR and not assessor_name.strip():
-        check.blockers.append(Reason("assessor_missing", "Give the external assessor's name."))
+        check.blockers.append(
+            Reason("assessor_missing", gettext("Give the external assessor's name."))
+        )
 
     # Training valid at the start of data gathering (docs/rules.md#amta-training:
     # "Training must be valid and up to date prior to conducting audit").
@@ -575,7 +611,11 @@ def plan_check(
                     verdict.requirement, "code", "a training requirement"
                 )
                 check.blockers.append(
-                    Reason("training:not_met", f"Training requirement not met on {start}: {name}.")
+                    Reason(
+                        "training:not_met",
+                        gettext("Training requirement not met on %(start)s: %(name)s.")
+                        % {"start": start, "name": name},
+                    )
                 )
     if slot.audit_type in (AuditType.CERTIFICATION, AuditType.BASELINE):
         window = rules.min_documentation_window_months
@@ -606,7 +646,8 @@ def audit_deadlines(audit: Audit) -> list[Deadline]:
         out.append(
             Deadline(
                 due,
-                f"{audit.get_audit_type_display()} audit report due",
+                gettext("%(audit_type)s audit report due")
+                % {"audit_type": audit.get_audit_type_display()},
                 "submission",
                 audit.received_on is not None,
             )
@@ -623,20 +664,30 @@ def cycle_deadlines(schedule: sched.CycleSchedule, done_years=frozenset()) -> li
     out = []
     for plan in schedule.years:
         out.append(
-            Deadline(plan.period_start, f"Anniversary, start of year {plan.year}", "anniversary")
+            Deadline(
+                plan.period_start,
+                gettext("Anniversary, start of year %(year)s") % {"year": plan.year},
+                "anniversary",
+            )
         )
         if plan.maintenance_due:
             out.append(
                 Deadline(
                     plan.maintenance_due,
-                    f"Year {plan.year} maintenance audit due",
+                    gettext("Year %(year)s maintenance audit due") % {"year": plan.year},
                     "maintenance",
                     plan.year in done_years,
                 )
             )
         if plan.notice_on:
-            out.append(Deadline(plan.notice_on, f"Year {plan.year} maintenance notice", "notice"))
-    out.append(Deadline(schedule.expires_on, "Certificate expires", "expiry"))
+            out.append(
+                Deadline(
+                    plan.notice_on,
+                    gettext("Year %(year)s maintenance notice") % {"year": plan.year},
+                    "notice",
+                )
+            )
+    out.append(Deadline(schedule.expires_on, gettext("Certificate expires"), "expiry"))
     return out
 
 
@@ -703,7 +754,11 @@ def enrollment_timeline(enrollment: Enrollment, today: date) -> EnrollmentTimeli
         enrollment=enrollment
     ):
         deadlines.append(
-            Deadline(letter.expires_on, f"Milestone letter #{letter.number} expires", "letter")
+            Deadline(
+                letter.expires_on,
+                gettext("Milestone letter #%(number)s expires") % {"number": letter.number},
+                "letter",
+            )
         )
     for audit in audits:
         if audit.is_open:

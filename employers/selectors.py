@@ -15,6 +15,7 @@ from itertools import pairwise
 from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from secor import hooks
 from secor.dates import add_months, association_today
@@ -184,29 +185,33 @@ def employer_checklist(association, employer: Employer, today, *, page: dict):
     items = [
         ChecklistItem(
             bool(enrollments) and all(e.status != EnrollmentStatus.REGISTERED for e in enrollments),
-            f"{employer.association} confirms your registration",
+            gettext("%(association)s confirms your registration")
+            % {"association": employer.association},
             detail="Program staff check your company and WCB account." if enrollments else "",
         ),
         ChecklistItem(
             any(a.is_active for a in page["wcb_accounts"]),
-            "Add your active WCB account",
+            gettext("Add your active WCB account"),
             reverse("employers:wcb_add", kwargs=kw),
         ),
         # Either source gives the size rule what it needs: a roster names people, a
         # declaration counts them (say a seasonal crew); nobody has to keep both.
         ChecklistItem(
             bool(page["workers"] or page["declarations"]),
-            f"List everyone who worked for you in the past {months} months",
+            gettext("List everyone who worked for you in the past %(months)s months")
+            % {"months": months},
             reverse("employers:workers", kwargs=kw),
-            detail="By name on your roster, or as a headcount declaration (how many of each "
-            "kind worked in a period, for example a seasonal crew).",
+            detail=gettext(
+                "By name on your roster, or as a headcount declaration (how many of each "
+                "kind worked in a period, for example a seasonal crew)."
+            ),
         ),
     ]
     if verdict is not None:
         items.append(
             ChecklistItem(
                 verdict.eligible and "no_headcount_data" not in verdict.reason_codes,
-                f"Stay within the SECOR size limit ({verdict.limit})",
+                gettext("Stay within the SECOR size limit (%(limit)s)") % {"limit": verdict.limit},
                 reverse("employers:eligibility", kwargs=kw),
                 detail=" ".join(verdict.next_steps),
             )
@@ -216,7 +221,8 @@ def employer_checklist(association, employer: Employer, today, *, page: dict):
         items.append(
             ChecklistItem(
                 membership is not None,
-                f"Hold a current {employer.association} membership",
+                gettext("Hold a current %(association)s membership")
+                % {"association": employer.association},
                 detail=f"Membership {membership.membership_number}, expires "
                 f"{membership.membership_expires_on}"
                 if membership

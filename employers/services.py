@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from secor import audit
@@ -107,8 +108,12 @@ def _check_account_free(*, association, board, account_number, exclude_pk=None) 
     if taken.exists():
         raise ValidationError(
             {
-                "account_number": f"WCB account {account_number} ({board}) is already "
-                f"registered with {association}. If it is yours, ask the association for help."
+                "account_number": gettext(
+                    "WCB account %(account_number)s (%(board)s) is already "
+                    "registered with %(association)s. If it is yours, ask the "
+                    "association for help."
+                )
+                % {"account_number": account_number, "board": board, "association": association}
             }
         )
 
@@ -157,9 +162,11 @@ def eligibility_rule_create(*, association: Association, actor, **fields) -> Eli
     with activate(association):
         program = Program.objects.filter(kind=ProgramKind.SECOR).first()
         if program is None:
-            raise ValidationError("This association runs no SECOR program.")
+            raise ValidationError(gettext("This association runs no SECOR program."))
         if EligibilityRule.objects.filter(program=program).exists():
-            raise ValidationError("The SECOR size rule is already set up: edit it instead.")
+            raise ValidationError(
+                gettext("The SECOR size rule is already set up: edit it instead.")
+            )
         if "counted_types" in fields:
             fields["counted_types"] = [t for t in EMPLOYMENT_TYPES if t in fields["counted_types"]]
         rule = EligibilityRule(association=association, program=program)
@@ -268,11 +275,19 @@ def employer_register(
     with activate(association):
         if Membership.objects.filter(user=user).exists():
             raise ValidationError(
-                f"You already belong to {association}. Sign in to it to manage your company."
+                gettext(
+                    "You already belong to %(association)s. Sign in to it to manage your company."
+                )
+                % {"association": association}
             )
         program = Program.objects.filter(kind=program_kind, is_active=True).first()
         if program is None:
-            raise ValidationError({"program": f"{association} does not run this program."})
+            raise ValidationError(
+                {
+                    "program": gettext("%(association)s does not run this program.")
+                    % {"association": association}
+                }
+            )
         board, account_number = _normalise_account(board or association.wcb_board, account_number)
         _check_account_free(association=association, board=board, account_number=account_number)
         employer = Employer(association=association, legal_name=legal_name)
@@ -537,7 +552,8 @@ def enrollment_confirm(
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if enrollment.status != EnrollmentStatus.REGISTERED:
             raise ValidationError(
-                f"This registration is already {enrollment.get_status_display().lower()}."
+                gettext("This registration is already %(status)s.")
+                % {"status": enrollment.get_status_display().lower()}
             )
         rule = selectors.secor_rule(enrollment.association)
         if rule is not None and rule.requires_membership:
@@ -573,9 +589,9 @@ def enrollment_set_status(
     """A program admin records a status the workflow does not set by itself."""
     with activate(enrollment.association):
         if status not in EnrollmentStatus.values:
-            raise ValidationError({"status": "Unknown status."})
+            raise ValidationError({"status": gettext("Unknown status.")})
         if status == EnrollmentStatus.DEROLLED and reapply_on is None:
-            raise ValidationError({"reapply_on": "Say when the employer may apply again."})
+            raise ValidationError({"reapply_on": gettext("Say when the employer may apply again.")})
         old = enrollment.get_status_display()
         enrollment.status = status
         enrollment.reapply_on = reapply_on if status == EnrollmentStatus.DEROLLED else None

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 
 from secor.dates import association_today
@@ -117,8 +118,8 @@ def edit(request, employer_id):
         employer,
         _edit_form(request, forms.EmployerProfileForm, employer),
         lambda **data: services.employer_update(employer=employer, actor=request.user, **data),
-        success="Company profile saved.",
-        title="Company profile",
+        success=gettext("Company profile saved."),
+        title=gettext("Company profile"),
     )
 
 
@@ -133,9 +134,9 @@ def wcb_add(request, employer_id):
             bound_data(request), initial={"board": request.association.wcb_board}
         ),
         lambda **data: services.wcb_account_add(employer=employer, actor=request.user, **data),
-        success="WCB account added.",
-        title="Add a WCB account",
-        submit="Add account",
+        success=gettext("WCB account added."),
+        title=gettext("Add a WCB account"),
+        submit=gettext("Add account"),
     )
 
 
@@ -149,8 +150,8 @@ def wcb_edit(request, employer_id, account_id):
         employer,
         _edit_form(request, forms.WCBAccountForm, account),
         lambda **data: services.wcb_account_update(account=account, actor=request.user, **data),
-        success="WCB account saved.",
-        title=f"WCB account {account}",
+        success=gettext("WCB account saved."),
+        title=gettext("WCB account %(account)s") % {"account": account},
     )
 
 
@@ -177,9 +178,10 @@ def worker_add(request, employer_id):
         forms.WorkerForm(bound_data(request), initial={"province": employer.province}),
         lambda **data: services.worker_add(employer=employer, actor=request.user, **data),
         # Read only after the form is valid, when the name is the cleaned one.
-        success=f"{request.POST.get('full_name', '').strip()} added to your roster.",
-        title="Add a worker",
-        submit="Add to roster",
+        success=gettext("%(full_name)s added to your roster.")
+        % {"full_name": request.POST.get("full_name", "").strip()},
+        title=gettext("Add a worker"),
+        submit=gettext("Add to roster"),
         done=_workers_url(request, employer),
     )
 
@@ -194,8 +196,8 @@ def worker_edit(request, employer_id, worker_id):
         employer,
         _edit_form(request, forms.WorkerForm, worker),
         lambda **data: services.worker_update(worker=worker, actor=request.user, **data),
-        success=f"{worker} saved.",
-        title=f"Edit {worker}",
+        success=gettext("%(worker)s saved.") % {"worker": worker},
+        title=gettext("Edit %(worker)s") % {"worker": worker},
         done=_workers_url(request, employer),
     )
 
@@ -216,9 +218,9 @@ def worker_end(request, employer_id, worker_id):
         lambda end_date: services.worker_end_employment(
             worker=worker, actor=request.user, end_date=end_date
         ),
-        success=f"Employment of {worker} ended.",
-        title=f"End the employment of {worker}",
-        submit="End employment",
+        success=gettext("Employment of %(worker)s ended.") % {"worker": worker},
+        title=gettext("End the employment of %(worker)s") % {"worker": worker},
+        submit=gettext("End employment"),
         done=_workers_url(request, employer),
     )
 
@@ -238,7 +240,7 @@ def headcount(request, employer_id):
             period_end=period_end,
             counts=form.counts,
         ),
-        success="Headcount declared.",
+        success=gettext("Headcount declared."),
     ):
         return redirect("employers:headcount", **_kw(request, employer))
     declarations = list(employer.headcount_declarations.select_related("declared_by"))
@@ -273,9 +275,10 @@ def invite(request, employer_id):
         lambda email: services.employer_invite_colleague(
             employer=employer, email=email, actor=request.user
         ),
-        success=f"Invitation sent to {request.POST.get('email', '').strip()}.",
-        title="Invite a colleague",
-        submit="Send invitation",
+        success=gettext("Invitation sent to %(email)s.")
+        % {"email": request.POST.get("email", "").strip()},
+        title=gettext("Invite a colleague"),
+        submit=gettext("Send invitation"),
     )
 
 
@@ -297,11 +300,12 @@ def enrollment_confirm(request, employer_id, enrollment_id):
         lambda **data: services.enrollment_confirm(
             enrollment=enrollment, actor=request.user, **data
         ),
-        success=f"Registration of {employer} confirmed.",
-        title=f"Confirm the {enrollment.program.get_kind_display()} registration of {employer}",
+        success=gettext("Registration of %(employer)s confirmed.") % {"employer": employer},
+        title=gettext("Confirm the %(kind)s registration of %(employer)s")
+        % {"kind": enrollment.program.get_kind_display(), "employer": employer},
         intro=f"Registered on {enrollment.registered_on}. Check the company and its WCB "
         "account, then confirm: the enrollment moves to “In progress”.",
-        submit="Confirm registration",
+        submit=gettext("Confirm registration"),
     )
 
 
@@ -317,9 +321,9 @@ def enrollment_status(request, employer_id, enrollment_id):
         lambda **data: services.enrollment_set_status(
             enrollment=enrollment, actor=request.user, **data
         ),
-        success="Status changed.",
-        title=f"Change the status of {enrollment}",
-        submit="Change status",
+        success=gettext("Status changed."),
+        title=gettext("Change the status of %(enrollment)s") % {"enrollment": enrollment},
+        submit=gettext("Change status"),
     )
 
 
@@ -372,7 +376,7 @@ def rules(request):
         request,
         form,
         lambda **data: services.eligibility_rule_update(rule=rule, actor=request.user, **data),
-        success="SECOR size rule saved; every employer's verdict is redone.",
+        success=gettext("SECOR size rule saved; every employer's verdict is redone."),
     ):
         return redirect("employers:rules", association_slug=request.association.slug)
     return render(request, "employers/rules.html", {"form": form, "rule": rule})
@@ -387,7 +391,7 @@ def _rule_setup(request):
         lambda **data: services.eligibility_rule_create(
             association=request.association, actor=request.user, **data
         ),
-        success="SECOR size rule set up; every employer's verdict is worked out.",
+        success=gettext("SECOR size rule set up; every employer's verdict is worked out."),
     ):
         return redirect("employers:rules", association_slug=request.association.slug)
     return render(request, "employers/rules.html", {"form": form, "rule": None})
@@ -434,7 +438,7 @@ def import_confirm(request):
     token = request.POST.get("token", "")
     path = _import_path(request.association, token)
     if not _TOKEN.match(token) or not default_storage.exists(path):
-        messages.error(request, "That preview has expired. Upload the file again.")
+        messages.error(request, gettext("That preview has expired. Upload the file again."))
         return redirect("employers:import", association_slug=request.association.slug)
     with default_storage.open(path) as stored:
         text = stored.read().decode("utf-8")
@@ -452,8 +456,8 @@ def import_confirm(request):
     default_storage.delete(path)
     messages.success(
         request,
-        f"Imported {result['rows']} rows: {result['created']} employers created, "
-        f"{result['updated']} updated.",
+        gettext("Imported %(rows)s rows: %(created)s employers created, %(updated)s updated.")
+        % {"rows": result["rows"], "created": result["created"], "updated": result["updated"]},
     )
     return redirect("employers:directory", association_slug=request.association.slug)
 
@@ -486,8 +490,12 @@ def register(request):
         request.session["association_slug"] = association.slug
         messages.success(
             request,
-            f"{employer} is registered with {association.short_name}. Program staff will "
-            "confirm your registration; meanwhile add your workers and headcount.",
+            gettext(
+                "%(employer)s is registered with %(short_name)s. Program "
+                "staff will confirm your registration; meanwhile add your "
+                "workers and headcount."
+            )
+            % {"employer": employer, "short_name": association.short_name},
         )
         return redirect(employer.get_absolute_url())
     return render(request, "employers/register.html", {"form": form})

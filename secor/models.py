@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -76,24 +77,24 @@ class User(AbstractUser):
 
 
 class Jurisdiction(models.TextChoices):
-    AB = "AB", "Alberta"
-    BC = "BC", "British Columbia"
-    MB = "MB", "Manitoba"
-    NB = "NB", "New Brunswick"
-    NL = "NL", "Newfoundland and Labrador"
-    NS = "NS", "Nova Scotia"
-    NT = "NT", "Northwest Territories"
-    NU = "NU", "Nunavut"
-    ON = "ON", "Ontario"
-    PE = "PE", "Prince Edward Island"
-    QC = "QC", "Quebec"
-    SK = "SK", "Saskatchewan"
-    YT = "YT", "Yukon"
+    AB = "AB", gettext_lazy("Alberta")
+    BC = "BC", gettext_lazy("British Columbia")
+    MB = "MB", gettext_lazy("Manitoba")
+    NB = "NB", gettext_lazy("New Brunswick")
+    NL = "NL", gettext_lazy("Newfoundland and Labrador")
+    NS = "NS", gettext_lazy("Nova Scotia")
+    NT = "NT", gettext_lazy("Northwest Territories")
+    NU = "NU", gettext_lazy("Nunavut")
+    ON = "ON", gettext_lazy("Ontario")
+    PE = "PE", gettext_lazy("Prince Edward Island")
+    QC = "QC", gettext_lazy("Quebec")
+    SK = "SK", gettext_lazy("Saskatchewan")
+    YT = "YT", gettext_lazy("Yukon")
 
 
 class ProgramKind(models.TextChoices):
-    SECOR = "secor", "SECOR (Small Employer COR)"
-    COR = "cor", "COR (Certificate of Recognition)"
+    SECOR = "secor", gettext_lazy("SECOR (Small Employer COR)")
+    COR = "cor", gettext_lazy("COR (Certificate of Recognition)")
 
 
 slug_validator = RegexValidator(
@@ -126,9 +127,9 @@ class Seed(models.TextChoices):
     (docs/rules.md#reading-no-seed).
     """
 
-    AMTA = "amta", "AMTA — SECOR Bulletin “Understanding your SECOR cycle”"
-    ACSA = "acsa", "ACSA — “SECOR™ Process”"
-    SCSA = "scsa", "SCSA — “How to Become SECOR Certified”"
+    AMTA = "amta", gettext_lazy("AMTA — SECOR Bulletin “Understanding your SECOR cycle”")
+    ACSA = "acsa", gettext_lazy("ACSA — “SECOR™ Process”")
+    SCSA = "scsa", gettext_lazy("SCSA — “How to Become SECOR Certified”")
 
 
 class Association(models.Model):
@@ -139,12 +140,16 @@ class Association(models.Model):
     slug = models.SlugField(max_length=49, unique=True, validators=[slug_validator])
     jurisdiction = models.CharField(max_length=2, choices=Jurisdiction.choices)
     wcb_board = models.CharField(
-        "WCB board", max_length=120, help_text="e.g. WCB-Alberta, Saskatchewan WCB"
+        gettext_lazy("WCB board"),
+        max_length=120,
+        help_text=gettext_lazy("e.g. WCB-Alberta, Saskatchewan WCB"),
     )
     time_zone = models.CharField(
         max_length=64,
         default="America/Edmonton",
-        help_text="Deadlines end at midnight in this zone (Saskatchewan: America/Regina).",
+        help_text=gettext_lazy(
+            "Deadlines end at midnight in this zone (Saskatchewan: America/Regina)."
+        ),
     )
     logo = models.ImageField(upload_to="association-logos/", blank=True)
     contact_email = models.EmailField(blank=True)
@@ -183,11 +188,11 @@ class Association(models.Model):
         from django.core.exceptions import ValidationError
 
         if self.slug in RESERVED_SLUGS:
-            raise ValidationError({"slug": "This address is reserved; choose another."})
+            raise ValidationError({"slug": gettext("This address is reserved; choose another.")})
         import zoneinfo
 
         if self.time_zone not in zoneinfo.available_timezones():
-            raise ValidationError({"time_zone": "Unknown time zone, e.g. America/Regina."})
+            raise ValidationError({"time_zone": gettext("Unknown time zone, e.g. America/Regina.")})
 
 
 class TenantModel(models.Model):
@@ -223,10 +228,10 @@ class Program(TenantModel):
 
 
 class Role(models.TextChoices):
-    PROGRAM_ADMIN = "program_admin", "Program admin"
-    REVIEWER = "reviewer", "Reviewer"
-    AUDITOR = "auditor", "Program auditor"
-    EMPLOYER = "employer", "Employer user"
+    PROGRAM_ADMIN = "program_admin", gettext_lazy("Program admin")
+    REVIEWER = "reviewer", gettext_lazy("Reviewer")
+    AUDITOR = "auditor", gettext_lazy("Program auditor")
+    EMPLOYER = "employer", gettext_lazy("Employer user")
 
     @classmethod
     def staff_roles(cls) -> frozenset[str]:
@@ -257,8 +262,9 @@ class Membership(TenantModel):
                     | (~models.Q(role="employer") & models.Q(employer__isnull=True))
                 ),
                 name="membership_employer_iff_employer_role",
-                violation_error_message="An employer user must be linked to one employer; "
-                "staff must not be.",
+                violation_error_message=gettext_lazy(
+                    "An employer user must be linked to one employer; staff must not be."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["user", "is_active"], name="membership_user_idx")]
@@ -340,7 +346,9 @@ class Notification(TenantModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    key = models.CharField(max_length=200, help_text="What, which deadline, which lead time.")
+    key = models.CharField(
+        max_length=200, help_text=gettext_lazy("What, which deadline, which lead time.")
+    )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)

@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 
 from . import audit, hooks
@@ -105,7 +106,12 @@ def invitation_create(
         if Membership.objects.filter(
             association=association, user__email__iexact=email, is_active=True
         ).exists():
-            raise ValidationError({"email": f"{email} is already a member of {association}."})
+            raise ValidationError(
+                {
+                    "email": gettext("%(email)s is already a member of %(association)s.")
+                    % {"email": email, "association": association}
+                }
+            )
     token, token_hash = Invitation.new_token()
     invitation = Invitation.objects.create(
         association=association,
@@ -139,12 +145,17 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     with scopes_disabled():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != "pending":
-            raise ValidationError("This invitation has already been used.", code="accepted")
+            raise ValidationError(
+                gettext("This invitation has already been used."), code="accepted"
+            )
         if invitation.email.lower() != user.email.lower():
             raise ValidationError(
-                f"This invitation was sent to {invitation.email}, but you are signed in as "
-                f"{user.email}. Sign out, then open the link again and sign in with the "
-                "invited address.",
+                gettext(
+                    "This invitation was sent to %(email)s, but you are signed "
+                    "in as %(email2)s. Sign out, then open the link again and "
+                    "sign in with the invited address."
+                )
+                % {"email": invitation.email, "email2": user.email},
                 code="wrong_email",
             )
         membership, _ = Membership.objects.update_or_create(

@@ -253,6 +253,11 @@ SUBMISSIONS_MAX_INFLATED_BYTES = env.int("SUBMISSIONS_MAX_INFLATED_BYTES", defau
 # Where upload bytes wait until complete; empty: a hidden folder of local
 # storage, or var/uploads with S3. Several web hosts must share it.
 SUBMISSIONS_UPLOAD_DIR = env.str("SUBMISSIONS_UPLOAD_DIR", default="")
+# Bytes per tus PATCH the upload page sends. A proxy in front must let bodies of
+# this size through to /<association>/submissions/ and should stream them
+# (nginx: client_max_body_size 65m; proxy_request_buffering off;), or an
+# interrupted chunk never reaches the app and cannot be resumed from.
+SUBMISSIONS_UPLOAD_CHUNK_BYTES = env.int("SUBMISSIONS_UPLOAD_CHUNK_BYTES", default=64 * 1024**2)
 
 # Reminders (secor.notifications). The sweep runs once the association's local
 # time reaches this hour; after downtime it catches up at most this many days.

@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from secor.http import require_methods
 
@@ -71,11 +72,13 @@ def notifications(request):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(label=gettext_lazy("Email address"))
     role = forms.ChoiceField(
         choices=[(r.value, r.label) for r in Role if r in Role.staff_roles()],
-        help_text="Staff must set up two-factor authentication. Employer users are invited "
-        "from their employer's page.",
+        help_text=gettext_lazy(
+            "Staff must set up two-factor authentication. Employer users are invited "
+            "from their employer's page."
+        ),
     )
 
 
@@ -90,7 +93,7 @@ def staff(request):
         lambda email, role: services.invitation_create(
             association=request.association, email=email, role=role, invited_by=request.user
         ),
-        success=f"Invitation sent to {request.POST.get('email', '')}.",
+        success=gettext("Invitation sent to %(email)s.") % {"email": request.POST.get("email", "")},
     ):
         return redirect("staff", association_slug=request.association.slug)
     context = {
@@ -102,13 +105,13 @@ def staff(request):
 
 
 class AcceptWithNewAccountForm(forms.Form):
-    full_name = forms.CharField(label="Your full name", max_length=150)
+    full_name = forms.CharField(label=gettext_lazy("Your full name"), max_length=150)
     password1 = forms.CharField(
-        label="Choose a password",
+        label=gettext_lazy("Choose a password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label="Type the password again",
+        label=gettext_lazy("Type the password again"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -158,7 +161,10 @@ def invitation_accept(request, token):
             )
             return render(request, "secor/invitation.html", context, status=400)
         if membership is not None:
-            messages.success(request, f"Welcome to {membership.association}.")
+            messages.success(
+                request,
+                gettext("Welcome to %(association)s.") % {"association": membership.association},
+            )
             return redirect(membership.association)
     context.update(form=form, has_account=has_account)
     return render(request, "secor/invitation.html", context)

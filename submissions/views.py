@@ -11,6 +11,7 @@ employer actions on a submission staff can see answer 403.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -192,6 +193,7 @@ def _upload_page(request, target, *, tus_endpoint: str):
             "training": training,
             "unfinished": unfinished,
             "tus_endpoint": tus_endpoint,
+            "chunk_bytes": settings.SUBMISSIONS_UPLOAD_CHUNK_BYTES,
         },
     )
 

@@ -34,6 +34,7 @@ from secor.tenancy import association_view
 
 from . import inspection, review, selectors, services, workflow
 from .models import NoteKind, Submission, SubmissionEntry, SubmissionKind, SubmissionStatus
+from .ranged import open_stored
 from .review_filters import QueueFilter
 from .review_forms import (
     AcceptForm,
@@ -379,7 +380,6 @@ def _workspace_context(request, submission, elements, forms, today):
         "admin": admin,
         "decided": decided,
         "audit": audit,
-        "outcome_reasons": review.outcome_reasons(audit) if audit is not None else [],
         "is_audit_kind": submission.kind in SubmissionKind.audit_kinds(),
         "today": today,
     }
@@ -463,7 +463,7 @@ def _refused(message: str, status: int) -> HttpResponse:
 def _stream(submission, entry, *, content_type: str, inline: bool, max_bytes: int, check=None):
     """Stream one entry's bytes out of the stored zip; nothing else is unpacked."""
     try:
-        fileobj = submission.file.open("rb")
+        fileobj = open_stored(submission.file)
     except FileNotFoundError:
         raise Http404("The stored file is missing.") from None
     chunks = inspection.iter_entry(fileobj, _manifest_entry(entry), max_bytes=max_bytes)

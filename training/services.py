@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from secor import audit
 from secor.dates import association_today
@@ -231,7 +232,9 @@ def record_update(
     )
     changed = {f: v for f, v in changes.items() if getattr(record, f) != v}
     if not changed and evidence is None:
-        raise ValidationError("Nothing was changed: enter a new date or choose a new file.")
+        raise ValidationError(
+            gettext("Nothing was changed: enter a new date or choose a new file.")
+        )
     errors = _update_refusals(record.course, changed)
     before = {f: getattr(record, f) for f in changed}
     for field, value in changed.items():
@@ -285,7 +288,8 @@ def _locked_pending(record: TrainingRecord) -> TrainingRecord:
         who = locked.verified_by or "someone"
         when = timezone.localtime(locked.verified_at).strftime("%Y-%m-%d %H:%M")
         raise ValidationError(
-            f"This record was already {locked.get_status_display().lower()} by {who} on {when}."
+            gettext("This record was already %(status)s by %(who)s on %(when)s.")
+            % {"status": locked.get_status_display().lower(), "who": who, "when": when}
         )
     return locked
 
@@ -335,7 +339,9 @@ def record_reject(
     """Staff refuse a record, saying why; the employer sees the reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the record is rejected; the employer sees it."})
+        raise ValidationError(
+            {"reason": gettext("Say why the record is rejected; the employer sees it.")}
+        )
     return _decide(
         record,
         actor=actor,
@@ -394,7 +400,7 @@ def designation_remove(*, designation: TrainedEmployeeDesignation, actor) -> Non
 
 def _check_same_association(association, courses, field: str) -> None:
     if any(c.association_id != association.pk for c in courses):
-        raise ValidationError({field: "Choose courses of this association's catalogue."})
+        raise ValidationError({field: gettext("Choose courses of this association's catalogue.")})
 
 
 def _prerequisite_cycle(course: Course, prerequisites) -> Course | None:
@@ -454,13 +460,20 @@ def course_save(
     _check_same_association(association, prerequisites, "prerequisites")
     _check_same_association(association, accepted_prior, "accepted_prior")
     if course.pk and any(c.pk == course.pk for c in prerequisites):
-        raise ValidationError({"prerequisites": "A course cannot be its own prerequisite."})
+        raise ValidationError(
+            {"prerequisites": gettext("A course cannot be its own prerequisite.")}
+        )
     if course.pk and any(c.pk == course.pk for c in accepted_prior):
-        raise ValidationError({"accepted_prior": "A course cannot be its own equivalent."})
+        raise ValidationError({"accepted_prior": gettext("A course cannot be its own equivalent.")})
     cycle = _prerequisite_cycle(course, prerequisites)
     if cycle is not None:
         raise ValidationError(
-            {"prerequisites": f"{cycle} already requires this course; that would be a loop."}
+            {
+                "prerequisites": gettext(
+                    "%(cycle)s already requires this course; that would be a loop."
+                )
+                % {"cycle": cycle}
+            }
         )
     course.full_clean()
     course.save()
@@ -522,7 +535,7 @@ def requirement_save(
     courses = list(courses)
     _check_same_association(association, courses, "courses")
     if requirement.kind != "continuing_education" and not courses:
-        raise ValidationError({"courses": "Choose the course (or courses) that meet it."})
+        raise ValidationError({"courses": gettext("Choose the course (or courses) that meet it.")})
     requirement.full_clean()
     requirement.save()
     links = RequirementCourse.objects.for_association(association).filter(requirement=requirement)

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from employers.access import get_employer
@@ -146,11 +147,14 @@ def designation_add(request, employer_id):
         else:
             messages.success(
                 request,
-                f"{form.cleaned_data['worker']} is the trained employee for "
-                f"{form.cleaned_data['wcb_account']}.",
+                gettext("%(worker)s is the trained employee for %(wcb_account)s.")
+                % {
+                    "worker": form.cleaned_data["worker"],
+                    "wcb_account": form.cleaned_data["wcb_account"],
+                },
             )
     else:
-        messages.error(request, "Choose a worker and a WCB account.")
+        messages.error(request, gettext("Choose a worker and a WCB account."))
     return redirect("training:compliance", **_kw(request, employer))
 
 
@@ -163,7 +167,11 @@ def designation_remove(request, employer_id, designation_id):
     if refused := refuse_method(request, "POST"):
         return refused
     services.designation_remove(designation=designation, actor=request.user)
-    messages.success(request, f"{designation.worker} is no longer a designated trained employee.")
+    messages.success(
+        request,
+        gettext("%(worker)s is no longer a designated trained employee.")
+        % {"worker": designation.worker},
+    )
     return redirect("training:compliance", **_kw(request, employer))
 
 
@@ -189,8 +197,15 @@ def record_add(request, employer_id):
         data = form.cleaned_data
         messages.success(
             request,
-            f"{data['course'].name} of {data['worker']} saved. It counts once "
-            f"{request.association.short_name} staff have verified the certificate.",
+            gettext(
+                "%(name)s of %(worker)s saved. It counts once %(short_name)s "
+                "staff have verified the certificate."
+            )
+            % {
+                "name": data["course"].name,
+                "worker": data["worker"],
+                "short_name": request.association.short_name,
+            },
         )
         return redirect("training:employer", **_kw(request, employer))
     return render(
@@ -218,11 +233,14 @@ def record_update(request, employer_id, record_id):
         if record.status == RecordStatus.PENDING and not by_staff:
             messages.success(
                 request,
-                f"Saved. {request.association.short_name} staff will verify the change; until "
-                "then the record counts as it was last verified.",
+                gettext(
+                    "Saved. %(short_name)s staff will verify the change; until "
+                    "then the record counts as it was last verified."
+                )
+                % {"short_name": request.association.short_name},
             )
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, gettext("Saved."))
         return redirect(record.get_absolute_url())
     return render(
         request,
@@ -372,13 +390,21 @@ def verification_detail(request, record_id):
         try:
             if "verify" in request.POST:
                 services.record_verify(record=record, actor=request.user)
-                messages.success(request, f"{record.course.name} of {record.worker} verified.")
+                messages.success(
+                    request,
+                    gettext("%(name)s of %(worker)s verified.")
+                    % {"name": record.course.name, "worker": record.worker},
+                )
                 return redirect("training:verification_queue", request.association.slug)
             if reject_form.is_valid():
                 services.record_reject(
                     record=record, actor=request.user, reason=reject_form.cleaned_data["reason"]
                 )
-                messages.success(request, f"{record.course.name} of {record.worker} rejected.")
+                messages.success(
+                    request,
+                    gettext("%(name)s of %(worker)s rejected.")
+                    % {"name": record.course.name, "worker": record.worker},
+                )
                 return redirect("training:verification_queue", request.association.slug)
         except ValidationError as error:
             if hasattr(error, "error_dict") and "reason" in error.error_dict:
@@ -449,7 +475,11 @@ def _course_form_page(request, course=None):
     )
     if form_submitted(request, form, save):
         data = form.cleaned_data
-        messages.success(request, f"{data['name']} ({data['code'].strip().upper()}) saved.")
+        messages.success(
+            request,
+            gettext("%(name)s (%(code)s) saved.")
+            % {"name": data["name"], "code": data["code"].strip().upper()},
+        )
         return redirect("training:courses", request.association.slug)
     title = f"Edit {course}" if course else "Add a course"
     return render(
@@ -477,7 +507,10 @@ def _requirement_form_page(request, program, requirement=None):
         services.requirement_save, program=program, actor=request.user, requirement=requirement
     )
     if form_submitted(request, form, save):
-        messages.success(request, f"Requirement “{form.cleaned_data['label']}” saved.")
+        messages.success(
+            request,
+            gettext("Requirement “%(label)s” saved.") % {"label": form.cleaned_data["label"]},
+        )
         return redirect("training:courses", request.association.slug)
     title = f"Edit requirement “{requirement}”" if requirement else f"Add a {program} requirement"
     return render(
@@ -509,14 +542,21 @@ def catalogue_seed(request):
         return refused
     seed_key = request.POST.get("seed", "").lower()
     if seed_key not in SEEDED_RULES:
-        messages.error(request, "Choose one of the seeded catalogues.")
+        messages.error(request, gettext("Choose one of the seeded catalogues."))
     else:
         created = services.catalogue_seed(
             association=request.association, seed_key=seed_key, actor=request.user
         )
         messages.success(
             request,
-            f"{created['courses']} courses and {created['requirements']} requirements added "
-            f"from the {seed_key.upper()} catalogue.",
+            gettext(
+                "%(courses)s courses and %(requirements)s requirements added "
+                "from the %(seed_key)s catalogue."
+            )
+            % {
+                "courses": created["courses"],
+                "requirements": created["requirements"],
+                "seed_key": seed_key.upper(),
+            },
         )
     return redirect("training:courses", request.association.slug)

@@ -36,6 +36,7 @@ PAGES = [
     ("audits:milestone_board", "audits:milestone_board_export"),
     ("training:verification_queue", "training:verification_queue_export"),
     ("submissions:review_queue", "submissions:review_queue_export"),
+    ("audits:certificate_list", "audits:certificate_export"),
 ]
 
 

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods
 from employers.access import get_employer
 from employers.models import Enrollment, EnrollmentStatus, Worker
 from secor.forms import bound_data, form_submitted
-from secor.models import Program, Role
+from secor.models import Program
+from secor.permissions import Action, require
 from secor.tenancy import association_view
 
 from . import schedule as sched
@@ -46,9 +47,6 @@ from .models import (
     ProgramRules,
 )
 from .timeline import COMPACT, WIDE, geometry
-
-STAFF = {Role.PROGRAM_ADMIN, Role.REVIEWER, Role.AUDITOR}
-ADMIN = {Role.PROGRAM_ADMIN}
 
 
 def _today(request) -> date:
@@ -87,6 +85,8 @@ def timeline(request, employer_id):
 def plan(request, employer_id):
     """Plan this year's audit: the type from the cycle year, dates checked against the rules."""
     employer = get_employer(request, employer_id)
+    if request.method == "POST":
+        require(request, Action.PLAN_AUDIT)
     today = _today(request)
     enrollments = Enrollment.objects.filter(
         employer=employer, status__in=EnrollmentStatus.open_statuses()
@@ -206,7 +206,7 @@ def audit_detail(request, employer_id, audit_id):
 # --- Staff lists -------------------------------------------------------------------------
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_AUDITS)
 @require_http_methods(["GET"])
 def audit_list(request):
     """Audits by status and due date."""
@@ -230,7 +230,7 @@ def audit_list(request):
     )
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_MILESTONES)
 @require_http_methods(["GET"])
 def milestone_board(request):
     """SCSA milestone board: who is at which milestone, letters expiring, de-roll candidates."""
@@ -239,7 +239,7 @@ def milestone_board(request):
     return render(request, "audits/milestone_board.html", {"rows": rows, "today": today})
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_MILESTONES)
 @require_http_methods(["GET", "POST"])
 def employer_milestones(request, employer_id):
     """A registrant's milestones and letters; staff record outcomes and letters here."""
@@ -250,6 +250,7 @@ def employer_milestones(request, employer_id):
     letter_form = LetterForm(bound_data(request), prefix="letter")
     target = next((e for e in enrollments if e.status in EnrollmentStatus.open_statuses()), None)
     if request.method == "POST":
+        require(request, Action.RECORD_MILESTONE)
         if target is None:
             raise Http404("No open enrollment.")
         if request.POST.get("action") == "schedule":
@@ -273,7 +274,7 @@ def employer_milestones(request, employer_id):
     return render(request, "audits/employer_milestones.html", context)
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.RECORD_MILESTONE)
 @require_http_methods(["GET", "POST"])
 def milestone_record(request, milestone_id):
     """Record a milestone's outcome (proficiency, manual review) or its letter's due date."""
@@ -304,7 +305,7 @@ def _scoring(request, audit_id):
     return audit, elements
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.SCORE_AUDIT)
 @require_http_methods(["GET", "POST"])
 def scores(request, audit_id):
     """Element scoring with running totals (htmx) and the pass/fail preview."""
@@ -331,7 +332,7 @@ def scores(request, audit_id):
     return render(request, "audits/scores.html", context)
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.SCORE_AUDIT)
 @require_http_methods(["GET", "POST"])
 def scores_preview(request, audit_id):
     """The running totals partial: `scoring.score_audit` on the unsaved points."""
@@ -347,7 +348,7 @@ def scores_preview(request, audit_id):
 # --- Program admin: rules and tools -----------------------------------------------------------
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_PROGRAM_RULES)
 @require_http_methods(["GET", "POST"])
 def rules_list(request):
     """Each program's rules; a program without rules can start from the defaults."""
@@ -368,7 +369,7 @@ def rules_list(request):
     return render(request, "audits/rules_list.html", {"rows": rows})
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_PROGRAM_RULES)
 @require_http_methods(["GET", "POST"])
 def rules_edit(request, rules_id):
     rules = get_object_or_404(ProgramRules.objects.select_related("program"), pk=rules_id)
@@ -386,7 +387,7 @@ def rules_edit(request, rules_id):
     )
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_AUDIT_TOOLS)
 @require_http_methods(["GET", "POST"])
 def tools_list(request):
     programs = Program.objects.filter(is_active=True).order_by("kind")
@@ -407,7 +408,7 @@ def tools_list(request):
     return render(request, "audits/tools_list.html", {"rows": rows})
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_AUDIT_TOOLS)
 @require_http_methods(["GET", "POST"])
 def tool_detail(request, tool_id):
     """A tool version; a draft's elements are edited here and the draft published."""

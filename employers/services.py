@@ -255,7 +255,12 @@ def employer_register(
         )
         _save(enrollment, actor=user, reason="Registered")
         Membership.objects.create(
-            association=association, user=user, role=Role.EMPLOYER, employer=employer
+            association=association,
+            user=user,
+            role=Role.EMPLOYER,
+            employer=employer,
+            # The registrant manages the company's other users (secor/permissions.py).
+            is_employer_admin=True,
         )
         _record(
             employer,

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -24,8 +24,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_scopes import scopes_disabled
 from django_tables2 import RequestConfig
 
+from secor import views as secor_views
 from secor.forms import bound_data, form_submitted
-from secor.models import Association, Membership, Role
+from secor.models import Association, Invitation, Membership
+from secor.permissions import Action, can, require
 from secor.tenancy import association_view
 
 from . import forms, selectors, services
@@ -34,9 +36,6 @@ from .filters import EmployerFilter
 from .imports import ImportRefused, decode_upload, parse_employers_csv
 from .models import EligibilityRule
 from .tables import EmployerTable
-
-STAFF = Role.staff_roles()
-ADMIN = {Role.PROGRAM_ADMIN}
 
 
 def _kw(request, employer):
@@ -48,7 +47,7 @@ def _workers_url(request, employer):
 
 
 def _is_staff(request) -> bool:
-    return request.membership.role in STAFF
+    return request.membership.is_staff_role
 
 
 def _edit_form(request, form_class, obj):
@@ -98,16 +97,26 @@ def _form_page(
 def detail(request, employer_id):
     """The employer's page: portal for its users, file with audit trail for staff."""
     employer = get_employer(request, employer_id)
+    can_manage = can(request.membership, Action.MANAGE_EMPLOYER_USERS)
     context = {"employer": employer, **selectors.employer_page(employer)}
-    context["users"] = selectors.employer_users(employer)
-    context["invite_form"] = forms.InviteColleagueForm()
+    context["users"] = [
+        {"m": m, "choices": secor_views.role_choices(m), "current": secor_views.current_role(m)}
+        for m in selectors.employer_users(employer, include_inactive=can_manage)
+    ]
+    context["can_manage_users"] = can_manage
+    if can(request.membership, Action.INVITE_EMPLOYER_USER):
+        context["invite_form"] = forms.InviteColleagueForm()
+    if can_manage or _is_staff(request):
+        context["invitations"] = secor_views.pending_invitations(
+            Invitation.objects.filter(employer=employer)
+        )
     if _is_staff(request):
         context["history"] = selectors.employer_history(employer)
         context["status_form"] = forms.EnrollmentStatusForm()
     return render(request, "employers/detail.html", context)
 
 
-@association_view
+@association_view(action=Action.EDIT_EMPLOYER)
 @require_http_methods(["GET", "POST"])
 def edit(request, employer_id):
     employer = get_employer(request, employer_id)
@@ -121,7 +130,7 @@ def edit(request, employer_id):
     )
 
 
-@association_view
+@association_view(action=Action.EDIT_EMPLOYER)
 @require_http_methods(["GET", "POST"])
 def wcb_add(request, employer_id):
     employer = get_employer(request, employer_id)
@@ -138,7 +147,7 @@ def wcb_add(request, employer_id):
     )
 
 
-@association_view
+@association_view(action=Action.EDIT_EMPLOYER)
 @require_http_methods(["GET", "POST"])
 def wcb_edit(request, employer_id, account_id):
     employer = get_employer(request, employer_id)
@@ -166,7 +175,7 @@ def workers(request, employer_id):
     return render(request, "employers/workers.html", context)
 
 
-@association_view
+@association_view(action=Action.EDIT_ROSTER)
 @require_http_methods(["GET", "POST"])
 def worker_add(request, employer_id):
     employer = get_employer(request, employer_id)
@@ -183,7 +192,7 @@ def worker_add(request, employer_id):
     )
 
 
-@association_view
+@association_view(action=Action.EDIT_ROSTER)
 @require_http_methods(["GET", "POST"])
 def worker_edit(request, employer_id, worker_id):
     employer = get_employer(request, employer_id)
@@ -199,7 +208,7 @@ def worker_edit(request, employer_id, worker_id):
     )
 
 
-@association_view
+@association_view(action=Action.EDIT_ROSTER)
 @require_http_methods(["GET", "POST"])
 def worker_end(request, employer_id, worker_id):
     employer = get_employer(request, employer_id)
@@ -226,6 +235,8 @@ def worker_end(request, employer_id, worker_id):
 @require_http_methods(["GET", "POST"])
 def headcount(request, employer_id):
     employer = get_employer(request, employer_id)
+    if request.method == "POST":
+        require(request, Action.EDIT_ROSTER)
     form = forms.HeadcountForm(bound_data(request))
     if form_submitted(
         request,
@@ -265,6 +276,8 @@ def eligibility(request, employer_id):
 def invite(request, employer_id):
     """Invite a colleague: a second employer user for the same employer."""
     employer = get_employer(request, employer_id)
+    # After the look-up: another employer's user gets 404, not 403.
+    require(request, Action.INVITE_EMPLOYER_USER)
     return _form_page(
         request,
         employer,
@@ -278,10 +291,37 @@ def invite(request, employer_id):
     )
 
 
+@association_view
+def user_update(request, employer_id, membership_id):
+    """An employer admin (or a program admin) changes one of the company's users."""
+    employer = get_employer(request, employer_id)
+    # After the look-up: another employer's user gets 404, not 403.
+    require(request, Action.MANAGE_EMPLOYER_USERS)
+    membership = get_object_or_404(
+        Membership.objects.filter(employer=employer).select_related("user"), pk=membership_id
+    )
+    if request.method != "POST":  # after the look-ups: another employer's id is a 404
+        return HttpResponseNotAllowed(["POST"])
+    secor_views.membership_change(request, membership)
+    return redirect(employer)
+
+
+@association_view
+def invitation_revoke(request, employer_id, invitation_id):
+    employer = get_employer(request, employer_id)
+    # After the look-up: another employer's user gets 404, not 403.
+    require(request, Action.MANAGE_EMPLOYER_USERS)
+    invitation = get_object_or_404(Invitation.objects.filter(employer=employer), pk=invitation_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    secor_views.invitation_withdraw(request, invitation)
+    return redirect(employer)
+
+
 # --- Staff: registrations, statuses ---------------------------------------------------
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.CONFIRM_REGISTRATION)
 @require_http_methods(["GET", "POST"])
 def enrollment_confirm(request, employer_id, enrollment_id):
     employer = get_employer(request, employer_id)
@@ -304,7 +344,7 @@ def enrollment_confirm(request, employer_id, enrollment_id):
     )
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.CHANGE_ENROLLMENT_STATUS)
 @require_http_methods(["GET", "POST"])
 def enrollment_status(request, employer_id, enrollment_id):
     employer = get_employer(request, employer_id)
@@ -335,7 +375,7 @@ def _directory_table(request, *, paginate):
     return filterset, table
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_DIRECTORY)
 def directory(request):
     filterset, table = _directory_table(request, paginate={"per_page": 25})
     context = {
@@ -347,7 +387,7 @@ def directory(request):
     return render(request, "employers/directory.html", context)
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_DIRECTORY)
 def directory_export(request):
     """The directory's rows as CSV: same search, filters and order, every page."""
     _, table = _directory_table(request, paginate=False)
@@ -367,7 +407,7 @@ def directory_export(request):
 # --- Program admin: rules and import --------------------------------------------------
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_ELIGIBILITY_RULES)
 @require_http_methods(["GET", "POST"])
 def rules(request):
     rule = selectors.secor_rule(request.association)
@@ -392,7 +432,7 @@ def _import_path(association, token) -> str:
     return f"employer-imports/{association.pk}/{token}.csv"
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.IMPORT_EMPLOYERS)
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     form = forms.ImportUploadForm(bound_data(request), request.FILES or None)
@@ -419,7 +459,7 @@ def import_upload(request):
     return render(request, "employers/import.html", context)
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.IMPORT_EMPLOYERS)
 @require_POST
 def import_confirm(request):
     token = request.POST.get("token", "")

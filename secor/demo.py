@@ -93,7 +93,13 @@ def build_core() -> list[Association]:
             )
             employer = first_employer if role == Role.EMPLOYER else None
             Membership.objects.get_or_create(
-                association=association, user=user, defaults={"role": role, "employer": employer}
+                association=association,
+                user=user,
+                defaults={
+                    "role": role,
+                    "employer": employer,
+                    "is_employer_admin": role == Role.EMPLOYER,
+                },
             )
         associations.append(association)
     multi = demo_user(MULTI_EMAIL, "Morgan Multi")

@@ -22,7 +22,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from employers.access import get_employer
 from employers.models import WCBAccount, Worker
 from secor.forms import add_service_errors, bound_data, form_submitted
-from secor.models import Program, ProgramKind, Role
+from secor.models import Program, ProgramKind
+from secor.permissions import Action, can
 from secor.tenancy import association_view
 from secor.uploads import limit_upload_size
 
@@ -36,9 +37,6 @@ from .models import (
     TrainingRequirement,
 )
 from .seeding import SEED_FOR_SLUG
-
-STAFF = Role.staff_roles()
-ADMIN = {Role.PROGRAM_ADMIN}
 
 
 def _refuse_method(request, *allowed: str) -> HttpResponseNotAllowed | None:
@@ -133,7 +131,7 @@ def compliance(request, employer_id):
     return render(request, "training/compliance.html", context)
 
 
-@association_view
+@association_view(action=Action.EDIT_TRAINING)
 def designation_add(request, employer_id):
     employer = get_employer(request, employer_id)
     if refused := _refuse_method(request, "POST"):
@@ -157,7 +155,7 @@ def designation_add(request, employer_id):
     return redirect("training:compliance", **_kw(request, employer))
 
 
-@association_view
+@association_view(action=Action.EDIT_TRAINING)
 def designation_remove(request, employer_id, designation_id):
     employer = get_employer(request, employer_id)
     designation = get_object_or_404(
@@ -170,7 +168,7 @@ def designation_remove(request, employer_id, designation_id):
     return redirect("training:compliance", **_kw(request, employer))
 
 
-@association_view
+@association_view(action=Action.EDIT_TRAINING)
 @limit_upload_size(evidence.MAX_BYTES)
 def record_add(request, employer_id):
     employer = get_employer(request, employer_id)
@@ -201,7 +199,7 @@ def record_add(request, employer_id):
     )
 
 
-@association_view
+@association_view(action=Action.UPDATE_TRAINING_RECORD)
 @limit_upload_size(evidence.MAX_BYTES)
 def record_update(request, employer_id, record_id):
     """Dates that arrive after the course (proficiency, maintenance) and a new file version."""
@@ -336,7 +334,7 @@ def _chart(request, employer_id, template):
 # --- Staff verification queue --------------------------------------------------
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VERIFY_TRAINING)
 def verification_queue(request):
     if refused := _refuse_method(request, "GET"):
         return refused
@@ -347,7 +345,7 @@ def verification_queue(request):
     )
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VERIFY_TRAINING)
 def verification_detail(request, record_id):
     """One record with its file previewed; verify it or reject it with a reason."""
     record = get_object_or_404(
@@ -404,7 +402,7 @@ def _secor_program(association):
     return Program.objects.for_association(association).filter(kind=ProgramKind.SECOR).first()
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_CATALOGUE)
 def courses(request):
     """The catalogue and each program's requirements; program admins edit them."""
     if refused := _refuse_method(request, "GET"):
@@ -420,7 +418,7 @@ def courses(request):
         {
             "courses": Course.objects.prefetch_related("prerequisites", "accepted_prior"),
             "requirements": requirements,
-            "can_edit": request.membership.role == Role.PROGRAM_ADMIN,
+            "can_edit": can(request.membership, Action.EDIT_CATALOGUE),
             "seeds": sorted(SEEDED_RULES),
             "suggested_seed": SEED_FOR_SLUG.get(request.association.slug, ""),
         },
@@ -446,12 +444,12 @@ def _course_form_page(request, course=None):
     )
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_CATALOGUE)
 def course_add(request):
     return _course_form_page(request)
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_CATALOGUE)
 def course_edit(request, course_id):
     return _course_form_page(request, get_object_or_404(Course.objects.all(), pk=course_id))
 
@@ -476,7 +474,7 @@ def _requirement_form_page(request, program, requirement=None):
     )
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_CATALOGUE)
 def requirement_add(request):
     program = _secor_program(request.association)
     if program is None:
@@ -484,7 +482,7 @@ def requirement_add(request):
     return _requirement_form_page(request, program)
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_CATALOGUE)
 def requirement_edit(request, requirement_id):
     requirement = get_object_or_404(
         TrainingRequirement.objects.select_related("program"), pk=requirement_id
@@ -492,7 +490,7 @@ def requirement_edit(request, requirement_id):
     return _requirement_form_page(request, requirement.program, requirement)
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_CATALOGUE)
 def catalogue_seed(request):
     if refused := _refuse_method(request, "POST"):
         return refused

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from employers.access import get_employer
 from employers.models import Enrollment, EnrollmentStatus, Worker
-from secor.forms import bound_data, form_submitted
+from secor.forms import add_once_token, bound_data, form_submitted
 from secor.models import Program
 from secor.permissions import Action, require
 from secor.tenancy import association_view
@@ -124,7 +124,11 @@ def plan(request, employer_id):
             today=today,
         )
 
-    if form_submitted(request, form, check_and_plan):
+    if form_submitted(request, form, check_and_plan, once=True):
+        if form.duplicate:
+            return redirect(
+                "audits:timeline", association_slug=_slug(request), employer_id=employer.pk
+            )
         audit = outcome["audit"]
         messages.success(
             request,
@@ -248,6 +252,7 @@ def employer_milestones(request, employer_id):
         Enrollment.objects.filter(employer=employer).select_related("program", "association")
     )
     letter_form = LetterForm(bound_data(request), prefix="letter")
+    add_once_token(letter_form)  # a create form: the same letter sent twice is recorded once
     target = next((e for e in enrollments if e.status in EnrollmentStatus.open_statuses()), None)
     if request.method == "POST":
         require(request, Action.RECORD_MILESTONE)
@@ -261,7 +266,9 @@ def employer_milestones(request, employer_id):
         def record(**letter):
             services.milestone_letter_record(enrollment=target, actor=request.user, **letter)
 
-        if form_submitted(request, letter_form, record, success="Milestone letter recorded."):
+        if form_submitted(
+            request, letter_form, record, success="Milestone letter recorded.", once=True
+        ):
             return redirect(request.path)
     context = {
         "employer": employer,

@@ -70,14 +70,16 @@ def _form_page(
     done=None,
     intro="",
     submit="Save",
+    once=False,
 ):
     """The page of one form about an employer, from GET to redirect.
 
     A valid POST runs ``action(**form.cleaned_data)`` (a service call) and goes to
     ``done`` (default: the employer's page) with the ``success`` message; otherwise the
     form is shown, with the service's errors on it. Cancel goes back to ``done`` too.
+    ``once=True`` for create forms: the same POST sent twice creates one row.
     """
-    if form_submitted(request, form, action, success=success):
+    if form_submitted(request, form, action, success=success, once=once):
         return redirect(done or employer)
     context = {
         "employer": employer,
@@ -143,6 +145,7 @@ def wcb_add(request, employer_id):
         lambda **data: services.wcb_account_add(employer=employer, actor=request.user, **data),
         success="WCB account added.",
         title="Add a WCB account",
+        once=True,
         submit="Add account",
     )
 
@@ -187,6 +190,7 @@ def worker_add(request, employer_id):
         # Read only after the form is valid, when the name is the cleaned one.
         success=f"{request.POST.get('full_name', '').strip()} added to your roster.",
         title="Add a worker",
+        once=True,
         submit="Add to roster",
         done=_workers_url(request, employer),
     )
@@ -249,6 +253,7 @@ def headcount(request, employer_id):
             counts=form.counts,
         ),
         success="Headcount declared.",
+        once=True,
     ):
         return redirect("employers:headcount", **_kw(request, employer))
     declarations = list(employer.headcount_declarations.select_related("declared_by"))
@@ -287,6 +292,7 @@ def invite(request, employer_id):
         ),
         success=f"Invitation sent to {request.POST.get('email', '').strip()}.",
         title="Invite a colleague",
+        once=True,
         submit="Send invitation",
     )
 
@@ -511,7 +517,9 @@ def register(request):
             )
         )
 
-    if form_submitted(request, form, register_company):
+    if form_submitted(request, form, register_company, once=True):
+        if form.duplicate:
+            return redirect("home")
         employer = registered[0]
         association = employer.association
         request.session["association_slug"] = association.slug

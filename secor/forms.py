@@ -5,8 +5,11 @@ classes; the templates give the error list the id Django's aria-describedby
 names, so screen readers read the error with the field.
 """
 
+import uuid
+
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
@@ -51,18 +54,73 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def form_submitted(request, form, action, *, success: str = "") -> bool:
+# A create form carries a one-time token (a hidden field): the first POST that
+# claims it runs the action; the same POST sent again (a double click, a resend
+# after a timeout, the back button) claims nothing, creates nothing, and says so.
+ONCE_FIELD = "once_token"
+ONCE_SECONDS = 24 * 60 * 60
+ALREADY_SAVED = (
+    "This form was already sent and saved; nothing was added a second time. "
+    "Check the list below before entering it again."
+)
+
+
+def add_once_token(form) -> None:
+    """Give ``form`` its hidden one-time token (a fresh one on each new page)."""
+    if ONCE_FIELD not in form.fields:
+        form.fields[ONCE_FIELD] = forms.CharField(
+            widget=forms.HiddenInput, required=False, max_length=64, initial=uuid.uuid4().hex
+        )
+
+
+def _claim_once(request, token: str) -> bool:
+    """True the first time this user sends ``token`` (atomic in Redis: cache.add)."""
+    if not token:
+        return True  # an old page without a token: nothing to compare
+    return cache.add(_once_key(request, token), 1, timeout=ONCE_SECONDS)
+
+
+def _once_key(request, token: str) -> str:
+    return f"once:{request.user.pk}:{token}"
+
+
+def form_submitted(request, form, action, *, success: str = "", once: bool = False) -> bool:
     """Run a service for a valid POSTed form; True when it succeeded.
 
     ``action(**form.cleaned_data)`` is called; a ``ValidationError`` it raises is
     put on the form (fields and summary) and False is returned, so the view
     re-renders the form. On success the ``success`` message is queued.
+
+    ``once=True`` (create forms) adds the one-time token: a repeated POST returns
+    True without calling ``action``, sets ``form.duplicate`` and tells the user
+    the form was already saved. Views that read what ``action`` made check
+    ``form.duplicate`` first.
     """
-    if request.method != "POST" or not form.is_valid():
+    form.duplicate = False
+    if once:
+        add_once_token(form)
+    if request.method != "POST":
         return False
+    # Already used: answer before validating, whose uniqueness checks would
+    # otherwise complain about the row the first POST created.
+    sent = form.data.get(form.add_prefix(ONCE_FIELD)) if once else None
+    if sent and cache.get(_once_key(request, str(sent))):
+        form.duplicate = True
+        messages.warning(request, ALREADY_SAVED)
+        return True
+    if not form.is_valid():
+        return False
+    data = dict(form.cleaned_data)
+    token = data.pop(ONCE_FIELD, "") if once else ""
+    if once and not _claim_once(request, token):
+        form.duplicate = True
+        messages.warning(request, ALREADY_SAVED)
+        return True
     try:
-        action(**form.cleaned_data)
+        action(**data)
     except ValidationError as error:
+        if token:  # nothing was saved: the corrected form may be sent again
+            cache.delete(_once_key(request, token))
         add_service_errors(form, error)
         return False
     if success:

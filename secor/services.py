@@ -109,6 +109,19 @@ def invitation_create(
             association=association, user__email__iexact=email, is_active=True
         ).exists():
             raise ValidationError({"email": f"{email} is already a member of {association}."})
+    pending = Invitation.objects.for_association(association).filter(
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    if pending.exists():
+        raise ValidationError(
+            {
+                "email": f"{email} already has an invitation waiting to be accepted. Withdraw it "
+                "first to send a new one."
+            }
+        )
     _invitation_rate_limit(association=association, invited_by=invited_by)
     token, token_hash = Invitation.new_token()
     invitation = Invitation.objects.create(

@@ -156,6 +156,7 @@ def staff(request):
             association=request.association, email=email, role=role, invited_by=request.user
         ),
         success=f"Invitation sent to {request.POST.get('email', '')}.",
+        once=True,
     ):
         return redirect("staff", association_slug=request.association.slug)
     members = list(

@@ -186,7 +186,10 @@ def record_add(request, employer_id):
         request,
         form,
         partial(services.record_add, employer=employer, actor=request.user, today=today),
+        once=True,
     ):
+        if form.duplicate:
+            return redirect("training:employer", **_kw(request, employer))
         data = form.cleaned_data
         messages.success(
             request,
@@ -434,9 +437,10 @@ def _course_form_page(request, course=None):
     save = partial(
         services.course_save, association=request.association, actor=request.user, course=course
     )
-    if form_submitted(request, form, save):
-        data = form.cleaned_data
-        messages.success(request, f"{data['name']} ({data['code'].strip().upper()}) saved.")
+    if form_submitted(request, form, save, once=course is None):
+        if not form.duplicate:
+            data = form.cleaned_data
+            messages.success(request, f"{data['name']} ({data['code'].strip().upper()}) saved.")
         return redirect("training:courses", request.association.slug)
     title = f"Edit {course}" if course else "Add a course"
     return render(
@@ -463,8 +467,9 @@ def _requirement_form_page(request, program, requirement=None):
     save = partial(
         services.requirement_save, program=program, actor=request.user, requirement=requirement
     )
-    if form_submitted(request, form, save):
-        messages.success(request, f"Requirement “{form.cleaned_data['label']}” saved.")
+    if form_submitted(request, form, save, once=requirement is None):
+        if not form.duplicate:
+            messages.success(request, f"Requirement “{form.cleaned_data['label']}” saved.")
         return redirect("training:courses", request.association.slug)
     title = f"Edit requirement “{requirement}”" if requirement else f"Add a {program} requirement"
     return render(

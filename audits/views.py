@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from employers.access import get_employer
 from employers.models import Enrollment, EnrollmentStatus, Worker
-from secor.forms import add_once_token, bound_data, form_submitted
+from secor.forms import add_once_token, bound_data, form_submitted, posted_id
 from secor.models import Program
 from secor.permissions import Action, require
 from secor.tenancy import association_view
@@ -362,7 +362,7 @@ def rules_list(request):
     programs = Program.objects.filter(is_active=True).order_by("kind")
     rules_by_program = {r.program_id: r for r in ProgramRules.objects.all()}
     if request.method == "POST":
-        program = get_object_or_404(programs, pk=request.POST.get("program"))
+        program = get_object_or_404(programs, pk=posted_id(request.POST.get("program")))
         if program.pk in rules_by_program:
             raise Http404("These rules already exist.")
         rules = services.rules_create(
@@ -399,7 +399,7 @@ def rules_edit(request, rules_id):
 def tools_list(request):
     programs = Program.objects.filter(is_active=True).order_by("kind")
     if request.method == "POST":
-        program = get_object_or_404(programs, pk=request.POST.get("program"))
+        program = get_object_or_404(programs, pk=posted_id(request.POST.get("program")))
         try:
             tool = services.tool_create_draft(program=program, actor=request.user)
         except ValidationError as error:

@@ -8,6 +8,9 @@ class SecorConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .validators import install_form_field_limits
+
+        install_form_field_limits()
 
 
 class OperatorAdminConfig(AdminConfig):

@@ -40,6 +40,14 @@ class BootstrapFormRenderer(TemplatesSetting):
     bound_field_class = BootstrapBoundField
 
 
+def posted_id(value) -> int | None:
+    """A row id from POST/GET text, or None: "abc", "-1" or 2**63 must be a 404, not a 500."""
+    text = str(value or "").strip()
+    if text.isdecimal() and text.isascii() and 0 < int(text) < 2**63:
+        return int(text)
+    return None
+
+
 def bound_data(request):
     """POST data for a form, else None — a POST with no fields (a confirm button) still binds."""
     return request.POST if request.method == "POST" else None

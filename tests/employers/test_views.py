@@ -189,7 +189,7 @@ def test_a_service_refusal_without_a_field_shows_above_the_form(client, staff, a
 def test_a_new_wcb_account_does_not_ask_whether_it_is_active(client, alice, employer):
     client.force_login(alice)
     form = client.get(url("wcb_add", employer)).context["form"]
-    assert list(form.fields) == ["board", "account_number", "industry_code"]
+    assert list(form.fields) == ["board", "account_number", "industry_code", "once_token"]
     assert form["board"].value() == employer.association.wcb_board
     account = WCBAccountFactory(employer=employer, account_number="77")
     edit_form = client.get(url("wcb_edit", employer, account_id=account.pk)).context["form"]

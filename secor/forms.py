@@ -34,6 +34,18 @@ class BootstrapBoundField(forms.BoundField):
         return attrs
 
 
+class Checkboxes(forms.CheckboxSelectMultiple):
+    """Bootstrap's form-check markup, in columns: each box beside its own label.
+
+    Django's default template puts the widget's attributes (our form-check-input
+    class) on the wrapper too, which floats the wrapper over the fields below and
+    makes labels cover other boxes. An empty list says so instead of showing
+    nothing.
+    """
+
+    template_name = "forms/checkboxes.html"
+
+
 class BootstrapFormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"

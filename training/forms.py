@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from employers.eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
+from secor.forms import Checkboxes
 from secor.models import Jurisdiction
 
 from . import evidence
@@ -110,13 +111,13 @@ class CourseForm(forms.ModelForm):
     prerequisites = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         help_text="Courses that must be completed on or before this one.",
     )
     accepted_prior = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         label="Accepted equivalents",
         help_text="Records of these courses count as this course.",
     )
@@ -160,14 +161,14 @@ class RequirementForm(forms.ModelForm):
     courses = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         help_text="Any one of these courses (or its accepted equivalents) meets it. Leave empty "
         "for continuing education to count any course.",
     )
     holder_types = forms.MultipleChoiceField(
         choices=[(t, EMPLOYMENT_TYPE_LABELS[t]) for t in EMPLOYMENT_TYPES],
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         label="Who may hold it",
         help_text="Leave all unticked to accept anyone (e.g. an external assessor).",
     )

@@ -471,7 +471,9 @@ def _requirement_form_page(request, program, requirement=None):
         if not form.duplicate:
             messages.success(request, f"Requirement “{form.cleaned_data['label']}” saved.")
         return redirect("training:courses", request.association.slug)
-    title = f"Edit requirement “{requirement}”" if requirement else f"Add a {program} requirement"
+    title = (
+        f"Edit requirement “{requirement}”" if requirement else f"Add a requirement to {program}"
+    )
     return render(
         request,
         "training/catalogue_form.html",

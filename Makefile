@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/secor
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint format install install-test system-packages check-services check-compose clean
+.PHONY: run test bench lint format install install-test system-packages check-services check-compose clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,13 @@ test: system-packages install-test check-services check-compose
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## make bench: the budgets of the issues, as ratios and counts measured in one run.
+# Production-like settings (DEBUG off: no query log growing per request), plain http on loopback.
+BENCH_ENV = DEBUG=false SECRET_KEY=bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
+  SECURE_SSL_REDIRECT=false DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)
+bench: system-packages install-test check-services
+	$(BENCH_ENV) $(PY) bench/run.py $(BENCH)
 
 lint: install-test
 	$(VENV)/bin/ruff check .

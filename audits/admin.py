@@ -12,6 +12,8 @@ from .models import (
     Audit,
     AuditCycle,
     AuditTool,
+    Certificate,
+    CertificateRevision,
     Element,
     ElementScore,
     Milestone,
@@ -80,14 +82,29 @@ class AuditCycleAdmin(ReadOnlyAdmin):
         "employer",
         "association",
         "certification_date",
-        "expires_on",
+        "ends_on",
         "recertification",
-        "certificate_status",
     ]
-    list_filter = ["association", "certificate_status", "recertification"]
+    list_filter = ["association", "recertification"]
     list_select_related = ["association", "employer"]
     search_fields = ["employer__legal_name"]
+    date_hierarchy = "ends_on"
+
+
+class CertificateRevisionInline(ReadOnlyInline):
+    model = CertificateRevision
+    fields = ["revision", "legal_name", "wcb_account_number", "issued_on", "expires_on"]
+    fields += ["pdf_status", "built_at"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ["number", "employer", "association", "issued_on", "expires_on", "status"]
+    list_filter = ["association", "status", "imported"]
+    list_select_related = ["association", "employer"]
+    search_fields = ["number", "employer__legal_name"]
     date_hierarchy = "expires_on"
+    inlines = [CertificateRevisionInline]
 
 
 class ElementScoreInline(ReadOnlyInline):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from employers.models import Worker
 
@@ -27,12 +28,14 @@ class RadioSelect(forms.RadioSelect):
 
 class DatesForm(forms.Form):
     data_gathering_start = forms.DateField(
-        label="Data gathering starts", widget=DateInput(), help_text="The audit's start date."
+        label=gettext_lazy("Data gathering starts"),
+        widget=DateInput(),
+        help_text=gettext_lazy("The audit's start date."),
     )
     data_gathering_end = forms.DateField(
-        label="Data gathering ends",
+        label=gettext_lazy("Data gathering ends"),
         widget=DateInput(),
-        help_text="The last day on site: for a certification, the anniversary date.",
+        help_text=gettext_lazy("The last day on site: for a certification, the anniversary date."),
     )
 
     def clean(self):
@@ -44,22 +47,34 @@ class DatesForm(forms.Form):
 
 
 class PlanForm(DatesForm):
-    enrollment = forms.ModelChoiceField(queryset=None, label="Program", empty_label=None)
+    enrollment = forms.ModelChoiceField(
+        queryset=None, label=gettext_lazy("Program"), empty_label=None
+    )
     conducted_by = forms.ChoiceField(
-        label="Who conducts the audit", choices=ConductedBy.choices, widget=RadioSelect
+        label=gettext_lazy("Who conducts the audit"),
+        choices=ConductedBy.choices,
+        widget=RadioSelect,
     )
     assessor_worker = forms.ModelChoiceField(
         queryset=Worker.objects.none(),
         required=False,
-        label="Trained assessor",
-        help_text="Only when your own trained assessor conducts it: their training must be "
-        "valid on the first day of data gathering.",
+        label=gettext_lazy("Trained assessor"),
+        help_text=gettext_lazy(
+            "Only when your own trained assessor conducts it: their training must be "
+            "valid on the first day of data gathering."
+        ),
     )
     assessor_name = forms.CharField(
-        label="External assessor's name",
+        label=gettext_lazy("External assessor's name"),
         max_length=150,
         required=False,
-        help_text="Only when an external assessor conducts it.",
+        help_text=gettext_lazy("Only when an external assessor conducts it."),
+    )
+    limited_scope = forms.BooleanField(
+        label="Limited scope: audit only the elements that failed",
+        required=False,
+        help_text="Only after a failed certification audit that fell short on particular "
+        "elements; otherwise a full re-audit is planned.",
     )
 
     field_order = [
@@ -69,10 +84,13 @@ class PlanForm(DatesForm):
         "assessor_name",
         "data_gathering_start",
         "data_gathering_end",
+        "limited_scope",
     ]
 
-    def __init__(self, *args, enrollments, workers, **kwargs):
+    def __init__(self, *args, enrollments, workers, follow_up=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not follow_up:
+            del self.fields["limited_scope"]
         self.fields["enrollment"].queryset = enrollments
         self.fields["enrollment"].label_from_instance = lambda e: e.program.get_kind_display()
         self.fields["assessor_worker"].queryset = workers
@@ -120,7 +138,7 @@ def points_from(form_data, elements) -> dict[int, object]:
 class RulesForm(forms.ModelForm):
     class Meta:
         model = ProgramRules
-        fields = list(RULE_FIELDS)
+        fields = [*RULE_FIELDS, "certificate_number_pattern"]
         # Help for the association's admin (here, not on the model: no migration).
         help_texts = {
             "maintenance_fixed_month": "Only for “By a fixed month and day each year”: "
@@ -149,10 +167,10 @@ class ElementForm(forms.Form):
     number = forms.IntegerField(min_value=1, max_value=999)
     name = forms.CharField(max_length=200)
     max_points = forms.DecimalField(
-        label="Maximum points", min_value=Decimal("0.01"), decimal_places=2
+        label=gettext_lazy("Maximum points"), min_value=Decimal("0.01"), decimal_places=2
     )
     min_percent = forms.DecimalField(
-        label="Own minimum %",
+        label=gettext_lazy("Own minimum %"),
         required=False,
         min_value=Decimal(0),
         max_value=Decimal(100),
@@ -165,16 +183,19 @@ ElementFormSet = forms.formset_factory(ElementForm, extra=2, can_delete=True)
 
 
 class ToolNameForm(forms.Form):
-    name = forms.CharField(label="Tool name", max_length=200)
+    name = forms.CharField(label=gettext_lazy("Tool name"), max_length=200)
 
 
 class MilestoneForm(forms.Form):
     outcome = forms.ChoiceField(choices=MilestoneOutcome.choices)
     met_on = forms.DateField(
-        label="Met on", required=False, widget=DateInput(), help_text="When it was accepted."
+        label=gettext_lazy("Met on"),
+        required=False,
+        widget=DateInput(),
+        help_text=gettext_lazy("When it was accepted."),
     )
     due_on = forms.DateField(
-        label="Due on (registration letter)", required=False, widget=DateInput()
+        label=gettext_lazy("Due on (registration letter)"), required=False, widget=DateInput()
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -187,7 +208,7 @@ class MilestoneForm(forms.Form):
 
 class LetterForm(forms.Form):
     number = forms.TypedChoiceField(
-        label="Letter", choices=[(1, "Milestone #1"), (2, "Milestone #2")], coerce=int
+        label=gettext_lazy("Letter"), choices=[(1, "Milestone #1"), (2, "Milestone #2")], coerce=int
     )
     issued_on = forms.DateField(widget=DateInput())
     expires_on = forms.DateField(widget=DateInput())
@@ -201,3 +222,109 @@ class LetterForm(forms.Form):
         ):
             self.add_error("expires_on", "A letter cannot expire before it is issued.")
         return data
+
+
+class IssueForm(forms.Form):
+    wcb_account = forms.ModelChoiceField(
+        queryset=None,
+        label="WCB account printed on the certificate",
+        empty_label=None,
+        help_text="Must be active.",
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["wcb_account"]
+        field.queryset = accounts
+        field.label_from_instance = lambda a: (
+            f"{a.board} {a.account_number}" + ("" if a.is_active else " (inactive)")
+        )
+
+
+STATUS_ACTIONS = {
+    "suspend": "Suspend",
+    "reinstate": "Reinstate (valid again)",
+    "cancel": "Cancel",
+}
+
+
+class CertificateStatusForm(forms.Form):
+    action = forms.ChoiceField(label="Change", widget=RadioSelect)
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="Told to the employer's users. Needed to suspend or cancel.",
+    )
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, STATUS_ACTIONS[a]) for a in actions]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in ("suspend", "cancel") and not data.get("reason", "").strip():
+            self.add_error("reason", "Give the reason: the employer's users are told it.")
+        return data
+
+
+class ReissueForm(forms.Form):
+    reason = forms.CharField(
+        label="Why re-issue",
+        max_length=500,
+        help_text="For example: legal name corrected. The number stays; a new revision is printed.",
+    )
+
+
+class HoldersUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file of certificate holders",
+        help_text="UTF-8 CSV, at most 10,000 rows. Columns: legal_name, wcb_account_number, "
+        "program (SECOR or COR), certificate_number, issued_on (the anniversary, e.g. "
+        "2021-01-05); optional wcb_board, last_audit_type (certification, recertification or "
+        "maintenance), last_audit_start, last_audit_end, last_audit_result (passed or "
+        "failed), last_audit_score. Rows already imported are left as they are.",
+    )
+
+
+HISTORIC_TYPE_CHOICES = [
+    ("certification", "Certification"),
+    ("baseline", "Baseline (external certification)"),
+    ("recertification", "Recertification"),
+    ("maintenance", "Maintenance"),
+]
+
+
+class HistoricAuditForm(DatesForm):
+    enrollment = forms.ModelChoiceField(queryset=None, label="Program", empty_label=None)
+    audit_type = forms.ChoiceField(label="Audit", choices=HISTORIC_TYPE_CHOICES)
+    passed = forms.TypedChoiceField(
+        label="Outcome",
+        choices=[("yes", "Passed"), ("no", "Not achieved")],
+        coerce=lambda v: v == "yes",
+        widget=RadioSelect,
+    )
+    overall_percent = forms.DecimalField(
+        label="Overall score %",
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=3,
+    )
+    assessor_name = forms.CharField(label="Who conducted it", max_length=150, required=False)
+
+    field_order = [
+        "enrollment",
+        "audit_type",
+        "data_gathering_start",
+        "data_gathering_end",
+        "passed",
+        "overall_percent",
+        "assessor_name",
+    ]
+
+    def __init__(self, *args, enrollments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrollment"].queryset = enrollments
+        self.fields["enrollment"].label_from_instance = lambda e: e.program.get_kind_display()

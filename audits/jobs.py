@@ -1,4 +1,4 @@
-"""The daily status transitions (SPEC §5.5), applied per association.
+"""The daily status transitions (expiry, missed maintenance, missed milestones), per association.
 
 `transitions.decide_transitions` decides; this module applies what it decides,
 one enrollment per transaction, re-reading and locking the enrollment first so
@@ -20,7 +20,7 @@ from secor.audit import record
 from secor.tenancy import activate
 
 from . import reminders, selectors
-from .models import AuditCycle, CertificateStatus
+from .models import Certificate, CertificateStatus
 from .transitions import Transition, TransitionKind, decide_transitions
 
 logger = logging.getLogger(__name__)
@@ -42,8 +42,14 @@ class Applied:
     transition: Transition
 
 
-def apply_daily_transitions(*, association, today: date) -> list[Applied]:
-    """Apply every transition due on the association's local date `today`."""
+def apply_daily_transitions(
+    *, association, today: date, failed: list[int] | None = None
+) -> list[Applied]:
+    """Apply every transition due on the association's local date `today`.
+
+    Each enrollment is its own transaction: one that raises (bad data, a
+    deadlock) is logged and its id appended to `failed`; the others go on.
+    """
     applied = []
     with activate(association):
         ids = list(
@@ -52,10 +58,40 @@ def apply_daily_transitions(*, association, today: date) -> list[Applied]:
             .values_list("pk", flat=True)
         )
         for enrollment_id in ids:
-            result = _apply_one(association, enrollment_id, today)
+            try:
+                result = _apply_one(association, enrollment_id, today)
+            except Exception:
+                logger.exception("daily transitions: enrollment %s failed", enrollment_id)
+                if failed is not None:
+                    failed.append(enrollment_id)
+                continue
             if result is not None:
                 applied.append(result)
     return applied
+
+
+HOLDER_PREVIEW_DIR = "certificate-imports"
+
+
+def holder_preview_path(association_id: int, token: str) -> str:
+    return f"{HOLDER_PREVIEW_DIR}/{association_id}/{token}.csv"
+
+
+def sweep_holder_previews(association_id: int, local_date: date | None = None) -> dict[str, int]:
+    """The daily sweep of certificate-holder import previews never confirmed."""
+    from employers.jobs import sweep_previews
+
+    return sweep_previews(HOLDER_PREVIEW_DIR, association_id)
+
+
+def daily_transitions_job(association_id: int, today: date) -> dict[str, int]:
+    """The `secor.hooks.daily_jobs` entry: counts of applied and failed enrollments."""
+    from secor.models import Association
+
+    association = Association.objects.get(pk=association_id)
+    failed: list[int] = []
+    applied = apply_daily_transitions(association=association, today=today, failed=failed)
+    return {"applied": len(applied), "failed": len(failed)}
 
 
 @transaction.atomic
@@ -84,12 +120,22 @@ def _apply_one(association, enrollment_id: int, today: date) -> Applied | None:
         enrollment.reapply_on = transition.reapply_on
         fields.append("reapply_on")
     enrollment.save(update_fields=fields)
-    cycle = job_input.cycle
-    if cycle is not None and kind in CERTIFICATE_STATUS:
-        cycle = AuditCycle.objects.select_for_update().get(pk=cycle.pk)
-        cycle.certificate_status = CERTIFICATE_STATUS[kind]
-        cycle.status_changed_on = transition.effective_on
-        cycle.save(update_fields=["certificate_status", "status_changed_on"])
+    certificate = job_input.certificate
+    if certificate is not None and kind in CERTIFICATE_STATUS:
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.is_live:
+            certificate.status = CERTIFICATE_STATUS[kind]
+            certificate.status_reason = transition.reason
+            certificate.status_changed_on = transition.effective_on
+            certificate.save(update_fields=["status", "status_reason", "status_changed_on"])
+            record(
+                association=association,
+                actor=None,
+                action=f"audits.certificate_{certificate.status}",
+                obj=certificate,
+                summary=f"{certificate}: {transition.reason}",
+                effective_on=str(transition.effective_on),
+            )
     record(
         association=association,
         actor=None,

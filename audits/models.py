@@ -15,12 +15,14 @@ program admin edits, and freeze what an audit started under:
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from secor.models import Program, TenantModel
@@ -59,7 +61,13 @@ MaintenanceDeadline = _choices(
 )
 CertificateStatus = _choices(
     _CertificateStatus,
-    {"valid": "Valid", "expired": "Expired", "suspended": "Suspended", "cancelled": "Cancelled"},
+    {
+        "valid": "Valid",
+        "expired": "Expired",
+        "suspended": "Suspended",
+        "cancelled": "Cancelled",
+        "superseded": "Superseded",
+    },
 )
 
 
@@ -71,7 +79,7 @@ class MaintenanceDatedBy(models.TextChoices):
 
 
 class ProgramRules(TenantModel):
-    """The numbers of SPEC §4 for one program of one association (mirrors `ScheduleRules`)."""
+    """The schedule and pass marks of one program of one association (mirrors `ScheduleRules`)."""
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
     validity_years = models.PositiveSmallIntegerField(
@@ -154,6 +162,13 @@ class ProgramRules(TenantModel):
         blank=True,
         validators=PERCENT,
     )
+    certificate_number_pattern = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="How certificate numbers are built, e.g. SCSA-SECOR-{year}-{seq:05}. "
+        "{year} is the issue year, {seq} the sequence within the program and year. "
+        "Empty: <association>-<program>-{year}-{seq:05}.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -196,6 +211,13 @@ class ProgramRules(TenantModel):
             rules_from_snapshot(rules_snapshot(self))
         except (ValueError, TypeError, KeyError) as error:
             raise ValidationError(f"These rules are inconsistent: {error}") from error
+        if self.certificate_number_pattern:
+            from .numbering import PatternError, check_pattern
+
+            try:
+                check_pattern(self.certificate_number_pattern)
+            except PatternError as error:
+                raise ValidationError({"certificate_number_pattern": str(error)}) from error
 
 
 class AuditTool(TenantModel):
@@ -285,7 +307,11 @@ class Element(TenantModel):
 
 
 class AuditCycle(TenantModel):
-    """Three (validity) years from a certification: its dates are the certificate's."""
+    """Three (validity) years from a certification: the dates the schedule counts from.
+
+    The certificate itself (number, status, printed expiry) is a `Certificate`;
+    the cycle keeps only its own dates. See docs/adr/0003-certificate-model.md.
+    """
 
     employer = models.ForeignKey(
         "employers.Employer", on_delete=models.CASCADE, related_name="audit_cycles"
@@ -296,12 +322,8 @@ class AuditCycle(TenantModel):
     certification_date = models.DateField(
         help_text="Last day on site of the certification audit: the anniversary date."
     )
-    expires_on = models.DateField()
+    ends_on = models.DateField(help_text="The certification date plus the validity years.")
     recertification = models.BooleanField(default=False)
-    certificate_status = models.CharField(
-        max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.VALID
-    )
-    status_changed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -310,25 +332,18 @@ class AuditCycle(TenantModel):
         ordering = ["-certification_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(expires_on__gt=F("certification_date")),
-                name="auditcycle_expiry_after_certification",
-                violation_error_message="The expiry date must be after the certification date.",
+                condition=Q(ends_on__gt=F("certification_date")),
+                name="auditcycle_end_after_certification",
+                violation_error_message="The cycle must end after the certification date.",
             ),
             models.UniqueConstraint(
                 fields=["association", "enrollment", "certification_date"],
                 name="auditcycle_unique_start",
             ),
         ]
-        indexes = [
-            # The daily transitions job: live certificates by expiry.
-            models.Index(
-                fields=["association", "certificate_status", "expires_on"],
-                name="auditcycle_live_idx",
-            )
-        ]
 
     def __str__(self):
-        return f"{self.employer} cycle {self.certification_date}–{self.expires_on}"
+        return f"{self.employer} cycle {self.certification_date}–{self.ends_on}"
 
 
 class ConductedBy(models.TextChoices):
@@ -338,22 +353,31 @@ class ConductedBy(models.TextChoices):
 
 
 class AuditStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    SUBMITTED = "submitted", "Submitted"
-    IN_REVIEW = "in_review", "In review"
-    CORRECTIONS = "corrections", "Corrections requested"
-    PASSED = "passed", "Passed"
-    FAILED = "failed", "Not achieved"
-    CANCELLED = "cancelled", "Cancelled"
+    """The audit's outcome, owned by `audits` (docs/adr/0002-state-ownership.md).
+
+    "Data gathering" is not stored: a planned audit whose dates include today
+    shows it (`Audit.display_status`). The quality-assurance review of the
+    uploaded evaluation is the submission's state, owned by `submissions`.
+    """
+
+    PLANNED = "planned", _("Planned")
+    RECEIVED = "received", _("Received")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Not achieved")
+    CANCELLED = "cancelled", _("Cancelled")
 
     @classmethod
     def open_statuses(cls) -> list[str]:
-        return [cls.PLANNED, cls.SUBMITTED, cls.IN_REVIEW, cls.CORRECTIONS]
+        return [cls.PLANNED, cls.RECEIVED]
 
     @classmethod
     def counting_statuses(cls) -> list[str]:
         """Statuses in which an audit still counts for its year (not failed, not cancelled)."""
-        return [cls.PLANNED, cls.SUBMITTED, cls.IN_REVIEW, cls.CORRECTIONS, cls.PASSED]
+        return [cls.PLANNED, cls.RECEIVED, cls.PASSED]
+
+
+DATA_GATHERING = "data_gathering"
+DISPLAY_STATUS_LABELS = {DATA_GATHERING: _("Data gathering"), **dict(AuditStatus.choices)}
 
 
 class Audit(TenantModel):
@@ -382,6 +406,16 @@ class Audit(TenantModel):
     received_on = models.DateField(null=True, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     overall_percent = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    # Why the audit passed or failed: [{"code": ..., "params": {...}}], rendered
+    # with gettext at the edge (`audits.outcomes.reason_messages`).
+    outcome_reasons = models.JSONField(default=list, blank=True)
+    # A re-audit or limited-scope audit follows the failed audit it repeats;
+    # a limited-scope audit covers only `scope_elements` (element numbers).
+    follows = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
+    scope_elements = models.JSONField(default=list, blank=True)
+    recorded_after_the_fact = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -418,6 +452,19 @@ class Audit(TenantModel):
     @property
     def is_open(self) -> bool:
         return self.status in AuditStatus.open_statuses()
+
+    def in_data_gathering(self, today: date) -> bool:
+        return (
+            self.status == AuditStatus.PLANNED
+            and self.data_gathering_start <= today <= self.data_gathering_end
+        )
+
+    def display_status(self, today: date) -> str:
+        """The stored status, or "data_gathering" for a planned audit under way."""
+        return DATA_GATHERING if self.in_data_gathering(today) else self.status
+
+    def display_status_label(self, today: date) -> str:
+        return str(DISPLAY_STATUS_LABELS[self.display_status(today)])
 
 
 class ElementScore(TenantModel):
@@ -534,3 +581,176 @@ class MilestoneLetter(TenantModel):
 
     def __str__(self):
         return f"Milestone letter #{self.number} (expires {self.expires_on})"
+
+
+# --- Certificates ----------------------------------------------------------------------
+
+
+def certificate_upload_to(instance, filename: str) -> str:
+    return (
+        f"certificates/{instance.association_id}/{instance.certificate_id}/"
+        f"r{instance.revision}-{filename}"
+    )
+
+
+class Certificate(TenantModel):
+    """The certificate an employer holds: its number, dates and status.
+
+    The one owner of certificate state (docs/adr/0003-certificate-model.md):
+    issued from a passed certification or recertification audit, or imported
+    from the association's records (`imported`, `audit` empty). Every change of
+    status goes through `audits.certificates`.
+    """
+
+    number = models.CharField(max_length=80)
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.PROTECT, related_name="certificates"
+    )
+    enrollment = models.ForeignKey(
+        "employers.Enrollment", on_delete=models.PROTECT, related_name="certificates"
+    )
+    cycle = models.ForeignKey(AuditCycle, on_delete=models.PROTECT, related_name="certificates")
+    audit = models.ForeignKey(
+        Audit, on_delete=models.PROTECT, null=True, blank=True, related_name="certificates"
+    )
+    wcb_account = models.ForeignKey(
+        "employers.WCBAccount",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    issued_on = models.DateField()
+    expires_on = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
+    status_reason = models.TextField(blank=True)
+    status_changed_on = models.DateField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    imported = models.BooleanField(
+        default=False, help_text="Brought in from the association's records, not issued here."
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "number"],
+                name="certificate_unique_number",
+                violation_error_message="This certificate number is already in use.",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=F("issued_on")),
+                name="certificate_expiry_after_issue",
+                violation_error_message="A certificate must expire after it is issued.",
+            ),
+            models.CheckConstraint(
+                condition=Q(revision__gte=1), name="certificate_revision_positive"
+            ),
+            # One live certificate per cycle: a re-issue is a revision, not a row.
+            models.UniqueConstraint(
+                fields=["association", "cycle"],
+                condition=Q(status__in=["valid", "suspended"]),
+                name="certificate_one_live_per_cycle",
+            ),
+        ]
+        indexes = [
+            # The daily transitions job: live certificates by expiry.
+            models.Index(
+                fields=["association", "status", "expires_on"], name="certificate_live_idx"
+            ),
+            models.Index(fields=["association", "employer"], name="certificate_employer_idx"),
+        ]
+
+    def __str__(self):
+        return f"Certificate {self.number}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse(
+            "audits:certificate_detail",
+            kwargs={"association_slug": self.association.slug, "certificate_id": self.pk},
+        )
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
+
+
+class PdfStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    BUILDING = "building", _("Building")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class CertificateRevision(TenantModel):
+    """One printing of a certificate: what it said and its PDF. Never edited after building."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="revisions")
+    revision = models.PositiveIntegerField()
+    legal_name = models.CharField("legal name (as printed)", max_length=200)
+    wcb_account_number = models.CharField("WCB account (as printed)", max_length=80, blank=True)
+    issued_on = models.DateField()
+    expires_on = models.DateField()
+    reason = models.TextField(blank=True, help_text="Why this revision was printed.")
+    pdf = models.FileField(upload_to=certificate_upload_to, blank=True, max_length=300)
+    pdf_status = models.CharField(
+        max_length=10, choices=PdfStatus.choices, default=PdfStatus.PENDING
+    )
+    pdf_error = models.TextField(blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["certificate", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "certificate", "revision"],
+                name="certificaterevision_unique",
+            ),
+        ]
+        indexes = [
+            # The PDF sweep: revisions still pending.
+            models.Index(fields=["pdf_status", "created_at"], name="certrevision_pdf_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.certificate} revision {self.revision}"
+
+
+class CertificateCounter(TenantModel):
+    """The last sequence number used per program and issue year.
+
+    Issuing locks this row (`select_for_update`) so two admins issuing at the
+    same moment get consecutive numbers, no gaps and no duplicates.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_seq = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "program", "year"], name="certificatecounter_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.program} {self.year}: {self.last_seq}"

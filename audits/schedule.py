@@ -34,13 +34,17 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 # Re-exported: `schedule.add_months` / `add_years` are this module's calendar arithmetic.
-from secor.dates import add_months, add_years
+from secor.dates import add_months, add_years, local_date  # noqa: F401 (re-exported)
+from secor.reasons import Reason  # noqa: F401 (re-exported)
 
 ONE_DAY = timedelta(days=1)
 
 
 class AuditType(StrEnum):
-    """Audit types of SPEC §3; values match the Django `TextChoices`."""
+    """Audit types (docs/rules.md#amta-audit-cycle, #scsa-not-achieved).
+
+    Values match the Django `TextChoices`.
+    """
 
     CERTIFICATION = "certification"
     BASELINE = "baseline"
@@ -56,17 +60,17 @@ class MaintenanceDeadline(StrEnum):
     `A_k` is the anniversary opening year k (certification date + k-1 years).
     The audit counts for year k if it is dated within the window shown.
 
-    * CALENDAR_YEAR_END — AMTA (000_ef183ff5d536ab78.txt): "This must be done
+    * CALENDAR_YEAR_END — AMTA (docs/rules.md#amta-maintenance-deadline): "This must be done
       within each calendar year no later than December 31." Window: the
       calendar year of `A_k`, Jan 1–Dec 31. Certified 2021-01-05 → due
       2022-12-31 and 2023-12-31. A maintenance audit in the certification's
       own calendar year does not count: that year is covered by the
       certification.
-    * FIXED_MONTH_DAY — BC forestry, audits due Nov 30 (SPEC §7): due on the
+    * FIXED_MONTH_DAY — BC forestry, audits due Nov 30 (docs/rules.md#other-bc-forestry): due on the
       fixed month/day in the calendar year of `A_k`; the window opens the day
       after the previous year's fixed date (or after the certification, if
       later). CALENDAR_YEAR_END is this kind with Dec 31.
-    * ON_OR_BEFORE_ANNIVERSARY — SCSA (003_08677f0b62f20398.txt): "notified
+    * ON_OR_BEFORE_ANNIVERSARY — SCSA (docs/rules.md#scsa-maintenance): "notified
       approx. 90 days in advance of their anniversary date … submit … annually
       prior to the audit due date." Due on `A_k` itself, window opens the day
       after the previous anniversary. Certified 2021-01-05 → due 2022-01-05
@@ -75,7 +79,8 @@ class MaintenanceDeadline(StrEnum):
       the certificate's first year without any audit and make the last
       maintenance coincide with the recertification.
     * ANNIVERSARY_MONTH / EXPIRY_MONTH — Energy Safety Canada, "maintenance
-      due in the certificate's expiry month" (SPEC §7): window is the whole
+      due in the certificate's expiry month"
+      (docs/rules.md#other-energy-safety-canada): window is the whole
       calendar month of `A_k`. The expiry date is the anniversary plus the
       validity years, so both names give the same month; both exist because
       associations phrase the rule either way.
@@ -92,15 +97,6 @@ _MONTH_KINDS = (MaintenanceDeadline.ANNIVERSARY_MONTH, MaintenanceDeadline.EXPIR
 
 
 @dataclass(frozen=True)
-class Reason:
-    """Why a check failed: a stable `code` for code, a `message` for people."""
-
-    code: str
-    message: str
-    element_number: int | None = None
-
-
-@dataclass(frozen=True)
 class MilestoneRule:
     """A registration milestone, met within months `start_month`..`due_month_from_registration`."""
 
@@ -112,7 +108,7 @@ class MilestoneRule:
 
 @dataclass(frozen=True)
 class ScheduleRules:
-    """Program rules of one association's program (SPEC §4), as plain data.
+    """Program rules of one association's program (docs/rules.md), as plain data.
 
     A timeline of `None` means the association sets no such limit (its seed is
     silent), not zero.
@@ -143,11 +139,12 @@ class ScheduleRules:
             date(2000, month, day)  # a leap year, so Feb 29 is accepted; raises if invalid
 
 
-# Seeded rules (SPEC §4). The data migration copies these; admins edit them after.
+# Seeded rules (docs/rules.md). The data migration copies these; admins edit them after.
 
-# 000_ef183ff5d536ab78.txt: "Data Gathering 45 DAYS / 15 DAYS; Audit Report Writing
-# and Submission 21 DAYS; Audit Corrections 15 DAYS"; "Three months documentation
-# within a 12 month period"; Dec 31 deadline. The bulletin names no notice lead.
+# docs/rules.md#amta-timelines, #amta-minimum-documentation: "Data Gathering
+# 45 DAYS / 15 DAYS; Audit Report Writing and Submission 21 DAYS; Audit
+# Corrections 15 DAYS"; "Three months documentation within a 12 month period";
+# Dec 31 deadline. The bulletin names no notice lead.
 AMTA_SECOR = ScheduleRules(
     validity_years=3,
     maintenance_deadline_kind=MaintenanceDeadline.CALENDAR_YEAR_END,
@@ -159,14 +156,14 @@ AMTA_SECOR = ScheduleRules(
 )
 AMTA_COR = replace(AMTA_SECOR, data_gathering_max_days=45)
 
-# 001_9d648723f68340c9.txt states only: valid three years, maintenance in the two
-# interim years, "a minimum of three months' worth" of documentation. ACSA runs
-# the same Alberta Partnerships program whose "15 days allowed by Partnerships"
-# AMTA quotes, so the Alberta timelines and Dec 31 deadline are the seed values
-# here, for ACSA's admin to confirm.
+# docs/rules.md#acsa-certificate-validity: ACSA states only: valid three
+# years, maintenance in the two interim years, "a minimum of three months'
+# worth" of documentation. ACSA runs the same Alberta Partnerships program
+# whose "15 days allowed by Partnerships" AMTA quotes, so the Alberta timelines
+# and Dec 31 deadline are the seed values here, for ACSA's admin to confirm.
 ACSA_SECOR = replace(AMTA_SECOR)
 
-# 003_08677f0b62f20398.txt. Audits are conducted by an SCSA program auditor, so the
+# docs/rules.md#scsa-external-audit. Audits are conducted by an SCSA program auditor, so the
 # seed sets no data-gathering, submission or corrections limit.
 SCSA_SECOR = ScheduleRules(
     validity_years=3,
@@ -267,13 +264,13 @@ def cycle_schedule(
 ) -> CycleSchedule:
     """The dates of a cycle that starts at `certification_date`.
 
-    000_ef183ff5d536ab78.txt (AMTA): "Year 1: Certification/Recert, Year 2:
+    docs/rules.md#amta-audit-cycle, #amta-anniversary-date: "Year 1: Certification/Recert, Year 2:
     Maintenance Audit, Year 3: Maintenance Audit"; "your last day on site for
     your audit was January 5, 2021. Your certificate will be issued with
     January 5, 2024 as the expiration. January 5 of every year going forward
     will be your anniversary date." The maintenance due dates follow
     `rules.maintenance_deadline_kind` (see `MaintenanceDeadline`); the notice
-    date is `maintenance_notice_days` before the due date (003_08677f0b62f20398.txt,
+    date is `maintenance_notice_days` before the due date (docs/rules.md#scsa-maintenance,
     SCSA: "notified approx. 90 days in advance of their anniversary date", which
     is its due date).
     """
@@ -317,7 +314,7 @@ class DataGatheringCheck:
 def last_data_gathering_day(start: date, rules: ScheduleRules) -> date | None:
     """The last end date allowed for data gathering that starts on `start`.
 
-    000_ef183ff5d536ab78.txt (AMTA): "Audit/Assessment Start Date … End Date: This is
+    docs/rules.md#amta-data-gathering (AMTA): "Audit/Assessment Start Date … End Date: This is
     your data gathering time. It must not exceed the 15 days allowed by
     Partnerships" (COR: 45 days). Both dates count, so 15 days from
     2021-01-01 end on 2021-01-15.
@@ -330,7 +327,7 @@ def last_data_gathering_day(start: date, rules: ScheduleRules) -> date | None:
 def check_data_gathering(start: date, end: date, rules: ScheduleRules) -> DataGatheringCheck:
     """Whether an audit's start and end dates respect the data-gathering limit.
 
-    000_ef183ff5d536ab78.txt (AMTA): "It must not exceed the 15 days allowed by
+    docs/rules.md#amta-data-gathering (AMTA): "It must not exceed the 15 days allowed by
     Partnerships" (SECOR 15 days, COR 45 days). Days are counted inclusively:
     2021-01-01 to 2021-01-15 is 15 days (accepted), to 2021-01-16 is 16 (refused).
     """
@@ -353,7 +350,7 @@ def check_data_gathering(start: date, end: date, rules: ScheduleRules) -> DataGa
 def submission_deadline(end: date, rules: ScheduleRules) -> date | None:
     """The last day the audit may be received.
 
-    000_ef183ff5d536ab78.txt (AMTA): "Audit must be received by AMTA no longer than
+    docs/rules.md#amta-data-gathering (AMTA): "Audit must be received by AMTA no longer than
     21 days after Audit Assessment End Date." End 2021-03-01 → 2021-03-22.
     """
     if rules.submission_within_days is None:
@@ -364,7 +361,7 @@ def submission_deadline(end: date, rules: ScheduleRules) -> date | None:
 def is_submission_late(received_on: date, end: date, rules: ScheduleRules) -> bool:
     """Whether an audit received on the local date `received_on` is late.
 
-    000_ef183ff5d536ab78.txt (AMTA): "no longer than 21 days after Audit Assessment
+    docs/rules.md#amta-data-gathering (AMTA): "no longer than 21 days after Audit Assessment
     End Date": received 21 days after the end is on time, 22 days is late.
     Use `local_date` to turn an upload instant into `received_on`.
     """
@@ -375,7 +372,7 @@ def is_submission_late(received_on: date, end: date, rules: ScheduleRules) -> bo
 def corrections_deadline(requested_on: date, rules: ScheduleRules) -> date | None:
     """The last day to answer corrections requested on `requested_on`.
 
-    000_ef183ff5d536ab78.txt (AMTA): "Audit Corrections 15 DAYS".
+    docs/rules.md#amta-timelines (AMTA): "Audit Corrections 15 DAYS".
     Requested 2021-04-01 → due 2021-04-16.
     """
     if rules.corrections_within_days is None:
@@ -399,7 +396,7 @@ def milestone_deadlines(
 ) -> tuple[MilestoneDeadline, ...]:
     """Milestone dates for a registrant, from the program's suggested timeline.
 
-    003_08677f0b62f20398.txt (SCSA): "SECOR courses completed: Within months 1-6 …
+    docs/rules.md#scsa-milestones (SCSA): "SECOR courses completed: Within months 1-6 …
     Self-Audit and LSE Proficiency submitted and accepted: Within months 6-8 …
     Submission of Health and Safety Manual: Within months 9-10 … book External
     Audit: Within months 12-13; External Audit Conducted: Within months 14-16".
@@ -422,7 +419,7 @@ def milestone_deadlines(
 def reapply_date(derolled_on: date, rules: ScheduleRules) -> date:
     """The first day a de-rolled employer may re-apply.
 
-    003_08677f0b62f20398.txt (SCSA): "Failure to meet the SECOR Milestone Deadlines …
+    docs/rules.md#scsa-de-roll (SCSA): "Failure to meet the SECOR Milestone Deadlines …
     will result in your company being de-rolled from the program. There will be
     a 6 month waiting period before your company is eligible to re-apply."
     """
@@ -430,17 +427,6 @@ def reapply_date(derolled_on: date, rules: ScheduleRules) -> date:
 
 
 # --- Time zones ------------------------------------------------------------------
-
-
-def local_date(instant: datetime, tz_name: str) -> date:
-    """The date an aware instant falls on in the association's time zone.
-
-    A naive datetime is refused: `astimezone` would silently read it in the
-    server's zone, which is how a 23:30 Edmonton upload becomes "tomorrow".
-    """
-    if instant.tzinfo is None or instant.utcoffset() is None:
-        raise ValueError("local_date needs an aware datetime")
-    return instant.astimezone(ZoneInfo(tz_name)).date()
 
 
 def deadline_instant(due: date, tz_name: str) -> datetime:

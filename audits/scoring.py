@@ -49,7 +49,7 @@ class PassMarks:
     element_min_percent: Number | None = None
 
 
-# 000_ef183ff5d536ab78.txt (AMTA): "Certification/Recertification: Minimum overall
+# docs/rules.md#amta-minimum-scores (AMTA): "Certification/Recertification: Minimum overall
 # score of 80%, and minimum 50% per element. Maintenance: Minimum overall 60%".
 # A baseline (SCSA's name for the certification audit) and a re-audit repeat the
 # certification, so they carry its marks. Limited-scope audits have no seeded
@@ -116,7 +116,7 @@ def validate_tool(elements: Sequence[ElementSpec]) -> list[Reason]:
         reasons.append(Reason("empty_tool", "The audit tool has no core element."))
     counts = Counter(e.number for e in elements)
     reasons += [
-        Reason("duplicate_element_number", f"Element {n} appears {c} times.", n)
+        Reason("duplicate_element_number", f"Element {n} appears {c} times.", element_number=n)
         for n, c in sorted(counts.items())
         if c > 1
     ]
@@ -126,7 +126,7 @@ def validate_tool(elements: Sequence[ElementSpec]) -> list[Reason]:
                 Reason(
                     "non_positive_max_points",
                     f"Element {e.number} has {e.max_points} maximum points.",
-                    e.number,
+                    element_number=e.number,
                 )
             )
         if e.min_percent is not None and not 0 <= _dec(e.min_percent) <= HUNDRED:
@@ -134,7 +134,7 @@ def validate_tool(elements: Sequence[ElementSpec]) -> list[Reason]:
                 Reason(
                     "minimum_out_of_range",
                     f"Element {e.number} has a minimum of {e.min_percent} %.",
-                    e.number,
+                    element_number=e.number,
                 )
             )
     return reasons
@@ -143,12 +143,12 @@ def validate_tool(elements: Sequence[ElementSpec]) -> list[Reason]:
 def _input_problem(element: ElementSpec, points: Decimal | None) -> Reason | None:
     n = element.number
     if points is None:
-        return Reason("element_missing_score", f"Element {n} has no score.", n)
+        return Reason("element_missing_score", f"Element {n} has no score.", element_number=n)
     if points < 0:
-        return Reason("negative_score", f"Element {n} scored {points} points.", n)
+        return Reason("negative_score", f"Element {n} scored {points} points.", element_number=n)
     if points > _dec(element.max_points):
         message = f"Element {n} scored {points} of at most {element.max_points} points."
-        return Reason("score_above_maximum", message, n)
+        return Reason("score_above_maximum", message, element_number=n)
     return None
 
 
@@ -157,9 +157,9 @@ def score_audit(
 ) -> ScoreResult:
     """Per-element and overall percentages, and pass/fail with every failing reason.
 
-    000_ef183ff5d536ab78.txt (AMTA): "MINIMUM SCORES: Certification/Recertification:
+    docs/rules.md#amta-minimum-scores (AMTA): "MINIMUM SCORES: Certification/Recertification:
     Minimum overall score of 80%, and minimum 50% per element. Maintenance:
-    Minimum overall 60%". Supplemental sections (003_08677f0b62f20398.txt, SCSA:
+    Minimum overall 60%". Supplemental sections (docs/rules.md#scsa-manual, SCSA:
     "13 sections and 3 Supplemental sections") are held to their own minimum.
 
     Failing codes: "overall_below_minimum", "element_below_minimum"; input codes
@@ -187,7 +187,7 @@ def score_audit(
         )
     known = {e.number for e in elements}
     problems += [
-        Reason("unknown_element", f"Element {n} is not in this audit tool.", n)
+        Reason("unknown_element", f"Element {n} is not in this audit tool.", element_number=n)
         for n in sorted(points)
         if n not in known
     ]
@@ -218,7 +218,7 @@ def score_audit(
                     "element_below_minimum",
                     f"{kind} {element.number} ({element.name}) scored {_fmt(percent)}, "
                     f"below its {_fmt(minimum)} minimum.",
-                    element.number,
+                    element_number=element.number,
                 )
             )
     return ScoreResult(tuple(scores), overall, not reasons, tuple(reasons))

@@ -7,12 +7,12 @@ an existing rules row or tool is left exactly as the admin left it.
 The element lists come from public information and are starting points for
 each association's program admin to confirm in the browser:
 
-* SCSA (003_08677f0b62f20398.txt): "the same 13 sections and 3 Supplemental
+* SCSA (docs/rules.md#scsa-manual): "the same 13 sections and 3 Supplemental
   sections as per the SCSA SECOR Audit Tool" — the 13 sections of the
   national construction standard, and Saskatchewan's three supplemental
   policies (harassment, violence, working alone).
 * AMTA and ACSA: the ten elements of Alberta's 2019 Partnerships standard
-  (SPEC §3: "Alberta's 2019 tools have 10").
+  (docs/rules.md#alberta-audit-tool).
 
 Point values are not in the seeds; each element starts at 100 points so the
 percentages read naturally until the admin enters the tool's own values.
@@ -81,7 +81,7 @@ def _program(rules: ScheduleRules, tool_name: str, elements: list[dict], **extra
 
 
 # seed key → program kind → rules, tool. Pass marks are the model defaults
-# (80/50, maintenance 60: 000_ef183ff5d536ab78.txt).
+# (80/50, maintenance 60: docs/rules.md#amta-minimum-scores).
 SEEDS: dict[str, dict[str, dict]] = {
     "amta": {
         "secor": _program(AMTA_SECOR, "AMTA SECOR audit tool", _elements(ALBERTA_ELEMENTS)),

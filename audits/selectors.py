@@ -11,7 +11,10 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from django.utils.translation import gettext
+
 from employers.models import Enrollment, EnrollmentStatus, Worker
+from training.selectors import compliance_for
 
 from . import schedule as sched
 from .models import (
@@ -19,6 +22,7 @@ from .models import (
     AuditCycle,
     AuditStatus,
     AuditTool,
+    Certificate,
     ConductedBy,
     Element,
     ElementScore,
@@ -38,6 +42,7 @@ from .transitions import (
 )
 
 logger = logging.getLogger(__name__)
+LIVE_CERTIFICATE = (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
 AUDIT_TYPE_LABELS = dict(AuditTypeChoices.choices)
 
 FULL_TYPES = (
@@ -77,6 +82,15 @@ def tool_specs(tool: AuditTool) -> list[ElementSpec]:
         ElementSpec(e.number, e.name, e.max_points, e.min_percent, e.supplemental)
         for e in Element.objects.for_association(tool.association).filter(tool=tool)
     ]
+
+
+def audit_specs(audit: Audit) -> list[ElementSpec]:
+    """The elements an audit is scored on: its tool's, or only its scope (limited scope)."""
+    specs = tool_specs(audit.tool)
+    if audit.audit_type == AuditType.LIMITED_SCOPE and audit.scope_elements:
+        scope = {int(n) for n in audit.scope_elements}
+        specs = [s for s in specs if s.number in scope]
+    return specs
 
 
 def audit_rules(audit: Audit) -> ScheduleRules:
@@ -140,22 +154,26 @@ def cycle_schedule_for(
         )
         if k <= len(frozen.years):
             years[k - 1] = frozen.years[k - 1]
-    return replace(base, years=tuple(years), expires_on=cycle.expires_on)
+    return replace(base, years=tuple(years), expires_on=cycle.ends_on)
 
 
 def maintenance_counts_on(audit: Audit) -> date | None:
-    """The date a maintenance audit is held to its window by (the audit's own rules)."""
+    """The date a maintenance audit is held to its window by (the audit's own rules).
+
+    Not yet received and dated by receipt: None. Planned and dated by the
+    conducted date: its last day of data gathering.
+    """
     if audit.rules_snapshot.get("maintenance_dated_by") == MaintenanceDatedBy.RECEIVED:
         return audit.received_on
     return audit.data_gathering_end
 
 
 def _counts_as_done(audit: Audit, rules: ScheduleRules, today: date) -> bool:
-    """Whether a maintenance audit keeps its year: accepted or on its way.
+    """Whether a maintenance audit keeps its year: passed or on its way.
 
-    Passed, submitted or in review: yes. Planned: only while it can still be
-    submitted on time, so the job does not cancel a certificate whose audit
-    was conducted on Dec 20 and is being written up in January.
+    Passed or received: yes. Planned: only while it can still be submitted on
+    time, so the job does not cancel a certificate whose audit was conducted
+    on Dec 20 and is being written up in January.
     """
     if audit.status in (AuditStatus.FAILED, AuditStatus.CANCELLED):
         return False
@@ -167,13 +185,61 @@ def _counts_as_done(audit: Audit, rules: ScheduleRules, today: date) -> bool:
     return deadline is not None and today <= deadline and audit.data_gathering_end < today
 
 
+def maintenance_years_done(
+    cycle: AuditCycle,
+    today: date,
+    *,
+    rules: ScheduleRules | None = None,
+    audits: list[Audit] | None = None,
+) -> frozenset[int]:
+    """The one answer to "does a maintenance audit count for year N of this cycle".
+
+    A year counts when one of the cycle's maintenance audits that is passed,
+    received, or conducted and still on time to be received, is dated (by its
+    own rules: conducted or received) within that year's window. The daily
+    job, the timeline and the employer home all read this.
+    """
+    rules = rules or audit_rules_for(cycle.enrollment)
+    if rules is None:
+        return frozenset()
+    audits = audits if audits is not None else cycle_audits(cycle)
+    schedule = cycle_schedule_for(cycle, rules, audits)
+    dated = []
+    for audit in audits:
+        if audit.audit_type != AuditType.MAINTENANCE or audit.cycle_id != cycle.pk:
+            continue
+        on = maintenance_counts_on(audit)
+        if on is not None and _counts_as_done(audit, audit_rules(audit), today):
+            dated.append(on)
+    done = set()
+    for plan in schedule.years:
+        opens, due = plan.maintenance_opens, plan.maintenance_due
+        if opens is not None and due is not None and any(opens <= d <= due for d in dated):
+            done.add(plan.year)
+    return frozenset(done)
+
+
+def audit_counts_for_year(cycle: AuditCycle, year: int, today: date) -> bool:
+    """Whether year `year` of the cycle has its maintenance audit (see `maintenance_years_done`)."""
+    return year in maintenance_years_done(cycle, today)
+
+
+def cycle_certificate(cycle: AuditCycle) -> Certificate | None:
+    """The cycle's certificate: the live one, else the latest."""
+    rows = Certificate.objects.for_association(cycle.association).filter(cycle=cycle)
+    return (
+        rows.filter(status__in=LIVE_CERTIFICATE).first()
+        or rows.order_by("-issued_on", "-pk").first()
+    )
+
+
 # --- The daily job's snapshot ---------------------------------------------------------
 
 
 def milestone_progress(enrollment: Enrollment) -> tuple[MilestoneProgress, ...]:
     """Milestones as the registration letter sets them, and the letter #2 rule.
 
-    003_08677f0b62f20398.txt (SCSA): "Contact the SCSA for Milestone #2 Letter …
+    docs/rules.md#scsa-milestones (SCSA): "Contact the SCSA for Milestone #2 Letter …
     prior to letter expiration date": letter #1's expiry is a deadline met by
     letter #2's issue.
     """
@@ -209,6 +275,7 @@ class JobInput:
     snapshot: EnrollmentSnapshot
     rules: ScheduleRules
     cycle: AuditCycle | None
+    certificate: Certificate | None = None
 
 
 def enrollment_snapshot(enrollment: Enrollment, today: date) -> JobInput | None:
@@ -220,28 +287,22 @@ def enrollment_snapshot(enrollment: Enrollment, today: date) -> JobInput | None:
     program = enrollment.program.get_kind_display().split(" ")[0]
     cycle = latest_cycle(enrollment) if enrollment.status == EnrollmentStatus.CERTIFIED else None
     snapshot = EnrollmentSnapshot(program=program, status=enrollment.status, today=today)
+    certificate = None
     if cycle is not None:
         audits = cycle_audits(cycle)
-        done = []
-        for audit in audits:
-            if audit.audit_type != AuditType.MAINTENANCE:
-                continue
-            audit_rules_ = rules_from_snapshot(audit.rules_snapshot)
-            on = maintenance_counts_on(audit)
-            if on is None and audit.status == AuditStatus.PLANNED:
-                on = audit.data_gathering_end  # not yet received: counted only while on time
-            if on is not None and _counts_as_done(audit, audit_rules_, today):
-                done.append(on)
+        certificate = cycle_certificate(cycle)
+        # A cycle whose certificate is not issued yet still runs on the cycle's
+        # dates: the enrollment lapses or is cancelled all the same.
         snapshot = replace(
             snapshot,
-            certificate_status=cycle.certificate_status,
-            certificate_expires_on=cycle.expires_on,
+            certificate_status=certificate.status if certificate else CertificateStatus.VALID,
+            certificate_expires_on=certificate.expires_on if certificate else cycle.ends_on,
             schedule=cycle_schedule_for(cycle, rules, audits),
-            maintenance_done_on=tuple(done),
+            maintenance_done_years=maintenance_years_done(cycle, today, rules=rules, audits=audits),
         )
     elif enrollment.status in (EnrollmentStatus.REGISTERED, EnrollmentStatus.IN_PROGRESS):
         snapshot = replace(snapshot, milestones=milestone_progress(enrollment))
-    return JobInput(snapshot, rules, cycle)
+    return JobInput(snapshot, rules, cycle, certificate)
 
 
 # --- Planning an audit -------------------------------------------------------------------
@@ -257,6 +318,10 @@ class Slot:
     opens_on: date | None = None
     due_on: date | None = None
     label: str = ""
+    # After a failed certification: the audit a re-audit or limited scope repeats,
+    # and the elements it failed on (a limited-scope audit's scope).
+    follows: Audit | None = None
+    failing_elements: tuple[int, ...] = ()
 
 
 @dataclass
@@ -301,14 +366,17 @@ def next_slot(
     if enrollment.status not in EnrollmentStatus.open_statuses():
         return None, Reason(
             "enrollment_closed",
-            f"The enrollment is {enrollment.get_status_display().lower()}: no audit can be "
-            "planned until the employer enrolls again.",
+            gettext(
+                "The enrollment is %(status)s: no audit can be planned until "
+                "the employer enrolls again."
+            )
+            % {"status": enrollment.get_status_display().lower()},
         )
     cycle = latest_cycle(enrollment) if enrollment.status == EnrollmentStatus.CERTIFIED else None
     if cycle is None:
         if counting.filter(cycle__isnull=True, status__in=AuditStatus.open_statuses()).exists():
             return None, Reason(
-                "already_planned", "A certification audit is already planned or in review."
+                "already_planned", gettext("A certification audit is already planned or in review.")
             )
         last = (
             Audit.objects.for_association(enrollment.association)
@@ -318,7 +386,18 @@ def next_slot(
             .first()
         )
         if last is not None and last.status == AuditStatus.FAILED:
-            kind = AuditType.RE_AUDIT
+            from .outcomes import failing_elements
+
+            failing = tuple(failing_elements(last.outcome_reasons))
+            slot = Slot(
+                AuditType.RE_AUDIT,
+                1,
+                None,
+                label=AUDIT_TYPE_LABELS[AuditType.RE_AUDIT],
+                follows=last,
+                failing_elements=failing,
+            )
+            return slot, None
         elif conducted_by == ConductedBy.PROGRAM_AUDITOR:
             kind = AuditType.BASELINE
         else:
@@ -346,7 +425,7 @@ def next_slot(
         )
     if counting.filter(cycle__isnull=True, status__in=AuditStatus.open_statuses()).exists():
         return None, Reason(
-            "already_planned", "The recertification audit is already planned or in review."
+            "already_planned", gettext("The recertification audit is already planned or in review.")
         )
     return (
         Slot(
@@ -362,12 +441,11 @@ def next_slot(
 
 
 def training_report(*, employer, as_of: date, assessor_worker=None, program=None):
-    """The training engineer's compliance report, or None when that module is missing."""
-    try:
-        from training.selectors import compliance_for
-    except ImportError:
-        logger.warning("training.selectors.compliance_for is not available")
-        return None
+    """The employer's training compliance on ``as_of``.
+
+    Training is a hard dependency of planning: an audit is never planned without
+    this check (docs/rules.md#reading-planning-checks).
+    """
     return compliance_for(
         employer=employer, as_of=as_of, assessor_worker=assessor_worker, program=program
     )
@@ -402,7 +480,10 @@ def plan_check(
             return PlanCheck(
                 None,
                 blockers=[
-                    Reason("no_rules", "The association has not set up this program's rules yet.")
+                    Reason(
+                        "no_rules",
+                        gettext("The association has not set up this program's rules yet."),
+                    )
                 ],
             )
         rules = rules_from_snapshot(rules_snapshot(rules_row))
@@ -412,7 +493,7 @@ def plan_check(
             check.blockers.append(why_not)
         if check.tool is None:
             check.blockers.append(
-                Reason("no_tool", "The association has not published an audit tool yet.")
+                Reason("no_tool", gettext("The association has not published an audit tool yet."))
             )
     if check.slot is None:
         return check
@@ -425,16 +506,29 @@ def plan_check(
             check.blockers.append(
                 Reason(
                     "outside_maintenance_window",
-                    f"The year {slot.year} maintenance audit must take place between "
-                    f"{slot.opens_on} and {slot.due_on}; these dates are {start} to {end}.",
+                    gettext(
+                        "The year %(year)s maintenance audit must take place between "
+                        "%(opens_on)s and %(due_on)s; these dates are %(start)s to "
+                        "%(end)s."
+                    )
+                    % {
+                        "year": slot.year,
+                        "opens_on": slot.opens_on,
+                        "due_on": slot.due_on,
+                        "start": start,
+                        "end": end,
+                    },
                 )
             )
     elif slot.due_on and end > slot.due_on:
         check.blockers.append(
             Reason(
                 "after_expiry",
-                f"The recertification audit must end by the certificate's expiry on "
-                f"{slot.due_on}; this one ends {end}.",
+                gettext(
+                    "The recertification audit must end by the certificate's "
+                    "expiry on %(due_on)s; this one ends %(end)s."
+                )
+                % {"due_on": slot.due_on, "end": end},
             )
         )
     check.submission_due = sched.submission_deadline(end, rules)
@@ -442,7 +536,8 @@ def plan_check(
         check.blockers.append(
             Reason(
                 "submission_window_passed",
-                f"An audit ending {end} had to be received by {check.submission_due}.",
+                gettext("An audit ending %(end)s had to be received by %(submission_due)s.")
+                % {"end": end, "submission_due": check.submission_due},
             )
         )
     if (
@@ -457,28 +552,43 @@ def plan_check(
 
     # Who conducts it.
     if conducted_by not in ConductedBy.values:
-        check.blockers.append(Reason("conducted_by_missing", "Choose who conducts the audit."))
+        check.blockers.append(
+            Reason("conducted_by_missing", gettext("Choose who conducts the audit."))
+        )
     if conducted_by == ConductedBy.TRAINED_ASSESSOR:
         if assessor_worker is None:
             check.blockers.append(
-                Reason("assessor_missing", "Choose the trained assessor from your workers.")
+                Reason(
+                    "assessor_missing", gettext("Choose the trained assessor from your workers.")
+                )
             )
         elif assessor_worker.employer_id != enrollment.employer_id:
             check.blockers.append(
-                Reason("assessor_missing", "The assessor must be one of the employer's workers.")
+                Reason(
+                    "assessor_missing",
+                    gettext("The assessor must be one of the employer's workers."),
+                )
             )
         elif assessor_worker.end_date and assessor_worker.end_date < start:
             check.blockers.append(
                 Reason(
                     "assessor_left",
-                    f"{assessor_worker.full_name} left on {assessor_worker.end_date}, before "
-                    f"the audit starts: a replacement must be trained before the next audit.",
+                    gettext(
+                        "%(full_name)s left on %(end_date)s, before the audit "
+                        "starts: a replacement must be trained before the next audit."
+                    )
+                    % {
+                        "full_name": assessor_worker.full_name,
+                        "end_date": assessor_worker.end_date,
+                    },
                 )
             )
     elif conducted_by == ConductedBy.EXTERNAL_ASSESSOR and not assessor_name.strip():
-        check.blockers.append(Reason("assessor_missing", "Give the external assessor's name."))
+        check.blockers.append(
+            Reason("assessor_missing", gettext("Give the external assessor's name."))
+        )
 
-    # Training valid at the start of data gathering (000_ef183ff5d536ab78.txt:
+    # Training valid at the start of data gathering (docs/rules.md#amta-training:
     # "Training must be valid and up to date prior to conducting audit").
     report = training_report(
         employer=enrollment.employer,
@@ -486,24 +596,22 @@ def plan_check(
         assessor_worker=assessor_worker if conducted_by == ConductedBy.TRAINED_ASSESSOR else None,
         program=enrollment.program,
     )
-    if report is None:
-        check.notes.append(
-            "Training check unavailable: the training records could not be checked, so "
-            "the association will verify them when the audit is submitted."
-        )
-    else:
-        check.training_checked = True
-        for verdict in report.verdicts:
-            if verdict.met:
-                continue
-            for reason in verdict.reasons:
-                check.blockers.append(Reason(f"training:{reason.code}", reason.message))
+    check.training_checked = True
+    for verdict in report.verdicts:
+        if verdict.met:
+            continue
+        for reason in verdict.reasons:
+            check.blockers.append(Reason(f"training:{reason.code}", reason.message))
             if not verdict.reasons:
                 name = getattr(verdict.requirement, "label", "") or getattr(
                     verdict.requirement, "code", "a training requirement"
                 )
                 check.blockers.append(
-                    Reason("training:not_met", f"Training requirement not met on {start}: {name}.")
+                    Reason(
+                        "training:not_met",
+                        gettext("Training requirement not met on %(start)s: %(name)s.")
+                        % {"start": start, "name": name},
+                    )
                 )
     if slot.audit_type in (AuditType.CERTIFICATION, AuditType.BASELINE):
         window = rules.min_documentation_window_months
@@ -534,7 +642,8 @@ def audit_deadlines(audit: Audit) -> list[Deadline]:
         out.append(
             Deadline(
                 due,
-                f"{audit.get_audit_type_display()} audit report due",
+                gettext("%(audit_type)s audit report due")
+                % {"audit_type": audit.get_audit_type_display()},
                 "submission",
                 audit.received_on is not None,
             )
@@ -551,20 +660,30 @@ def cycle_deadlines(schedule: sched.CycleSchedule, done_years=frozenset()) -> li
     out = []
     for plan in schedule.years:
         out.append(
-            Deadline(plan.period_start, f"Anniversary, start of year {plan.year}", "anniversary")
+            Deadline(
+                plan.period_start,
+                gettext("Anniversary, start of year %(year)s") % {"year": plan.year},
+                "anniversary",
+            )
         )
         if plan.maintenance_due:
             out.append(
                 Deadline(
                     plan.maintenance_due,
-                    f"Year {plan.year} maintenance audit due",
+                    gettext("Year %(year)s maintenance audit due") % {"year": plan.year},
                     "maintenance",
                     plan.year in done_years,
                 )
             )
         if plan.notice_on:
-            out.append(Deadline(plan.notice_on, f"Year {plan.year} maintenance notice", "notice"))
-    out.append(Deadline(schedule.expires_on, "Certificate expires", "expiry"))
+            out.append(
+                Deadline(
+                    plan.notice_on,
+                    gettext("Year %(year)s maintenance notice") % {"year": plan.year},
+                    "notice",
+                )
+            )
+    out.append(Deadline(schedule.expires_on, gettext("Certificate expires"), "expiry"))
     return out
 
 
@@ -578,6 +697,7 @@ class EnrollmentTimeline:
     years: list[sched.YearPlan]
     audits: list[Audit]
     deadlines: list[Deadline]
+    certificate: Certificate | None = None
 
     @property
     def closed_on(self) -> date | None:
@@ -616,15 +736,9 @@ def enrollment_timeline(enrollment: Enrollment, today: date) -> EnrollmentTimeli
     if cycle is not None and rules is not None:
         schedule = cycle_schedule_for(cycle, rules)
         years = list(schedule.years)
-        # A year's maintenance is done once its audit is received, or conducted and
-        # still on time to be (as the daily job counts it); not when it failed.
-        done_years = {
-            a.year
-            for a in audits
-            if a.cycle_id == cycle.pk
-            and a.audit_type == AuditType.MAINTENANCE
-            and _counts_as_done(a, audit_rules(a), today)
-        }
+        done_years = maintenance_years_done(
+            cycle, today, rules=rules, audits=[a for a in audits if a.cycle_id == cycle.pk]
+        )
         deadlines.extend(cycle_deadlines(schedule, done_years))
         start, end = cycle.certification_date, schedule.expires_on
     else:
@@ -636,7 +750,11 @@ def enrollment_timeline(enrollment: Enrollment, today: date) -> EnrollmentTimeli
         enrollment=enrollment
     ):
         deadlines.append(
-            Deadline(letter.expires_on, f"Milestone letter #{letter.number} expires", "letter")
+            Deadline(
+                letter.expires_on,
+                gettext("Milestone letter #%(number)s expires") % {"number": letter.number},
+                "letter",
+            )
         )
     for audit in audits:
         if audit.is_open:
@@ -645,7 +763,10 @@ def enrollment_timeline(enrollment: Enrollment, today: date) -> EnrollmentTimeli
         end = max([end] + [d.on for d in deadlines] + [a.data_gathering_end for a in audits])
     deadlines.sort(key=lambda d: (d.on, d.label))
     visible = [a for a in audits if a.data_gathering_end >= start and a.data_gathering_start <= end]
-    return EnrollmentTimeline(enrollment, cycle, start, end, today, years, visible, deadlines)
+    certificate = cycle_certificate(cycle) if cycle is not None else None
+    return EnrollmentTimeline(
+        enrollment, cycle, start, end, today, years, visible, deadlines, certificate
+    )
 
 
 def open_enrollments(employer) -> list[Enrollment]:
@@ -758,13 +879,12 @@ def milestone_board(association, today: date, *, letter_days: int = 30) -> list[
 
 
 def certificate_status_label(cycle: AuditCycle | None) -> str:
-    if cycle is None:
-        return ""
-    return CertificateStatus(cycle.certificate_status).value
+    certificate = None if cycle is None else cycle_certificate(cycle)
+    return "" if certificate is None else CertificateStatus(certificate.status).value
 
 
 def score_audit_of(audit: Audit):
     """The saved scores of an audit, scored against its own tool version and pass marks."""
     from .scoring import score_audit
 
-    return score_audit(tool_specs(audit.tool), audit_points(audit), audit_pass_marks(audit))
+    return score_audit(audit_specs(audit), audit_points(audit), audit_pass_marks(audit))

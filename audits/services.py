@@ -20,15 +20,14 @@ from secor.audit import record
 from secor.models import Program
 from secor.tenancy import activate
 
+from . import outcomes, selectors
 from . import schedule as sched
-from . import selectors
 from .models import (
     Audit,
     AuditCycle,
     AuditStatus,
     AuditTool,
     AuditType,
-    CertificateStatus,
     ConductedBy,
     Element,
     ElementScore,
@@ -40,6 +39,10 @@ from .models import (
 from .scoring import ElementSpec, ScoreResult, score_audit, validate_tool
 from .seeds import seed_association
 from .snapshot import RULE_FIELDS, rules_from_snapshot, rules_snapshot
+
+# The certificate number pattern is edited with the rules but not frozen in an
+# audit's snapshot: numbering happens at issue time.
+EDITABLE_RULE_FIELDS = (*RULE_FIELDS, "certificate_number_pattern")
 
 
 def _local_today(association) -> date:
@@ -76,13 +79,19 @@ def program_setup_seed(*, association, seed_key: str) -> list[ProgramRules]:
 @transaction.atomic
 def rules_update(*, rules: ProgramRules, actor, data: Mapping) -> ProgramRules:
     """Change a program's rules. Audits already started keep their snapshot."""
-    before = rules_snapshot(rules)
-    for name in RULE_FIELDS:
+    before = {
+        **rules_snapshot(rules),
+        "certificate_number_pattern": rules.certificate_number_pattern,
+    }
+    for name in EDITABLE_RULE_FIELDS:
         if name in data:
             setattr(rules, name, data[name])
     rules.full_clean()
     rules.save()
-    after = rules_snapshot(rules)
+    after = {
+        **rules_snapshot(rules),
+        "certificate_number_pattern": rules.certificate_number_pattern,
+    }
     changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     record(
         association=rules.association,
@@ -97,9 +106,9 @@ def rules_update(*, rules: ProgramRules, actor, data: Mapping) -> ProgramRules:
 
 @transaction.atomic
 def rules_create(*, program: Program, actor, data: Mapping) -> ProgramRules:
-    """First rules for a program with no seed (SPEC §7: a new association needs no code)."""
+    """First rules for a program with no seed (docs/rules.md § Reading — no seed)."""
     rules = ProgramRules(association=program.association, program=program)
-    for name in RULE_FIELDS:
+    for name in EDITABLE_RULE_FIELDS:
         if name in data:
             setattr(rules, name, data[name])
     rules.full_clean()
@@ -286,12 +295,15 @@ def audit_plan(
     assessor_name: str = "",
     today: date | None = None,
     carry_over: bool = True,
+    limited_scope: bool = False,
 ) -> Audit:
     """Plan the next audit of an enrollment; its type comes from the cycle year.
 
     Raises ValidationError listing everything that blocks it (dates against the
     rules, the window of the cycle year, the assessor and the training valid on
-    the first day of data gathering).
+    the first day of data gathering). After a failed certification the next
+    audit is a re-audit, or with `limited_scope` a limited-scope audit covering
+    only the elements that failed.
     """
     association = enrollment.association
     enrollment = (
@@ -310,13 +322,28 @@ def audit_plan(
     _raise(check.blockers)
     rules_row = selectors.program_rules(enrollment.program)
     slot = check.slot
+    audit_type, scope = slot.audit_type, []
+    if limited_scope:
+        if slot.follows is None:
+            raise ValidationError(
+                "A limited-scope audit follows a failed certification audit; this one is a "
+                f"{slot.label.lower()}."
+            )
+        if not slot.failing_elements:
+            raise ValidationError(
+                "The failed audit fell short overall, not on particular elements: plan a "
+                "full re-audit."
+            )
+        audit_type, scope = AuditType.LIMITED_SCOPE, list(slot.failing_elements)
     audit = Audit(
         association=association,
         employer=enrollment.employer,
         enrollment=enrollment,
         cycle=slot.cycle,
         year=slot.year,
-        audit_type=slot.audit_type,
+        audit_type=audit_type,
+        follows=slot.follows,
+        scope_elements=scope,
         conducted_by=conducted_by,
         assessor_worker=assessor_worker if conducted_by == ConductedBy.TRAINED_ASSESSOR else None,
         assessor_name=assessor_name
@@ -344,6 +371,7 @@ def audit_plan(
         end=str(data_gathering_end),
         tool_version=audit.tool.version,
         carried_over_scores=copied,
+        scope_elements=scope,
     )
     return audit
 
@@ -355,7 +383,7 @@ def audit_update_dates(
     """Move a planned audit's dates, checked against the rules it started under."""
     audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
     if audit.status != AuditStatus.PLANNED:
-        raise ValidationError("Only a planned audit can change its dates.")
+        raise ValidationError(_closed_message(audit, "its dates can no longer change"))
     check = selectors.plan_check(
         enrollment=audit.enrollment,
         start=data_gathering_start,
@@ -382,11 +410,19 @@ def audit_update_dates(
     return audit
 
 
+def _closed_message(audit: Audit, what: str) -> str:
+    if audit.status == AuditStatus.RECEIVED:
+        return f"This audit was received on {audit.received_on}: {what}."
+    return f"This audit is {audit.get_status_display().lower()}: {what}."
+
+
 @transaction.atomic
 def audit_cancel(*, audit: Audit, actor) -> Audit:
     audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
+    if audit.status == AuditStatus.CANCELLED:
+        return audit
     if audit.status != AuditStatus.PLANNED:
-        raise ValidationError("Only a planned audit can be cancelled.")
+        raise ValidationError(_closed_message(audit, "it can no longer be cancelled"))
     audit.status = AuditStatus.CANCELLED
     audit.save(update_fields=["status", "updated_at"])
     record(
@@ -413,12 +449,14 @@ def audit_mark_received(
     if received_on is None:
         raise ValueError("received_on or received_at is required")
     audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
+    if audit.received_on is not None and audit.status != AuditStatus.CANCELLED:
+        return audit  # idempotent: the first receipt date stands
     if audit.status != AuditStatus.PLANNED:
-        raise ValidationError("This audit was already received.")
+        raise ValidationError(_closed_message(audit, "it cannot be received"))
     if received_on < audit.data_gathering_start:
         raise ValidationError("An audit cannot be received before its data gathering starts.")
     audit.received_on = received_on
-    audit.status = AuditStatus.SUBMITTED
+    audit.status = AuditStatus.RECEIVED
     audit.save(update_fields=["received_on", "status", "updated_at"])
     late = sched.is_submission_late(
         received_on, audit.data_gathering_end, selectors.audit_rules(audit)
@@ -448,8 +486,8 @@ def _parse_points(points: Mapping[int, object]) -> tuple[dict[int, Decimal], lis
 
 def score_preview(*, audit: Audit, points: Mapping[int, object]) -> ScoreResult:
     """Running totals and the pass/fail preview of unsaved points (the htmx partial)."""
-    parsed, _ = _parse_points(points)
-    return score_audit(selectors.tool_specs(audit.tool), parsed, selectors.audit_pass_marks(audit))
+    parsed, _errors = _parse_points(points)
+    return score_audit(selectors.audit_specs(audit), parsed, selectors.audit_pass_marks(audit))
 
 
 @transaction.atomic
@@ -459,20 +497,28 @@ def scores_save(
     points: Mapping[int, object],
     actor,
     comments: Mapping[int, str] | None = None,
+    today: date | None = None,
 ) -> ScoreResult:
     """Save element scores against the audit's own tool version and pass marks.
 
     Missing elements may be saved (a reviewer scores in several sittings);
     negative points, points above an element's maximum, unknown elements and
-    non-numbers are refused with one message each.
+    non-numbers are refused with one message each. Nothing can be scored
+    before data gathering starts; a limited-scope audit scores only its scope.
     """
     audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
     if audit.status not in AuditStatus.open_statuses():
         raise ValidationError(
             f"This audit is {audit.get_status_display().lower()}: its scores can no longer change."
         )
+    today = today or _local_today(audit.association)
+    if today < audit.data_gathering_start:
+        raise ValidationError(
+            f"Data gathering starts on {audit.data_gathering_start}: scores can be entered "
+            "from that day."
+        )
     parsed, errors = _parse_points(points)
-    specs = selectors.tool_specs(audit.tool)
+    specs = selectors.audit_specs(audit)
     result = score_audit(specs, parsed, selectors.audit_pass_marks(audit))
     errors += [
         r.message
@@ -519,22 +565,35 @@ def scores_save(
 
 
 @transaction.atomic
-def audit_decide(*, audit: Audit, decided_on: date, actor) -> Audit:
-    """Record the result from the saved scores; a passed full audit starts the cycle."""
+def audit_record_outcome(*, audit: Audit, actor, decided_on: date) -> Audit:
+    """Pass or fail the audit on its final scores, under its own rules and pass marks.
+
+    Called when the reviewer accepts the evaluation (accepting is not passing:
+    the scores decide). Idempotent: an audit that already has its outcome is
+    returned as it is. A passed certification, baseline, recertification,
+    re-audit or limited-scope audit opens its cycle and is ready for a
+    certificate (`audits.certificates`); a passed maintenance audit counts for
+    its year (`selectors.maintenance_counts_for_year`).
+    """
     audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
-    if audit.status not in AuditStatus.open_statuses():
-        raise ValidationError("This audit already has a result.")
-    result = score_audit(
-        selectors.tool_specs(audit.tool),
-        selectors.audit_points(audit),
-        selectors.audit_pass_marks(audit),
-    )
+    if audit.status in (AuditStatus.PASSED, AuditStatus.FAILED):
+        return audit
+    if audit.status == AuditStatus.CANCELLED:
+        raise ValidationError("This audit was cancelled: it cannot have an outcome.")
+    if decided_on < audit.data_gathering_start:
+        raise ValidationError("An outcome cannot be dated before data gathering starts.")
+    specs = selectors.audit_specs(audit)
+    marks = selectors.audit_pass_marks(audit)
+    result = score_audit(specs, selectors.audit_points(audit), marks)
     if result.overall_percent is None:
         _raise(result.reasons)
     audit.status = AuditStatus.PASSED if result.passed else AuditStatus.FAILED
     audit.decided_on = decided_on
     audit.overall_percent = result.overall_percent.quantize(Decimal("0.001"))
-    audit.save(update_fields=["status", "decided_on", "overall_percent", "updated_at"])
+    audit.outcome_reasons = outcomes.reasons_from_score(result, marks=marks, elements=specs)
+    audit.save(
+        update_fields=["status", "decided_on", "overall_percent", "outcome_reasons", "updated_at"]
+    )
     record(
         association=audit.association,
         actor=actor,
@@ -542,18 +601,62 @@ def audit_decide(*, audit: Audit, decided_on: date, actor) -> Audit:
         obj=audit,
         summary=f"{audit}: {'passed' if result.passed else 'not achieved'} "
         f"({result.overall_display} %)",
-        reasons=[r.message for r in result.reasons],
+        reasons=audit.outcome_reasons,
     )
     if result.passed and audit.audit_type != AuditType.MAINTENANCE and audit.cycle_id is None:
         cycle = cycle_start(
             enrollment=audit.enrollment,
             certification_date=audit.data_gathering_end,
-            recertification=audit.audit_type == AuditType.RECERTIFICATION,
+            recertification=_is_recertification(audit),
             actor=actor,
         )
         audit.cycle = cycle
         audit.year = 1
         audit.save(update_fields=["cycle", "year", "updated_at"])
+    return audit
+
+
+def _is_recertification(audit: Audit) -> bool:
+    while audit is not None:
+        if audit.audit_type == AuditType.RECERTIFICATION:
+            return True
+        if audit.audit_type not in (AuditType.RE_AUDIT, AuditType.LIMITED_SCOPE):
+            return False
+        audit = audit.follows
+    return False
+
+
+@transaction.atomic
+def audit_record_rejection(
+    *, audit: Audit, actor, decided_on: date, reason_code: str, note: str = ""
+) -> Audit:
+    """The reviewer rejected the evaluation: the audit fails with that reason.
+
+    Idempotent: a failed audit is returned as it is; a passed one cannot be
+    rejected afterwards.
+    """
+    audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
+    if audit.status == AuditStatus.FAILED:
+        return audit
+    if audit.status == AuditStatus.PASSED:
+        raise ValidationError("This audit already passed: its evaluation cannot be rejected.")
+    if audit.status == AuditStatus.CANCELLED:
+        raise ValidationError("This audit was cancelled: it cannot have an outcome.")
+    if not reason_code:
+        raise ValidationError("Give the reason the evaluation was rejected.")
+    audit.status = AuditStatus.FAILED
+    audit.decided_on = decided_on
+    audit.outcome_reasons = [outcomes.rejection_reason(reason_code, note)]
+    audit.save(update_fields=["status", "decided_on", "outcome_reasons", "updated_at"])
+    record(
+        association=audit.association,
+        actor=actor,
+        action="audits.audit_rejected",
+        obj=audit,
+        summary=f"{audit}: evaluation rejected ({reason_code})",
+        reason_code=reason_code,
+        note=note,
+    )
     return audit
 
 
@@ -563,7 +666,7 @@ def cycle_start(
 ) -> AuditCycle:
     """Open a cycle on the last day on site of a passed certification audit.
 
-    000_ef183ff5d536ab78.txt (AMTA): last day on site 2021-01-05 → the
+    docs/rules.md § AMTA — anniversary date: last day on site 2021-01-05 → the
     certificate expires 2024-01-05; January 5 is the anniversary.
     """
     association = enrollment.association
@@ -576,9 +679,8 @@ def cycle_start(
         employer=enrollment.employer,
         enrollment=enrollment,
         certification_date=certification_date,
-        expires_on=sched.add_years(certification_date, rules.validity_years),
+        ends_on=sched.add_years(certification_date, rules.validity_years),
         recertification=recertification,
-        certificate_status=CertificateStatus.VALID,
     )
     cycle.full_clean()
     cycle.save()
@@ -704,3 +806,128 @@ def milestone_letter_record(
         summary=f"Milestone letter #{number} for {enrollment.employer}, expires {expires_on}",
     )
     return letter
+
+
+# --- Audits recorded after the fact ------------------------------------------------------
+
+
+HISTORIC_TYPES = (
+    AuditType.CERTIFICATION,
+    AuditType.BASELINE,
+    AuditType.RECERTIFICATION,
+    AuditType.MAINTENANCE,
+)
+
+
+@transaction.atomic
+def audit_record_historic(
+    *,
+    enrollment: Enrollment,
+    audit_type: str,
+    data_gathering_start: date,
+    data_gathering_end: date,
+    passed: bool,
+    actor,
+    overall_percent: Decimal | None = None,
+    conducted_by: str = ConductedBy.EXTERNAL_ASSESSOR,
+    assessor_name: str = "",
+    cycle: AuditCycle | None = None,
+    today: date | None = None,
+) -> Audit:
+    """Enter an audit that took place before the association used this product.
+
+    Flagged `recorded_after_the_fact`; no plan check (its windows have passed),
+    but a maintenance audit must fall in a maintenance year of the enrollment's
+    cycle, once per year. A passed certification or recertification opens its
+    cycle (unless `cycle`, the one it certified, is given).
+    """
+    association = enrollment.association
+    today = today or _local_today(association)
+    if audit_type not in HISTORIC_TYPES:
+        raise ValidationError("Choose certification, baseline, recertification or maintenance.")
+    if data_gathering_end < data_gathering_start:
+        raise ValidationError("The end date cannot be before the start date.")
+    if data_gathering_end >= today:
+        raise ValidationError(
+            "An audit recorded after the fact must have ended before today; plan a current one."
+        )
+    rules_row = selectors.program_rules(enrollment.program)
+    tool = selectors.current_tool(enrollment.program)
+    if rules_row is None or tool is None:
+        raise ValidationError("The program's rules and audit tool must be set up first.")
+    year = None
+    if audit_type == AuditType.MAINTENANCE:
+        cycle = cycle or selectors.latest_cycle(enrollment)
+        if cycle is None:
+            raise ValidationError("A maintenance audit needs the cycle it belongs to: none yet.")
+        schedule = selectors.cycle_schedule_for(
+            cycle, rules_from_snapshot(rules_snapshot(rules_row))
+        )
+        year = next(
+            (
+                p.year
+                for p in schedule.years[1:]
+                if p.maintenance_opens
+                and p.maintenance_due
+                and p.maintenance_opens <= data_gathering_end <= p.maintenance_due
+            ),
+            None,
+        )
+        if year is None:
+            raise ValidationError(
+                f"A maintenance audit ending {data_gathering_end} falls in no maintenance year "
+                f"of the cycle certified {cycle.certification_date}."
+            )
+        if (
+            Audit.objects.for_association(association)
+            .filter(
+                cycle=cycle,
+                year=year,
+                audit_type=AuditType.MAINTENANCE,
+                status__in=AuditStatus.counting_statuses(),
+            )
+            .exists()
+        ):
+            raise ValidationError(f"Year {year} already has its maintenance audit.")
+    elif cycle is not None:
+        year = 1
+    audit = Audit(
+        association=association,
+        employer=enrollment.employer,
+        enrollment=enrollment,
+        cycle=cycle,
+        year=year,
+        audit_type=audit_type,
+        conducted_by=conducted_by,
+        assessor_name=assessor_name,
+        data_gathering_start=data_gathering_start,
+        data_gathering_end=data_gathering_end,
+        status=AuditStatus.PASSED if passed else AuditStatus.FAILED,
+        tool=tool,
+        rules_snapshot=rules_snapshot(rules_row),
+        received_on=data_gathering_end,
+        decided_on=data_gathering_end,
+        overall_percent=overall_percent,
+        outcome_reasons=[{"code": "recorded_after_the_fact", "params": {}}],
+        recorded_after_the_fact=True,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    audit.full_clean()
+    audit.save()
+    record(
+        association=association,
+        actor=actor,
+        action="audits.audit_recorded_after_the_fact",
+        obj=audit,
+        summary=f"Recorded after the fact: {audit} ({'passed' if passed else 'not achieved'})",
+    )
+    if passed and audit_type != AuditType.MAINTENANCE and cycle is None:
+        audit.cycle = cycle_start(
+            enrollment=enrollment,
+            certification_date=data_gathering_end,
+            recertification=audit_type == AuditType.RECERTIFICATION,
+            actor=actor,
+        )
+        audit.year = 1
+        audit.save(update_fields=["cycle", "year", "updated_at"])
+    return audit

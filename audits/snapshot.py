@@ -99,7 +99,7 @@ def pass_marks_from_snapshot(data: dict, audit_type: str) -> PassMarks:
 
     Full audits (certification, baseline, recertification, re-audit; limited
     scope too, for want of its own marks in the seeds) share one pair of marks,
-    maintenance has its own (000_ef183ff5d536ab78.txt: 80 % / 50 % per element;
+    maintenance has its own (docs/rules.md#amta-minimum-scores: 80 % / 50 % per element;
     maintenance 60 %).
     """
     audit_type = AuditType(audit_type)

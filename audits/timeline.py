@@ -513,7 +513,8 @@ def geometry(timeline, layout: Layout = WIDE) -> Geometry:
                 round(max(x1 - x0, 5), 1),
                 f"{audit.get_audit_type_display()} audit, data gathering "
                 f"{short_date(audit.data_gathering_start)} to "
-                f"{short_date(audit.data_gathering_end)} ({audit.get_status_display()})",
+                f"{short_date(audit.data_gathering_end)} "
+                f"({audit.display_status_label(timeline.today)})",
                 f"bar bar-{audit.status}",
             )
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import certificate_views, views
 
 app_name = "audits"
 
@@ -11,6 +11,30 @@ urlpatterns = [
     path("milestones/", views.milestone_board, name="milestone_board"),
     path("milestones/<int:milestone_id>/", views.milestone_record, name="milestone_record"),
     path("<int:audit_id>/scores/", views.scores, name="scores"),
+    path("<int:audit_id>/issue/", views.certificate_issue, name="certificate_issue"),
+    path("certificates/", views.certificate_list, name="certificate_list"),
+    path("certificates/export/", views.certificate_export, name="certificate_export"),
+    path("certificates/import/", views.holders_import, name="holders_import"),
+    path(
+        "certificates/import/confirm/",
+        views.holders_import_confirm,
+        name="holders_import_confirm",
+    ),
+    path(
+        "certificates/<int:certificate_id>/",
+        views.certificate_detail,
+        name="certificate_detail",
+    ),
+    path(
+        "certificates/<int:certificate_id>/status/",
+        views.certificate_status,
+        name="certificate_status",
+    ),
+    path(
+        "certificates/<int:certificate_id>/reissue/",
+        views.certificate_reissue,
+        name="certificate_reissue",
+    ),
     path("<int:audit_id>/scores/preview/", views.scores_preview, name="scores_preview"),
     path("rules/", views.rules_list, name="rules_list"),
     path("rules/<int:rules_id>/", views.rules_edit, name="rules_edit"),
@@ -22,6 +46,41 @@ urlpatterns = [
         "employers/<int:employer_id>/audits/<int:audit_id>/",
         views.audit_detail,
         name="audit_detail",
+    ),
+    path(
+        "employers/<int:employer_id>/audits/historic/",
+        views.historic_audit,
+        name="historic_audit",
+    ),
+    path(
+        "employers/<int:employer_id>/certificates/",
+        views.employer_certificates,
+        name="employer_certificates",
+    ),
+    path(
+        "certificates/<int:certificate_id>/pdf/",
+        certificate_views.certificate_pdf,
+        name="certificate_pdf",
+    ),
+    path(
+        "certificates/<int:certificate_id>/pdf/status/",
+        certificate_views.certificate_pdf_status,
+        name="certificate_pdf_status",
+    ),
+    path(
+        "certificates/<int:certificate_id>/revisions/<int:revision>/pdf/",
+        certificate_views.certificate_revision_pdf,
+        name="certificate_revision_pdf",
+    ),
+    path(
+        "certificates/<int:certificate_id>/revisions/<int:revision>/rebuild/",
+        certificate_views.certificate_pdf_retry,
+        name="certificate_pdf_retry",
+    ),
+    path(
+        "employers/<int:employer_id>/enrollments/<int:enrollment_id>/letters/<slug:kind>.pdf",
+        certificate_views.enrollment_letter_pdf,
+        name="enrollment_letter_pdf",
     ),
     path(
         "employers/<int:employer_id>/milestones/",

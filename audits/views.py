@@ -7,50 +7,66 @@ a 404. Staff-only pages answer 403 to employer users before any look-up.
 
 from __future__ import annotations
 
+import csv
+import re
+import uuid
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django_tables2 import RequestConfig
 
 from employers.access import get_employer
-from employers.models import Enrollment, EnrollmentStatus, Worker
+from employers.imports import MAX_BYTES as EMPLOYER_IMPORT_MAX_BYTES
+from employers.models import Enrollment, EnrollmentStatus, WCBAccount, Worker
+from secor.dates import association_today
 from secor.forms import add_once_token, bound_data, form_submitted, posted_id
-from secor.models import Program
-from secor.permissions import Action, require
+from secor.http import refuse_method, require_methods
+from secor.models import AuditLogEntry, Program
+from secor.permissions import Action, can, require
 from secor.tenancy import association_view
 
+from . import certificates, holders, issuing, selectors, services
 from . import schedule as sched
-from . import selectors, services
+from .certificate_views import pdf_status_context
+from .filters import CertificateFilter
 from .forms import (
+    CertificateStatusForm,
     DatesForm,
     ElementFormSet,
+    HistoricAuditForm,
+    HoldersUploadForm,
+    IssueForm,
     LetterForm,
     MilestoneForm,
     PlanForm,
+    ReissueForm,
     RulesForm,
     ToolNameForm,
     points_from,
     score_form_class,
 )
+from .jobs import holder_preview_path
 from .models import (
     Audit,
     AuditStatus,
     AuditTool,
+    Certificate,
+    CertificateRevision,
     Element,
     ElementScore,
     Milestone,
     MilestoneLetter,
     ProgramRules,
 )
+from .tables import CertificateTable
 from .timeline import COMPACT, WIDE, geometry
-
-
-def _today(request) -> date:
-    return sched.local_date(timezone.now(), request.association.time_zone)
 
 
 def _slug(request) -> str:
@@ -64,9 +80,9 @@ def _slug(request) -> str:
 def timeline(request, employer_id):
     """The cycle as a timeline: three years, each audit, every deadline, today."""
     employer = get_employer(request, employer_id)  # 404 first: a POST learns nothing either
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
-    today = _today(request)
+    if refused := refuse_method(request, "GET"):
+        return refused
+    today = association_today(request.association)
     timelines = []
     for enrollment in selectors.employer_enrollments(employer):
         tl = selectors.enrollment_timeline(enrollment, today)
@@ -81,18 +97,17 @@ def timeline(request, employer_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def plan(request, employer_id):
     """Plan this year's audit: the type from the cycle year, dates checked against the rules."""
     employer = get_employer(request, employer_id)
     if request.method == "POST":
         require(request, Action.PLAN_AUDIT)
-    today = _today(request)
+    today = association_today(request.association)
     enrollments = Enrollment.objects.filter(
         employer=employer, status__in=EnrollmentStatus.open_statuses()
     ).select_related("program", "association")
     workers = Worker.objects.filter(employer=employer).order_by("full_name")
-    form = PlanForm(bound_data(request), enrollments=enrollments, workers=workers)
     slots = []
     for enrollment in enrollments:
         rules = selectors.audit_rules_for(enrollment)
@@ -100,6 +115,10 @@ def plan(request, employer_id):
             (None, None) if rules is None else selectors.next_slot(enrollment, rules, today)
         )
         slots.append({"enrollment": enrollment, "slot": slot, "why_not": why_not, "rules": rules})
+    follow_up = any(s["slot"] is not None and s["slot"].failing_elements for s in slots)
+    form = PlanForm(
+        bound_data(request), enrollments=enrollments, workers=workers, follow_up=follow_up
+    )
     outcome = {}
 
     def check_and_plan(**data):
@@ -122,6 +141,7 @@ def plan(request, employer_id):
             data_gathering_end=data["data_gathering_end"],
             actor=request.user,
             today=today,
+            limited_scope=bool(data.get("limited_scope")),
         )
 
     if form_submitted(request, form, check_and_plan, once=True):
@@ -132,8 +152,15 @@ def plan(request, employer_id):
         audit = outcome["audit"]
         messages.success(
             request,
-            f"{audit.get_audit_type_display()} audit planned for "
-            f"{audit.data_gathering_start} to {audit.data_gathering_end}.",
+            gettext(
+                "%(audit_type)s audit planned for %(data_gathering_start)s "
+                "to %(data_gathering_end)s."
+            )
+            % {
+                "audit_type": audit.get_audit_type_display(),
+                "data_gathering_start": audit.data_gathering_start,
+                "data_gathering_end": audit.data_gathering_end,
+            },
         )
         for note in outcome["check"].notes:
             messages.info(request, note)
@@ -162,7 +189,7 @@ def plan(request, employer_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def audit_detail(request, employer_id, audit_id):
     """One audit: its rules and tool version, deadlines, scores; planned audits can move."""
     employer = get_employer(request, employer_id)
@@ -175,20 +202,30 @@ def audit_detail(request, employer_id, audit_id):
         "data_gathering_end": audit.data_gathering_end,
     }
     form = DatesForm(bound_data(request), initial=initial)
-    if request.method == "POST":
-        if audit.status != AuditStatus.PLANNED:
-            raise Http404("Only a planned audit can change.")
-        if request.POST.get("action") == "cancel":
+    if request.method == "POST" and audit.status != AuditStatus.PLANNED:
+        # The form is no longer shown; a stale page posting anyway learns why.
+        what = "cancelled" if request.POST.get("action") == "cancel" else "moved"
+        messages.error(
+            request,
+            f"This audit is {audit.get_status_display().lower()}: it can no longer be {what}.",
+        )
+        return redirect(request.path)
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        try:
             services.audit_cancel(audit=audit, actor=request.user)
-            messages.success(request, "The audit was cancelled.")
-            return redirect(
-                "audits:timeline", association_slug=_slug(request), employer_id=employer.pk
-            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(request.path)
+        messages.success(request, gettext("The audit was cancelled."))
+        return redirect("audits:timeline", association_slug=_slug(request), employer_id=employer.pk)
 
     def move(**dates):
-        services.audit_update_dates(audit=audit, **dates, actor=request.user, today=_today(request))
+        services.audit_update_dates(
+            audit=audit, **dates, actor=request.user, today=association_today(request.association)
+        )
 
-    if form_submitted(request, form, move, success="The audit's dates were changed."):
+    if form_submitted(request, form, move, success=gettext("The audit's dates were changed.")):
         return redirect(request.path)
     rules = selectors.audit_rules(audit)
     scores = ElementScore.objects.filter(audit=audit).select_related("element")
@@ -203,6 +240,11 @@ def audit_detail(request, employer_id, audit_id):
         "scores": scores,
         "result": result,
         "last_day": sched.last_data_gathering_day(audit.data_gathering_start, rules),
+        "today": association_today(request.association),
+        "certificate": Certificate.objects.filter(audit=audit).first(),
+        "can_issue": can(request.membership, Action.ISSUE_CERTIFICATES)
+        and audit.status == AuditStatus.PASSED
+        and audit.audit_type in issuing.ISSUABLE_TYPES,
     }
     return render(request, "audits/audit_detail.html", context)
 
@@ -211,7 +253,7 @@ def audit_detail(request, employer_id, audit_id):
 
 
 @association_view(action=Action.VIEW_AUDITS)
-@require_http_methods(["GET"])
+@require_methods("GET")
 def audit_list(request):
     """Audits by status and due date."""
     status = request.GET.get("status", "open")
@@ -220,7 +262,7 @@ def audit_list(request):
         audits = audits.filter(status__in=AuditStatus.open_statuses())
     elif status in AuditStatus.values:
         audits = audits.filter(status=status)
-    today = _today(request)
+    today = association_today(request.association)
     rows = []
     for audit in audits[:500]:
         due = selectors.audit_due_on(audit)
@@ -235,16 +277,16 @@ def audit_list(request):
 
 
 @association_view(action=Action.VIEW_MILESTONES)
-@require_http_methods(["GET"])
+@require_methods("GET")
 def milestone_board(request):
     """SCSA milestone board: who is at which milestone, letters expiring, de-roll candidates."""
-    today = _today(request)
+    today = association_today(request.association)
     rows = selectors.milestone_board(request.association, today)
     return render(request, "audits/milestone_board.html", {"rows": rows, "today": today})
 
 
 @association_view(action=Action.VIEW_MILESTONES)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def employer_milestones(request, employer_id):
     """A registrant's milestones and letters; staff record outcomes and letters here."""
     employer = get_employer(request, employer_id)
@@ -260,14 +302,21 @@ def employer_milestones(request, employer_id):
             raise Http404("No open enrollment.")
         if request.POST.get("action") == "schedule":
             created = services.milestones_schedule(enrollment=target, actor=request.user)
-            messages.success(request, f"{len(created)} milestones scheduled from the rules.")
+            messages.success(
+                request,
+                gettext("%(len)s milestones scheduled from the rules.") % {"len": len(created)},
+            )
             return redirect(request.path)
 
         def record(**letter):
             services.milestone_letter_record(enrollment=target, actor=request.user, **letter)
 
         if form_submitted(
-            request, letter_form, record, success="Milestone letter recorded.", once=True
+            request,
+            letter_form,
+            record,
+            success=gettext("Milestone letter recorded."),
+            once=True,
         ):
             return redirect(request.path)
     context = {
@@ -276,13 +325,13 @@ def employer_milestones(request, employer_id):
         "milestones": Milestone.objects.filter(employer=employer),
         "letters": MilestoneLetter.objects.filter(employer=employer),
         "letter_form": letter_form,
-        "today": _today(request),
+        "today": association_today(request.association),
     }
     return render(request, "audits/employer_milestones.html", context)
 
 
 @association_view(action=Action.RECORD_MILESTONE)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def milestone_record(request, milestone_id):
     """Record a milestone's outcome (proficiency, manual review) or its letter's due date."""
     milestone = get_object_or_404(Milestone.objects.select_related("employer"), pk=milestone_id)
@@ -292,7 +341,9 @@ def milestone_record(request, milestone_id):
     def record(**outcome):
         services.milestone_record(milestone=milestone, actor=request.user, **outcome)
 
-    if form_submitted(request, form, record, success=f"{milestone.label}: recorded."):
+    if form_submitted(
+        request, form, record, success=gettext("%(label)s: recorded.") % {"label": milestone.label}
+    ):
         return redirect(
             "audits:employer_milestones",
             association_slug=_slug(request),
@@ -313,7 +364,7 @@ def _scoring(request, audit_id):
 
 
 @association_view(action=Action.SCORE_AUDIT)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def scores(request, audit_id):
     """Element scoring with running totals (htmx) and the pass/fail preview."""
     audit, elements = _scoring(request, audit_id)
@@ -326,7 +377,7 @@ def scores(request, audit_id):
     def save(**points):
         services.scores_save(audit=audit, points=points_from(points, elements), actor=request.user)
 
-    if form_submitted(request, form, save, success="Scores saved."):
+    if form_submitted(request, form, save, success=gettext("Scores saved.")):
         return redirect(request.path)
     source = request.POST if request.method == "POST" else saved
     result = services.score_preview(audit=audit, points=points_from(source, elements))
@@ -340,7 +391,7 @@ def scores(request, audit_id):
 
 
 @association_view(action=Action.SCORE_AUDIT)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def scores_preview(request, audit_id):
     """The running totals partial: `scoring.score_audit` on the unsaved points."""
     audit, elements = _scoring(request, audit_id)
@@ -356,7 +407,7 @@ def scores_preview(request, audit_id):
 
 
 @association_view(action=Action.EDIT_PROGRAM_RULES)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def rules_list(request):
     """Each program's rules; a program without rules can start from the defaults."""
     programs = Program.objects.filter(is_active=True).order_by("kind")
@@ -370,14 +421,14 @@ def rules_list(request):
             actor=request.user,
             data={"maintenance_deadline_kind": "calendar_year_end"},
         )
-        messages.info(request, "Default rules created: review every value.")
+        messages.info(request, gettext("Default rules created: review every value."))
         return redirect("audits:rules_edit", association_slug=_slug(request), rules_id=rules.pk)
     rows = [{"program": p, "rules": rules_by_program.get(p.pk)} for p in programs]
     return render(request, "audits/rules_list.html", {"rows": rows})
 
 
 @association_view(action=Action.EDIT_PROGRAM_RULES)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def rules_edit(request, rules_id):
     rules = get_object_or_404(ProgramRules.objects.select_related("program"), pk=rules_id)
     form = RulesForm(bound_data(request), instance=rules)
@@ -395,7 +446,7 @@ def rules_edit(request, rules_id):
 
 
 @association_view(action=Action.EDIT_AUDIT_TOOLS)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def tools_list(request):
     programs = Program.objects.filter(is_active=True).order_by("kind")
     if request.method == "POST":
@@ -416,7 +467,7 @@ def tools_list(request):
 
 
 @association_view(action=Action.EDIT_AUDIT_TOOLS)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def tool_detail(request, tool_id):
     """A tool version; a draft's elements are edited here and the draft published."""
     tool = get_object_or_404(AuditTool.objects.select_related("program"), pk=tool_id)
@@ -443,7 +494,9 @@ def tool_detail(request, tool_id):
             except ValidationError as error:
                 errors = error.messages
             else:
-                messages.success(request, f"Version {tool.version} published.")
+                messages.success(
+                    request, gettext("Version %(version)s published.") % {"version": tool.version}
+                )
                 return redirect(request.path)
         elif formset.is_valid() and name_form.is_valid():
             rows = [f for f in formset.cleaned_data if f and not f.get("DELETE")]
@@ -457,7 +510,7 @@ def tool_detail(request, tool_id):
             except ValidationError as error:
                 errors = error.messages
             else:
-                messages.success(request, "Draft saved.")
+                messages.success(request, gettext("Draft saved."))
                 return redirect(request.path)
     context = {
         "tool": tool,
@@ -468,3 +521,299 @@ def tool_detail(request, tool_id):
         "audit_count": Audit.objects.filter(tool=tool).count(),
     }
     return render(request, "audits/tool_detail.html", context)
+
+
+# --- Certificates ------------------------------------------------------------------------
+
+
+@association_view
+def employer_certificates(request, employer_id):
+    """The employer's certificates, newest first, with each one's revisions."""
+    employer = get_employer(request, employer_id)  # 404 first: a POST learns nothing either
+    if refused := refuse_method(request, "GET"):
+        return refused
+    certificates = (
+        Certificate.objects.filter(employer=employer)
+        .select_related("program", "wcb_account")
+        .prefetch_related("revisions")
+        .order_by("-issued_on", "-pk")
+    )
+    return render(
+        request,
+        "audits/employer_certificates.html",
+        {
+            "employer": employer,
+            "certificates": certificates,
+            "today": association_today(request.association),
+        },
+    )
+
+
+def _certificate_table(request, *, paginate):
+    queryset = Certificate.objects.select_related("employer", "wcb_account", "program")
+    filterset = CertificateFilter(request.GET, queryset=queryset)
+    table = CertificateTable(filterset.qs)
+    RequestConfig(request, paginate=paginate).configure(table)
+    return filterset, table
+
+
+@association_view(action=Action.VIEW_CERTIFICATES)
+@require_methods("GET")
+def certificate_list(request):
+    """The association's certificates: search, filters, pages, and the same list as CSV."""
+    filterset, table = _certificate_table(request, paginate={"per_page": 25})
+    return render(
+        request,
+        "audits/certificate_list.html",
+        {"filter": filterset, "table": table, "export_query": request.GET.urlencode()},
+    )
+
+
+@association_view(action=Action.VIEW_CERTIFICATES)
+@require_methods("GET")
+def certificate_export(request):
+    """The certificate list as CSV: same search, filters and order, every page."""
+    _, table = _certificate_table(request, paginate=False)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"{slugify(request.association.short_name)}-certificates.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # Excel opens UTF-8 correctly with a byte-order mark.
+    writer = csv.writer(response)
+    for row in table.as_values():
+        # Keep a spreadsheet from running a cell that starts like a formula.
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" else v for v in row])
+    return response
+
+
+def _staff_certificate(request, certificate_id) -> Certificate:
+    return get_object_or_404(
+        Certificate.objects.select_related(
+            "employer", "wcb_account", "program", "audit", "cycle", "enrollment"
+        ),
+        pk=certificate_id,
+    )
+
+
+@association_view(action=Action.VIEW_CERTIFICATES)
+def certificate_detail(request, certificate_id):
+    """One certificate: its dates and status, every revision (with its PDF) and its history."""
+    certificate = _staff_certificate(request, certificate_id)  # 404 before the method check
+    if refused := refuse_method(request, "GET"):
+        return refused
+    revisions = CertificateRevision.objects.filter(certificate=certificate).order_by("-revision")
+    log = AuditLogEntry.objects.filter(
+        object_type=certificate._meta.label_lower, object_id=str(certificate.pk)
+    ).select_related("actor")[:100]
+    context = {
+        **pdf_status_context(request, certificate),
+        "certificate": certificate,
+        "revisions": revisions,
+        "log": log,
+        "actions": certificates.status_actions(certificate),
+        "is_admin": can(request.membership, Action.ISSUE_CERTIFICATES),
+    }
+    return render(request, "audits/certificate_detail.html", context)
+
+
+@association_view(action=Action.ISSUE_CERTIFICATES)
+def certificate_status(request, certificate_id):
+    """Suspend, reinstate or cancel a certificate, with the reason the employer is told."""
+    certificate = _staff_certificate(request, certificate_id)
+    if refused := refuse_method(request, "GET", "POST"):
+        return refused
+    actions = certificates.status_actions(certificate)
+    form = CertificateStatusForm(bound_data(request), actions=actions)
+
+    def change(*, action, reason):
+        certificates.ACTION_SERVICES[action](
+            certificate=certificate, actor=request.user, reason=reason
+        )
+
+    if actions and form_submitted(request, form, change, success="Certificate status changed."):
+        return redirect(
+            "audits:certificate_detail",
+            association_slug=_slug(request),
+            certificate_id=certificate.pk,
+        )
+    return render(
+        request,
+        "audits/certificate_status.html",
+        {"certificate": certificate, "form": form, "actions": actions},
+    )
+
+
+@association_view(action=Action.ISSUE_CERTIFICATES)
+def certificate_reissue(request, certificate_id):
+    """Print the certificate again (same number, new revision), e.g. for a corrected name."""
+    certificate = _staff_certificate(request, certificate_id)
+    if refused := refuse_method(request, "GET", "POST"):
+        return refused
+    form = ReissueForm(bound_data(request))
+
+    def reissue(*, reason):
+        certificates.certificate_reissue(certificate=certificate, actor=request.user, reason=reason)
+
+    if certificate.is_live and form_submitted(
+        request, form, reissue, success="A new revision is being printed."
+    ):
+        return redirect(
+            "audits:certificate_detail",
+            association_slug=_slug(request),
+            certificate_id=certificate.pk,
+        )
+    return render(
+        request, "audits/certificate_reissue.html", {"certificate": certificate, "form": form}
+    )
+
+
+@association_view(action=Action.ISSUE_CERTIFICATES)
+def certificate_issue(request, audit_id):
+    """The pre-issue checklist of a passed audit, and issuing its certificate."""
+    audit = get_object_or_404(
+        Audit.objects.select_related(
+            "employer", "enrollment__program", "cycle", "tool", "assessor_worker"
+        ),
+        pk=audit_id,
+    )
+    if refused := refuse_method(request, "GET", "POST"):
+        return refused
+    existing = Certificate.objects.filter(audit=audit).first()
+    if existing is not None:
+        return redirect(
+            "audits:certificate_detail", association_slug=_slug(request), certificate_id=existing.pk
+        )
+    today = association_today(request.association)
+    accounts = WCBAccount.objects.filter(employer=audit.employer).order_by("-is_active", "pk")
+    form = IssueForm(
+        bound_data(request),
+        accounts=accounts,
+        initial={"wcb_account": certificates.default_wcb_account(audit.employer)},
+    )
+    chosen = form.cleaned_data["wcb_account"] if form.is_bound and form.is_valid() else None
+    wcb_account = chosen or certificates.default_wcb_account(audit.employer)
+    checklist = issuing.issue_checklist(audit, today=today, wcb_account=wcb_account)
+    issued = {}
+
+    def issue(*, wcb_account):
+        issued["certificate"] = certificates.certificate_issue(
+            audit=audit, actor=request.user, wcb_account=wcb_account, today=today
+        )
+
+    if all(c.ok for c in checklist) and form_submitted(request, form, issue):
+        certificate = issued["certificate"]
+        messages.success(request, f"Certificate {certificate.number} issued; its PDF is building.")
+        return redirect(
+            "audits:certificate_detail",
+            association_slug=_slug(request),
+            certificate_id=certificate.pk,
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "audits/certificate_issue.html",
+        {
+            "audit": audit,
+            "form": form,
+            "checklist": checklist,
+            "blocked": not all(c.ok for c in checklist),
+        },
+        status=status,
+    )
+
+
+# --- Bringing in today's certificate holders ---------------------------------------------
+
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+@association_view(action=Action.IMPORT_HISTORY)
+@require_methods("GET", "POST")
+def holders_import(request):
+    """Upload a CSV of current certificate holders and see each row's errors before importing."""
+    form = HoldersUploadForm(bound_data(request), request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = holders.decode_upload(upload.read(EMPLOYER_IMPORT_MAX_BYTES + 1))
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            preview = holders.parse_holders_csv(
+                text, association=request.association, today=association_today(request.association)
+            )
+            if preview.error:
+                form.add_error("file", preview.error)
+            else:
+                token = uuid.uuid4().hex
+                if preview.ok and preview.creates:
+                    default_storage.save(
+                        holder_preview_path(request.association.pk, token),
+                        ContentFile(text.encode()),
+                    )
+                context.update(preview=preview, token=token)
+    return render(request, "audits/holders_import.html", context)
+
+
+@association_view(action=Action.IMPORT_HISTORY)
+@require_methods("POST")
+def holders_import_confirm(request):
+    token = request.POST.get("token", "")
+    path = holder_preview_path(request.association.pk, token)
+    if not _TOKEN.match(token) or not default_storage.exists(path):
+        messages.error(request, "That preview has expired. Upload the file again.")
+        return redirect("audits:holders_import", association_slug=_slug(request))
+    with default_storage.open(path) as stored:
+        text = stored.read().decode("utf-8")
+    try:
+        result = certificates.holders_import(
+            association=request.association,
+            actor=request.user,
+            text=text,
+            today=association_today(request.association),
+        )
+    except holders.HoldersRefused as refused:
+        return render(
+            request,
+            "audits/holders_import.html",
+            {"form": HoldersUploadForm(), "preview": refused.preview, "refused": True},
+            status=400,
+        )
+    default_storage.delete(path)
+    messages.success(
+        request,
+        f"Imported {result['created']} certificate holders; {result['unchanged']} were "
+        "already here.",
+    )
+    return redirect("audits:certificate_list", association_slug=_slug(request))
+
+
+@association_view(action=Action.IMPORT_HISTORY)
+def historic_audit(request, employer_id):
+    """Enter one past audit and its outcome, flagged as recorded after the fact."""
+    employer = get_employer(request, employer_id)
+    if refused := refuse_method(request, "GET", "POST"):
+        return refused
+    enrollments = Enrollment.objects.filter(
+        employer=employer, status__in=EnrollmentStatus.open_statuses()
+    ).select_related("program", "association")
+    form = HistoricAuditForm(bound_data(request), enrollments=enrollments)
+    done = {}
+
+    def record_it(**data):
+        done["audit"] = services.audit_record_historic(
+            **data, actor=request.user, today=association_today(request.association)
+        )
+
+    if form_submitted(request, form, record_it, success="Audit recorded after the fact."):
+        return redirect(
+            "audits:audit_detail",
+            association_slug=_slug(request),
+            employer_id=employer.pk,
+            audit_id=done["audit"].pk,
+        )
+    return render(
+        request,
+        "audits/historic_audit.html",
+        {"employer": employer, "form": form, "enrollments": enrollments},
+    )

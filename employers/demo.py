@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from secor.models import Program, ProgramKind
+from secor.dates import association_today
+from secor.demo import ROLE_LOGINS, demo_user
+from secor.models import Membership, Program, ProgramKind, Role
 from secor.tenancy import activate
 
-from . import selectors, services
+from . import services
 from .models import Employer, Enrollment, EnrollmentStatus
 
 # (name suffix, status, [(employment type, count, months ago started, months ago ended)],
@@ -92,10 +94,26 @@ def build(associations) -> None:
         with activate(association):
             services.rules_ensure(association=association)
             _build_one(association)
+            _employer_login(association)
+
+
+def _employer_login(association) -> None:
+    """The demo employer user, linked to the association's first demo employer."""
+    employer = Employer.objects.get(legal_name=f"{association.short_name} {DEMO_EMPLOYERS[0][0]}")
+    user = demo_user(
+        f"{association.slug}-{ROLE_LOGINS[Role.EMPLOYER]}@demo.example",
+        f"{association.short_name} {Role.EMPLOYER.label}",
+    )
+    Membership.objects.get_or_create(
+        association=association,
+        user=user,
+        # The demo employer login manages its company's users (secor/permissions.py).
+        defaults={"role": Role.EMPLOYER, "employer": employer, "is_employer_admin": True},
+    )
 
 
 def _build_one(association) -> None:
-    today = selectors.association_today(association)
+    today = association_today(association)
     secor = Program.objects.get(kind=ProgramKind.SECOR)
     for index, (suffix, status, roster, declared, expected) in enumerate(DEMO_EMPLOYERS):
         name = f"{association.short_name} {suffix}"

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from secor.dates import add_months
+from secor.reasons import Reason  # noqa: F401 (re-exported)
 
 EMPLOYMENT_TYPES: tuple[str, ...] = (
     "owner",
@@ -71,8 +72,8 @@ def _check_type(employment_type: str) -> None:
 class EligibilityRules:
     """One association's SECOR size rule, as editable program-rule data.
 
-    ``limit`` is inclusive: ACSA (001_9d648723f68340c9.txt) "no more than 10 employees
-    at any given time"; SCSA (003_08677f0b62f20398.txt) "9 or less Saskatchewan
+    ``limit`` is inclusive: ACSA (docs/rules.md#acsa-size-limit) "no more than 10 employees
+    at any given time"; SCSA (docs/rules.md#scsa-size-limit) "9 or less Saskatchewan
     employees". ``province`` None counts everyone on the WCB account; "SK" counts only
     people working in Saskatchewan.
     """
@@ -107,7 +108,7 @@ class EligibilityRules:
         return cls(**{**data, "counted_types": frozenset(data["counted_types"])})
 
 
-# ACSA, 001_9d648723f68340c9.txt: "Included in this number are all staff covered under
+# ACSA, docs/rules.md#acsa-who-counts: "Included in this number are all staff covered under
 # your WCB-Alberta account (for example, this includes owners, managers, clerical or
 # administrative staff, part-time workers, temporary staff, family members, and
 # volunteers)." Subcontractors and consultants are separate businesses, not staff on the
@@ -117,7 +118,7 @@ ACSA_RULES = EligibilityRules(
     counted_types=frozenset(EMPLOYMENT_TYPES) - {"subcontractor", "consultant"},
 )
 
-# SCSA, 003_08677f0b62f20398.txt: "9 or less Saskatchewan employees, which includes
+# SCSA, docs/rules.md#scsa-size-limit: "9 or less Saskatchewan employees, which includes
 # owners, full time, part time, casual, and sub-contractors (both in the field and in
 # the office)". Managers, clerical and temporary staff are employees in the office or
 # field, so they count; consultants, volunteers and family members are not named and
@@ -129,15 +130,16 @@ SCSA_RULES = EligibilityRules(
     general_contractor_rule=True,
 )
 
-# AMTA's bulletin (000_ef183ff5d536ab78.txt) states no size rule; AMTA certifies under
+# AMTA's bulletin states no size rule (docs/rules.md#amta-size-limit); AMTA certifies under
 # Alberta's SECOR standard, which is the same "no more than 10, everyone on the WCB
 # account" rule ACSA publishes.
 AMTA_RULES = ACSA_RULES
 
+# Keyed by ``Association.seed``.
 SEEDED_RULES: dict[str, EligibilityRules] = {
-    "AMTA": AMTA_RULES,
-    "ACSA": ACSA_RULES,
-    "SCSA": SCSA_RULES,
+    "amta": AMTA_RULES,
+    "acsa": ACSA_RULES,
+    "scsa": SCSA_RULES,
 }
 
 
@@ -172,15 +174,6 @@ class HeadcountPeriod:
                 raise ValueError(f"Negative count for {employment_type!r}")
         if self.end < self.start:
             raise ValueError("end is before start")
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why the verdict is what it is; ``blocking`` reasons make the employer ineligible."""
-
-    code: str
-    message: str
-    blocking: bool = False
 
 
 @dataclass(frozen=True)
@@ -338,13 +331,13 @@ def assess_eligibility(
 ) -> EligibilityVerdict:
     """Decide whether an employer may hold SECOR on ``as_of``, and say why.
 
-    ACSA, 001_9d648723f68340c9.txt: "your company cannot have more than 10 employees at
+    ACSA, docs/rules.md#acsa-size-limit: "your company cannot have more than 10 employees at
     any given time within the past 12 months. Included in this number are all staff
     covered under your Workers' Compensation Board (WCB-) Alberta account" and "If you
     have more than 10, you will need to apply for a Certificate of Recognition (COR)
     instead."
 
-    SCSA, 003_08677f0b62f20398.txt: "designed for 9 or less Saskatchewan employees, which
+    SCSA, docs/rules.md#scsa-size-limit: "designed for 9 or less Saskatchewan employees, which
     includes owners, full time, part time, casual, and sub-contractors" and "A Small
     Employer in the role of General Contractor (or Management Company) with an
     expectation to engage or employ more than 9 workers (including sub-contractors) no

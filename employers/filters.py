@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy
 
 from secor.models import ProgramKind
 
@@ -14,21 +15,27 @@ from .selectors import enrollment_exists
 
 class EmployerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Name or WCB account number",
+        label=gettext_lazy("Name or WCB account number"),
         method="search",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     program = django_filters.ChoiceFilter(
-        label="Program", choices=ProgramKind.choices, method="enrollment", empty_label="Any"
+        label=gettext_lazy("Program"),
+        choices=ProgramKind.choices,
+        method="enrollment",
+        empty_label=gettext_lazy("Any"),
     )
     status = django_filters.ChoiceFilter(
-        label="Status", choices=EnrollmentStatus.choices, method="enrollment", empty_label="Any"
+        label=gettext_lazy("Status"),
+        choices=EnrollmentStatus.choices,
+        method="enrollment",
+        empty_label=gettext_lazy("Any"),
     )
     eligibility = django_filters.ChoiceFilter(
-        label="SECOR eligibility",
+        label=gettext_lazy("SECOR eligibility"),
         field_name="eligibility_status",
         choices=EligibilityStatus.choices,
-        empty_label="Any",
+        empty_label=gettext_lazy("Any"),
     )
 
     class Meta:

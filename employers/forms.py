@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from secor.forms import Checkboxes
 from secor.models import Association, ProgramKind
@@ -103,9 +104,11 @@ class WorkerForm(forms.ModelForm):
 
 class WorkerEndForm(forms.Form):
     end_date = forms.DateField(
-        label="Last day worked",
+        label=gettext_lazy("Last day worked"),
         widget=DateInput(),
-        help_text="They stay on your roster: the SECOR size rule looks back 12 months.",
+        help_text=gettext_lazy(
+            "They stay on your roster: the SECOR size rule looks back 12 months."
+        ),
     )
 
     def __init__(self, *args, worker, **kwargs):
@@ -116,7 +119,8 @@ class WorkerEndForm(forms.Form):
         end = self.cleaned_data["end_date"]
         if end < self.worker.start_date:
             raise forms.ValidationError(
-                f"The last day worked cannot be before the first day ({self.worker.start_date})."
+                gettext("The last day worked cannot be before the first day (%(start_date)s).")
+                % {"start_date": self.worker.start_date}
             )
         return end
 
@@ -153,7 +157,7 @@ class HeadcountForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("period_end", "The period cannot end before it starts.")
         if not self.errors and not any(data.get(t) for t in EMPLOYMENT_TYPES):
-            raise forms.ValidationError("Enter at least one person.")
+            raise forms.ValidationError(gettext("Enter at least one person."))
         return data
 
     @property
@@ -163,17 +167,17 @@ class HeadcountForm(forms.ModelForm):
 
 class InviteColleagueForm(forms.Form):
     email = forms.EmailField(
-        label="Colleague's email address",
-        help_text="They get a link to join and will see this company only.",
+        label=gettext_lazy("Colleague's email address"),
+        help_text=gettext_lazy("They get a link to join and will see this company only."),
     )
 
 
 class EnrollmentConfirmForm(forms.Form):
     membership_number = forms.CharField(
-        label="Association membership number", max_length=40, required=False
+        label=gettext_lazy("Association membership number"), max_length=40, required=False
     )
     membership_expires_on = forms.DateField(
-        label="Membership expires on", required=False, widget=DateInput()
+        label=gettext_lazy("Membership expires on"), required=False, widget=DateInput()
     )
 
     def __init__(self, *args, requires_membership=False, **kwargs):
@@ -187,23 +191,25 @@ class EnrollmentConfirmForm(forms.Form):
 
 
 class EnrollmentStatusForm(forms.Form):
-    status = forms.ChoiceField(label="New status", choices=EnrollmentStatus.choices)
+    status = forms.ChoiceField(label=gettext_lazy("New status"), choices=EnrollmentStatus.choices)
     reapply_on = forms.DateField(
-        label="May apply again on",
+        label=gettext_lazy("May apply again on"),
         required=False,
         widget=DateInput(),
-        help_text="Only for a de-roll (SCSA: six months after).",
+        help_text=gettext_lazy("Only for a de-roll (SCSA: six months after)."),
     )
 
 
 class EligibilityRuleForm(forms.ModelForm):
     counted_types = forms.MultipleChoiceField(
-        label="Who counts towards the limit",
+        label=gettext_lazy("Who counts towards the limit"),
         choices=[(t, EMPLOYMENT_TYPE_LABELS[t]) for t in EMPLOYMENT_TYPES],
         widget=Checkboxes,
-        help_text="Tick every kind of worker your program counts. ACSA counts everyone on "
-        "the WCB account; SCSA counts owners, full-time, part-time, casual and "
-        "subcontractors.",
+        help_text=gettext_lazy(
+            "Tick every kind of worker your program counts. ACSA counts everyone on "
+            "the WCB account; SCSA counts owners, full-time, part-time, casual and "
+            "subcontractors."
+        ),
     )
 
     class Meta:
@@ -218,41 +224,45 @@ class EligibilityRuleForm(forms.ModelForm):
 
 class RegistrationForm(forms.Form):
     association = forms.ModelChoiceField(
-        label="Safety association",
+        label=gettext_lazy("Safety association"),
         queryset=Association.objects.none(),
-        empty_label="Choose your association",
-        help_text="The certifying partner you want to earn your SECOR or COR with.",
+        empty_label=gettext_lazy("Choose your association"),
+        help_text=gettext_lazy("The certifying partner you want to earn your SECOR or COR with."),
     )
     program = forms.ChoiceField(
-        label="Program",
+        label=gettext_lazy("Program"),
         choices=ProgramKind.choices,
         initial=ProgramKind.SECOR,
-        help_text="SECOR is for small employers: each association sets its size limit, for "
-        "example no more than 10 people at any one time in the past 12 months. Larger "
-        "companies register for COR.",
+        help_text=gettext_lazy(
+            "SECOR is for small employers: each association sets its size limit, for "
+            "example no more than 10 people at any one time in the past 12 months. Larger "
+            "companies register for COR."
+        ),
     )
     legal_name = forms.CharField(
-        label="Legal company name",
+        label=gettext_lazy("Legal company name"),
         max_length=200,
-        help_text="As registered with the WCB, e.g. “Prairie Hauling Ltd.”.",
+        help_text=gettext_lazy("As registered with the WCB, e.g. “Prairie Hauling Ltd.”."),
     )
     operating_name = forms.CharField(
-        label="Operating name (if different)", max_length=200, required=False
+        label=gettext_lazy("Operating name (if different)"), max_length=200, required=False
     )
-    address = forms.CharField(label="Street address", max_length=300, required=False)
-    city = forms.CharField(label="City or town", max_length=100, required=False)
+    address = forms.CharField(label=gettext_lazy("Street address"), max_length=300, required=False)
+    city = forms.CharField(label=gettext_lazy("City or town"), max_length=100, required=False)
     province = forms.ChoiceField(
-        label="Province or territory",
+        label=gettext_lazy("Province or territory"),
         choices=[("", "—")] + list(Employer._meta.get_field("province").choices),
         required=False,
     )
-    postal_code = forms.CharField(label="Postal code", max_length=10, required=False)
-    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    postal_code = forms.CharField(label=gettext_lazy("Postal code"), max_length=10, required=False)
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40, required=False)
     account_number = forms.CharField(
-        label="WCB account number",
+        label=gettext_lazy("WCB account number"),
         max_length=40,
-        help_text="The account number on your WCB clearance letter or premium notice, with the "
-        "association's board (for example WCB-Alberta). You can add more accounts later.",
+        help_text=gettext_lazy(
+            "The account number on your WCB clearance letter or premium notice, with the "
+            "association's board (for example WCB-Alberta). You can add more accounts later."
+        ),
     )
 
     def __init__(self, *args, associations, **kwargs):
@@ -262,7 +272,7 @@ class RegistrationForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file of employers",
+        label=gettext_lazy("CSV file of employers"),
         help_text=(
             f"UTF-8 CSV, at most {MAX_ROWS:,} rows and {MAX_BYTES // (1024 * 1024)} MB. "
             f"Required columns: {', '.join(REQUIRED_COLUMNS)}. Optional: "

@@ -14,6 +14,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.utils.translation import gettext
 
 from secor.models import Jurisdiction, ProgramKind
 from secor.validators import EARLIEST_DATE, LATEST_DATE, first_control_character
@@ -125,15 +126,19 @@ def decode_upload(data: bytes) -> str:
     """UTF-8 text (a byte-order mark from Excel is fine), or a ValidationError saying how."""
     if len(data) > MAX_BYTES:
         raise ValidationError(
-            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files."
+            gettext("The file is larger than %(value)s MB. Split it into smaller files.")
+            % {"value": MAX_BYTES // (1024 * 1024)}
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError(
-            "The file is not UTF-8 text (the first unreadable byte is at position "
-            f"{error.start}). In Excel choose File → Save As → “CSV UTF-8 (Comma delimited)”, "
-            "then upload that file."
+            gettext(
+                "The file is not UTF-8 text (the first unreadable byte is at "
+                "position %(start)s). In Excel choose File → Save As → “CSV "
+                "UTF-8 (Comma delimited)”, then upload that file."
+            )
+            % {"start": error.start}
         ) from error
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
@@ -194,7 +199,7 @@ def _check_row(row: ImportRow) -> None:
     if not row.status:
         row.errors.append(
             f"status “{values['status']}” is not one of: "
-            + ", ".join(s.label for s in EnrollmentStatus)
+            + ", ".join(str(s.label) for s in EnrollmentStatus)
             + "."
         )
     if values.get("registered_on"):

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from secor.models import Jurisdiction, Program, TenantModel
@@ -46,15 +47,15 @@ RULE_FIELDS = (
 class EligibilityStatus(models.TextChoices):
     """The cached SECOR verdict shown and filtered in the staff directory."""
 
-    ELIGIBLE = "eligible", "Eligible"
-    NOT_ELIGIBLE = "not_eligible", "Over the limit"
-    NO_DATA = "no_data", "No headcount yet"
+    ELIGIBLE = "eligible", gettext_lazy("Eligible")
+    NOT_ELIGIBLE = "not_eligible", gettext_lazy("Over the limit")
+    NO_DATA = "no_data", gettext_lazy("No headcount yet")
 
 
 class Employer(TenantModel):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        INACTIVE = "inactive", "Inactive"
+        ACTIVE = "active", gettext_lazy("Active")
+        INACTIVE = "inactive", gettext_lazy("Inactive")
 
     legal_name = models.CharField(max_length=200)
     operating_name = models.CharField(max_length=200, blank=True)
@@ -66,10 +67,12 @@ class Employer(TenantModel):
     contact_email = models.EmailField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     is_general_contractor = models.BooleanField(
-        "acts as general contractor or management company", default=False
+        gettext_lazy("acts as general contractor or management company"), default=False
     )
     expected_workers = models.PositiveIntegerField(
-        "workers expected on the largest job, subcontractors included", null=True, blank=True
+        gettext_lazy("workers expected on the largest job, subcontractors included"),
+        null=True,
+        blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,9 +120,11 @@ class Employer(TenantModel):
 
 class WCBAccount(TenantModel):
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="wcb_accounts")
-    board = models.CharField("WCB board", max_length=120)
-    account_number = models.CharField("account number", max_length=40)
-    industry_code = models.CharField("industry / rate code", max_length=40, blank=True)
+    board = models.CharField(gettext_lazy("WCB board"), max_length=120)
+    account_number = models.CharField(gettext_lazy("account number"), max_length=40)
+    industry_code = models.CharField(
+        gettext_lazy("industry / rate code"), max_length=40, blank=True
+    )
     is_active = models.BooleanField(default=True)
 
     history = HistoricalRecords()
@@ -130,8 +135,9 @@ class WCBAccount(TenantModel):
             models.UniqueConstraint(
                 fields=["association", "board", "account_number"],
                 name="wcbaccount_unique_number",
-                violation_error_message="This WCB account number is already registered "
-                "with this association.",
+                violation_error_message=gettext_lazy(
+                    "This WCB account number is already registered with this association."
+                ),
             )
         ]
         verbose_name = "WCB account"
@@ -141,13 +147,13 @@ class WCBAccount(TenantModel):
 
 
 class EnrollmentStatus(models.TextChoices):
-    REGISTERED = "registered", "Registered"
-    IN_PROGRESS = "in_progress", "In progress"
-    CERTIFIED = "certified", "Certified"
-    LAPSED = "lapsed", "Lapsed"
-    CANCELLED = "cancelled", "Cancelled"
-    DEROLLED = "derolled", "De-rolled"
-    MOVED_TO_COR = "moved_to_cor", "Moved to COR"
+    REGISTERED = "registered", gettext_lazy("Registered")
+    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+    CERTIFIED = "certified", gettext_lazy("Certified")
+    LAPSED = "lapsed", gettext_lazy("Lapsed")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
+    DEROLLED = "derolled", gettext_lazy("De-rolled")
+    MOVED_TO_COR = "moved_to_cor", gettext_lazy("Moved to COR")
 
     @classmethod
     def open_statuses(cls) -> list[str]:
@@ -167,11 +173,15 @@ class Enrollment(TenantModel):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    membership_number = models.CharField("association membership number", max_length=40, blank=True)
+    membership_number = models.CharField(
+        gettext_lazy("association membership number"), max_length=40, blank=True
+    )
     membership_expires_on = models.DateField(null=True, blank=True)
     status_changed_on = models.DateField(null=True, blank=True)
     reapply_on = models.DateField(
-        null=True, blank=True, help_text="After a de-roll: when the employer may apply again."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("After a de-roll: when the employer may apply again."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -185,7 +195,9 @@ class Enrollment(TenantModel):
                 fields=["association", "employer", "program"],
                 condition=Q(status__in=EnrollmentStatus.open_statuses()),
                 name="enrollment_one_open_per_program",
-                violation_error_message="This employer is already enrolled in this program.",
+                violation_error_message=gettext_lazy(
+                    "This employer is already enrolled in this program."
+                ),
             )
         ]
         indexes = [
@@ -204,10 +216,10 @@ class Worker(TenantModel):
     full_name = models.CharField(max_length=150)
     employment_type = models.CharField(max_length=30, choices=EmploymentType.choices)
     province = models.CharField(
-        "province worked in", max_length=2, choices=Jurisdiction.choices, blank=True
+        gettext_lazy("province worked in"), max_length=2, choices=Jurisdiction.choices, blank=True
     )
     start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True, help_text="Last day worked.")
+    end_date = models.DateField(null=True, blank=True, help_text=gettext_lazy("Last day worked."))
     email = models.EmailField(blank=True)
 
     history = HistoricalRecords()
@@ -218,7 +230,9 @@ class Worker(TenantModel):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="worker_end_after_start",
-                violation_error_message="The end date cannot be before the start date.",
+                violation_error_message=gettext_lazy(
+                    "The end date cannot be before the start date."
+                ),
             )
         ]
         indexes = [models.Index(fields=["association", "employer"], name="worker_employer_idx")]
@@ -241,8 +255,10 @@ class HeadcountDeclaration(TenantModel):
     declared_at = models.DateTimeField(auto_now_add=True)
     # One column per employment type: the database refuses negative counts.
     owner = models.PositiveSmallIntegerField(default=0)
-    full_time_permanent = models.PositiveSmallIntegerField("full-time permanent", default=0)
-    part_time = models.PositiveSmallIntegerField("part-time", default=0)
+    full_time_permanent = models.PositiveSmallIntegerField(
+        gettext_lazy("full-time permanent"), default=0
+    )
+    part_time = models.PositiveSmallIntegerField(gettext_lazy("part-time"), default=0)
     casual = models.PositiveSmallIntegerField(default=0)
     temporary = models.PositiveSmallIntegerField(default=0)
     subcontractor = models.PositiveSmallIntegerField(default=0)
@@ -250,7 +266,9 @@ class HeadcountDeclaration(TenantModel):
     family_member = models.PositiveSmallIntegerField(default=0)
     volunteer = models.PositiveSmallIntegerField(default=0)
     manager = models.PositiveSmallIntegerField(default=0)
-    clerical = models.PositiveSmallIntegerField("clerical or administrative", default=0)
+    clerical = models.PositiveSmallIntegerField(
+        gettext_lazy("clerical or administrative"), default=0
+    )
 
     history = HistoricalRecords()
 
@@ -260,7 +278,7 @@ class HeadcountDeclaration(TenantModel):
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")),
                 name="headcount_end_after_start",
-                violation_error_message="The period cannot end before it starts.",
+                violation_error_message=gettext_lazy("The period cannot end before it starts."),
             )
         ]
 
@@ -277,7 +295,9 @@ class HeadcountDeclaration(TenantModel):
 
 
 class EligibilityRule(TenantModel):
-    """One program's SECOR size rule, as data a program admin edits (SPEC §4, §5.1).
+    """One program's SECOR size rule, as data a program admin edits.
+
+    docs/rules.md#compute-eligibility.
 
     Mirrors ``eligibility.EligibilityRules``; seeded for AMTA, ACSA and SCSA by a data
     migration and, for associations created later, by ``services.rules_ensure``.
@@ -285,44 +305,54 @@ class EligibilityRule(TenantModel):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     limit = models.PositiveSmallIntegerField(
-        "most people allowed at any one time",
-        help_text="SECOR allows no more than this many counted people on any single day "
-        "in the window (ACSA: 10; SCSA: 9).",
+        gettext_lazy("most people allowed at any one time"),
+        help_text=gettext_lazy(
+            "SECOR allows no more than this many counted people on any single day "
+            "in the window (ACSA: 10; SCSA: 9)."
+        ),
     )
     counted_types = models.JSONField(
-        "who counts",
+        gettext_lazy("who counts"),
         default=list,
-        help_text="The kinds of worker counted towards the limit.",
+        help_text=gettext_lazy("The kinds of worker counted towards the limit."),
     )
     window_months = models.PositiveSmallIntegerField(
-        "look-back window in months",
+        gettext_lazy("look-back window in months"),
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
-        help_text="“At any given time within the past 12 months”: the largest count on any "
-        "day in this many months up to today.",
+        help_text=gettext_lazy(
+            "“At any given time within the past 12 months”: the largest count on any "
+            "day in this many months up to today."
+        ),
     )
     province = models.CharField(
-        "count only people working in",
+        gettext_lazy("count only people working in"),
         max_length=2,
         choices=Jurisdiction.choices,
         blank=True,
-        help_text="Leave empty to count everyone on the WCB account. SCSA counts only "
-        "Saskatchewan employees.",
+        help_text=gettext_lazy(
+            "Leave empty to count everyone on the WCB account. SCSA counts only "
+            "Saskatchewan employees."
+        ),
     )
     over_limit_program = models.CharField(
-        "program to apply for when over the limit", max_length=40, default="COR"
+        gettext_lazy("program to apply for when over the limit"), max_length=40, default="COR"
     )
     general_contractor_rule = models.BooleanField(
-        "general contractors expecting more workers than the limit do not qualify",
+        gettext_lazy("general contractors expecting more workers than the limit do not qualify"),
         default=False,
-        help_text="SCSA: a general contractor expecting to engage more than 9 workers, "
-        "subcontractors included, no longer qualifies for SECOR.",
+        help_text=gettext_lazy(
+            "SCSA: a general contractor expecting to engage more than 9 workers, "
+            "subcontractors included, no longer qualifies for SECOR."
+        ),
     )
     requires_membership = models.BooleanField(
-        "employers must hold a membership with the association",
+        gettext_lazy("employers must hold a membership with the association"),
         default=False,
-        help_text="ACSA requires an ACSA membership; staff record its number and expiry "
-        "when they confirm a registration.",
+        help_text=gettext_lazy(
+            "ACSA requires an ACSA membership; staff record its number and expiry "
+            "when they confirm a registration."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -341,7 +371,12 @@ class EligibilityRule(TenantModel):
     def clean(self):
         unknown = set(self.counted_types or []) - set(EMPLOYMENT_TYPES)
         if unknown:
-            raise ValidationError({"counted_types": f"Unknown kinds of worker: {sorted(unknown)}"})
+            raise ValidationError(
+                {
+                    "counted_types": gettext("Unknown kinds of worker: %(sorted)s")
+                    % {"sorted": sorted(unknown)}
+                }
+            )
 
     def as_rules(self) -> EligibilityRules:
         return EligibilityRules(

@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
-from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from secor.dates import add_months
+from secor import hooks
+from secor.dates import add_months, association_today
 from secor.models import Membership, Program, ProgramKind
 
 from .eligibility import (
@@ -39,28 +40,22 @@ from .models import (
 )
 
 
-def association_today(association) -> date:
-    """Today's date where the association is (deadlines end at its midnight)."""
-    return timezone.localdate(timezone=ZoneInfo(association.time_zone))
-
-
 def secor_rule(association) -> EligibilityRule | None:
-    """The association's SECOR size rule (1 query); seeded on first use if missing.
+    """The association's SECOR size rule (1 query).
 
-    None when the association runs no SECOR program.
+    None when the association runs no SECOR program or its rule is not set up
+    (``services.rules_ensure`` seeds it; an admin creates it otherwise).
     """
-    rule = (
+    return (
         EligibilityRule.objects.for_association(association)
         .filter(program__kind=ProgramKind.SECOR)
         .select_related("program", "association")
         .first()
     )
-    if rule is None:
-        from .services import rules_ensure
 
-        rules = rules_ensure(association=association)
-        rule = rules[0] if rules else None
-    return rule
+
+def runs_secor(association) -> bool:
+    return Program.objects.for_association(association).filter(kind=ProgramKind.SECOR).exists()
 
 
 def roster_entries(workers: Iterable[Worker]) -> list[RosterEntry]:
@@ -177,22 +172,12 @@ def monthly_peaks(*, rule, today, workers, declarations) -> HeadcountChart | Non
 # --- Checklist ("what is next") -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ChecklistItem:
-    done: bool
-    text: str
-    url: str = ""
-    detail: str = ""
+ChecklistItem = hooks.ChecklistItem
 
 
-# Later issues (training, audits, submissions) append functions here from their
-# AppConfig.ready(): f(employer, page) -> list[ChecklistItem], ``page`` being the dict
-# ``employer_page`` returns. They must not query per row.
-CHECKLIST_PROVIDERS: list = []
-
-
-def _employer_checklist(employer: Employer, page: dict) -> list[ChecklistItem]:
-    slug = employer.association.slug
+def employer_checklist(association, employer: Employer, today, *, page: dict):
+    """This app's "what is next" items (registered on ``hooks.checklist_items``)."""
+    slug = association.slug
     kw = {"association_slug": slug, "employer_id": employer.pk}
     verdict, rule = page["verdict"], page["rule"]
     months = rule.window_months if rule is not None else 12
@@ -200,29 +185,33 @@ def _employer_checklist(employer: Employer, page: dict) -> list[ChecklistItem]:
     items = [
         ChecklistItem(
             bool(enrollments) and all(e.status != EnrollmentStatus.REGISTERED for e in enrollments),
-            f"{employer.association} confirms your registration",
+            gettext("%(association)s confirms your registration")
+            % {"association": employer.association},
             detail="Program staff check your company and WCB account." if enrollments else "",
         ),
         ChecklistItem(
             any(a.is_active for a in page["wcb_accounts"]),
-            "Add your active WCB account",
+            gettext("Add your active WCB account"),
             reverse("employers:wcb_add", kwargs=kw),
         ),
         # Either source gives the size rule what it needs: a roster names people, a
         # declaration counts them (say a seasonal crew); nobody has to keep both.
         ChecklistItem(
             bool(page["workers"] or page["declarations"]),
-            f"List everyone who worked for you in the past {months} months",
+            gettext("List everyone who worked for you in the past %(months)s months")
+            % {"months": months},
             reverse("employers:workers", kwargs=kw),
-            detail="By name on your roster, or as a headcount declaration (how many of each "
-            "kind worked in a period, for example a seasonal crew).",
+            detail=gettext(
+                "By name on your roster, or as a headcount declaration (how many of each "
+                "kind worked in a period, for example a seasonal crew)."
+            ),
         ),
     ]
     if verdict is not None:
         items.append(
             ChecklistItem(
                 verdict.eligible and "no_headcount_data" not in verdict.reason_codes,
-                f"Stay within the SECOR size limit ({verdict.limit})",
+                gettext("Stay within the SECOR size limit (%(limit)s)") % {"limit": verdict.limit},
                 reverse("employers:eligibility", kwargs=kw),
                 detail=" ".join(verdict.next_steps),
             )
@@ -232,7 +221,8 @@ def _employer_checklist(employer: Employer, page: dict) -> list[ChecklistItem]:
         items.append(
             ChecklistItem(
                 membership is not None,
-                f"Hold a current {employer.association} membership",
+                gettext("Hold a current %(association)s membership")
+                % {"association": employer.association},
                 detail=f"Membership {membership.membership_number}, expires "
                 f"{membership.membership_expires_on}"
                 if membership
@@ -242,11 +232,10 @@ def _employer_checklist(employer: Employer, page: dict) -> list[ChecklistItem]:
     return items
 
 
-CHECKLIST_PROVIDERS.append(_employer_checklist)
-
-
 def checklist(employer: Employer, page: dict) -> list[ChecklistItem]:
-    return [item for provider in CHECKLIST_PROVIDERS for item in provider(employer, page)]
+    """Every app's items (``hooks.checklist_items``), in ``INSTALLED_APPS`` order."""
+    found = hooks.checklist_items.call(employer.association, employer, page["today"], page=page)
+    return [item for items in found for item in items]
 
 
 def employer_page(employer: Employer) -> dict:
@@ -268,6 +257,8 @@ def employer_page(employer: Employer) -> dict:
             rule=rule, today=today, employer=employer, workers=workers, declarations=declarations
         ),
     }
+    # A SECOR program whose size rule nobody set up says so (no silent default).
+    page["rule_missing"] = rule is None and runs_secor(association)
     page["checklist"] = checklist(employer, page)
     return page
 

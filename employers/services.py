@@ -16,15 +16,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from secor import audit
 from secor import services as secor_services
+from secor.dates import association_today
 from secor.models import Association, Invitation, Membership, Program, ProgramKind, Role
 from secor.tenancy import activate
 
 from . import selectors
-from .eligibility import ACSA_RULES, EMPLOYMENT_TYPES, SEEDED_RULES
+from .eligibility import EMPLOYMENT_TYPES, SEEDED_RULES
 from .models import (
     CONTACT_FIELDS,
     PROFILE_FIELDS,
@@ -39,18 +41,15 @@ from .models import (
     Worker,
 )
 
-# Associations whose seed says an association membership is a prerequisite.
-MEMBERSHIP_REQUIRED = {"ACSA"}
-
-
-def _actor(actor):
-    return actor if actor is not None and actor.is_authenticated else None
+# Seeds that make an association membership a prerequisite
+# (docs/rules.md#acsa-prerequisites).
+MEMBERSHIP_REQUIRED = {"acsa"}
 
 
 def _save(obj, *, actor, reason: str, exclude: Iterable[str] = ()) -> None:
     """Validate (fields, model, constraints) and save, telling simple-history who and why."""
     obj.full_clean(exclude=list(exclude) or None)
-    obj._history_user = _actor(actor)
+    obj._history_user = audit.actor_or_none(actor)
     obj._change_reason = reason
     obj.save()
 
@@ -109,8 +108,12 @@ def _check_account_free(*, association, board, account_number, exclude_pk=None) 
     if taken.exists():
         raise ValidationError(
             {
-                "account_number": f"WCB account {account_number} ({board}) is already "
-                f"registered with {association}. If it is yours, ask the association for help."
+                "account_number": gettext(
+                    "WCB account %(account_number)s (%(board)s) is already "
+                    "registered with %(association)s. If it is yours, ask the "
+                    "association for help."
+                )
+                % {"account_number": account_number, "board": board, "association": association}
             }
         )
 
@@ -119,24 +122,27 @@ def _check_account_free(*, association, board, account_number, exclude_pk=None) 
 
 
 def rules_ensure(*, association: Association) -> list[EligibilityRule]:
-    """Give each SECOR program of the association its size rule, seeded when missing.
+    """Give each SECOR program of the association its seeded size rule, when missing.
 
-    The data migration only sees associations that existed when it ran; this covers the
-    ones created later (call it from association creation; selectors call it lazily).
-    Unknown associations start from Alberta's standard (no more than 10, everyone on the
-    WCB account) for their admin to edit.
+    Runs when an association is created (the ``association_created`` hook) and from
+    the demo; the data migration covered the associations that existed before. An
+    association with no seed gets no rule: its screens say the rule is not set up
+    until its admin enters one (docs/rules.md#reading-no-seed) — it never borrows
+    another association's limit.
     """
     rules = []
+    if association.seed not in SEEDED_RULES:
+        return rules
     with activate(association), transaction.atomic():
         for program in Program.objects.filter(kind=ProgramKind.SECOR):
-            seed = SEEDED_RULES.get(association.short_name.upper(), ACSA_RULES).as_dict()
+            seed = SEEDED_RULES[association.seed].as_dict()
             rule, created = EligibilityRule.objects.get_or_create(
                 association=association,
                 program=program,
                 defaults={
                     **seed,
                     "province": seed["province"] or "",
-                    "requires_membership": association.short_name.upper() in MEMBERSHIP_REQUIRED,
+                    "requires_membership": association.seed in MEMBERSHIP_REQUIRED,
                 },
             )
             if created:
@@ -148,6 +154,32 @@ def rules_ensure(*, association: Association) -> list[EligibilityRule]:
                 )
             rules.append(rule)
     return rules
+
+
+@transaction.atomic
+def eligibility_rule_create(*, association: Association, actor, **fields) -> EligibilityRule:
+    """A program admin sets up the SECOR size rule of an association that has none."""
+    with activate(association):
+        program = Program.objects.filter(kind=ProgramKind.SECOR).first()
+        if program is None:
+            raise ValidationError(gettext("This association runs no SECOR program."))
+        if EligibilityRule.objects.filter(program=program).exists():
+            raise ValidationError(
+                gettext("The SECOR size rule is already set up: edit it instead.")
+            )
+        if "counted_types" in fields:
+            fields["counted_types"] = [t for t in EMPLOYMENT_TYPES if t in fields["counted_types"]]
+        rule = EligibilityRule(association=association, program=program)
+        _set(rule, fields, RULE_FIELDS)
+        _save_and_record(
+            rule,
+            actor=actor,
+            reason="Rule set up",
+            action="eligibility_rule.create",
+            summary=f"SECOR size rule set up for {association}",
+        )
+        eligibility_refresh(association=association)
+    return rule
 
 
 @transaction.atomic
@@ -178,7 +210,7 @@ def eligibility_refresh(
     with ``bulk_update`` so the cache columns leave no history rows. Returns the count.
     """
     with activate(association):
-        today = selectors.association_today(association)
+        today = association_today(association)
         rule = selectors.secor_rule(association)
         employers = Employer.objects.all()
         if employer_ids is not None:
@@ -233,11 +265,19 @@ def employer_register(
     with activate(association):
         if Membership.objects.filter(user=user).exists():
             raise ValidationError(
-                f"You already belong to {association}. Sign in to it to manage your company."
+                gettext(
+                    "You already belong to %(association)s. Sign in to it to manage your company."
+                )
+                % {"association": association}
             )
         program = Program.objects.filter(kind=program_kind, is_active=True).first()
         if program is None:
-            raise ValidationError({"program": f"{association} does not run this program."})
+            raise ValidationError(
+                {
+                    "program": gettext("%(association)s does not run this program.")
+                    % {"association": association}
+                }
+            )
         board, account_number = _normalise_account(board or association.wcb_board, account_number)
         _check_account_free(association=association, board=board, account_number=account_number)
         employer = Employer(association=association, legal_name=legal_name)
@@ -251,7 +291,7 @@ def employer_register(
             association=association,
             employer=employer,
             program=program,
-            registered_on=selectors.association_today(association),
+            registered_on=association_today(association),
         )
         _save(enrollment, actor=user, reason="Registered")
         Membership.objects.create(
@@ -297,7 +337,7 @@ def employer_invite_colleague(*, employer: Employer, email: str, actor) -> Invit
             association=employer.association,
             email=email,
             role=Role.EMPLOYER,
-            invited_by=_actor(actor),
+            invited_by=audit.actor_or_none(actor),
             employer=employer,
         )
     return invitation
@@ -426,7 +466,7 @@ def roster_add(*, employer: Employer, actor, workers: Iterable[dict]) -> list[Wo
             roster,
             Worker,
             batch_size=500,
-            default_user=_actor(actor),
+            default_user=audit.actor_or_none(actor),
             default_change_reason="Added to roster",
         )
         for worker in roster:
@@ -489,7 +529,7 @@ def headcount_declare(
             employer=employer,
             period_start=period_start,
             period_end=period_end,
-            declared_by=_actor(actor),
+            declared_by=audit.actor_or_none(actor),
             **counts,
         )
         _save_and_record(
@@ -522,7 +562,8 @@ def enrollment_confirm(
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if enrollment.status != EnrollmentStatus.REGISTERED:
             raise ValidationError(
-                f"This registration is already {enrollment.get_status_display().lower()}."
+                gettext("This registration is already %(status)s.")
+                % {"status": enrollment.get_status_display().lower()}
             )
         rule = selectors.secor_rule(enrollment.association)
         if rule is not None and rule.requires_membership:
@@ -537,8 +578,8 @@ def enrollment_confirm(
                 raise ValidationError(errors)
         enrollment.status = EnrollmentStatus.IN_PROGRESS
         enrollment.confirmed_at = timezone.now()
-        enrollment.confirmed_by = _actor(actor)
-        enrollment.status_changed_on = selectors.association_today(enrollment.association)
+        enrollment.confirmed_by = audit.actor_or_none(actor)
+        enrollment.status_changed_on = association_today(enrollment.association)
         enrollment.membership_number = membership_number.strip()
         enrollment.membership_expires_on = membership_expires_on
         _save_and_record(
@@ -558,13 +599,13 @@ def enrollment_set_status(
     """A program admin records a status the workflow does not set by itself."""
     with activate(enrollment.association):
         if status not in EnrollmentStatus.values:
-            raise ValidationError({"status": "Unknown status."})
+            raise ValidationError({"status": gettext("Unknown status.")})
         if status == EnrollmentStatus.DEROLLED and reapply_on is None:
-            raise ValidationError({"reapply_on": "Say when the employer may apply again."})
+            raise ValidationError({"reapply_on": gettext("Say when the employer may apply again.")})
         old = enrollment.get_status_display()
         enrollment.status = status
         enrollment.reapply_on = reapply_on if status == EnrollmentStatus.DEROLLED else None
-        enrollment.status_changed_on = selectors.association_today(enrollment.association)
+        enrollment.status_changed_on = association_today(enrollment.association)
         _save_and_record(
             enrollment,
             actor=actor,
@@ -591,7 +632,7 @@ def employers_import(*, association: Association, actor, text: str) -> dict[str,
         preview = parse_employers_csv(text, association=association)
         if preview.error or preview.has_row_errors:
             raise ImportRefused(preview)
-        today = selectors.association_today(association)
+        today = association_today(association)
         programs = {p.kind: p for p in Program.objects.all()}
         existing = selectors.accounts_by_key(association)
         open_enrollments = set(
@@ -611,7 +652,7 @@ def employers_import(*, association: Association, actor, text: str) -> dict[str,
                     for name, value in row.profile.items():
                         setattr(employer, name, value)
                     to_update.append(employer)
-        user = _actor(actor)
+        user = audit.actor_or_none(actor)
         reason = "CSV import"
         created = bulk_create_with_history(
             [e for e, _ in to_create],

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from .models import EligibilityStatus, Employer
 
@@ -18,18 +19,21 @@ _BADGES = {
 
 
 class EmployerTable(tables.Table):
-    legal_name = tables.Column(verbose_name="Employer", linkify=True)
+    legal_name = tables.Column(verbose_name=gettext_lazy("Employer"), linkify=True)
     wcb_accounts = tables.Column(
-        verbose_name="WCB accounts", accessor="pk", orderable=False, empty_values=()
+        verbose_name=gettext_lazy("WCB accounts"), accessor="pk", orderable=False, empty_values=()
     )
     programs = tables.Column(
-        verbose_name="Program and status", accessor="pk", orderable=False, empty_values=()
+        verbose_name=gettext_lazy("Program and status"),
+        accessor="pk",
+        orderable=False,
+        empty_values=(),
     )
-    eligibility_status = tables.Column(verbose_name="SECOR eligibility")
-    eligibility_peak = tables.Column(verbose_name="Peak headcount (12 months)")
-    city = tables.Column(verbose_name="City")
+    eligibility_status = tables.Column(verbose_name=gettext_lazy("SECOR eligibility"))
+    eligibility_peak = tables.Column(verbose_name=gettext_lazy("Peak headcount (12 months)"))
+    city = tables.Column(verbose_name=gettext_lazy("City"))
     created_at = tables.DateColumn(
-        verbose_name="Added", format="Y-m-d", attrs={"td": {"class": "text-nowrap"}}
+        verbose_name=gettext_lazy("Added"), format="Y-m-d", attrs={"td": {"class": "text-nowrap"}}
     )
 
     class Meta:

@@ -20,12 +20,14 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 from django_tables2 import RequestConfig
 
 from secor import views as secor_views
+from secor.dates import association_today
 from secor.forms import bound_data, form_submitted
+from secor.http import require_methods
 from secor.models import Association, Invitation, Membership
 from secor.permissions import Action, can, require
 from secor.tenancy import association_view
@@ -34,6 +36,7 @@ from . import forms, selectors, services
 from .access import get_employer
 from .filters import EmployerFilter
 from .imports import ImportRefused, decode_upload, parse_employers_csv
+from .jobs import preview_path
 from .models import EligibilityRule
 from .tables import EmployerTable
 
@@ -119,7 +122,7 @@ def detail(request, employer_id):
 
 
 @association_view(action=Action.EDIT_EMPLOYER)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def edit(request, employer_id):
     employer = get_employer(request, employer_id)
     return _form_page(
@@ -127,13 +130,13 @@ def edit(request, employer_id):
         employer,
         _edit_form(request, forms.EmployerProfileForm, employer),
         lambda **data: services.employer_update(employer=employer, actor=request.user, **data),
-        success="Company profile saved.",
-        title="Company profile",
+        success=gettext("Company profile saved."),
+        title=gettext("Company profile"),
     )
 
 
 @association_view(action=Action.EDIT_EMPLOYER)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def wcb_add(request, employer_id):
     employer = get_employer(request, employer_id)
     return _form_page(
@@ -143,15 +146,15 @@ def wcb_add(request, employer_id):
             bound_data(request), initial={"board": request.association.wcb_board}
         ),
         lambda **data: services.wcb_account_add(employer=employer, actor=request.user, **data),
-        success="WCB account added.",
-        title="Add a WCB account",
+        success=gettext("WCB account added."),
+        title=gettext("Add a WCB account"),
+        submit=gettext("Add account"),
         once=True,
-        submit="Add account",
     )
 
 
 @association_view(action=Action.EDIT_EMPLOYER)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def wcb_edit(request, employer_id, account_id):
     employer = get_employer(request, employer_id)
     account = get_object_or_404(employer.wcb_accounts, pk=account_id)
@@ -160,15 +163,15 @@ def wcb_edit(request, employer_id, account_id):
         employer,
         _edit_form(request, forms.WCBAccountForm, account),
         lambda **data: services.wcb_account_update(account=account, actor=request.user, **data),
-        success="WCB account saved.",
-        title=f"WCB account {account}",
+        success=gettext("WCB account saved."),
+        title=gettext("WCB account %(account)s") % {"account": account},
     )
 
 
 @association_view
 def workers(request, employer_id):
     employer = get_employer(request, employer_id)
-    today = selectors.association_today(request.association)
+    today = association_today(request.association)
     roster = list(employer.workers.all())
     context = {
         "employer": employer,
@@ -179,7 +182,7 @@ def workers(request, employer_id):
 
 
 @association_view(action=Action.EDIT_ROSTER)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def worker_add(request, employer_id):
     employer = get_employer(request, employer_id)
     return _form_page(
@@ -188,16 +191,17 @@ def worker_add(request, employer_id):
         forms.WorkerForm(bound_data(request), initial={"province": employer.province}),
         lambda **data: services.worker_add(employer=employer, actor=request.user, **data),
         # Read only after the form is valid, when the name is the cleaned one.
-        success=f"{request.POST.get('full_name', '').strip()} added to your roster.",
-        title="Add a worker",
+        success=gettext("%(full_name)s added to your roster.")
+        % {"full_name": request.POST.get("full_name", "").strip()},
+        title=gettext("Add a worker"),
+        submit=gettext("Add to roster"),
         once=True,
-        submit="Add to roster",
         done=_workers_url(request, employer),
     )
 
 
 @association_view(action=Action.EDIT_ROSTER)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def worker_edit(request, employer_id, worker_id):
     employer = get_employer(request, employer_id)
     worker = get_object_or_404(employer.workers, pk=worker_id)
@@ -206,14 +210,14 @@ def worker_edit(request, employer_id, worker_id):
         employer,
         _edit_form(request, forms.WorkerForm, worker),
         lambda **data: services.worker_update(worker=worker, actor=request.user, **data),
-        success=f"{worker} saved.",
-        title=f"Edit {worker}",
+        success=gettext("%(worker)s saved.") % {"worker": worker},
+        title=gettext("Edit %(worker)s") % {"worker": worker},
         done=_workers_url(request, employer),
     )
 
 
 @association_view(action=Action.EDIT_ROSTER)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def worker_end(request, employer_id, worker_id):
     employer = get_employer(request, employer_id)
     worker = get_object_or_404(employer.workers, pk=worker_id)
@@ -223,20 +227,20 @@ def worker_end(request, employer_id, worker_id):
         forms.WorkerEndForm(
             bound_data(request),
             worker=worker,
-            initial={"end_date": selectors.association_today(request.association)},
+            initial={"end_date": association_today(request.association)},
         ),
         lambda end_date: services.worker_end_employment(
             worker=worker, actor=request.user, end_date=end_date
         ),
-        success=f"Employment of {worker} ended.",
-        title=f"End the employment of {worker}",
-        submit="End employment",
+        success=gettext("Employment of %(worker)s ended.") % {"worker": worker},
+        title=gettext("End the employment of %(worker)s") % {"worker": worker},
+        submit=gettext("End employment"),
         done=_workers_url(request, employer),
     )
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def headcount(request, employer_id):
     employer = get_employer(request, employer_id)
     if request.method == "POST":
@@ -252,7 +256,7 @@ def headcount(request, employer_id):
             period_end=period_end,
             counts=form.counts,
         ),
-        success="Headcount declared.",
+        success=gettext("Headcount declared."),
         once=True,
     ):
         return redirect("employers:headcount", **_kw(request, employer))
@@ -277,7 +281,7 @@ def eligibility(request, employer_id):
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def invite(request, employer_id):
     """Invite a colleague: a second employer user for the same employer."""
     employer = get_employer(request, employer_id)
@@ -290,10 +294,11 @@ def invite(request, employer_id):
         lambda email: services.employer_invite_colleague(
             employer=employer, email=email, actor=request.user
         ),
-        success=f"Invitation sent to {request.POST.get('email', '').strip()}.",
-        title="Invite a colleague",
+        success=gettext("Invitation sent to %(email)s.")
+        % {"email": request.POST.get("email", "").strip()},
+        title=gettext("Invite a colleague"),
+        submit=gettext("Send invitation"),
         once=True,
-        submit="Send invitation",
     )
 
 
@@ -328,7 +333,7 @@ def invitation_revoke(request, employer_id, invitation_id):
 
 
 @association_view(action=Action.CONFIRM_REGISTRATION)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def enrollment_confirm(request, employer_id, enrollment_id):
     employer = get_employer(request, employer_id)
     enrollment = get_object_or_404(employer.enrollments.select_related("program"), pk=enrollment_id)
@@ -342,16 +347,17 @@ def enrollment_confirm(request, employer_id, enrollment_id):
         lambda **data: services.enrollment_confirm(
             enrollment=enrollment, actor=request.user, **data
         ),
-        success=f"Registration of {employer} confirmed.",
-        title=f"Confirm the {enrollment.program.get_kind_display()} registration of {employer}",
+        success=gettext("Registration of %(employer)s confirmed.") % {"employer": employer},
+        title=gettext("Confirm the %(kind)s registration of %(employer)s")
+        % {"kind": enrollment.program.get_kind_display(), "employer": employer},
         intro=f"Registered on {enrollment.registered_on}. Check the company and its WCB "
         "account, then confirm: the enrollment moves to “In progress”.",
-        submit="Confirm registration",
+        submit=gettext("Confirm registration"),
     )
 
 
 @association_view(action=Action.CHANGE_ENROLLMENT_STATUS)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def enrollment_status(request, employer_id, enrollment_id):
     employer = get_employer(request, employer_id)
     enrollment = get_object_or_404(employer.enrollments.select_related("program"), pk=enrollment_id)
@@ -362,9 +368,9 @@ def enrollment_status(request, employer_id, enrollment_id):
         lambda **data: services.enrollment_set_status(
             enrollment=enrollment, actor=request.user, **data
         ),
-        success="Status changed.",
-        title=f"Change the status of {enrollment}",
-        submit="Change status",
+        success=gettext("Status changed."),
+        title=gettext("Change the status of %(enrollment)s") % {"enrollment": enrollment},
+        submit=gettext("Change status"),
     )
 
 
@@ -414,32 +420,50 @@ def directory_export(request):
 
 
 @association_view(action=Action.EDIT_ELIGIBILITY_RULES)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def rules(request):
     rule = selectors.secor_rule(request.association)
     if rule is None:
-        raise Http404("This association runs no SECOR program.")
+        if not selectors.runs_secor(request.association):
+            raise Http404("This association runs no SECOR program.")
+        return _rule_setup(request)
     rule = get_object_or_404(EligibilityRule.objects.all(), pk=rule.pk)
     form = _edit_form(request, forms.EligibilityRuleForm, rule)
     if form_submitted(
         request,
         form,
         lambda **data: services.eligibility_rule_update(rule=rule, actor=request.user, **data),
-        success="SECOR size rule saved; every employer's verdict is redone.",
+        success=gettext("SECOR size rule saved; every employer's verdict is redone."),
     ):
         return redirect("employers:rules", association_slug=request.association.slug)
     return render(request, "employers/rules.html", {"form": form, "rule": rule})
+
+
+def _rule_setup(request):
+    """No seed gave this association a size rule: its admin enters the first one."""
+    form = forms.EligibilityRuleForm(bound_data(request))
+    if form_submitted(
+        request,
+        form,
+        lambda **data: services.eligibility_rule_create(
+            association=request.association, actor=request.user, **data
+        ),
+        success=gettext("SECOR size rule set up; every employer's verdict is worked out."),
+    ):
+        return redirect("employers:rules", association_slug=request.association.slug)
+    return render(request, "employers/rules.html", {"form": form, "rule": None})
 
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _import_path(association, token) -> str:
-    return f"employer-imports/{association.pk}/{token}.csv"
+    # Previews never confirmed are deleted by `employers.jobs.sweep_import_previews`.
+    return preview_path(association.pk, token)
 
 
 @association_view(action=Action.IMPORT_EMPLOYERS)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def import_upload(request):
     form = forms.ImportUploadForm(bound_data(request), request.FILES or None)
     context = {"form": form}
@@ -466,12 +490,12 @@ def import_upload(request):
 
 
 @association_view(action=Action.IMPORT_EMPLOYERS)
-@require_POST
+@require_methods("POST")
 def import_confirm(request):
     token = request.POST.get("token", "")
     path = _import_path(request.association, token)
     if not _TOKEN.match(token) or not default_storage.exists(path):
-        messages.error(request, "That preview has expired. Upload the file again.")
+        messages.error(request, gettext("That preview has expired. Upload the file again."))
         return redirect("employers:import", association_slug=request.association.slug)
     with default_storage.open(path) as stored:
         text = stored.read().decode("utf-8")
@@ -489,8 +513,8 @@ def import_confirm(request):
     default_storage.delete(path)
     messages.success(
         request,
-        f"Imported {result['rows']} rows: {result['created']} employers created, "
-        f"{result['updated']} updated.",
+        gettext("Imported %(rows)s rows: %(created)s employers created, %(updated)s updated.")
+        % {"rows": result["rows"], "created": result["created"], "updated": result["updated"]},
     )
     return redirect("employers:directory", association_slug=request.association.slug)
 
@@ -499,7 +523,7 @@ def import_confirm(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def register(request):
     """A signed-in user registers their company with an association."""
     with scopes_disabled():
@@ -525,8 +549,12 @@ def register(request):
         request.session["association_slug"] = association.slug
         messages.success(
             request,
-            f"{employer} is registered with {association.short_name}. Program staff will "
-            "confirm your registration; meanwhile add your workers and headcount.",
+            gettext(
+                "%(employer)s is registered with %(short_name)s. Program "
+                "staff will confirm your registration; meanwhile add your "
+                "workers and headcount."
+            )
+            % {"employer": employer, "short_name": association.short_name},
         )
         return redirect(employer.get_absolute_url())
     return render(request, "employers/register.html", {"form": form})

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from .models import Association, AuditLogEntry, Invitation, Membership, Program, Role, User
 from .services import invitation_create
@@ -38,7 +39,9 @@ class ProgramInline(admin.TabularInline):
 class AssociationAddForm(forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https")
     first_admin_email = forms.EmailField(
-        help_text="We email this person an invitation to become the first program admin."
+        help_text=gettext_lazy(
+            "We email this person an invitation to become the first program admin."
+        )
     )
 
     class Meta:

@@ -7,7 +7,19 @@ class SecorConfig(AppConfig):
     verbose_name = "SECOR platform"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from django.utils.translation import gettext
+
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            hooks,
+            notifications,
+            reasons,
+        )
+
+        # Lead times for a new association (also seeded lazily on first use).
+        hooks.association_created.register(notifications.reminder_settings_ensure)
+        # Rule modules translate their reasons at the edge (secor.reasons).
+        reasons.set_translator(gettext)
         from .validators import install_form_field_limits
 
         install_form_field_limits()

@@ -14,7 +14,8 @@ before re-applying. One convention for all of them, decided once here:
 from __future__ import annotations
 
 from calendar import monthrange
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 
 def add_months(d: date, n: int) -> date:
@@ -36,7 +37,30 @@ def add_months(d: date, n: int) -> date:
 def add_years(d: date, n: int) -> date:
     """``d`` plus ``n`` years; February 29 becomes February 28 in a common year.
 
-    AMTA, 000_ef183ff5d536ab78.txt: a certificate dated January 5, 2021 expires on
+    AMTA, docs/rules.md#amta-anniversary-date: a certificate dated January 5, 2021 expires on
     January 5, 2024 (3 years).
     """
     return add_months(d, 12 * n)
+
+
+# --- Time zones ------------------------------------------------------------------
+
+
+def local_date(instant: datetime, tz_name: str) -> date:
+    """The date an aware instant falls on in the association's time zone.
+
+    A naive datetime is refused: `astimezone` would silently read it in the
+    server's zone, which is how a 23:30 Edmonton upload becomes "tomorrow".
+    """
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError("local_date needs an aware datetime")
+    return instant.astimezone(ZoneInfo(tz_name)).date()
+
+
+def association_today(association) -> date:
+    """Today where the association is: its deadlines end at its own midnight.
+
+    The one "today" of the project (docs/rules.md#compute-schedule);
+    ``association`` is anything with a ``time_zone`` name.
+    """
+    return local_date(datetime.now(UTC), association.time_zone)

@@ -1,17 +1,16 @@
-"""Demo data for ``make run``: the three associations of the seeds, one login per role.
+"""Demo data for ``make run``: the three seeded associations, one staff login per role.
 
-Each app may add a ``demo.py`` with ``build(associations)``; ``build_all`` runs
-them in ``DEMO_APPS`` order so a newcomer can click through the whole product.
+Each app registers its builder on ``hooks.demo_builders``; ``build_all`` runs
+them in ``INSTALLED_APPS`` order so a newcomer can click through the whole
+product. The employer logins come with the employers (``employers.demo``).
 """
 
 import functools
-import importlib
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
-from employers.models import Employer
-
+from . import hooks
 from .models import Association, Membership, Program, ProgramKind, Role, User
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -19,6 +18,7 @@ DEMO_PASSWORD = "demo-password-2026"
 ASSOCIATIONS = [
     {
         "slug": "amta",
+        "seed": "amta",
         "name": "Alberta Motor Transport Association",
         "short_name": "AMTA",
         "jurisdiction": "AB",
@@ -28,6 +28,7 @@ ASSOCIATIONS = [
     },
     {
         "slug": "acsa",
+        "seed": "acsa",
         "name": "Alberta Construction Safety Association",
         "short_name": "ACSA",
         "jurisdiction": "AB",
@@ -37,6 +38,7 @@ ASSOCIATIONS = [
     },
     {
         "slug": "scsa",
+        "seed": "scsa",
         "name": "Saskatchewan Construction Safety Association",
         "short_name": "SCSA",
         "jurisdiction": "SK",
@@ -81,25 +83,17 @@ def build_core() -> list[Association]:
         association, _ = Association.objects.update_or_create(slug=data["slug"], defaults=data)
         for kind in ProgramKind.values:
             Program.objects.get_or_create(association=association, kind=kind)
-        first_employer, _ = Employer.objects.get_or_create(
-            association=association,
-            legal_name=f"{association.short_name} Demo Contracting Ltd.",
-            defaults={"province": association.jurisdiction},
-        )
+        # What association creation does: every app seeds from association.seed.
+        hooks.association_created.call(association)
         for role, login in ROLE_LOGINS.items():
+            if role == Role.EMPLOYER:
+                continue  # employers.demo links this login to its first employer
             user = demo_user(
                 f"{association.slug}-{login}@demo.example",
                 f"{association.short_name} {Role(role).label}",
             )
-            employer = first_employer if role == Role.EMPLOYER else None
             Membership.objects.get_or_create(
-                association=association,
-                user=user,
-                defaults={
-                    "role": role,
-                    "employer": employer,
-                    "is_employer_admin": role == Role.EMPLOYER,
-                },
+                association=association, user=user, defaults={"role": role}
             )
         associations.append(association)
     multi = demo_user(MULTI_EMAIL, "Morgan Multi")
@@ -111,16 +105,5 @@ def build_core() -> list[Association]:
     return associations
 
 
-DEMO_APPS = ["employers", "training", "audits", "submissions"]
-
-
 def build_all() -> None:
-    associations = build_core()
-    for app in DEMO_APPS:
-        try:
-            module = importlib.import_module(f"{app}.demo")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app}.demo":
-                raise
-            continue
-        module.build(associations)
+    hooks.demo_builders.call(build_core())

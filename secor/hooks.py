@@ -8,14 +8,20 @@ A hook is a named, ordered list of callables; the order is the order of
 Hooks and what a registered callable receives and returns:
 
 * ``association_created(association)`` — seed an app's data for a new tenant.
-* ``home_panels(request, association)`` — a list of panels (template name and
-  context) for the association's home page.
-* ``checklist_items(association, employer, today)`` — "what is next" items for
-  an employer's home.
+* ``home_panels(request, association)`` — a list of ``Panel`` for the
+  association's home page of the signed-in member (``request.membership``).
+* ``checklist_items(association, employer, today, *, page)`` — a list of
+  ``ChecklistItem`` ("what is next") for an employer's home; ``page`` is what
+  the employer home has already read (``employers.selectors.employer_page``),
+  so a provider reads only what it adds and never queries per row.
 * ``demo_builders(associations)`` — demo data for ``make run``.
-* ``url_walk_builders(...)`` — objects for the cross-tenant URL walk test.
+* ``url_walk_builders()`` — a dict of URL keyword → ``builder(association,
+  employer)`` for the cross-tenant URL walk test (registered by the test
+  modules ``tests/<app>/url_kwargs.py``, never by app code).
 * ``reminder_sources(association, *, window_start, window_end)`` — reminders
   falling due in the window (see ``secor.notifications``).
+* ``calendar_events(employer, today)`` — an employer's dated deadlines
+  (``secor.notifications.CalendarEvent``) for its ICS feed.
 * ``daily_jobs(association_id, local_date)`` — per-association daily work run
   by the beat fan-out.
 """
@@ -23,7 +29,31 @@ Hooks and what a registered callable receives and returns:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One card of the association home: a template included with the page's context.
+
+    ``position`` orders panels across apps (lower first); ties keep registration
+    order. ``context`` is added to the page's context for this include only.
+    """
+
+    template: str
+    position: int = 100
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One line of an employer's "what is next" list."""
+
+    done: bool
+    text: str
+    url: str = ""
+    detail: str = ""
 
 
 class Hook:
@@ -58,3 +88,4 @@ demo_builders = Hook("demo_builders")
 url_walk_builders = Hook("url_walk_builders")
 reminder_sources = Hook("reminder_sources")
 daily_jobs = Hook("daily_jobs")
+calendar_events = Hook("calendar_events")

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -76,24 +77,24 @@ class User(AbstractUser):
 
 
 class Jurisdiction(models.TextChoices):
-    AB = "AB", "Alberta"
-    BC = "BC", "British Columbia"
-    MB = "MB", "Manitoba"
-    NB = "NB", "New Brunswick"
-    NL = "NL", "Newfoundland and Labrador"
-    NS = "NS", "Nova Scotia"
-    NT = "NT", "Northwest Territories"
-    NU = "NU", "Nunavut"
-    ON = "ON", "Ontario"
-    PE = "PE", "Prince Edward Island"
-    QC = "QC", "Quebec"
-    SK = "SK", "Saskatchewan"
-    YT = "YT", "Yukon"
+    AB = "AB", gettext_lazy("Alberta")
+    BC = "BC", gettext_lazy("British Columbia")
+    MB = "MB", gettext_lazy("Manitoba")
+    NB = "NB", gettext_lazy("New Brunswick")
+    NL = "NL", gettext_lazy("Newfoundland and Labrador")
+    NS = "NS", gettext_lazy("Nova Scotia")
+    NT = "NT", gettext_lazy("Northwest Territories")
+    NU = "NU", gettext_lazy("Nunavut")
+    ON = "ON", gettext_lazy("Ontario")
+    PE = "PE", gettext_lazy("Prince Edward Island")
+    QC = "QC", gettext_lazy("Quebec")
+    SK = "SK", gettext_lazy("Saskatchewan")
+    YT = "YT", gettext_lazy("Yukon")
 
 
 class ProgramKind(models.TextChoices):
-    SECOR = "secor", "SECOR (Small Employer COR)"
-    COR = "cor", "COR (Certificate of Recognition)"
+    SECOR = "secor", gettext_lazy("SECOR (Small Employer COR)")
+    COR = "cor", gettext_lazy("COR (Certificate of Recognition)")
 
 
 slug_validator = RegexValidator(
@@ -113,8 +114,22 @@ RESERVED_SLUGS = frozenset(
         "health",
         "i18n",
         "register",
+        "calendar",
     }
 )
+
+
+class Seed(models.TextChoices):
+    """The published rule sets an association can start from (docs/rules.md).
+
+    Each app keys its seeded rows (size rule, courses, program rules and audit
+    tools) by these values; an association with no seed starts with no rules
+    (docs/rules.md#reading-no-seed).
+    """
+
+    AMTA = "amta", gettext_lazy("AMTA — SECOR Bulletin “Understanding your SECOR cycle”")
+    ACSA = "acsa", gettext_lazy("ACSA — “SECOR™ Process”")
+    SCSA = "scsa", gettext_lazy("SCSA — “How to Become SECOR Certified”")
 
 
 class Association(models.Model):
@@ -125,18 +140,38 @@ class Association(models.Model):
     slug = models.SlugField(max_length=49, unique=True, validators=[slug_validator])
     jurisdiction = models.CharField(max_length=2, choices=Jurisdiction.choices)
     wcb_board = models.CharField(
-        "WCB board", max_length=120, help_text="e.g. WCB-Alberta, Saskatchewan WCB"
+        gettext_lazy("WCB board"),
+        max_length=120,
+        help_text=gettext_lazy("e.g. WCB-Alberta, Saskatchewan WCB"),
     )
     time_zone = models.CharField(
         max_length=64,
         default="America/Edmonton",
-        help_text="Deadlines end at midnight in this zone (Saskatchewan: America/Regina).",
+        help_text=gettext_lazy(
+            "Deadlines end at midnight in this zone (Saskatchewan: America/Regina)."
+        ),
     )
     logo = models.ImageField(upload_to="association-logos/", blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
     website = models.URLField(blank=True)
+    # The rule set it was created from; blank: rules entered by its admin.
+    seed = models.CharField(max_length=20, choices=Seed.choices, blank=True)
+    # How certificates and letters look (audits/pdf.py) and who signs them.
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default="#1f4e79",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour such as #1f4e79.")],
+        help_text=_("Printed on certificates and letters, e.g. #1f4e79."),
+    )
+    signatory_name = models.CharField(_("certificate signatory"), max_length=120, blank=True)
+    signatory_title = models.CharField(_("signatory's title"), max_length=120, blank=True)
+    # Opt-in: a public page listing the employers certified today (/verify/<slug>/registry/).
+    public_registry = models.BooleanField(
+        _("publish the registry of certified employers"), default=False
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -153,11 +188,11 @@ class Association(models.Model):
         from django.core.exceptions import ValidationError
 
         if self.slug in RESERVED_SLUGS:
-            raise ValidationError({"slug": "This address is reserved; choose another."})
+            raise ValidationError({"slug": gettext("This address is reserved; choose another.")})
         import zoneinfo
 
         if self.time_zone not in zoneinfo.available_timezones():
-            raise ValidationError({"time_zone": "Unknown time zone, e.g. America/Regina."})
+            raise ValidationError({"time_zone": gettext("Unknown time zone, e.g. America/Regina.")})
 
 
 class TenantModel(models.Model):
@@ -193,10 +228,10 @@ class Program(TenantModel):
 
 
 class Role(models.TextChoices):
-    PROGRAM_ADMIN = "program_admin", "Program admin"
-    REVIEWER = "reviewer", "Reviewer"
-    AUDITOR = "auditor", "Program auditor"
-    EMPLOYER = "employer", "Employer user"
+    PROGRAM_ADMIN = "program_admin", gettext_lazy("Program admin")
+    REVIEWER = "reviewer", gettext_lazy("Reviewer")
+    AUDITOR = "auditor", gettext_lazy("Program auditor")
+    EMPLOYER = "employer", gettext_lazy("Employer user")
 
     @classmethod
     def staff_roles(cls) -> frozenset[str]:
@@ -233,8 +268,9 @@ class Membership(TenantModel):
                     | (~models.Q(role="employer") & models.Q(employer__isnull=True))
                 ),
                 name="membership_employer_iff_employer_role",
-                violation_error_message="An employer user must be linked to one employer; "
-                "staff must not be.",
+                violation_error_message=gettext_lazy(
+                    "An employer user must be linked to one employer; staff must not be."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(is_employer_admin=False) | models.Q(role="employer"),
@@ -321,7 +357,9 @@ class Notification(TenantModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    key = models.CharField(max_length=200, help_text="What, which deadline, which lead time.")
+    key = models.CharField(
+        max_length=200, help_text=gettext_lazy("What, which deadline, which lead time.")
+    )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
@@ -374,3 +412,210 @@ class AuditLogEntry(TenantModel):
 
     def __str__(self):
         return self.summary
+
+
+# --- Reminders (secor.notifications delivers them) -----------------------------
+
+
+class ReminderSetting(TenantModel):
+    """An association's lead times for one reminder kind (``secor.notifications.KINDS``).
+
+    Lead days are counted back from the deadline; 0 is the final notice on the
+    day itself. An empty list turns the kind off for the association.
+    """
+
+    kind = models.CharField(max_length=60)
+    lead_days = models.JSONField(default=list, blank=True)
+    # Staff digest only: list submissions that have waited longer than this.
+    threshold_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "kind"], name="remindersetting_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.lead_days}"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+
+
+class Reminder(TenantModel):
+    """One reminder: a kind, an object, a deadline and a lead time — sent exactly once.
+
+    The unique key is the exactly-once guarantee: the sweep inserts rows with
+    "insert or nothing", and the send task claims a row with a conditional
+    UPDATE (pending → sending) that must change exactly one row.
+    """
+
+    kind = models.CharField(max_length=60)
+    object_key = models.CharField(max_length=120, help_text="Which object, e.g. audits.cycle:12:2.")
+    deadline = models.DateField()
+    lead_days = models.PositiveSmallIntegerField()
+    send_on = models.DateField(help_text="The deadline minus the lead time (local date).")
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    url = models.CharField(max_length=500, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    user_ids = models.JSONField(default=list, blank=True, help_text="Explicit recipients.")
+    audience = models.JSONField(default=list, blank=True, help_text="Recipient groups.")
+    status = models.CharField(
+        max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    late = models.BooleanField(
+        default=False, help_text="Due before the day it was sent (the sweep did not run then)."
+    )
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-send_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "kind", "object_key", "deadline", "lead_days"],
+                name="reminder_unique_key",
+            )
+        ]
+        indexes = [
+            # The fan-out re-enqueues what is not sent yet.
+            models.Index(
+                fields=["association", "status"],
+                condition=~models.Q(status="sent"),
+                name="reminder_unsent_idx",
+            ),
+            # The staff log per employer.
+            models.Index(fields=["association", "employer", "-send_on"], name="reminder_log_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def key(self) -> str:
+        return f"reminder:{self.kind}:{self.object_key}:{self.deadline}:{self.lead_days}"
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    IN_APP = "in_app", _("In-app")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Sending")
+    RETRYING = "retrying", _("Failed, will retry")
+    SENT = "sent", _("Delivered")
+    FAILED = "failed", _("Failed")
+    MUTED = "muted", _("Muted by the recipient")
+
+
+class Delivery(TenantModel):
+    """One recipient and channel of a reminder; email ones are claimed again before SMTP."""
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    address = models.CharField(max_length=254, blank=True)
+    channel = models.CharField(max_length=10, choices=DeliveryChannel.choices)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "reminder", "user", "channel"], name="delivery_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["association", "status"],
+                condition=models.Q(status__in=["pending", "sending", "retrying"]),
+                name="delivery_open_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} to {self.address or self.user_id}"
+
+
+class MutedReminderKind(TenantModel):
+    """A member does not want reminders of an optional kind in this association."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "user", "kind"], name="mutedreminderkind_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} mutes {self.kind}"
+
+
+class ReminderSweep(TenantModel):
+    """One association's daily sweep for one local date, claimed so it runs once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Queued")
+        DONE = "done", _("Done")
+
+    local_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    window_start = models.DateField(null=True, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-local_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "local_date"], name="remindersweep_unique_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"Sweep {self.local_date} ({self.status})"
+
+
+class CalendarFeed(TenantModel):
+    """An employer's secret calendar (ICS) address; rotating replaces the token."""
+
+    employer = models.OneToOneField(
+        "employers.Employer", on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    rotated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Calendar of {self.employer_id}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)

@@ -67,6 +67,10 @@ class Action(StrEnum):
     SCORE_AUDIT = "audits.score"
     EDIT_PROGRAM_RULES = "audits.edit_rules"
     EDIT_AUDIT_TOOLS = "audits.edit_tools"
+    # Certificates
+    VIEW_CERTIFICATES = "certificates.view"  # list, export, one certificate
+    ISSUE_CERTIFICATES = "certificates.issue"  # issue, reissue, change status
+    IMPORT_HISTORY = "certificates.import_history"  # current holders, historic audits
 
 
 _EMPLOYER_SIDE = frozenset({PROGRAM_ADMIN, EMPLOYER, EMPLOYER_ADMIN})
@@ -94,6 +98,9 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.SCORE_AUDIT: STAFF,
     Action.EDIT_PROGRAM_RULES: ADMIN,
     Action.EDIT_AUDIT_TOOLS: ADMIN,
+    Action.VIEW_CERTIFICATES: STAFF,
+    Action.ISSUE_CERTIFICATES: ADMIN,
+    Action.IMPORT_HISTORY: ADMIN,
 }
 assert set(PERMISSIONS) == set(Action), "every action needs a row in the table"
 

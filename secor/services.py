@@ -12,9 +12,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 
-from . import audit, ratelimit
+from . import audit, hooks, ratelimit
 from .models import Association, Invitation, Membership, Program, Role, User
 from .tasks import send_invitation_email
 
@@ -48,10 +49,8 @@ def association_create(
     association.save()
     for kind in programs:
         Program.objects.create(association=association, kind=kind)
-    # Default program-rule rows the admin then edits in the browser.
-    from employers.services import rules_ensure
-
-    rules_ensure(association=association)
+    # Each app seeds its rules from ``association.seed`` (none: the admin enters them).
+    hooks.association_created.call(association)
     audit.record(
         association=association,
         actor=actor,
@@ -108,7 +107,12 @@ def invitation_create(
         if Membership.objects.filter(
             association=association, user__email__iexact=email, is_active=True
         ).exists():
-            raise ValidationError({"email": f"{email} is already a member of {association}."})
+            raise ValidationError(
+                {
+                    "email": gettext("%(email)s is already a member of %(association)s.")
+                    % {"email": email, "association": association}
+                }
+            )
     pending = Invitation.objects.for_association(association).filter(
         email__iexact=email,
         accepted_at__isnull=True,
@@ -238,12 +242,17 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     with scopes_disabled():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != "pending":
-            raise ValidationError("This invitation has already been used.", code="accepted")
+            raise ValidationError(
+                gettext("This invitation has already been used."), code="accepted"
+            )
         if invitation.email.lower() != user.email.lower():
             raise ValidationError(
-                f"This invitation was sent to {invitation.email}, but you are signed in as "
-                f"{user.email}. Sign out, then open the link again and sign in with the "
-                "invited address.",
+                gettext(
+                    "This invitation was sent to %(email)s, but you are signed "
+                    "in as %(email2)s. Sign out, then open the link again and "
+                    "sign in with the invited address."
+                )
+                % {"email": invitation.email, "email2": user.email},
                 code="wrong_email",
             )
         # The first user of an employer manages its other users (permissions.py).

@@ -215,22 +215,72 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 * 60)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
-    # Daily status transitions (maintenance missed, milestone missed, expiry);
-    # each association at its own local date. Idempotent: a rerun changes nothing.
-    "audits-daily-transitions": {
-        "task": "audits.daily_transitions",
+    # Every app's daily jobs (secor.hooks.daily_jobs: status transitions, sweeps),
+    # one task per association at its own local date. Idempotent: a rerun
+    # changes nothing.
+    "daily-jobs": {
+        "task": "secor.daily_fanout",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Certificate PDFs are rows first (pending); this re-enqueues what the broker
+    # lost. Cheap when there is nothing to do (one indexed query).
+    "audits-certificate-pdf-sweep": {
+        "task": "audits.sweep_certificate_pdfs",
+        "schedule": 5 * 60,
     },
     # Eligibility verdicts age as the 12-month window moves; pages also refresh
     # stale ones themselves, so a missed run only costs speed.
+    # Reminders: hourly, each association swept once a day after its local hour
+    # (secor.notifications.fan_out); the same tick re-enqueues anything left open.
+    "secor-reminders-fan-out": {
+        "task": "secor.reminders_fan_out",
+        "schedule": crontab(minute=5),
+    },
     "employers-refresh-eligibility": {
         "task": "employers.refresh_eligibility",
         "schedule": crontab(hour=10, minute=0),
     },
+    # Uploads received while the broker was down (or lost by a worker) get
+    # inspected once it is back: the database row is the truth.
+    "submissions-sweep-pending-inspections": {
+        "task": "submissions.sweep_pending_inspections",
+        "schedule": crontab(minute="*/5"),
+    },
+    "submissions-expire-uploads": {
+        "task": "submissions.expire_uploads",
+        "schedule": crontab(minute=17),
+    },
 }
+# Submissions: resumable uploads expire after this many hours without completing;
+# a submission still waiting for inspection this many minutes later is re-enqueued.
+SUBMISSIONS_UPLOAD_EXPIRY_HOURS = env.int("SUBMISSIONS_UPLOAD_EXPIRY_HOURS", default=72)
+SUBMISSIONS_SWEEP_AFTER_MINUTES = env.int("SUBMISSIONS_SWEEP_AFTER_MINUTES", default=10)
+SUBMISSIONS_MAX_INFLATED_BYTES = env.int("SUBMISSIONS_MAX_INFLATED_BYTES", default=2 * 1024**3)
+# Where upload bytes wait until complete; empty: a hidden folder of local
+# storage, or var/uploads with S3. Several web hosts must share it.
+SUBMISSIONS_UPLOAD_DIR = env.str("SUBMISSIONS_UPLOAD_DIR", default="")
+# Bytes per tus PATCH the upload page sends. A proxy in front must let bodies of
+# this size through to /<association>/submissions/ and should stream them
+# (nginx: client_max_body_size 65m; proxy_request_buffering off;), or an
+# interrupted chunk never reaches the app and cannot be resumed from.
+SUBMISSIONS_UPLOAD_CHUNK_BYTES = env.int("SUBMISSIONS_UPLOAD_CHUNK_BYTES", default=64 * 1024**2)
+
+# Reminders (secor.notifications). The sweep runs once the association's local
+# time reaches this hour; after downtime it catches up at most this many days.
+SECOR_REMINDER_LOCAL_HOUR = env.int("SECOR_REMINDER_LOCAL_HOUR", default=6)
+SECOR_REMINDER_CATCHUP_DAYS = env.int("SECOR_REMINDER_CATCHUP_DAYS", default=31)
+# A claim older than this belongs to a dead worker and may be taken over: longer
+# than the task time limit, so a live worker is never overtaken.
+SECOR_REMINDER_LEASE_SECONDS = env.int(
+    "SECOR_REMINDER_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60
+)
+# The fan-out re-enqueues rows queued longer ago than this and still not sent.
+SECOR_REMINDER_REQUEUE_SECONDS = env.int("SECOR_REMINDER_REQUEUE_SECONDS", default=15 * 60)
 
 # Files are private: nothing under a public URL. Local default: a folder outside
 # static/; downloads go through views that check access. With S3_BUCKET set,
@@ -268,10 +318,24 @@ STORAGES = {
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploads go to a temporary file, never whole into memory (TOOLCHAIN: 200 MB
-# upload peaked at 89 MB with this handler, 497 MB without).
+# Uploads go to a temporary file, never whole into memory (measured here: a
+# 200 MB upload peaked at 89 MB with this handler, 497 MB without).
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Certificate signing keys (audits/signing.py; README "Signing keys"): a folder of
+# <association-slug>.key.pem + <association-slug>.cert.pem. Unset, a self-signed
+# development key is generated on first use under var/ — only while DEBUG, unless
+# SECOR_SIGNING_DEV_KEYS says otherwise.
+SECOR_SIGNING_KEYS_DIR = env.str("SECOR_SIGNING_KEYS_DIR", default="")
+SECOR_SIGNING_KEY_PASSPHRASE = env.str("SECOR_SIGNING_KEY_PASSPHRASE", default="")
+SECOR_SIGNING_DEV_KEYS = env.bool("SECOR_SIGNING_DEV_KEYS", default=DEBUG)
+SECOR_SIGNING_DEV_KEYS_DIR = env.str("SECOR_SIGNING_DEV_KEYS_DIR", default="")
+# Public verification (/verify/): requests per client IP per window, "count/seconds".
+SECOR_VERIFY_RATE_LIMIT = env.str("SECOR_VERIFY_RATE_LIMIT", default="30/60")
+# The request header a trusted proxy overwrites with the client's address (e.g.
+# HTTP_X_REAL_IP); empty means REMOTE_ADDR. Never a header clients can set freely.
+SECOR_CLIENT_IP_HEADER = env.str("SECOR_CLIENT_IP_HEADER", default="")
 
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -321,7 +385,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        # WeasyPrint is chatty at INFO (TOOLCHAIN.md).
+        # WeasyPrint is chatty at INFO: one line per font and stylesheet.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

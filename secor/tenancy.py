@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import contextlib
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django_scopes import ScopedManager, scope, scopes_disabled
 
 __all__ = [
@@ -55,6 +57,25 @@ def activate(association):
     """Run a block (a task, a service called from a test) in one association's scope."""
     with scope(association=association.pk):
         yield
+
+
+def scoped_service(association_of):
+    """``activate`` as a decorator: the service runs in its association's scope.
+
+    ``association_of(kwargs)`` finds the association among the (keyword-only)
+    arguments. Model validation (unique constraints) queries through the
+    fail-closed manager, so a service called from a task or a test needs it.
+    """
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(**kwargs):
+            with activate(association_of(kwargs)):
+                return func(**kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def user_has_mfa(user) -> bool:
@@ -88,7 +109,8 @@ def association_view(view=None, *, action=None, roles=None):
     role without TOTP (while ``SECOR_REQUIRE_STAFF_MFA``) → MFA set-up page.
     A member whose role may not take ``action`` (secor/permissions.py) → 403.
     (``roles=``, a set of role names, is the older spelling; prefer ``action``.)
-    The view and its template rendering run inside the association's scope.
+    The view and its template rendering run inside the association's scope,
+    with the association's time zone active (restored afterwards).
 
     The membership is read on every request (nothing about it is kept in the
     session), so a deactivated member or a changed role takes effect at once.
@@ -119,7 +141,9 @@ def association_view(view=None, *, action=None, roles=None):
             request.membership = membership
             if request.session.get("association_slug") != association_slug:
                 request.session["association_slug"] = association_slug
-            with scope(association=membership.association_id):
+            # Times on the page are the association's: Edmonton, Regina (no DST), …
+            local_zone = ZoneInfo(membership.association.time_zone)
+            with scope(association=membership.association_id), timezone.override(local_zone):
                 response = func(request, *args, **kwargs)
                 # TemplateResponse renders after the view returns: do it while
                 # the scope is still active.

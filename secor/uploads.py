@@ -1,6 +1,6 @@
 """A per-file size limit for uploads, enforced while the body arrives.
 
-Django has no per-file limit (TOOLCHAIN.md, "Uploads"): without one, a 50 MB
+Django has no per-file size setting: without one, a 50 MB
 file is received and written to a temporary file before the view can refuse
 it. ``limit_upload_size`` installs ``FileSizeLimitHandler`` first for one view
 (Django docs, "Modifying upload handlers on the fly"); the handler raises

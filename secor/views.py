@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext, gettext_lazy
 
-from . import services
+from secor.http import require_methods
+
+from . import hooks, services
 from .forms import form_submitted
 from .models import Invitation, Membership, Notification, Role, User
 from .permissions import Action
@@ -47,11 +49,21 @@ def association_home(request):
         Role.AUDITOR: "secor/home_reviewer.html",
         Role.EMPLOYER: "secor/home_employer.html",
     }[request.membership.role]
-    return render(request, template)
+    # Each app contributes its cards (hooks.home_panels); sorted() keeps
+    # registration order among equal positions.
+    panels = sorted(
+        (
+            panel
+            for found in hooks.home_panels.call(request, request.association)
+            for panel in found
+        ),
+        key=lambda panel: panel.position,
+    )
+    return render(request, template, {"panels": panels})
 
 
 @association_view
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def notifications(request):
     """The signed-in member's notices in this association; POST marks them all read."""
     mine = Notification.objects.filter(user=request.user)
@@ -62,11 +74,13 @@ def notifications(request):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(label=gettext_lazy("Email address"))
     role = forms.ChoiceField(
         choices=[(r.value, r.label) for r in Role if r in Role.staff_roles()],
-        help_text="Staff must set up two-factor authentication. Employer users are invited "
-        "from their employer's page.",
+        help_text=gettext_lazy(
+            "Staff must set up two-factor authentication. Employer users are invited "
+            "from their employer's page."
+        ),
     )
 
 
@@ -145,7 +159,7 @@ def pending_invitations(queryset):
 
 
 @association_view(action=Action.MANAGE_STAFF)
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def staff(request):
     """Program admins see who belongs to the association, invite people and manage them."""
     form = InvitationForm(request.POST or None)
@@ -155,7 +169,7 @@ def staff(request):
         lambda email, role: services.invitation_create(
             association=request.association, email=email, role=role, invited_by=request.user
         ),
-        success=f"Invitation sent to {request.POST.get('email', '')}.",
+        success=gettext("Invitation sent to %(email)s.") % {"email": request.POST.get("email", "")},
         once=True,
     ):
         return redirect("staff", association_slug=request.association.slug)
@@ -193,13 +207,13 @@ def staff_invitation_revoke(request, invitation_id):
 
 
 class AcceptWithNewAccountForm(forms.Form):
-    full_name = forms.CharField(label="Your full name", max_length=150)
+    full_name = forms.CharField(label=gettext_lazy("Your full name"), max_length=150)
     password1 = forms.CharField(
-        label="Choose a password",
+        label=gettext_lazy("Choose a password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label="Type the password again",
+        label=gettext_lazy("Type the password again"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -219,7 +233,7 @@ class AcceptWithNewAccountForm(forms.Form):
         return data
 
 
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "POST")
 def invitation_accept(request, token):
     """Open an invitation link: accept it, or set a password first if new here."""
     invitation, problem = services.invitation_lookup(token)
@@ -249,7 +263,10 @@ def invitation_accept(request, token):
             )
             return render(request, "secor/invitation.html", context, status=400)
         if membership is not None:
-            messages.success(request, f"Welcome to {membership.association}.")
+            messages.success(
+                request,
+                gettext("Welcome to %(association)s.") % {"association": membership.association},
+            )
             return redirect(membership.association)
     context.update(form=form, has_account=has_account)
     return render(request, "secor/invitation.html", context)

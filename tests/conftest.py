@@ -10,8 +10,16 @@ from secor.models import Role
 from .factories import AssociationFactory, EmployerFactory, MembershipFactory, UserFactory
 
 # Django refuses ORM calls from a thread running an event loop; Playwright's
-# sync API runs one, so browser tests need this (TOOLCHAIN.md).
+# sync API runs one, so browser tests need this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _signing_keys(settings, tmp_path_factory):
+    """Development signing keys in the test run's temporary folder, never var/."""
+    settings.SECOR_SIGNING_KEYS_DIR = ""
+    settings.SECOR_SIGNING_DEV_KEYS = True
+    settings.SECOR_SIGNING_DEV_KEYS_DIR = str(tmp_path_factory.getbasetemp() / "signing-keys")
 
 
 @pytest.fixture(autouse=True)

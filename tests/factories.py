@@ -5,7 +5,7 @@ import datetime
 import factory
 from allauth.account.models import EmailAddress
 
-from secor.models import Association, Invitation, Membership, Program, Role, User
+from secor.models import Association, Invitation, Membership, Program, Role, Seed, User
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -21,6 +21,8 @@ class AssociationFactory(factory.django.DjangoModelFactory):
     wcb_board = "WCB-Alberta"
     time_zone = "America/Edmonton"
     contact_email = "programs@example.com"
+    # As the data migration stored it: the three seeded associations by slug.
+    seed = factory.LazyAttribute(lambda o: o.slug if o.slug in Seed.values else "")
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):

@@ -5,3 +5,8 @@ class TrainingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "training"
     verbose_name = "Training"
+
+    def ready(self):
+        from . import hooks
+
+        hooks.register()

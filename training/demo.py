@@ -1,8 +1,9 @@
 """Demo data: each association's seeded catalogue and training records for demo workers.
 
-Runs after ``employers.demo`` (``secor.demo.DEMO_APPS``) and works with whatever
-workers exist; an association without workers gets its catalogue only. Idempotent:
-records are made once per association (their certificate numbers start "DEMO-").
+Runs after ``employers.demo`` (``hooks.demo_builders`` run in ``INSTALLED_APPS``
+order) and works with whatever workers exist; an association without workers gets
+its catalogue only. Idempotent: records are made once per association (their
+certificate numbers start "DEMO-").
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from datetime import date
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from employers.models import Worker
+from secor.dates import association_today
 from secor.models import Membership, Role
 from secor.tenancy import activate
 
 from . import services
 from .compliance import TRAINED_EMPLOYEE_TYPES, add_months
 from .models import Course, TrainingRecord
-from .seeding import SEED_FOR_SLUG
 from .selectors import program_for, required_course_codes, requirement_rules
 
 _PDF: list[bytes] = []
@@ -38,9 +39,8 @@ def _certificate(text: str) -> SimpleUploadedFile:
 
 def build(associations) -> None:
     for association in associations:
-        seed_key = SEED_FOR_SLUG.get(association.slug)
-        if seed_key:
-            services.catalogue_seed(association=association, seed_key=seed_key)
+        if association.seed:
+            services.catalogue_seed(association=association, seed_key=association.seed)
         with activate(association):
             _records(association)
 
@@ -60,7 +60,7 @@ def _records(association) -> None:
         .select_related("user")
         .first()
     )
-    today = services.local_today(association)
+    today = association_today(association)
     courses = {c.code: c for c in Course.objects.all()}
     program = program_for(workers[0].employer)
     codes = required_course_codes(requirement_rules(program)) if program else []

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 MAX_BYTES = 10 * 1024 * 1024
 HEAD_BYTES = 32
@@ -92,8 +93,11 @@ def inspect(upload) -> Kind:
     size = upload.size
     if size > MAX_BYTES:
         raise ValidationError(
-            f"The file is {format_size(size)}; the limit is {MAX_BYTES // (1024 * 1024)} MB. "
-            "Scan at a lower resolution or split it.",
+            gettext(
+                "The file is %(format_size)s; the limit is %(value)s MB. "
+                "Scan at a lower resolution or split it."
+            )
+            % {"format_size": format_size(size), "value": MAX_BYTES // (1024 * 1024)},
             code="too_large",
         )
     if size == 0:
@@ -106,16 +110,22 @@ def inspect(upload) -> Kind:
         found = _refused_label(head)
         named = f" ({name})" if name else ""
         raise ValidationError(
-            f"This file{named} is {found}, not a PDF or image: files are checked by their "
-            f"content, not their name. {ACCEPTED_HINT}",
+            gettext(
+                "This file%(named)s is %(found)s, not a PDF or image: files "
+                "are checked by their content, not their name. "
+                "%(ACCEPTED_HINT)s"
+            )
+            % {"named": named, "found": found, "ACCEPTED_HINT": ACCEPTED_HINT},
             code="wrong_type",
         )
     if kind is not PDF:
         _verify_image(upload, kind)
     elif b"%%EOF" not in _tail(upload):
         raise ValidationError(
-            "This PDF is incomplete (it has no end marker); the upload may have been cut off. "
-            "Save or scan it again.",
+            gettext(
+                "This PDF is incomplete (it has no end marker); the upload may have been cut off. "
+                "Save or scan it again."
+            ),
             code="broken_pdf",
         )
     return kind
@@ -136,7 +146,10 @@ def _verify_image(upload, kind: Kind) -> None:
             image.verify()
     except Exception as error:  # Pillow raises many types for broken files
         raise ValidationError(
-            f"This file starts like {kind.label} but cannot be read as one. Save or scan it again.",
+            gettext(
+                "This file starts like %(label)s but cannot be read as one. Save or scan it again."
+            )
+            % {"label": kind.label},
             code="broken_image",
         ) from error
     finally:

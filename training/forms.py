@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from employers.eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
 from secor.forms import Checkboxes
@@ -22,31 +23,33 @@ class AfterCourseDates(forms.Form):
     """The dates that may follow a course (proficiency, maintenance), on both record forms."""
 
     proficiency_submitted_on = forms.DateField(
-        label="Proficiency submitted", required=False, widget=DATE
+        label=gettext_lazy("Proficiency submitted"), required=False, widget=DATE
     )
     proficiency_accepted_on = forms.DateField(
-        label="Proficiency accepted", required=False, widget=DATE
+        label=gettext_lazy("Proficiency accepted"), required=False, widget=DATE
     )
     maintenance_audit_on = forms.DateField(
-        label="Maintenance audit submitted", required=False, widget=DATE
+        label=gettext_lazy("Maintenance audit submitted"), required=False, widget=DATE
     )
     refresher_on = forms.DateField(
-        label="Classroom refresher completed", required=False, widget=DATE
+        label=gettext_lazy("Classroom refresher completed"), required=False, widget=DATE
     )
 
 
 class RecordForm(AfterCourseDates):
     field_order = ["worker", "course", "completed_on", "certificate_number", "hours"]
 
-    worker = forms.ModelChoiceField(queryset=None, label="Worker")
-    course = forms.ModelChoiceField(queryset=None, label="Course")
-    completed_on = forms.DateField(label="Completion date", widget=DATE)
-    certificate_number = forms.CharField(label="Certificate number", max_length=60, required=False)
+    worker = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Worker"))
+    course = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Course"))
+    completed_on = forms.DateField(label=gettext_lazy("Completion date"), widget=DATE)
+    certificate_number = forms.CharField(
+        label=gettext_lazy("Certificate number"), max_length=60, required=False
+    )
     hours = forms.DecimalField(
-        label="Hours", min_value=0, max_digits=5, decimal_places=1, required=False
+        label=gettext_lazy("Hours"), min_value=0, max_digits=5, decimal_places=1, required=False
     )
     evidence = forms.FileField(
-        label="Certificate file",
+        label=gettext_lazy("Certificate file"),
         help_text=f"PDF, PNG or JPEG, up to {MAX_MB} MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
@@ -67,11 +70,13 @@ class RecordForm(AfterCourseDates):
 class AuditDatesForm(forms.Form):
     """ "Check training for these audit dates": the data-gathering start (and end)."""
 
-    start = forms.DateField(label="Audit start date", widget=DATE)
-    end = forms.DateField(label="Audit end date", required=False, widget=DATE)
-    wcb_account = forms.ModelChoiceField(queryset=None, label="WCB account", required=False)
+    start = forms.DateField(label=gettext_lazy("Audit start date"), widget=DATE)
+    end = forms.DateField(label=gettext_lazy("Audit end date"), required=False, widget=DATE)
+    wcb_account = forms.ModelChoiceField(
+        queryset=None, label=gettext_lazy("WCB account"), required=False
+    )
     assessor = forms.ModelChoiceField(
-        queryset=None, label="Assessor (who conducts the audit)", required=False
+        queryset=None, label=gettext_lazy("Assessor (who conducts the audit)"), required=False
     )
 
     def __init__(self, *args, accounts, workers, **kwargs):
@@ -90,16 +95,18 @@ class AuditDatesForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for rejecting",
+        label=gettext_lazy("Reason for rejecting"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
-        help_text="The employer sees this, e.g. “The name on the certificate is not the worker's.”",
+        help_text=gettext_lazy(
+            "The employer sees this, e.g. “The name on the certificate is not the worker's.”"
+        ),
     )
 
 
 class DesignationForm(forms.Form):
-    worker = forms.ModelChoiceField(queryset=None, label="Trained employee")
-    wcb_account = forms.ModelChoiceField(queryset=None, label="for WCB account")
+    worker = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Trained employee"))
+    wcb_account = forms.ModelChoiceField(queryset=None, label=gettext_lazy("for WCB account"))
 
     def __init__(self, *args, workers, accounts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,14 +119,14 @@ class CourseForm(forms.ModelForm):
         queryset=None,
         required=False,
         widget=Checkboxes,
-        help_text="Courses that must be completed on or before this one.",
+        help_text=gettext_lazy("Courses that must be completed on or before this one."),
     )
     accepted_prior = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=Checkboxes,
-        label="Accepted equivalents",
-        help_text="Records of these courses count as this course.",
+        label=gettext_lazy("Accepted equivalents"),
+        help_text=gettext_lazy("Records of these courses count as this course."),
     )
 
     class Meta:
@@ -162,15 +169,17 @@ class RequirementForm(forms.ModelForm):
         queryset=None,
         required=False,
         widget=Checkboxes,
-        help_text="Any one of these courses (or its accepted equivalents) meets it. Leave empty "
-        "for continuing education to count any course.",
+        help_text=gettext_lazy(
+            "Any one of these courses (or its accepted equivalents) meets it. Leave empty "
+            "for continuing education to count any course."
+        ),
     )
     holder_types = forms.MultipleChoiceField(
         choices=[(t, EMPLOYMENT_TYPE_LABELS[t]) for t in EMPLOYMENT_TYPES],
         required=False,
         widget=Checkboxes,
-        label="Who may hold it",
-        help_text="Leave all unticked to accept anyone (e.g. an external assessor).",
+        label=gettext_lazy("Who may hold it"),
+        help_text=gettext_lazy("Leave all unticked to accept anyone (e.g. an external assessor)."),
     )
     province = forms.ChoiceField(
         choices=[("", "Any province"), *Jurisdiction.choices], required=False
@@ -212,7 +221,7 @@ class RecordUpdateForm(AfterCourseDates):
     """What arrives after the course; only the fields the record's course has are shown."""
 
     evidence = forms.FileField(
-        label="New certificate or letter file",
+        label=gettext_lazy("New certificate or letter file"),
         required=False,
         help_text=f"Optional. PDF, PNG or JPEG, up to {MAX_MB} MB. "
         "The current file is kept in the record's history.",

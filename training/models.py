@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from employers.eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
@@ -32,41 +33,53 @@ class Course(TenantModel):
     """A course in one association's catalogue (``compliance.CourseRule``)."""
 
     code = models.CharField(
-        max_length=20, help_text="Short code used on reports, e.g. SAT. Unique in the catalogue."
+        max_length=20,
+        help_text=gettext_lazy("Short code used on reports, e.g. SAT. Unique in the catalogue."),
     )
     name = models.CharField(max_length=200)
     validity_months = models.PositiveSmallIntegerField(
-        "valid for (months)", null=True, blank=True, help_text="Leave empty if it never expires."
+        gettext_lazy("valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Leave empty if it never expires."),
     )
     proficiency_name = models.CharField(
         max_length=200,
         blank=True,
-        help_text="A proficiency that must be accepted after the course, e.g. LSE proficiency.",
+        help_text=gettext_lazy(
+            "A proficiency that must be accepted after the course, e.g. LSE proficiency."
+        ),
     )
     proficiency_months = models.PositiveSmallIntegerField(
-        "proficiency deadline (months after the course)", null=True, blank=True
+        gettext_lazy("proficiency deadline (months after the course)"), null=True, blank=True
     )
     accepted_until = models.DateField(
-        null=True, blank=True, help_text="Records are not accepted after this day (AMTA: TSB)."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Records are not accepted after this day (AMTA: TSB)."),
     )
     min_hours = models.DecimalField(
-        "minimum hours", max_digits=5, decimal_places=1, null=True, blank=True
+        gettext_lazy("minimum hours"), max_digits=5, decimal_places=1, null=True, blank=True
     )
     maintenance_required = models.BooleanField(
-        "status kept by maintenance",
+        gettext_lazy("status kept by maintenance"),
         default=False,
-        help_text="The status is renewed by a maintenance audit plus classroom training inside "
-        "the validity (SCSA auditor status).",
+        help_text=gettext_lazy(
+            "The status is renewed by a maintenance audit plus classroom training inside "
+            "the validity (SCSA auditor status)."
+        ),
     )
     maintenance_name = models.CharField(
         max_length=200, blank=True, default=compliance.MaintenanceRule.name
     )
     maintenance_submit_lead_months = models.PositiveSmallIntegerField(
-        "submit maintenance this many months before expiry",
+        gettext_lazy("submit maintenance this many months before expiry"),
         default=compliance.MaintenanceRule.submit_lead_months,
     )
     is_active = models.BooleanField(
-        "offered", default=True, help_text="Inactive courses stay on old records but not in forms."
+        gettext_lazy("offered"),
+        default=True,
+        help_text=gettext_lazy("Inactive courses stay on old records but not in forms."),
     )
     prerequisites = models.ManyToManyField(
         "self",
@@ -83,7 +96,7 @@ class Course(TenantModel):
         symmetrical=False,
         related_name="accepted_for",
         blank=True,
-        verbose_name="accepted equivalents",
+        verbose_name=gettext_lazy("accepted equivalents"),
     )
 
     history = HistoricalRecords()
@@ -94,17 +107,19 @@ class Course(TenantModel):
             models.UniqueConstraint(
                 fields=["association", "code"],
                 name="course_unique_code",
-                violation_error_message="A course with this code is already in the catalogue.",
+                violation_error_message=gettext_lazy(
+                    "A course with this code is already in the catalogue."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(proficiency_months__isnull=True) | ~Q(proficiency_name=""),
                 name="course_proficiency_named",
-                violation_error_message="Name the proficiency that has a deadline.",
+                violation_error_message=gettext_lazy("Name the proficiency that has a deadline."),
             ),
             models.CheckConstraint(
                 condition=Q(min_hours__isnull=True) | Q(min_hours__gte=0),
                 name="course_min_hours_not_negative",
-                violation_error_message="Minimum hours cannot be negative.",
+                violation_error_message=gettext_lazy("Minimum hours cannot be negative."),
             ),
         ]
 
@@ -115,11 +130,19 @@ class Course(TenantModel):
         self.code = (self.code or "").strip().upper()
         if self.proficiency_name and self.proficiency_months is None:
             raise ValidationError(
-                {"proficiency_months": "Give the number of months the proficiency is due in."}
+                {
+                    "proficiency_months": gettext(
+                        "Give the number of months the proficiency is due in."
+                    )
+                }
             )
         if self.maintenance_required and self.validity_months is None:
             raise ValidationError(
-                {"validity_months": "A status kept by maintenance needs a validity in months."}
+                {
+                    "validity_months": gettext(
+                        "A status kept by maintenance needs a validity in months."
+                    )
+                }
             )
 
 
@@ -137,7 +160,7 @@ class CoursePrerequisite(TenantModel):
             models.CheckConstraint(
                 condition=~Q(course=F("prerequisite")),
                 name="course_prerequisite_not_self",
-                violation_error_message="A course cannot be its own prerequisite.",
+                violation_error_message=gettext_lazy("A course cannot be its own prerequisite."),
             ),
         ]
 
@@ -156,16 +179,16 @@ class CourseEquivalent(TenantModel):
             models.CheckConstraint(
                 condition=~Q(course=F("accepted")),
                 name="course_equivalent_not_self",
-                violation_error_message="A course cannot be its own equivalent.",
+                violation_error_message=gettext_lazy("A course cannot be its own equivalent."),
             ),
         ]
 
 
 class RequirementKind(models.TextChoices):
-    AT_LEAST_ONE = compliance.AT_LEAST_ONE, "At least one trained employee holds it"
-    ALL_HOLDERS = compliance.ALL_HOLDERS, "Every eligible employee holds it"
-    ASSESSOR = compliance.ASSESSOR, "The assessor holds it"
-    CONTINUING_EDUCATION = compliance.CONTINUING_EDUCATION, "Continuing education"
+    AT_LEAST_ONE = compliance.AT_LEAST_ONE, gettext_lazy("At least one trained employee holds it")
+    ALL_HOLDERS = compliance.ALL_HOLDERS, gettext_lazy("Every eligible employee holds it")
+    ASSESSOR = compliance.ASSESSOR, gettext_lazy("The assessor holds it")
+    CONTINUING_EDUCATION = compliance.CONTINUING_EDUCATION, gettext_lazy("Continuing education")
 
 
 EmploymentChoices = [(t, EMPLOYMENT_TYPE_LABELS[t]) for t in EMPLOYMENT_TYPES]
@@ -198,16 +221,19 @@ class TrainingRequirement(TenantModel):
         max_length=2,
         choices=Jurisdiction.choices,
         blank=True,
-        help_text="Holders must work in this province (SCSA: Saskatchewan).",
+        help_text=gettext_lazy("Holders must work in this province (SCSA: Saskatchewan)."),
     )
     every_months = models.PositiveSmallIntegerField(
-        "every (months)", null=True, blank=True, help_text="Continuing education: the period."
+        gettext_lazy("every (months)"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Continuing education: the period."),
     )
     min_hours = models.DecimalField(
-        "minimum hours", max_digits=5, decimal_places=1, null=True, blank=True
+        gettext_lazy("minimum hours"), max_digits=5, decimal_places=1, null=True, blank=True
     )
     one_wcb_account_per_person = models.BooleanField(
-        "a person is the trained employee for one WCB account only", default=False
+        gettext_lazy("a person is the trained employee for one WCB account only"), default=False
     )
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
@@ -218,7 +244,9 @@ class TrainingRequirement(TenantModel):
             models.UniqueConstraint(
                 fields=["association", "program", "code"],
                 name="requirement_unique_code",
-                violation_error_message="This program already has a requirement with this code.",
+                violation_error_message=gettext_lazy(
+                    "This program already has a requirement with this code."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=RequirementKind.values),
@@ -227,12 +255,14 @@ class TrainingRequirement(TenantModel):
             models.CheckConstraint(
                 condition=~Q(kind=compliance.CONTINUING_EDUCATION) | Q(every_months__isnull=False),
                 name="requirement_continuing_education_period",
-                violation_error_message="Continuing education needs a period in months.",
+                violation_error_message=gettext_lazy(
+                    "Continuing education needs a period in months."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(min_hours__isnull=True) | Q(min_hours__gte=0),
                 name="requirement_min_hours_not_negative",
-                violation_error_message="Minimum hours cannot be negative.",
+                violation_error_message=gettext_lazy("Minimum hours cannot be negative."),
             ),
         ]
 
@@ -241,17 +271,24 @@ class TrainingRequirement(TenantModel):
 
     def clean(self):
         if self.kind == compliance.CONTINUING_EDUCATION and self.every_months is None:
-            raise ValidationError({"every_months": "Continuing education needs a period."})
+            raise ValidationError({"every_months": gettext("Continuing education needs a period.")})
         if self.holder_types is not None:
             unknown = set(self.holder_types) - set(EMPLOYMENT_TYPES)
             if unknown:
-                raise ValidationError({"holder_types": f"Unknown employment types: {unknown}."})
+                raise ValidationError(
+                    {
+                        "holder_types": gettext("Unknown employment types: %(unknown)s.")
+                        % {"unknown": unknown}
+                    }
+                )
         if (
             self.program_id
             and self.association_id
             and self.program.association_id != (self.association_id)
         ):
-            raise ValidationError({"program": "The program belongs to another association."})
+            raise ValidationError(
+                {"program": gettext("The program belongs to another association.")}
+            )
 
 
 class RequirementCourse(TenantModel):
@@ -275,9 +312,9 @@ def evidence_path(instance, filename: str) -> str:
 
 
 class RecordStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for verification"
-    VERIFIED = "verified", "Verified"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", gettext_lazy("Waiting for verification")
+    VERIFIED = "verified", gettext_lazy("Verified")
+    REJECTED = "rejected", gettext_lazy("Rejected")
 
 
 class TrainingRecord(TenantModel):
@@ -293,15 +330,27 @@ class TrainingRecord(TenantModel):
         "employers.Worker", on_delete=models.CASCADE, related_name="training_records"
     )
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="records")
-    completed_on = models.DateField("completion date")
-    certificate_number = models.CharField("certificate number", max_length=60, blank=True)
+    completed_on = models.DateField(gettext_lazy("completion date"))
+    certificate_number = models.CharField(
+        gettext_lazy("certificate number"), max_length=60, blank=True
+    )
     hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
-    proficiency_submitted_on = models.DateField("proficiency submitted", null=True, blank=True)
-    proficiency_accepted_on = models.DateField("proficiency accepted", null=True, blank=True)
-    maintenance_audit_on = models.DateField("maintenance audit submitted", null=True, blank=True)
-    refresher_on = models.DateField("classroom refresher completed", null=True, blank=True)
-    evidence = models.FileField("certificate file", upload_to=evidence_path, max_length=200)
-    evidence_name = models.CharField("original file name", max_length=200, blank=True)
+    proficiency_submitted_on = models.DateField(
+        gettext_lazy("proficiency submitted"), null=True, blank=True
+    )
+    proficiency_accepted_on = models.DateField(
+        gettext_lazy("proficiency accepted"), null=True, blank=True
+    )
+    maintenance_audit_on = models.DateField(
+        gettext_lazy("maintenance audit submitted"), null=True, blank=True
+    )
+    refresher_on = models.DateField(
+        gettext_lazy("classroom refresher completed"), null=True, blank=True
+    )
+    evidence = models.FileField(
+        gettext_lazy("certificate file"), upload_to=evidence_path, max_length=200
+    )
+    evidence_name = models.CharField(gettext_lazy("original file name"), max_length=200, blank=True)
     evidence_content_type = models.CharField(max_length=60, blank=True)
     evidence_size = models.PositiveIntegerField(default=0)
     status = models.CharField(
@@ -315,7 +364,9 @@ class TrainingRecord(TenantModel):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    verified_at = models.DateTimeField("verified or rejected at", null=True, blank=True)
+    verified_at = models.DateTimeField(
+        gettext_lazy("verified or rejected at"), null=True, blank=True
+    )
 
     history = HistoricalRecords()
 
@@ -325,35 +376,43 @@ class TrainingRecord(TenantModel):
             models.CheckConstraint(
                 condition=Q(hours__isnull=True) | Q(hours__gte=0),
                 name="record_hours_not_negative",
-                violation_error_message="Hours cannot be negative.",
+                violation_error_message=gettext_lazy("Hours cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(proficiency_submitted_on__isnull=True)
                 | Q(proficiency_submitted_on__gte=F("completed_on")),
                 name="record_proficiency_submitted_after_course",
-                violation_error_message="The proficiency cannot be submitted before the course.",
+                violation_error_message=gettext_lazy(
+                    "The proficiency cannot be submitted before the course."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(proficiency_accepted_on__isnull=True)
                 | Q(proficiency_accepted_on__gte=F("completed_on")),
                 name="record_proficiency_accepted_after_course",
-                violation_error_message="The proficiency cannot be accepted before the course.",
+                violation_error_message=gettext_lazy(
+                    "The proficiency cannot be accepted before the course."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(maintenance_audit_on__isnull=True)
                 | Q(maintenance_audit_on__gt=F("completed_on")),
                 name="record_maintenance_after_course",
-                violation_error_message="The maintenance audit must come after the course.",
+                violation_error_message=gettext_lazy(
+                    "The maintenance audit must come after the course."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(refresher_on__isnull=True) | Q(refresher_on__gt=F("completed_on")),
                 name="record_refresher_after_course",
-                violation_error_message="The classroom refresher must come after the course.",
+                violation_error_message=gettext_lazy(
+                    "The classroom refresher must come after the course."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status=RecordStatus.REJECTED) | ~Q(rejection_reason=""),
                 name="record_rejection_has_reason",
-                violation_error_message="Give the reason for rejecting the record.",
+                violation_error_message=gettext_lazy("Give the reason for rejecting the record."),
             ),
             models.CheckConstraint(
                 condition=Q(status=RecordStatus.PENDING)
@@ -465,8 +524,9 @@ class TrainedEmployeeDesignation(TenantModel):
             models.UniqueConstraint(
                 fields=["association", "worker"],
                 name="designation_one_account_per_worker",
-                violation_error_message="This person is already the trained employee for "
-                "another WCB account.",
+                violation_error_message=gettext_lazy(
+                    "This person is already the trained employee for another WCB account."
+                ),
             )
         ]
 
@@ -475,10 +535,14 @@ class TrainedEmployeeDesignation(TenantModel):
 
     def clean(self):
         if self.worker_id and self.employer_id and self.worker.employer_id != self.employer_id:
-            raise ValidationError({"worker": "This worker is not on this employer's roster."})
+            raise ValidationError(
+                {"worker": gettext("This worker is not on this employer's roster.")}
+            )
         if (
             self.wcb_account_id
             and self.employer_id
             and (self.wcb_account.employer_id != self.employer_id)
         ):
-            raise ValidationError({"wcb_account": "This WCB account is another employer's."})
+            raise ValidationError(
+                {"wcb_account": gettext("This WCB account is another employer's.")}
+            )

@@ -15,9 +15,6 @@ from decimal import Decimal
 
 from .compliance import SEEDED_RULES, TrainingRules
 
-# Which seed the seeded associations' slugs get.
-SEED_FOR_SLUG = {"amta": "AMTA", "acsa": "ACSA", "scsa": "SCSA"}
-
 
 def _hours(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
@@ -103,6 +100,8 @@ def seed_rules(models, association, rules: TrainingRules, program=None) -> dict[
 
 
 def seed_by_key(models, association, seed_key: str, program=None) -> dict[str, int]:
+    """Seed ``SEEDED_RULES[seed_key]``; keys are ``Association.seed`` values, any case."""
+    seed_key = seed_key.lower()
     if seed_key not in SEEDED_RULES:
         raise ValueError(f"Unknown seed {seed_key!r}; choose one of {sorted(SEEDED_RULES)}.")
     return seed_rules(models, association, SEEDED_RULES[seed_key], program)

@@ -6,20 +6,20 @@ before anything is written, and leaves an audit-trail row.
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import date, datetime
 from decimal import Decimal
-from functools import wraps
 from pathlib import PurePosixPath
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from secor import audit
+from secor.dates import association_today
 from secor.models import Membership, Program, ProgramKind, Role
-from secor.tenancy import activate
+from secor.tenancy import scoped_service
 
 from . import evidence as evidence_files
 from . import seeding
@@ -43,32 +43,10 @@ RECORD_DATE_FIELDS = {
 }
 
 
-def _scoped(association_of):
-    """Run the service in its association's scope, so it works from a task or test too.
-
-    Model validation (unique constraints) queries through the fail-closed manager.
-    """
-
-    def decorator(func):
-        @wraps(func)
-        def wrapper(**kwargs):
-            with activate(association_of(kwargs)):
-                return func(**kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def local_today(association) -> date:
-    """Today in the association's time zone (Saskatchewan keeps no DST)."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(association.time_zone))
-
-
 # --- Training records ---------------------------------------------------------
 
 
-@_scoped(lambda kw: kw["employer"].association)
+@scoped_service(lambda kw: kw["employer"].association)
 @transaction.atomic
 def record_add(
     *,
@@ -92,7 +70,7 @@ def record_add(
     reported at once; nothing is written (row or file) unless all is well.
     """
     association = employer.association
-    today = today or local_today(association)
+    today = today or association_today(association)
     record = TrainingRecord(
         association=association,
         employer=employer,
@@ -105,7 +83,7 @@ def record_add(
         proficiency_accepted_on=proficiency_accepted_on,
         maintenance_audit_on=maintenance_audit_on,
         refresher_on=refresher_on,
-        added_by=actor if actor is not None and actor.is_authenticated else None,
+        added_by=audit.actor_or_none(actor),
         status=RecordStatus.PENDING,
     )
     errors: dict[str, list] = {}
@@ -216,7 +194,7 @@ def _update_refusals(course: Course, changed: dict) -> dict[str, list]:
     return errors
 
 
-@_scoped(lambda kw: kw["record"].association)
+@scoped_service(lambda kw: kw["record"].association)
 @transaction.atomic
 def record_update(
     *, record: TrainingRecord, actor, evidence=None, today: date | None = None, **changes
@@ -245,7 +223,7 @@ def record_update(
     if unknown:
         raise TypeError(f"Unknown record fields: {sorted(unknown)}")
     association = record.association
-    today = today or local_today(association)
+    today = today or association_today(association)
     record = (
         TrainingRecord.objects.for_association(association)
         .select_for_update()
@@ -254,7 +232,9 @@ def record_update(
     )
     changed = {f: v for f, v in changes.items() if getattr(record, f) != v}
     if not changed and evidence is None:
-        raise ValidationError("Nothing was changed: enter a new date or choose a new file.")
+        raise ValidationError(
+            gettext("Nothing was changed: enter a new date or choose a new file.")
+        )
     errors = _update_refusals(record.course, changed)
     before = {f: getattr(record, f) for f in changed}
     for field, value in changed.items():
@@ -308,7 +288,8 @@ def _locked_pending(record: TrainingRecord) -> TrainingRecord:
         who = locked.verified_by or "someone"
         when = timezone.localtime(locked.verified_at).strftime("%Y-%m-%d %H:%M")
         raise ValidationError(
-            f"This record was already {locked.get_status_display().lower()} by {who} on {when}."
+            gettext("This record was already %(status)s by %(who)s on %(when)s.")
+            % {"status": locked.get_status_display().lower(), "who": who, "when": when}
         )
     return locked
 
@@ -334,7 +315,7 @@ def _decide(record, *, actor, status, reason, now, verb, done, log):
     return record
 
 
-@_scoped(lambda kw: kw["record"].association)
+@scoped_service(lambda kw: kw["record"].association)
 @transaction.atomic
 def record_verify(*, record: TrainingRecord, actor, now: datetime | None = None) -> TrainingRecord:
     """Staff confirm the certificate file matches the record; from now on it counts."""
@@ -350,7 +331,7 @@ def record_verify(*, record: TrainingRecord, actor, now: datetime | None = None)
     )
 
 
-@_scoped(lambda kw: kw["record"].association)
+@scoped_service(lambda kw: kw["record"].association)
 @transaction.atomic
 def record_reject(
     *, record: TrainingRecord, actor, reason: str, now: datetime | None = None
@@ -358,7 +339,9 @@ def record_reject(
     """Staff refuse a record, saying why; the employer sees the reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the record is rejected; the employer sees it."})
+        raise ValidationError(
+            {"reason": gettext("Say why the record is rejected; the employer sees it.")}
+        )
     return _decide(
         record,
         actor=actor,
@@ -374,7 +357,7 @@ def record_reject(
 # --- Trained-employee designations (one WCB account per person) --------------
 
 
-@_scoped(lambda kw: kw["employer"].association)
+@scoped_service(lambda kw: kw["employer"].association)
 @transaction.atomic
 def designation_set(*, employer, worker, wcb_account, actor) -> TrainedEmployeeDesignation:
     """Name ``worker`` the trained employee of ``wcb_account`` (moving any earlier one)."""
@@ -398,7 +381,7 @@ def designation_set(*, employer, worker, wcb_account, actor) -> TrainedEmployeeD
     return designation
 
 
-@_scoped(lambda kw: kw["designation"].association)
+@scoped_service(lambda kw: kw["designation"].association)
 @transaction.atomic
 def designation_remove(*, designation: TrainedEmployeeDesignation, actor) -> None:
     audit.record(
@@ -417,7 +400,7 @@ def designation_remove(*, designation: TrainedEmployeeDesignation, actor) -> Non
 
 def _check_same_association(association, courses, field: str) -> None:
     if any(c.association_id != association.pk for c in courses):
-        raise ValidationError({field: "Choose courses of this association's catalogue."})
+        raise ValidationError({field: gettext("Choose courses of this association's catalogue.")})
 
 
 def _prerequisite_cycle(course: Course, prerequisites) -> Course | None:
@@ -454,7 +437,7 @@ COURSE_FIELDS = (
 )
 
 
-@_scoped(lambda kw: kw["association"])
+@scoped_service(lambda kw: kw["association"])
 @transaction.atomic
 def course_save(
     *,
@@ -477,13 +460,20 @@ def course_save(
     _check_same_association(association, prerequisites, "prerequisites")
     _check_same_association(association, accepted_prior, "accepted_prior")
     if course.pk and any(c.pk == course.pk for c in prerequisites):
-        raise ValidationError({"prerequisites": "A course cannot be its own prerequisite."})
+        raise ValidationError(
+            {"prerequisites": gettext("A course cannot be its own prerequisite.")}
+        )
     if course.pk and any(c.pk == course.pk for c in accepted_prior):
-        raise ValidationError({"accepted_prior": "A course cannot be its own equivalent."})
+        raise ValidationError({"accepted_prior": gettext("A course cannot be its own equivalent.")})
     cycle = _prerequisite_cycle(course, prerequisites)
     if cycle is not None:
         raise ValidationError(
-            {"prerequisites": f"{cycle} already requires this course; that would be a loop."}
+            {
+                "prerequisites": gettext(
+                    "%(cycle)s already requires this course; that would be a loop."
+                )
+                % {"cycle": cycle}
+            }
         )
     course.full_clean()
     course.save()
@@ -523,7 +513,7 @@ REQUIREMENT_FIELDS = (
 )
 
 
-@_scoped(lambda kw: kw["program"].association)
+@scoped_service(lambda kw: kw["program"].association)
 @transaction.atomic
 def requirement_save(
     *,
@@ -545,7 +535,7 @@ def requirement_save(
     courses = list(courses)
     _check_same_association(association, courses, "courses")
     if requirement.kind != "continuing_education" and not courses:
-        raise ValidationError({"courses": "Choose the course (or courses) that meet it."})
+        raise ValidationError({"courses": gettext("Choose the course (or courses) that meet it.")})
     requirement.full_clean()
     requirement.save()
     links = RequirementCourse.objects.for_association(association).filter(requirement=requirement)
@@ -573,7 +563,7 @@ _SEED_MODELS = SimpleNamespace(
 )
 
 
-@_scoped(lambda kw: kw["association"])
+@scoped_service(lambda kw: kw["association"])
 @transaction.atomic
 def catalogue_seed(*, association, seed_key: str, actor=None) -> dict[str, int]:
     """Load a seeded catalogue ("AMTA", "ACSA", "SCSA") and its SECOR requirements.

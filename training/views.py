@@ -15,13 +15,16 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from employers.access import get_employer
 from employers.models import WCBAccount, Worker
+from secor.dates import association_today
 from secor.forms import add_service_errors, bound_data, form_submitted
+from secor.http import refuse_method
 from secor.models import Program, ProgramKind
 from secor.permissions import Action, can
 from secor.tenancy import association_view
@@ -36,14 +39,6 @@ from .models import (
     TrainingRecord,
     TrainingRequirement,
 )
-from .seeding import SEED_FOR_SLUG
-
-
-def _refuse_method(request, *allowed: str) -> HttpResponseNotAllowed | None:
-    """405 for other methods — checked after the object look-ups, so that another
-    tenant's or employer's ids give 404 whatever the method."""
-    allowed = (*allowed, "HEAD") if "GET" in allowed else allowed
-    return None if request.method in allowed else HttpResponseNotAllowed(allowed)
 
 
 def _kw(request, employer, **extra):
@@ -74,9 +69,9 @@ def _accounts(employer):
 def employer_training(request, employer_id):
     """The training matrix, the compliance panel today and the records list."""
     employer = get_employer(request, employer_id)
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
-    today = services.local_today(request.association)
+    today = association_today(request.association)
     context = {
         "employer": employer,
         "today": today,
@@ -93,9 +88,9 @@ def employer_training(request, employer_id):
 def compliance(request, employer_id):
     """The compliance panel with reasons, and "check training for these audit dates"."""
     employer = get_employer(request, employer_id)
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
-    today = services.local_today(request.association)
+    today = association_today(request.association)
     workers, accounts = _workers(employer), _accounts(employer)
     form = forms.AuditDatesForm(
         request.GET if "start" in request.GET else None, accounts=accounts, workers=workers
@@ -134,7 +129,7 @@ def compliance(request, employer_id):
 @association_view(action=Action.EDIT_TRAINING)
 def designation_add(request, employer_id):
     employer = get_employer(request, employer_id)
-    if refused := _refuse_method(request, "POST"):
+    if refused := refuse_method(request, "POST"):
         return refused
     form = forms.DesignationForm(
         request.POST, workers=_workers(employer), accounts=_accounts(employer)
@@ -147,11 +142,14 @@ def designation_add(request, employer_id):
         else:
             messages.success(
                 request,
-                f"{form.cleaned_data['worker']} is the trained employee for "
-                f"{form.cleaned_data['wcb_account']}.",
+                gettext("%(worker)s is the trained employee for %(wcb_account)s.")
+                % {
+                    "worker": form.cleaned_data["worker"],
+                    "wcb_account": form.cleaned_data["wcb_account"],
+                },
             )
     else:
-        messages.error(request, "Choose a worker and a WCB account.")
+        messages.error(request, gettext("Choose a worker and a WCB account."))
     return redirect("training:compliance", **_kw(request, employer))
 
 
@@ -161,10 +159,14 @@ def designation_remove(request, employer_id, designation_id):
     designation = get_object_or_404(
         TrainedEmployeeDesignation.objects.filter(employer=employer), pk=designation_id
     )
-    if refused := _refuse_method(request, "POST"):
+    if refused := refuse_method(request, "POST"):
         return refused
     services.designation_remove(designation=designation, actor=request.user)
-    messages.success(request, f"{designation.worker} is no longer a designated trained employee.")
+    messages.success(
+        request,
+        gettext("%(worker)s is no longer a designated trained employee.")
+        % {"worker": designation.worker},
+    )
     return redirect("training:compliance", **_kw(request, employer))
 
 
@@ -172,9 +174,9 @@ def designation_remove(request, employer_id, designation_id):
 @limit_upload_size(evidence.MAX_BYTES)
 def record_add(request, employer_id):
     employer = get_employer(request, employer_id)
-    if refused := _refuse_method(request, "GET", "POST"):
+    if refused := refuse_method(request, "GET", "POST"):
         return refused
-    today = services.local_today(request.association)
+    today = association_today(request.association)
     form = forms.RecordForm(
         bound_data(request),
         request.FILES or None,
@@ -193,8 +195,15 @@ def record_add(request, employer_id):
         data = form.cleaned_data
         messages.success(
             request,
-            f"{data['course'].name} of {data['worker']} saved. It counts once "
-            f"{request.association.short_name} staff have verified the certificate.",
+            gettext(
+                "%(name)s of %(worker)s saved. It counts once %(short_name)s "
+                "staff have verified the certificate."
+            )
+            % {
+                "name": data["course"].name,
+                "worker": data["worker"],
+                "short_name": request.association.short_name,
+            },
         )
         return redirect("training:employer", **_kw(request, employer))
     return render(
@@ -208,11 +217,11 @@ def record_update(request, employer_id, record_id):
     """Dates that arrive after the course (proficiency, maintenance) and a new file version."""
     employer = get_employer(request, employer_id)
     record = _record(employer, record_id)
-    if refused := _refuse_method(request, "GET", "POST"):
+    if refused := refuse_method(request, "GET", "POST"):
         return refused
     by_staff = request.membership.is_staff_role
     form = forms.RecordUpdateForm(bound_data(request), request.FILES or None, record=record)
-    today = services.local_today(request.association)
+    today = association_today(request.association)
     if form_submitted(
         request,
         form,
@@ -222,11 +231,14 @@ def record_update(request, employer_id, record_id):
         if record.status == RecordStatus.PENDING and not by_staff:
             messages.success(
                 request,
-                f"Saved. {request.association.short_name} staff will verify the change; until "
-                "then the record counts as it was last verified.",
+                gettext(
+                    "Saved. %(short_name)s staff will verify the change; until "
+                    "then the record counts as it was last verified."
+                )
+                % {"short_name": request.association.short_name},
             )
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, gettext("Saved."))
         return redirect(record.get_absolute_url())
     return render(
         request,
@@ -245,7 +257,7 @@ def record_update(request, employer_id, record_id):
 def record_detail(request, employer_id, record_id):
     employer = get_employer(request, employer_id)
     record = _record(employer, record_id)
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
     return render(
         request,
@@ -274,7 +286,7 @@ def record_evidence(request, employer_id, record_id):
     """
     employer = get_employer(request, employer_id)
     record = _record(employer, record_id)
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
     # ?version=<history id>: an earlier file of this record, kept when it was replaced.
     version = request.GET.get("version", "")
@@ -312,9 +324,9 @@ def chart_print(request, employer_id):
 
 def _chart(request, employer_id, template):
     employer = get_employer(request, employer_id)
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
-    today = services.local_today(request.association)
+    today = association_today(request.association)
     rows = []
     for row in selectors.chart_for(employer, as_of=today):
         entries = list(row.entries) + [None] * (row.slots - len(row.entries))
@@ -339,7 +351,7 @@ def _chart(request, employer_id, template):
 
 @association_view(action=Action.VERIFY_TRAINING)
 def verification_queue(request):
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
     return render(
         request,
@@ -355,20 +367,28 @@ def verification_detail(request, record_id):
         TrainingRecord.objects.select_related("employer", "worker", "course", "verified_by"),
         pk=record_id,
     )
-    if refused := _refuse_method(request, "GET", "POST"):
+    if refused := refuse_method(request, "GET", "POST"):
         return refused
     reject_form = forms.RejectForm(request.POST if "reject" in request.POST else None)
     if request.method == "POST":
         try:
             if "verify" in request.POST:
                 services.record_verify(record=record, actor=request.user)
-                messages.success(request, f"{record.course.name} of {record.worker} verified.")
+                messages.success(
+                    request,
+                    gettext("%(name)s of %(worker)s verified.")
+                    % {"name": record.course.name, "worker": record.worker},
+                )
                 return redirect("training:verification_queue", request.association.slug)
             if reject_form.is_valid():
                 services.record_reject(
                     record=record, actor=request.user, reason=reject_form.cleaned_data["reason"]
                 )
-                messages.success(request, f"{record.course.name} of {record.worker} rejected.")
+                messages.success(
+                    request,
+                    gettext("%(name)s of %(worker)s rejected.")
+                    % {"name": record.course.name, "worker": record.worker},
+                )
                 return redirect("training:verification_queue", request.association.slug)
         except ValidationError as error:
             if hasattr(error, "error_dict") and "reason" in error.error_dict:
@@ -408,7 +428,7 @@ def _secor_program(association):
 @association_view(action=Action.VIEW_CATALOGUE)
 def courses(request):
     """The catalogue and each program's requirements; program admins edit them."""
-    if refused := _refuse_method(request, "GET"):
+    if refused := refuse_method(request, "GET"):
         return refused
     programs = Program.objects.order_by("kind")
     requirements = {
@@ -423,13 +443,13 @@ def courses(request):
             "requirements": requirements,
             "can_edit": can(request.membership, Action.EDIT_CATALOGUE),
             "seeds": sorted(SEEDED_RULES),
-            "suggested_seed": SEED_FOR_SLUG.get(request.association.slug, ""),
+            "suggested_seed": request.association.seed,
         },
     )
 
 
 def _course_form_page(request, course=None):
-    if refused := _refuse_method(request, "GET", "POST"):
+    if refused := refuse_method(request, "GET", "POST"):
         return refused
     form = forms.CourseForm(
         bound_data(request), instance=course, courses=Course.objects.order_by("code")
@@ -440,7 +460,11 @@ def _course_form_page(request, course=None):
     if form_submitted(request, form, save, once=course is None):
         if not form.duplicate:
             data = form.cleaned_data
-            messages.success(request, f"{data['name']} ({data['code'].strip().upper()}) saved.")
+            messages.success(
+                request,
+                gettext("%(name)s (%(code)s) saved.")
+                % {"name": data["name"], "code": data["code"].strip().upper()},
+            )
         return redirect("training:courses", request.association.slug)
     title = f"Edit {course}" if course else "Add a course"
     return render(
@@ -459,7 +483,7 @@ def course_edit(request, course_id):
 
 
 def _requirement_form_page(request, program, requirement=None):
-    if refused := _refuse_method(request, "GET", "POST"):
+    if refused := refuse_method(request, "GET", "POST"):
         return refused
     form = forms.RequirementForm(
         bound_data(request), instance=requirement, courses=Course.objects.order_by("code")
@@ -469,7 +493,10 @@ def _requirement_form_page(request, program, requirement=None):
     )
     if form_submitted(request, form, save, once=requirement is None):
         if not form.duplicate:
-            messages.success(request, f"Requirement “{form.cleaned_data['label']}” saved.")
+            messages.success(
+                request,
+                gettext("Requirement “%(label)s” saved.") % {"label": form.cleaned_data["label"]},
+            )
         return redirect("training:courses", request.association.slug)
     title = (
         f"Edit requirement “{requirement}”" if requirement else f"Add a requirement to {program}"
@@ -499,18 +526,25 @@ def requirement_edit(request, requirement_id):
 
 @association_view(action=Action.EDIT_CATALOGUE)
 def catalogue_seed(request):
-    if refused := _refuse_method(request, "POST"):
+    if refused := refuse_method(request, "POST"):
         return refused
-    seed_key = request.POST.get("seed", "")
+    seed_key = request.POST.get("seed", "").lower()
     if seed_key not in SEEDED_RULES:
-        messages.error(request, "Choose one of the seeded catalogues.")
+        messages.error(request, gettext("Choose one of the seeded catalogues."))
     else:
         created = services.catalogue_seed(
             association=request.association, seed_key=seed_key, actor=request.user
         )
         messages.success(
             request,
-            f"{created['courses']} courses and {created['requirements']} requirements added "
-            f"from the {seed_key} catalogue.",
+            gettext(
+                "%(courses)s courses and %(requirements)s requirements added "
+                "from the %(seed_key)s catalogue."
+            )
+            % {
+                "courses": created["courses"],
+                "requirements": created["requirements"],
+                "seed_key": seed_key.upper(),
+            },
         )
     return redirect("training:courses", request.association.slug)

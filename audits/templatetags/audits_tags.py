@@ -1,10 +1,9 @@
 """Template tags for the home-page cards (run inside the view's association scope)."""
 
 from django import template
-from django.utils import timezone
 
 from audits import selectors
-from audits.schedule import local_date
+from secor.dates import association_today
 
 register = template.Library()
 
@@ -14,12 +13,26 @@ def audits_next_deadline(employer):
     """The employer's next open deadline (a `selectors.Deadline`), or None."""
     if employer is None:
         return None
-    today = local_date(timezone.now(), employer.association.time_zone)
+    today = association_today(employer.association)
     return selectors.employer_next_deadline(employer, today)
+
+
+@register.filter
+def audit_status(audit, today):
+    """The audit's status as shown: "Data gathering" while a planned audit is under way."""
+    return audit.display_status_label(today)
+
+
+@register.filter
+def outcome_messages(audit):
+    """The audit's stored outcome reasons, worded in the active language."""
+    from audits.outcomes import reason_messages
+
+    return reason_messages(audit.outcome_reasons)
 
 
 @register.simple_tag
 def audits_staff_counts(association):
     """Audits whose report is due within 30 days, and overdue ones."""
-    today = local_date(timezone.now(), association.time_zone)
+    today = association_today(association)
     return selectors.staff_audit_counts(association, today)

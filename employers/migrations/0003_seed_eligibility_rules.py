@@ -2,8 +2,8 @@
 
 Values are copied here (not imported) so this migration keeps meaning what it meant
 when written; associations created later get theirs from services.rules_ensure.
-Sources: ACSA 001_9d648723f68340c9.txt, SCSA 003_08677f0b62f20398.txt; AMTA's bulletin
-(000_ef183ff5d536ab78.txt) states no size rule, so AMTA gets Alberta's SECOR standard.
+Sources: docs/rules.md#acsa-size-limit, #scsa-size-limit; AMTA's bulletin states no
+size rule, so AMTA gets Alberta's SECOR standard (docs/rules.md#amta-size-limit).
 """
 
 from django.db import migrations

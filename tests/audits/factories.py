@@ -6,7 +6,7 @@ from datetime import date
 
 from django.apps import apps
 
-from audits import services
+from audits import certificates, services
 from audits.models import Audit, AuditCycle, AuditTool
 from audits.seeds import seed_association
 from audits.snapshot import rules_snapshot
@@ -49,13 +49,17 @@ def enrollment(association, *, employer=None, status="registered", registered_on
     )
 
 
-def certified(association, certification_date=date(2021, 1, 5), **kwargs):
-    """An enrollment certified on `certification_date`, with its cycle."""
+def certified(association, certification_date=date(2021, 1, 5), *, certificate=True, **kwargs):
+    """An enrollment certified on `certification_date`, with its cycle and certificate."""
     e = enrollment(association, status="in_progress", **kwargs)
     with activate(association):
         cycle = services.cycle_start(
             enrollment=e, certification_date=certification_date, actor=None
         )
+        if certificate:
+            certificates.certificate_import(
+                cycle=cycle, number=f"T-{association.slug}-{cycle.pk}", actor=None
+            )
     e.refresh_from_db()
     return e, cycle
 

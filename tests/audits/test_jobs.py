@@ -9,10 +9,10 @@ import time_machine
 
 from audits import services
 from audits.jobs import apply_daily_transitions
-from audits.models import Audit, AuditCycle
-from audits.tasks import daily_transitions
+from audits.models import Audit, Certificate
 from employers.models import Enrollment
 from secor.models import AuditLogEntry, Notification, Role
+from secor.tasks import daily_fanout, run_daily_for_association
 from secor.tenancy import activate
 
 from ..conftest import member
@@ -28,8 +28,8 @@ def run(association, today):
 def state(association, e):
     with activate(association):
         e = Enrollment.objects.get(pk=e.pk)
-        cycle = AuditCycle.objects.filter(enrollment=e).first()
-    return e.status, e.status_changed_on, e.reapply_on, cycle and cycle.certificate_status
+        certificate = Certificate.objects.filter(enrollment=e).first()
+    return e.status, e.status_changed_on, e.reapply_on, certificate and certificate.status
 
 
 def test_maintenance_missed_by_dec_31_cancels_secor_once_with_log_and_notification(association):
@@ -179,7 +179,7 @@ def test_letter_two_issued_in_time_keeps_the_registrant(other_association):
 def test_daily_task_uses_the_associations_local_date(association, utc, expected):
     e, _ = certified(association, date(2021, 1, 5))
     with time_machine.travel(utc, tick=False):
-        daily_transitions()
+        daily_fanout()
     assert state(association, e)[0] == expected
 
 
@@ -188,7 +188,72 @@ def test_daily_task_runs_every_active_association_at_its_own_date(association, o
     amta, _ = certified(association, date(2021, 1, 5))
     scsa, _ = certified(other_association, date(2021, 12, 31))  # SCSA year 2 due 2022-12-31
     with time_machine.travel(datetime(2023, 1, 1, 6, 30, tzinfo=UTC), tick=False):
-        counts = daily_transitions()
-    assert counts == {association.slug: 0, other_association.slug: 1}
+        enqueued = daily_fanout()
+    assert enqueued == {association.slug: "2022-12-31", other_association.slug: "2023-01-01"}
     assert state(association, amta)[0] == "certified"
+    assert state(other_association, scsa)[0] == "cancelled"
+
+
+JOB = "audits.jobs.daily_transitions_job"
+
+
+def test_one_association_task_reports_applied_and_is_idempotent(association):
+    certified(association, date(2021, 1, 5))
+    first = run_daily_for_association(association.pk, "2023-01-01")
+    second = run_daily_for_association(association.pk, "2023-01-01")
+    assert first[JOB] == {"applied": 1, "failed": 0}
+    assert second[JOB] == {"applied": 0, "failed": 0}
+
+
+def test_an_enrollment_with_broken_data_is_counted_and_the_others_still_run(association, caplog):
+    broken, broken_cycle = certified(association, date(2021, 1, 5))
+    healthy, _ = certified(association, date(2021, 1, 5), employer=None)
+    assert broken.pk < healthy.pk  # the broken one comes first
+    with activate(association):
+        # A maintenance audit whose frozen rules are unreadable (a hand-edited row).
+        tool = services.selectors.current_tool(broken.program)
+        Audit.objects.create(
+            association=association,
+            employer=broken.employer,
+            enrollment=broken,
+            cycle=broken_cycle,
+            year=2,
+            audit_type="maintenance",
+            conducted_by="external_assessor",
+            assessor_name="Pat",
+            data_gathering_start=date(2022, 3, 1),
+            data_gathering_end=date(2022, 3, 5),
+            tool=tool,
+            rules_snapshot={},
+        )
+    result = run_daily_for_association(association.pk, "2023-01-01")
+    assert result[JOB] == {"applied": 1, "failed": 1}
+    assert state(association, healthy)[0] == "cancelled"
+    assert state(association, broken)[0] == "certified"
+    assert f"enrollment {broken.pk} failed" in caplog.text
+
+
+def test_an_inactive_association_runs_nothing(association):
+    certified(association, date(2021, 1, 5))
+    association.is_active = False
+    association.save(update_fields=["is_active"])
+    assert run_daily_for_association(association.pk, "2023-01-01") == {}
+    assert daily_fanout() == {}
+
+
+@pytest.mark.usefixtures("celery_worker")
+def test_the_fan_out_runs_each_association_on_the_real_worker(association, other_association):
+    amta, _ = certified(association, date(2021, 1, 5))
+    scsa, _ = certified(other_association, date(2021, 12, 31))
+    with time_machine.travel(datetime(2023, 1, 1, 12, 0, tzinfo=UTC), tick=False):
+        enqueued = daily_fanout.delay().get(timeout=30)
+    assert set(enqueued) == {association.slug, other_association.slug}
+    import time
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if state(association, amta)[0] == state(other_association, scsa)[0] == "cancelled":
+            break
+        time.sleep(0.2)
+    assert state(association, amta)[0] == "cancelled"
     assert state(other_association, scsa)[0] == "cancelled"

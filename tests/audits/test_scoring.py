@@ -30,7 +30,7 @@ def codes(result):
     return [(r.code, r.element_number) for r in result.reasons]
 
 
-# --- Seed examples (000_ef183ff5d536ab78.txt) ---
+# --- Seed examples (docs/rules.md#amta-minimum-scores) ---
 
 
 def test_seeded_pass_marks_are_80_50_for_certifying_audits_and_60_for_maintenance():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -92,7 +91,7 @@ def test_unknown_seed_key_seeds_nothing(association):
 
 def test_certification_last_day_on_site_2021_01_05_expires_2024_01_05(association):
     e, cycle = certified(association, date(2021, 1, 5))
-    assert cycle.expires_on == date(2024, 1, 5)
+    assert cycle.ends_on == date(2024, 1, 5)
     assert e.status == "certified"
     with activate(association):
         schedule = selectors.cycle_schedule_for(cycle, selectors.audit_rules_for(e))
@@ -106,7 +105,7 @@ def test_leap_day_certification_expires_feb_28_and_scsa_maintenance_due_feb_28(
     other_association,
 ):
     e, cycle = certified(other_association, date(2020, 2, 29))
-    assert cycle.expires_on == date(2023, 2, 28)
+    assert cycle.ends_on == date(2023, 2, 28)
     with activate(other_association):
         schedule = selectors.cycle_schedule_for(cycle, selectors.audit_rules_for(e))
     assert [y.maintenance_due for y in schedule.years[1:]] == [date(2021, 2, 28), date(2022, 2, 28)]
@@ -245,11 +244,9 @@ def test_expired_assessor_training_blocks_the_plan_with_the_training_reason(
     assert seen["assessor_worker"] == worker
 
 
-def test_plan_check_degrades_to_a_note_when_the_training_module_is_missing(
-    association, monkeypatch
-):
+def test_plan_check_always_runs_the_training_check(association, monkeypatch):
+    # Training is a hard dependency: there is no "plan without the check" path.
     monkeypatch.undo()  # the real training_report
-    monkeypatch.setitem(sys.modules, "training.selectors", None)  # import fails
     e, _ = certified(association)
     with activate(association):
         check = selectors.plan_check(
@@ -260,9 +257,8 @@ def test_plan_check_degrades_to_a_note_when_the_training_module_is_missing(
             assessor_name="Pat",
             today=date(2022, 2, 1),
         )
-    assert check.ok
-    assert not check.training_checked
-    assert any(n.startswith("Training check unavailable") for n in check.notes)
+    assert check.training_checked
+    assert not any(n.startswith("Training check unavailable") for n in check.notes)
 
 
 def test_closed_enrollment_cannot_plan(association):
@@ -365,11 +361,11 @@ def test_decided_certification_opens_a_cycle_on_the_last_day_on_site(association
     audit = make_audit(association)
     with activate(association):
         services.scores_save(audit=audit, points=dict.fromkeys(range(1, 11), 85), actor=None)
-        services.audit_decide(audit=audit, decided_on=date(2021, 2, 1), actor=None)
+        services.audit_record_outcome(audit=audit, decided_on=date(2021, 2, 1), actor=None)
         audit.refresh_from_db()
     assert audit.status == "passed"
     assert audit.cycle.certification_date == date(2021, 1, 5)
-    assert audit.cycle.expires_on == date(2024, 1, 5)
+    assert audit.cycle.ends_on == date(2024, 1, 5)
 
 
 def test_maintenance_from_last_years_audit_carries_over_only_unchanged_elements(association):
@@ -387,11 +383,11 @@ def test_maintenance_from_last_years_audit_carries_over_only_unchanged_elements(
             data_gathering_start=date(2021, 1, 1),
             data_gathering_end=date(2021, 1, 5),
             tool=selectors.current_tool(e.program),
-            status="in_review",
+            status="received",
             rules_snapshot=rules_snapshot(ProgramRules.objects.get(program=e.program)),
         )
         services.scores_save(audit=last_year, points=dict.fromkeys(range(1, 11), 80), actor=None)
-        services.audit_decide(audit=last_year, decided_on=date(2021, 2, 1), actor=None)
+        services.audit_record_outcome(audit=last_year, decided_on=date(2021, 2, 1), actor=None)
         draft = services.tool_create_draft(program=e.program, actor=None)
         rows = [
             {
@@ -488,7 +484,7 @@ def test_scores_of_a_decided_audit_can_no_longer_change(association):
     audit = make_audit(association)
     with activate(association):
         services.scores_save(audit=audit, points=dict.fromkeys(range(1, 11), 85), actor=None)
-        services.audit_decide(audit=audit, decided_on=date(2021, 2, 1), actor=None)
+        services.audit_record_outcome(audit=audit, decided_on=date(2021, 2, 1), actor=None)
         with pytest.raises(ValidationError, match="passed: its scores can no longer change"):
             services.scores_save(audit=audit, points={1: 10}, actor=None)
 

@@ -59,6 +59,7 @@ def planned_audit(start: date, end: date):
         status="planned",
         get_audit_type_display=lambda: "Maintenance",
         get_status_display=lambda: "Planned",
+        display_status_label=lambda today: "Planned",
     )
 
 

@@ -1,5 +1,6 @@
 """URL keyword builders for the tenancy walk (tests/secor/test_tenancy.py)."""
 
+from secor import hooks
 from secor.tenancy import activate
 
 from .factories import audit, seeded
@@ -45,9 +46,25 @@ def _milestone_id(association, employer):
         ).pk
 
 
+def _certificate_id(association, employer):
+    from .certificate_setup import make_certificate
+
+    return make_certificate(association, employer=employer).pk
+
+
 BUILDERS = {
+    "kind": lambda association, employer: "registration",
+    "certificate_id": _certificate_id,
+    # A revision number only means something with its certificate, whose id
+    # already decides the 404.
+    "revision": lambda association, employer: 1,
     "audit_id": _audit_id,
     "rules_id": _rules_id,
     "tool_id": _tool_id,
     "milestone_id": _milestone_id,
 }
+
+
+@hooks.url_walk_builders.register
+def builders() -> dict:
+    return BUILDERS

@@ -7,10 +7,9 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from audits.schedule import local_date
+from secor.dates import association_today
 from secor.models import Role
 
 from ..audits.factories import audit as make_audit
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def maintenance_dates(association):
     """A certification whose year-2 window (AMTA: the calendar year) holds the next week."""
-    today = local_date(timezone.now(), association.time_zone)
+    today = association_today(association)
     late_in_year = today > date(today.year, 12, 20)
     certified_on = date(today.year if late_in_year else today.year - 1, 1, 5)
     start = max(today + timedelta(days=1), date(certified_on.year + 1, 1, 2))

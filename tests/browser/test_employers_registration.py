@@ -9,7 +9,7 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from employers.models import Enrollment
-from employers.selectors import association_today
+from secor.dates import association_today
 from secor.models import Program, ProgramKind, Role
 
 from ..conftest import member

@@ -1,5 +1,6 @@
 import pytest
 
+from employers.services import rules_ensure
 from secor.models import Program, ProgramKind
 
 from ..conftest import member
@@ -11,6 +12,8 @@ def add_programs(association):
         Program.objects.for_association(association).get_or_create(
             association=association, kind=kind
         )
+    # What association creation does (the association_created hook).
+    rules_ensure(association=association)
     return association
 
 

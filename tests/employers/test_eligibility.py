@@ -306,7 +306,7 @@ def test_amta_follows_its_rule_data():
 
 
 def test_seeded_rules_round_trip_through_plain_data():
-    assert set(SEEDED_RULES) == {"AMTA", "ACSA", "SCSA"}
+    assert set(SEEDED_RULES) == {"amta", "acsa", "scsa"}
     for rules in SEEDED_RULES.values():
         assert EligibilityRules.from_dict(rules.as_dict()) == rules
     assert (SCSA_RULES.limit, SCSA_RULES.province, SCSA_RULES.general_contractor_rule) == (

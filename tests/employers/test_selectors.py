@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from employers import selectors, services
+from secor.dates import association_today
 from secor.tenancy import activate
 
 from ..factories import EmployerFactory, HeadcountDeclarationFactory, WorkerFactory
@@ -72,8 +73,8 @@ def test_edmonton_and_regina_can_be_on_different_days(amta, scsa):
     # In winter Edmonton is UTC-7 and Regina UTC-6: 06:30 UTC on January 1 is still
     # December 31 in Edmonton but already January 1 in Regina.
     with time_machine.travel(datetime(2025, 1, 1, 6, 30, tzinfo=UTC), tick=False):
-        assert selectors.association_today(amta) == date(2024, 12, 31)
-        assert selectors.association_today(scsa) == date(2025, 1, 1)
+        assert association_today(amta) == date(2024, 12, 31)
+        assert association_today(scsa) == date(2025, 1, 1)
 
 
 def test_scsa_counts_only_saskatchewan_workers(scsa):
@@ -128,7 +129,7 @@ def test_checklist_shows_what_is_done_and_what_is_next(amta, employer):
     listed = "List everyone who worked for you in the past 12 months"
     assert items[listed] is False
     assert items["Stay within the SECOR size limit (10)"] is False  # no data yet
-    today = selectors.association_today(amta)
+    today = association_today(amta)
     HeadcountDeclarationFactory(employer=employer, period_start=today, period_end=today, owner=1)
     with activate(amta):
         items = {i.text: i.done for i in selectors.employer_page(employer)["checklist"]}

@@ -21,6 +21,7 @@ from employers.models import (
     WCBAccount,
     Worker,
 )
+from secor.dates import association_today
 from secor.models import AuditLogEntry, Membership, Program, Role
 from secor.tenancy import activate
 
@@ -219,7 +220,7 @@ def test_headcount_period_ending_before_it_starts_is_refused(amta, employer):
 
 
 def test_roster_changes_refresh_the_cached_verdict(amta, employer):
-    today = selectors.association_today(amta)
+    today = association_today(amta)
     services.worker_add(
         employer=employer,
         actor=None,
@@ -243,7 +244,7 @@ def test_roster_changes_refresh_the_cached_verdict(amta, employer):
 
 
 def test_changing_the_rule_redoes_every_verdict(amta, staff, employer):
-    today = selectors.association_today(amta)
+    today = association_today(amta)
     services.headcount_declare(
         employer=employer,
         actor=None,

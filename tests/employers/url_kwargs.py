@@ -3,6 +3,8 @@
 Each makes an object of ``employer`` (in ``association``) and returns its id.
 """
 
+from secor import hooks
+
 from ..factories import EnrollmentFactory, WCBAccountFactory, WorkerFactory
 
 BUILDERS = {
@@ -11,3 +13,8 @@ BUILDERS = {
     "worker_id": lambda association, employer: WorkerFactory(employer=employer).pk,
     "enrollment_id": lambda association, employer: EnrollmentFactory(employer=employer).pk,
 }
+
+
+@hooks.url_walk_builders.register
+def builders() -> dict:
+    return BUILDERS

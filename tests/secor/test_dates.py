@@ -63,7 +63,7 @@ def test_add_years_turns_feb_29_into_feb_28_only_in_common_years():
 
 
 def test_amta_certificate_of_2021_01_05_expires_2024_01_05():
-    # 000_ef183ff5d536ab78.txt: issued with January 5, 2024 as the expiration.
+    # docs/rules.md#amta-anniversary-date: issued with January 5, 2024 as the expiration.
     assert add_years(date(2021, 1, 5), 3) == date(2024, 1, 5)
 
 

@@ -104,12 +104,15 @@ def sqlite_site(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # A loaded machine (CI) can take many seconds to import and answer the
+        # first request: wait for an answer, not for a fixed number of tries.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
             try:
-                requests.get(base + "/accounts/login/", timeout=2)
+                requests.get(base + "/accounts/login/", timeout=30)
                 break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+            except requests.RequestException:
+                time.sleep(0.2)
         else:
             pytest.fail("gunicorn did not start: " + server.stderr.read())
         yield {"base": base, "slug": slug, "employer_id": int(employer_id), "env": env}

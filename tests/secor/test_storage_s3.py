@@ -90,7 +90,7 @@ def test_objects_are_private_and_links_are_signed_and_short_lived(storage, s3_en
     )
     assert response.status_code == 302
     query = parse_qs(urlparse(response.url).query)
-    # moto does not check signatures or expiry (TOOLCHAIN.md), so check our choice here.
+    # moto does not check presigned signatures or expiry, so check our choice here.
     assert query["X-Amz-Expires"] == ["120"]
     assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
     assert 'inline; filename="certificate.pdf"' in query["response-content-disposition"][0]

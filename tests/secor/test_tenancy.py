@@ -4,16 +4,23 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import ScopeError, scopes_disabled
 
+from secor import hooks
 from secor.models import Association, Membership, TenantModel, User
 from secor.tenancy import activate
 
 from ..conftest import member
 from ..factories import EmployerFactory, MembershipFactory
 
-PROJECT_APPS = {"secor", "employers", "training", "audits", "submissions"}
+# The project's own apps: every installed app that is not a third-party package.
+PROJECT_APPS = {
+    config.label
+    for config in apps.get_app_configs()
+    if "site-packages" not in config.path and not config.name.startswith("django.")
+}
 # The only project models that belong to no association.
 GLOBAL_MODELS = {User, Association}
 
@@ -29,6 +36,11 @@ def test_every_project_model_is_tenant_owned_or_declared_global():
         if m not in GLOBAL_MODELS and "association" not in {f.name for f in m._meta.fields}
     ]
     assert offenders == [], f"these models lack the association key: {offenders}"
+
+
+def test_the_project_apps_are_found():
+    assert {"secor", "employers", "training", "audits", "submissions"} <= PROJECT_APPS
+    assert not PROJECT_APPS & {"auth", "admin", "account", "mfa", "simple_history"}
 
 
 def test_every_tenant_model_uses_the_fail_closed_manager():
@@ -54,19 +66,22 @@ def test_query_without_scope_raises_and_scope_filters(association, other_associa
 
 
 def _url_kwarg_builders():
-    """Builders for URL keyword arguments, from each ``tests/<app>/url_kwargs.py``.
+    """Builders for URL keyword arguments (``hooks.url_walk_builders``).
 
-    ``BUILDERS[name](association, employer)`` makes an object in ``association``
+    Each ``tests/<app>/url_kwargs.py`` registers a dict of ``name →
+    builder(association, employer)``, which makes an object in ``association``
     (belonging to ``employer`` where that applies) and returns the URL value. A
     pattern with a keyword no app builds fails the walk below until one is added.
     """
-    builders = {}
     for app in sorted(PROJECT_APPS):
         try:
-            module = importlib.import_module(f"tests.{app}.url_kwargs")
-        except ModuleNotFoundError:
-            continue
-        builders.update(module.BUILDERS)
+            importlib.import_module(f"tests.{app}.url_kwargs")
+        except ModuleNotFoundError as error:
+            if error.name != f"tests.{app}.url_kwargs":
+                raise
+    builders = {}
+    for found in hooks.url_walk_builders.call():
+        builders.update(found)
     return builders
 
 
@@ -211,3 +226,25 @@ def test_inactive_membership_gives_404(client, association):
         Membership.objects.filter(user=user).update(is_active=False)
     client.force_login(user)
     assert client.get(f"/{association.slug}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_page_under_an_association_runs_in_its_time_zone_and_restores_it_after(
+    rf, other_association
+):
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from secor.tenancy import association_view
+
+    @association_view
+    def page(request):
+        return HttpResponse(timezone.get_current_timezone_name())
+
+    request = rf.get("/scsa/")
+    request.user = member(other_association, "reviewer", mfa=False)
+    request.session = {}
+    with override_settings(SECOR_REQUIRE_STAFF_MFA=False):
+        response = page(request, association_slug=other_association.slug)
+    assert response.content.decode() == "America/Regina"
+    assert timezone.get_current_timezone_name() != "America/Regina"

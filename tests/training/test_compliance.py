@@ -63,7 +63,7 @@ def test_add_months_clamps_to_month_end(day, months, expected):
     assert add_months(day, months) == expected
 
 
-# --- AMTA (000_ef183ff5d536ab78.txt) -----------------------------------------
+# --- AMTA (docs/rules.md#amta-training) -------------------------------------
 
 
 def amta_owner(**kw) -> Person:
@@ -161,7 +161,7 @@ def test_expiring_soon_warns_90_days_ahead(as_of, warned):
     )
 
 
-# --- SCSA (003_08677f0b62f20398.txt) -----------------------------------------
+# --- SCSA (docs/rules.md#scsa-trained-employee) -----------------------------
 
 
 def scsa_trained(pid: str = "lee", cert: str = "SAT-1", **record_kw) -> list[Record]:
@@ -473,7 +473,7 @@ def test_training_chart_lists_trained_employees_and_scot_per_full_time_employee(
     assert [r.slots for r in rows] == [2, 2, 2, 2, 2, 3]
 
 
-# --- ACSA (001_9d648723f68340c9.txt) -----------------------------------------
+# --- ACSA (docs/rules.md#acsa-prerequisites) --------------------------------
 
 
 def acsa_people() -> list[Person]:

@@ -2,8 +2,9 @@
 
 import pytest
 
+from secor.dates import association_today
 from secor.models import Program, Role
-from training import demo, selectors, services
+from training import demo, selectors
 from training.models import Course, TrainingRecord
 
 from ..conftest import member
@@ -25,7 +26,7 @@ def test_demo_gives_valid_expiring_expired_and_pending_records_once(other_associ
     demo.build([scsa])
 
     assert TrainingRecord.objects.for_association(scsa).count() == counts
-    today = services.local_today(scsa)
+    today = association_today(scsa)
     states = {
         (row.worker.full_name, cell.state)
         for row in selectors.training_matrix(employer, as_of=today).rows

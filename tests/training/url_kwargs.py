@@ -1,5 +1,6 @@
 """URL keyword builders for the tenancy walk (tests/secor/test_tenancy.py)."""
 
+from secor import hooks
 from secor.models import Program
 
 from .factories import CourseFactory, TrainingRecordFactory
@@ -53,3 +54,8 @@ BUILDERS = {
     "course_id": _course,
     "requirement_id": _requirement,
 }
+
+
+@hooks.url_walk_builders.register
+def builders() -> dict:
+    return BUILDERS

@@ -3,8 +3,9 @@
 from django import template
 
 from employers.models import Employer
+from secor.dates import association_today
 
-from .. import selectors, services
+from .. import selectors
 
 register = template.Library()
 
@@ -15,7 +16,7 @@ def training_report(employer: Employer | None):
     if employer is None:
         return None
     return selectors.compliance_for(
-        employer=employer, as_of=services.local_today(employer.association)
+        employer=employer, as_of=association_today(employer.association)
     )
 
 

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scopes_disabled
 
 from secor import services
-from secor.models import Jurisdiction, ProgramKind
+from secor.models import Jurisdiction, ProgramKind, Seed
 
 
 class Command(BaseCommand):
@@ -20,6 +20,13 @@ class Command(BaseCommand):
             "--program", action="append", choices=ProgramKind.values, dest="programs"
         )
         parser.add_argument("--admin-email", required=True)
+        parser.add_argument(
+            "--seed",
+            choices=Seed.values,
+            default="",
+            help="Start from a published rule set (docs/rules.md); "
+            "without one the admin enters every rule.",
+        )
 
     def handle(self, *args, **opts):
         with scopes_disabled():
@@ -33,6 +40,7 @@ class Command(BaseCommand):
                     time_zone=opts["time_zone"],
                     programs=opts["programs"] or [ProgramKind.SECOR, ProgramKind.COR],
                     admin_email=opts["admin_email"],
+                    seed=opts["seed"],
                 )
             except ValidationError as error:
                 raise CommandError("; ".join(error.messages)) from error

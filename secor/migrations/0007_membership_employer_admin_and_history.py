@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('employers', '0003_seed_eligibility_rules'),
-        ('secor', '0002_invitation_employer_membership_employer_and_more'),
+        ('secor', '0006_association_certificate_branding'),
     ]
 
     operations = [

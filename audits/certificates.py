@@ -1,0 +1,588 @@
+"""Certificate writes: issue, re-issue and every status change, one function per action.
+
+`Certificate` owns certificate state (docs/adr/0003-certificate-model.md).
+Each function runs in a transaction, locks the rows it changes, writes an
+audit-trail row and tells the employer's users in the app. Every one is
+idempotent: asking for the state a certificate is already in returns it.
+
+A new revision's PDF is built by `audits.tasks.build_certificate_pdf`,
+enqueued once the transaction commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from employers.models import WCBAccount
+from secor.audit import record
+from secor.models import Membership, Notification, Role
+
+from . import numbering, selectors
+from . import schedule as sched
+from .models import (
+    Audit,
+    AuditStatus,
+    AuditType,
+    Certificate,
+    CertificateCounter,
+    CertificateRevision,
+    CertificateStatus,
+    PdfStatus,
+)
+
+ISSUABLE_TYPES = (
+    AuditType.CERTIFICATION,
+    AuditType.BASELINE,
+    AuditType.RECERTIFICATION,
+    AuditType.RE_AUDIT,
+    AuditType.LIMITED_SCOPE,
+)
+
+
+def _actor(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _today(association) -> date:
+    return sched.local_date(timezone.now(), association.time_zone)
+
+
+def number_pattern(program) -> str:
+    rules = selectors.program_rules(program)
+    if rules is not None and rules.certificate_number_pattern:
+        return rules.certificate_number_pattern
+    association = program.association
+    return numbering.default_pattern(association.short_name or association.slug, program.kind)
+
+
+def next_number(program, year: int) -> str:
+    """Take the next number of the program's sequence for `year` (inside a transaction).
+
+    The counter row is locked until the transaction ends, so a second issuer
+    waits and gets the following number; a rolled-back issue gives its number
+    back. No gaps, no duplicates.
+    """
+    association = program.association
+    CertificateCounter.objects.for_association(association).get_or_create(
+        association=association, program=program, year=year
+    )
+    counter = (
+        CertificateCounter.objects.for_association(association)
+        .select_for_update()
+        .get(program=program, year=year)
+    )
+    pattern = number_pattern(program)
+    while True:
+        counter.last_seq += 1
+        number = numbering.format_number(pattern, year=year, seq=counter.last_seq)
+        # An imported certificate may already hold a number of the sequence.
+        if not Certificate.objects.for_association(association).filter(number=number).exists():
+            break
+    counter.save(update_fields=["last_seq"])
+    return number
+
+
+def _notify(certificate: Certificate, *, key: str, title: str, body: str) -> None:
+    """An in-app notice to each of the employer's users (once per key)."""
+    association = certificate.association
+    url = reverse(
+        "audits:employer_certificates",
+        kwargs={"association_slug": association.slug, "employer_id": certificate.employer_id},
+    )
+    for membership in (
+        Membership.objects.for_association(association)
+        .filter(role=Role.EMPLOYER, employer=certificate.employer_id, is_active=True)
+        .select_related("user")
+    ):
+        Notification.objects.for_association(association).get_or_create(
+            association=association,
+            user=membership.user,
+            key=f"audits:certificate:{certificate.pk}:{key}",
+            defaults={"title": title, "body": body, "url": url},
+        )
+
+
+def _enqueue_pdf(revision: CertificateRevision) -> None:
+    from .tasks import build_certificate_pdf
+
+    revision_id = revision.pk
+    transaction.on_commit(lambda: build_certificate_pdf.delay(revision_id))
+
+
+def _new_revision(certificate: Certificate, *, actor, reason: str) -> CertificateRevision:
+    account = certificate.wcb_account
+    revision = CertificateRevision.objects.create(
+        association=certificate.association,
+        certificate=certificate,
+        revision=certificate.revision,
+        legal_name=certificate.employer.legal_name,
+        wcb_account_number=account.account_number if account else "",
+        issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on,
+        reason=reason,
+        pdf_status=PdfStatus.PENDING,
+        created_by=_actor(actor),
+    )
+    _enqueue_pdf(revision)
+    return revision
+
+
+def default_wcb_account(employer) -> WCBAccount | None:
+    return (
+        WCBAccount.objects.for_association(employer.association)
+        .filter(employer=employer, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _lock(certificate: Certificate) -> Certificate:
+    return (
+        Certificate.objects.for_association(certificate.association)
+        .select_for_update(of=("self",))
+        .select_related("employer", "wcb_account", "association")
+        .get(pk=certificate.pk)
+    )
+
+
+@transaction.atomic
+def certificate_issue(
+    *, audit: Audit, actor, wcb_account: WCBAccount | None = None, today: date | None = None
+) -> Certificate:
+    """Issue the certificate of a passed certification or recertification audit.
+
+    Refused with every blocker of `audits.issuing.issue_blockers` (one message
+    each). The issue date is the cycle's certification date, the last day on
+    site (the anniversary); expiry is that plus the validity years, 29 February
+    becoming 28 February. A recertification's certificate supersedes the
+    enrollment's earlier live one. Idempotent: the audit's certificate, if it
+    has one, is returned.
+    """
+    from .issuing import issue_blockers
+
+    association = audit.association
+    audit = (
+        Audit.objects.for_association(association)
+        .select_for_update(of=("self",))
+        .select_related("enrollment__program", "employer", "cycle")
+        .get(pk=audit.pk)
+    )
+    existing = Certificate.objects.for_association(association).filter(audit=audit).first()
+    if existing is not None:
+        return existing
+    today = today or _today(association)
+    wcb_account = wcb_account or default_wcb_account(audit.employer)
+    blockers = issue_blockers(audit, today=today, wcb_account=wcb_account)
+    if blockers:
+        raise ValidationError([b.message for b in blockers])
+    cycle = audit.cycle
+    program = audit.enrollment.program
+    issued_on = cycle.certification_date
+    validity = selectors.audit_rules(audit).validity_years
+    previous = list(
+        Certificate.objects.for_association(association)
+        .select_for_update()
+        .filter(enrollment=audit.enrollment, status__in=selectors.LIVE_CERTIFICATE)
+        .exclude(cycle=cycle)
+    )
+    certificate = Certificate(
+        association=association,
+        number=next_number(program, issued_on.year),
+        employer=audit.employer,
+        enrollment=audit.enrollment,
+        cycle=cycle,
+        audit=audit,
+        wcb_account=wcb_account,
+        program=program,
+        issued_on=issued_on,
+        expires_on=sched.add_years(issued_on, validity),
+        status=CertificateStatus.VALID,
+        status_changed_on=today,
+        issued_by=_actor(actor),
+    )
+    certificate.full_clean()
+    certificate.save()
+    for old in previous:
+        _set_status(
+            old,
+            CertificateStatus.SUPERSEDED,
+            actor=actor,
+            on=today,
+            reason=f"Superseded by certificate {certificate.number}.",
+        )
+    _new_revision(certificate, actor=actor, reason="Issued.")
+    record(
+        association=association,
+        actor=actor,
+        action="audits.certificate_issued",
+        obj=certificate,
+        summary=f"Issued {certificate} to {certificate.employer}",
+        audit_id=audit.pk,
+        issued_on=str(issued_on),
+        expires_on=str(certificate.expires_on),
+    )
+    _notify(
+        certificate,
+        key="issued",
+        title=f"Your {program.get_kind_display().split(' ')[0]} certificate has been issued",
+        body=f"Certificate {certificate.number}, valid until {certificate.expires_on}.",
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_import(
+    *,
+    cycle,
+    number: str,
+    actor,
+    issued_on: date | None = None,
+    wcb_account: WCBAccount | None = None,
+    build_pdf: bool = False,
+) -> Certificate:
+    """Record a certificate the association issued before it used this product.
+
+    Marked `imported`, with no audit; keeps the association's own number.
+    Idempotent on the number: the same certificate for the same cycle is returned.
+    """
+    association = cycle.association
+    existing = Certificate.objects.for_association(association).filter(number=number).first()
+    if existing is not None:
+        if existing.cycle_id != cycle.pk:
+            raise ValidationError(f"Certificate number {number} is already in use.")
+        return existing
+    issued_on = issued_on or cycle.certification_date
+    program = cycle.enrollment.program
+    rules = selectors.program_rules(program)
+    validity = rules.validity_years if rules is not None else 3
+    certificate = Certificate(
+        association=association,
+        number=number,
+        employer=cycle.employer,
+        enrollment=cycle.enrollment,
+        cycle=cycle,
+        wcb_account=wcb_account or default_wcb_account(cycle.employer),
+        program=program,
+        issued_on=issued_on,
+        expires_on=sched.add_years(issued_on, validity),
+        status=CertificateStatus.VALID,
+        imported=True,
+        issued_by=_actor(actor),
+    )
+    certificate.full_clean()
+    certificate.save()
+    account = certificate.wcb_account
+    revision = CertificateRevision.objects.create(
+        association=association,
+        certificate=certificate,
+        revision=1,
+        legal_name=certificate.employer.legal_name,
+        wcb_account_number=account.account_number if account else "",
+        issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on,
+        reason="Imported from the association's records.",
+        pdf_status=PdfStatus.PENDING if build_pdf else PdfStatus.FAILED,
+        pdf_error="" if build_pdf else "Imported without a PDF.",
+        created_by=_actor(actor),
+    )
+    if build_pdf:
+        _enqueue_pdf(revision)
+    record(
+        association=association,
+        actor=actor,
+        action="audits.certificate_imported",
+        obj=certificate,
+        summary=f"Imported {certificate} of {certificate.employer}",
+    )
+    return certificate
+
+
+def _set_status(certificate: Certificate, status: str, *, actor, on: date, reason: str):
+    previous = certificate.status
+    certificate.status = status
+    certificate.status_reason = reason
+    certificate.status_changed_on = on
+    certificate.save(update_fields=["status", "status_reason", "status_changed_on"])
+    record(
+        association=certificate.association,
+        actor=actor,
+        action=f"audits.certificate_{status}",
+        obj=certificate,
+        summary=f"{certificate}: {previous} → {status}" + (f" ({reason})" if reason else ""),
+        previous_status=str(previous),
+        reason=reason,
+    )
+    label = CertificateStatus(status).label
+    _notify(
+        certificate,
+        key=f"{status}:{on}",
+        title=f"Certificate {certificate.number}: {str(label).lower()}",
+        body=reason,
+    )
+    return certificate
+
+
+ALLOWED_FROM = {
+    CertificateStatus.SUSPENDED: (CertificateStatus.VALID,),
+    CertificateStatus.VALID: (CertificateStatus.SUSPENDED,),  # reinstate
+    CertificateStatus.CANCELLED: (CertificateStatus.VALID, CertificateStatus.SUSPENDED),
+    CertificateStatus.EXPIRED: (CertificateStatus.VALID, CertificateStatus.SUSPENDED),
+    CertificateStatus.SUPERSEDED: (CertificateStatus.VALID, CertificateStatus.SUSPENDED),
+}
+
+
+@transaction.atomic
+def certificate_change_status(
+    *, certificate: Certificate, status: str, actor, reason: str = "", on: date | None = None
+) -> Certificate:
+    """Suspend, reinstate (back to valid), cancel, expire or supersede a certificate."""
+    certificate = _lock(certificate)
+    if certificate.status == status:
+        return certificate
+    allowed = ALLOWED_FROM.get(CertificateStatus(status), ())
+    if certificate.status not in allowed:
+        raise ValidationError(
+            f"A {certificate.get_status_display().lower()} certificate cannot become "
+            f"{str(CertificateStatus(status).label).lower()}."
+        )
+    if status in (CertificateStatus.SUSPENDED, CertificateStatus.CANCELLED) and not reason.strip():
+        raise ValidationError("Give the reason: the employer's users are told it.")
+    on = on or _today(certificate.association)
+    if status == CertificateStatus.VALID and certificate.expires_on < on:
+        raise ValidationError(
+            f"This certificate expired on {certificate.expires_on}: it cannot be reinstated."
+        )
+    return _set_status(certificate, status, actor=actor, on=on, reason=reason.strip())
+
+
+def certificate_suspend(*, certificate, actor, reason: str, on=None) -> Certificate:
+    return certificate_change_status(
+        certificate=certificate,
+        status=CertificateStatus.SUSPENDED,
+        actor=actor,
+        reason=reason,
+        on=on,
+    )
+
+
+def certificate_reinstate(*, certificate, actor, reason: str = "", on=None) -> Certificate:
+    return certificate_change_status(
+        certificate=certificate, status=CertificateStatus.VALID, actor=actor, reason=reason, on=on
+    )
+
+
+def certificate_cancel(*, certificate, actor, reason: str, on=None) -> Certificate:
+    return certificate_change_status(
+        certificate=certificate,
+        status=CertificateStatus.CANCELLED,
+        actor=actor,
+        reason=reason,
+        on=on,
+    )
+
+
+def certificate_expire(*, certificate, actor=None, on=None) -> Certificate:
+    return certificate_change_status(
+        certificate=certificate,
+        status=CertificateStatus.EXPIRED,
+        actor=actor,
+        reason=f"Expired on {certificate.expires_on}.",
+        on=on,
+    )
+
+
+def certificate_supersede(*, certificate, actor, by: Certificate, on=None) -> Certificate:
+    return certificate_change_status(
+        certificate=certificate,
+        status=CertificateStatus.SUPERSEDED,
+        actor=actor,
+        reason=f"Superseded by certificate {by.number}.",
+        on=on,
+    )
+
+
+@transaction.atomic
+def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> CertificateRevision:
+    """Print the certificate again (e.g. a corrected legal name): same number, new revision.
+
+    The earlier revisions and their PDFs stay, for staff.
+    """
+    certificate = _lock(certificate)
+    if not certificate.is_live:
+        raise ValidationError(
+            f"A {certificate.get_status_display().lower()} certificate cannot be re-issued."
+        )
+    if not reason.strip():
+        raise ValidationError("Say why the certificate is re-issued (e.g. corrected legal name).")
+    if certificate.wcb_account_id and not certificate.wcb_account.is_active:
+        certificate.wcb_account = default_wcb_account(certificate.employer)
+    certificate.revision += 1
+    certificate.save(update_fields=["revision", "wcb_account"])
+    revision = _new_revision(certificate, actor=actor, reason=reason.strip())
+    record(
+        association=certificate.association,
+        actor=actor,
+        action="audits.certificate_reissued",
+        obj=certificate,
+        summary=f"Re-issued {certificate} as revision {revision.revision}: {reason.strip()}",
+        revision=revision.revision,
+    )
+    _notify(
+        certificate,
+        key=f"reissued:{revision.revision}",
+        title=f"Certificate {certificate.number} re-issued",
+        body=reason.strip(),
+    )
+    return revision
+
+
+def status_actions(certificate: Certificate) -> list[str]:
+    """The status changes a program admin may make now (the form's choices)."""
+    if certificate.status == CertificateStatus.VALID:
+        return ["suspend", "cancel"]
+    if certificate.status == CertificateStatus.SUSPENDED:
+        return ["reinstate", "cancel"]
+    return []
+
+
+ACTION_SERVICES = {
+    "suspend": certificate_suspend,
+    "reinstate": certificate_reinstate,
+    "cancel": certificate_cancel,
+}
+
+
+__all__ = [
+    "AuditStatus",
+    "certificate_cancel",
+    "certificate_change_status",
+    "certificate_expire",
+    "certificate_import",
+    "certificate_issue",
+    "certificate_reinstate",
+    "certificate_reissue",
+    "certificate_supersede",
+    "certificate_suspend",
+    "next_number",
+]
+
+
+# --- Bringing in today's certificate holders ------------------------------------------------
+
+
+@transaction.atomic
+def holders_import(*, association, actor, text: str, today: date | None = None) -> dict:
+    """Import current certificate holders from CSV: all rows or none; re-importing is a no-op.
+
+    Each new row gets its employer and WCB account (found by the account when
+    they exist), an enrollment, the cycle from the issue date (anniversary and
+    maintenance deadlines follow), the certificate marked imported (no PDF),
+    and the last audit recorded after the fact when the file gives one.
+    """
+    from employers.models import Employer, Enrollment, EnrollmentStatus
+    from secor.models import Program
+
+    from . import services
+    from .holders import HoldersRefused, parse_holders_csv
+    from .models import AuditCycle
+
+    today = today or _today(association)
+    preview = parse_holders_csv(text, association=association, today=today)
+    if not preview.ok:
+        raise HoldersRefused(preview)
+    programs = {p.kind: p for p in Program.objects.for_association(association)}
+    created = 0
+    for row in preview.rows:
+        if row.action == "unchanged":
+            continue
+        board = row.values.get("wcb_board") or association.wcb_board
+        account = (
+            WCBAccount.objects.for_association(association)
+            .filter(board__iexact=board, account_number__iexact=row.account_number)
+            .select_related("employer")
+            .first()
+        )
+        if account is None:
+            employer = Employer(association=association, legal_name=row.values["legal_name"])
+            employer.full_clean()
+            employer.save()
+            account = WCBAccount.objects.create(
+                association=association,
+                employer=employer,
+                board=board,
+                account_number=row.account_number,
+            )
+        employer = account.employer
+        program = programs[row.program]
+        enrollment = (
+            Enrollment.objects.for_association(association)
+            .filter(employer=employer, program=program, status__in=EnrollmentStatus.open_statuses())
+            .first()
+        ) or Enrollment.objects.create(
+            association=association,
+            employer=employer,
+            program=program,
+            status=EnrollmentStatus.IN_PROGRESS,
+            registered_on=row.issued_on,
+        )
+        live = (
+            Certificate.objects.for_association(association)
+            .filter(enrollment=enrollment, status__in=selectors.LIVE_CERTIFICATE)
+            .first()
+        )
+        if live is not None:
+            row.errors.append(f"{employer} already holds certificate {live.number}.")
+            continue
+        cycle = (
+            AuditCycle.objects.for_association(association)
+            .filter(enrollment=enrollment, certification_date=row.issued_on)
+            .first()
+        ) or services.cycle_start(
+            enrollment=enrollment,
+            certification_date=row.issued_on,
+            recertification=row.last_type == "recertification",
+            actor=actor,
+        )
+        last = {
+            "enrollment": enrollment,
+            "data_gathering_start": row.last_start,
+            "data_gathering_end": row.last_end,
+            "passed": bool(row.last_passed),
+            "overall_percent": row.last_score,
+            "actor": actor,
+            "cycle": cycle,
+            "today": today,
+        }
+        audit = None
+        if row.last_type in ("certification", "recertification"):
+            audit = services.audit_record_historic(audit_type=row.last_type, **last)
+        certificate = certificate_import(
+            cycle=cycle,
+            number=row.number,
+            actor=actor,
+            issued_on=row.issued_on,
+            wcb_account=account,
+        )
+        if audit is not None:
+            certificate.audit = audit
+            certificate.save(update_fields=["audit"])
+        if row.last_type == "maintenance":
+            services.audit_record_historic(audit_type="maintenance", **last)
+        created += 1
+    if preview.has_row_errors:
+        raise HoldersRefused(preview)  # rolls the whole file back
+    record(
+        association=association,
+        actor=actor,
+        action="audits.holders_imported",
+        obj=None,
+        summary=f"Imported {created} certificate holders ({preview.unchanged} already here)",
+        rows=len(preview.rows),
+        created=created,
+    )
+    return {"rows": len(preview.rows), "created": created, "unchanged": preview.unchanged}

@@ -1,0 +1,44 @@
+"""The staff certificate list's search and filters (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from secor.models import ProgramKind
+
+from .forms import DateInput
+from .models import Certificate, CertificateStatus
+
+
+class CertificateFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Number, employer or WCB account",
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=CertificateStatus.choices, empty_label="Any"
+    )
+    program = django_filters.ChoiceFilter(
+        label="Program", field_name="program__kind", choices=ProgramKind.choices, empty_label="Any"
+    )
+    expires_before = django_filters.DateFilter(
+        label="Expires on or before", field_name="expires_on", lookup_expr="lte", widget=DateInput()
+    )
+
+    class Meta:
+        model = Certificate
+        fields = ["q", "status", "program", "expires_before"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(employer__legal_name__icontains=value)
+            | Q(employer__operating_name__icontains=value)
+            | Q(wcb_account__account_number__icontains="".join(value.split()))
+        )

@@ -1,0 +1,93 @@
+"""The review queue's filters (django-filter): status, program, due date, assignee."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from secor.models import Program
+
+from .models import Submission, SubmissionKind, SubmissionStatus
+from .review import OPEN_STATUSES
+
+OPEN = "open"
+ALL = "all"
+ME = "me"
+NOBODY = "nobody"
+
+
+class QueueFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        help_text=_("Open: waiting, in review or sent back for corrections."),
+        choices=[(OPEN, _("Open")), *SubmissionStatus.choices],
+        method="by_status",
+        empty_label=_("Any"),
+    )
+    program = django_filters.ModelChoiceFilter(
+        label=_("Program"), queryset=Program.objects.none(), empty_label=_("Any")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=SubmissionKind.choices, empty_label=_("Any")
+    )
+    due = django_filters.ChoiceFilter(
+        label=_("Due"),
+        choices=[
+            ("overdue", _("Overdue")),
+            ("week", _("Within 7 days")),
+            ("later", _("Later")),
+        ],
+        method="by_due",
+        empty_label=_("Any"),
+    )
+    due_by = django_filters.DateFilter(
+        label=_("Due on or before"),
+        field_name="due_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    assignee = django_filters.ChoiceFilter(
+        label=_("Assigned to"), choices=(), method="by_assignee", empty_label=_("Anyone")
+    )
+
+    class Meta:
+        model = Submission
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, association, user, staff, today, **kwargs):
+        data = data.copy() if data is not None else {}
+        # The queue opens on the open submissions; "Any" is an explicit choice.
+        if "status" not in data:
+            data["status"] = OPEN
+        super().__init__(data, *args, **kwargs)
+        self.user, self.today = user, today
+        self.filters["program"].queryset = Program.objects.filter(
+            association=association, is_active=True
+        ).order_by("kind")
+        choices = [(ME, _("Me")), (NOBODY, _("Nobody yet"))]
+        choices += [(str(m.user_id), str(m.user)) for m in staff if m.user_id != user.pk]
+        self.filters["assignee"].extra["choices"] = choices
+
+    def by_status(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value)
+
+    def by_due(self, queryset, name, value):
+        week = self.today + timedelta(days=7)
+        if value == "overdue":
+            return queryset.filter(due_on__lt=self.today)
+        if value == "week":
+            return queryset.filter(due_on__gte=self.today, due_on__lte=week)
+        return queryset.filter(due_on__gt=week)
+
+    def by_assignee(self, queryset, name, value):
+        if value == ME:
+            return queryset.filter(assigned_to_id=self.user.pk)
+        if value == NOBODY:
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset.filter(Q(assigned_to_id=int(value)))

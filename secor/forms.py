@@ -5,6 +5,7 @@ classes; the templates give the error list the id Django's aria-describedby
 names, so screen readers read the error with the field.
 """
 
+import re
 import uuid
 
 from django import forms
@@ -79,6 +80,7 @@ def add_service_errors(form, error: ValidationError) -> None:
 # after a timeout, the back button) claims nothing, creates nothing, and says so.
 ONCE_FIELD = "once_token"
 ONCE_SECONDS = 24 * 60 * 60
+_ONCE_TOKEN = re.compile(r"[0-9a-f]{32}")
 ALREADY_SAVED = (
     "This form was already sent and saved; nothing was added a second time. "
     "Check the list below before entering it again."
@@ -95,8 +97,8 @@ def add_once_token(form) -> None:
 
 def _claim_once(request, token: str) -> bool:
     """True the first time this user sends ``token`` (atomic in Redis: cache.add)."""
-    if not token:
-        return True  # an old page without a token: nothing to compare
+    if not _ONCE_TOKEN.fullmatch(token or ""):
+        return True  # an old page without a token (or a forged one): nothing to compare
     return cache.add(_once_key(request, token), 1, timeout=ONCE_SECONDS)
 
 
@@ -123,8 +125,8 @@ def form_submitted(request, form, action, *, success: str = "", once: bool = Fal
         return False
     # Already used: answer before validating, whose uniqueness checks would
     # otherwise complain about the row the first POST created.
-    sent = form.data.get(form.add_prefix(ONCE_FIELD)) if once else None
-    if sent and cache.get(_once_key(request, str(sent))):
+    sent = str(form.data.get(form.add_prefix(ONCE_FIELD)) or "") if once else ""
+    if _ONCE_TOKEN.fullmatch(sent) and cache.get(_once_key(request, sent)):
         form.duplicate = True
         messages.warning(request, ALREADY_SAVED)
         return True
@@ -139,7 +141,7 @@ def form_submitted(request, form, action, *, success: str = "", once: bool = Fal
     try:
         action(**data)
     except ValidationError as error:
-        if token:  # nothing was saved: the corrected form may be sent again
+        if _ONCE_TOKEN.fullmatch(token or ""):  # nothing saved: the corrected form may be resent
             cache.delete(_once_key(request, token))
         add_service_errors(form, error)
         return False

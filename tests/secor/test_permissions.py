@@ -76,6 +76,21 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
     Action.SCORE_AUDIT: [("audits:scores", "get"), ("audits:scores_preview", "post")],
     Action.EDIT_PROGRAM_RULES: [("audits:rules_list", "get"), ("audits:rules_edit", "get")],
     Action.EDIT_AUDIT_TOOLS: [("audits:tools_list", "get"), ("audits:tool_detail", "get")],
+    Action.VIEW_CERTIFICATES: [
+        ("audits:certificate_list", "get"),
+        ("audits:certificate_export", "get"),
+        ("audits:certificate_detail", "get"),
+    ],
+    Action.ISSUE_CERTIFICATES: [
+        ("audits:certificate_status", "get"),
+        ("audits:certificate_reissue", "get"),
+        ("audits:certificate_issue", "get"),
+    ],
+    Action.IMPORT_HISTORY: [
+        ("audits:holders_import", "get"),
+        ("audits:holders_import_confirm", "post"),
+        ("audits:historic_audit", "get"),
+    ],
 }
 PATTERNS = dict(association_url_patterns())
 CELLS = [(action, name, method) for action, pages in PAGES.items() for name, method in pages]

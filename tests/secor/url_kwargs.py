@@ -1,5 +1,6 @@
 """URL keyword builders for the tenancy walk (tests/secor/test_tenancy.py): people."""
 
+from secor import hooks
 from secor.models import Role
 
 from ..factories import InvitationFactory, MembershipFactory
@@ -12,3 +13,8 @@ BUILDERS = {
         InvitationFactory(association=association, role=Role.EMPLOYER, employer=employer).pk
     ),
 }
+
+
+@hooks.url_walk_builders.register
+def builders() -> dict:
+    return BUILDERS

@@ -23,9 +23,10 @@ from employers.access import get_employer
 from employers.imports import MAX_BYTES as EMPLOYER_IMPORT_MAX_BYTES
 from employers.models import Enrollment, EnrollmentStatus, WCBAccount, Worker
 from secor.dates import association_today
-from secor.forms import bound_data, form_submitted
+from secor.forms import add_once_token, bound_data, form_submitted, posted_id
 from secor.http import refuse_method, require_methods
-from secor.models import AuditLogEntry, Program, Role
+from secor.models import AuditLogEntry, Program
+from secor.permissions import Action, can, require
 from secor.tables import paginate, stream_csv
 from secor.tenancy import association_view
 
@@ -65,9 +66,6 @@ from .models import (
 from .tables import AuditTable, CertificateTable, MilestoneBoardTable
 from .timeline import COMPACT, WIDE, geometry
 
-STAFF = {Role.PROGRAM_ADMIN, Role.REVIEWER, Role.AUDITOR}
-ADMIN = {Role.PROGRAM_ADMIN}
-
 
 def _slug(request) -> str:
     return request.association.slug
@@ -101,6 +99,8 @@ def timeline(request, employer_id):
 def plan(request, employer_id):
     """Plan this year's audit: the type from the cycle year, dates checked against the rules."""
     employer = get_employer(request, employer_id)
+    if request.method == "POST":
+        require(request, Action.PLAN_AUDIT)
     today = association_today(request.association)
     enrollments = Enrollment.objects.filter(
         employer=employer, status__in=EnrollmentStatus.open_statuses()
@@ -142,7 +142,11 @@ def plan(request, employer_id):
             limited_scope=bool(data.get("limited_scope")),
         )
 
-    if form_submitted(request, form, check_and_plan):
+    if form_submitted(request, form, check_and_plan, once=True):
+        if form.duplicate:
+            return redirect(
+                "audits:timeline", association_slug=_slug(request), employer_id=employer.pk
+            )
         audit = outcome["audit"]
         messages.success(
             request,
@@ -236,7 +240,7 @@ def audit_detail(request, employer_id, audit_id):
         "last_day": sched.last_data_gathering_day(audit.data_gathering_start, rules),
         "today": association_today(request.association),
         "certificate": Certificate.objects.filter(audit=audit).first(),
-        "can_issue": request.membership.role == Role.PROGRAM_ADMIN
+        "can_issue": can(request.membership, Action.ISSUE_CERTIFICATES)
         and audit.status == AuditStatus.PASSED
         and audit.audit_type in issuing.ISSUABLE_TYPES,
     }
@@ -254,7 +258,7 @@ def _audit_table(request):
     return filterset, AuditTable(filterset.qs, today=today)
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_AUDITS)
 @require_methods("GET")
 def audit_list(request):
     """Audits by status and report due date, a page at a time (`secor.tables`)."""
@@ -267,7 +271,7 @@ def audit_list(request):
     )
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_AUDITS)
 @require_methods("GET")
 def audit_list_export(request):
     """The filtered audits list as CSV, every page, streamed."""
@@ -284,7 +288,7 @@ def _board_table(request):
     )
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_MILESTONES)
 @require_methods("GET")
 def milestone_board(request):
     """SCSA milestone board: who is at which milestone, letters expiring, de-roll candidates."""
@@ -296,14 +300,14 @@ def milestone_board(request):
     )
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_MILESTONES)
 @require_methods("GET")
 def milestone_board_export(request):
     name = f"{slugify(request.association.short_name)}-milestone-board.csv"
     return stream_csv(_board_table(request), name, request=request)
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_MILESTONES)
 @require_methods("GET", "POST")
 def employer_milestones(request, employer_id):
     """A registrant's milestones and letters; staff record outcomes and letters here."""
@@ -312,8 +316,10 @@ def employer_milestones(request, employer_id):
         Enrollment.objects.filter(employer=employer).select_related("program", "association")
     )
     letter_form = LetterForm(bound_data(request), prefix="letter")
+    add_once_token(letter_form)  # a create form: the same letter sent twice is recorded once
     target = next((e for e in enrollments if e.status in EnrollmentStatus.open_statuses()), None)
     if request.method == "POST":
+        require(request, Action.RECORD_MILESTONE)
         if target is None:
             raise Http404("No open enrollment.")
         if request.POST.get("action") == "schedule":
@@ -328,7 +334,11 @@ def employer_milestones(request, employer_id):
             services.milestone_letter_record(enrollment=target, actor=request.user, **letter)
 
         if form_submitted(
-            request, letter_form, record, success=gettext("Milestone letter recorded.")
+            request,
+            letter_form,
+            record,
+            success=gettext("Milestone letter recorded."),
+            once=True,
         ):
             return redirect(request.path)
     context = {
@@ -342,7 +352,7 @@ def employer_milestones(request, employer_id):
     return render(request, "audits/employer_milestones.html", context)
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.RECORD_MILESTONE)
 @require_methods("GET", "POST")
 def milestone_record(request, milestone_id):
     """Record a milestone's outcome (proficiency, manual review) or its letter's due date."""
@@ -375,7 +385,7 @@ def _scoring(request, audit_id):
     return audit, elements
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.SCORE_AUDIT)
 @require_methods("GET", "POST")
 def scores(request, audit_id):
     """Element scoring with running totals (htmx) and the pass/fail preview."""
@@ -402,7 +412,7 @@ def scores(request, audit_id):
     return render(request, "audits/scores.html", context)
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.SCORE_AUDIT)
 @require_methods("GET", "POST")
 def scores_preview(request, audit_id):
     """The running totals partial: `scoring.score_audit` on the unsaved points."""
@@ -418,14 +428,14 @@ def scores_preview(request, audit_id):
 # --- Program admin: rules and tools -----------------------------------------------------------
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_PROGRAM_RULES)
 @require_methods("GET", "POST")
 def rules_list(request):
     """Each program's rules; a program without rules can start from the defaults."""
     programs = Program.objects.filter(is_active=True).order_by("kind")
     rules_by_program = {r.program_id: r for r in ProgramRules.objects.all()}
     if request.method == "POST":
-        program = get_object_or_404(programs, pk=request.POST.get("program"))
+        program = get_object_or_404(programs, pk=posted_id(request.POST.get("program")))
         if program.pk in rules_by_program:
             raise Http404("These rules already exist.")
         rules = services.rules_create(
@@ -439,7 +449,7 @@ def rules_list(request):
     return render(request, "audits/rules_list.html", {"rows": rows})
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_PROGRAM_RULES)
 @require_methods("GET", "POST")
 def rules_edit(request, rules_id):
     rules = get_object_or_404(ProgramRules.objects.select_related("program"), pk=rules_id)
@@ -457,12 +467,12 @@ def rules_edit(request, rules_id):
     )
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_AUDIT_TOOLS)
 @require_methods("GET", "POST")
 def tools_list(request):
     programs = Program.objects.filter(is_active=True).order_by("kind")
     if request.method == "POST":
-        program = get_object_or_404(programs, pk=request.POST.get("program"))
+        program = get_object_or_404(programs, pk=posted_id(request.POST.get("program")))
         try:
             tool = services.tool_create_draft(program=program, actor=request.user)
         except ValidationError as error:
@@ -478,7 +488,7 @@ def tools_list(request):
     return render(request, "audits/tools_list.html", {"rows": rows})
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_AUDIT_TOOLS)
 @require_methods("GET", "POST")
 def tool_detail(request, tool_id):
     """A tool version; a draft's elements are edited here and the draft published."""
@@ -569,7 +579,7 @@ def _certificate_table(request):
     return filterset, CertificateTable(filterset.qs)
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_CERTIFICATES)
 @require_methods("GET")
 def certificate_list(request):
     """The association's certificates: search, filters, pages, and the same list as CSV."""
@@ -582,7 +592,7 @@ def certificate_list(request):
     )
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_CERTIFICATES)
 @require_methods("GET")
 def certificate_export(request):
     """The certificate list as CSV: same search, filters and order, every page, streamed."""
@@ -600,7 +610,7 @@ def _staff_certificate(request, certificate_id) -> Certificate:
     )
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_CERTIFICATES)
 def certificate_detail(request, certificate_id):
     """One certificate: its dates and status, every revision (with its PDF) and its history."""
     certificate = _staff_certificate(request, certificate_id)  # 404 before the method check
@@ -616,12 +626,12 @@ def certificate_detail(request, certificate_id):
         "revisions": revisions,
         "log": log,
         "actions": certificates.status_actions(certificate),
-        "is_admin": request.membership.role == Role.PROGRAM_ADMIN,
+        "is_admin": can(request.membership, Action.ISSUE_CERTIFICATES),
     }
     return render(request, "audits/certificate_detail.html", context)
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.ISSUE_CERTIFICATES)
 def certificate_status(request, certificate_id):
     """Suspend, reinstate or cancel a certificate, with the reason the employer is told."""
     certificate = _staff_certificate(request, certificate_id)
@@ -648,7 +658,7 @@ def certificate_status(request, certificate_id):
     )
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.ISSUE_CERTIFICATES)
 def certificate_reissue(request, certificate_id):
     """Print the certificate again (same number, new revision), e.g. for a corrected name."""
     certificate = _staff_certificate(request, certificate_id)
@@ -672,7 +682,7 @@ def certificate_reissue(request, certificate_id):
     )
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.ISSUE_CERTIFICATES)
 def certificate_issue(request, audit_id):
     """The pre-issue checklist of a passed audit, and issuing its certificate."""
     audit = get_object_or_404(
@@ -732,7 +742,7 @@ def certificate_issue(request, audit_id):
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.IMPORT_HISTORY)
 @require_methods("GET", "POST")
 def holders_import(request):
     """Upload a CSV of current certificate holders and see each row's errors before importing."""
@@ -761,7 +771,7 @@ def holders_import(request):
     return render(request, "audits/holders_import.html", context)
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.IMPORT_HISTORY)
 @require_methods("POST")
 def holders_import_confirm(request):
     token = request.POST.get("token", "")
@@ -794,7 +804,7 @@ def holders_import_confirm(request):
     return redirect("audits:certificate_list", association_slug=_slug(request))
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.IMPORT_HISTORY)
 def historic_audit(request, employer_id):
     """Enter one past audit and its outcome, flagged as recorded after the fact."""
     employer = get_employer(request, employer_id)

@@ -105,7 +105,10 @@ def _employer_login(association) -> None:
         f"{association.short_name} {Role.EMPLOYER.label}",
     )
     Membership.objects.get_or_create(
-        association=association, user=user, defaults={"role": Role.EMPLOYER, "employer": employer}
+        association=association,
+        user=user,
+        # The demo employer login manages its company's users (secor/permissions.py).
+        defaults={"role": Role.EMPLOYER, "employer": employer, "is_employer_admin": True},
     )
 
 

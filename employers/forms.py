@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
+from secor.forms import Checkboxes
 from secor.models import Association, ProgramKind
 
 from .eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
@@ -27,12 +28,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-class Checkboxes(forms.CheckboxSelectMultiple):
-    """Bootstrap's form-check markup, in columns: each box beside its own label."""
-
-    template_name = "employers/widgets/checkboxes.html"
 
 
 NEGATIVE = {"min_value": "A count cannot be negative."}

@@ -17,7 +17,7 @@ from django.core.validators import EmailValidator
 from django.utils.translation import gettext
 
 from secor.models import Jurisdiction, ProgramKind
-from secor.validators import first_control_character
+from secor.validators import EARLIEST_DATE, LATEST_DATE, first_control_character
 
 from .models import CONTACT_FIELDS, EnrollmentStatus
 
@@ -209,6 +209,13 @@ def _check_row(row: ImportRow) -> None:
             row.errors.append(
                 f"registered_on “{values['registered_on']}” is not a date like 2025-03-31."
             )
+        else:
+            if not EARLIEST_DATE <= row.registered_on <= LATEST_DATE:
+                row.errors.append(
+                    f"registered_on {row.registered_on} is not between {EARLIEST_DATE} and "
+                    f"{LATEST_DATE}."
+                )
+                row.registered_on = None
 
 
 def parse_employers_csv(text: str, *, association) -> ImportPreview:

@@ -300,12 +300,12 @@ def accounts_by_key(association) -> dict[tuple[str, str], WCBAccount]:
     }
 
 
-def employer_users(employer: Employer) -> list[Membership]:
-    return list(
-        Membership.objects.for_association(employer.association)
-        .filter(employer=employer, is_active=True)
-        .select_related("user")
-    )
+def employer_users(employer: Employer, *, include_inactive: bool = False) -> list[Membership]:
+    """The company's users; deactivated ones too for those who manage them."""
+    users = Membership.objects.for_association(employer.association).filter(employer=employer)
+    if not include_inactive:
+        users = users.filter(is_active=True)
+    return list(users.select_related("user").order_by("-is_active", "user__email"))
 
 
 # --- Audit trail ----------------------------------------------------------------------

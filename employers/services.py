@@ -305,7 +305,12 @@ def employer_register(
         )
         _save(enrollment, actor=user, reason="Registered")
         Membership.objects.create(
-            association=association, user=user, role=Role.EMPLOYER, employer=employer
+            association=association,
+            user=user,
+            role=Role.EMPLOYER,
+            employer=employer,
+            # The registrant manages the company's other users (secor/permissions.py).
+            is_employer_admin=True,
         )
         _record(
             employer,
@@ -419,6 +424,21 @@ def worker_add(
     end_date: date | None = None,
     email: str = "",
 ) -> Worker:
+    # The natural key behind a double-entered worker: a duplicate inflates the
+    # SECOR headcount, so the same person starting on the same day is refused.
+    if (
+        Worker.objects.for_association(employer.association)
+        .filter(
+            employer=employer, full_name__iexact=" ".join(full_name.split()), start_date=start_date
+        )
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "full_name": f"{' '.join(full_name.split())}, who started on {start_date}, is "
+                "already on the roster. Edit that entry instead of adding it again."
+            }
+        )
     [worker] = roster_add(
         employer=employer,
         actor=actor,

@@ -16,6 +16,12 @@ urlpatterns = [
     path("<int:employer_id>/", views.detail, name="detail"),
     path("<int:employer_id>/edit/", views.edit, name="edit"),
     path("<int:employer_id>/invite/", views.invite, name="invite"),
+    path("<int:employer_id>/users/<int:membership_id>/", views.user_update, name="user_update"),
+    path(
+        "<int:employer_id>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("<int:employer_id>/eligibility/", views.eligibility, name="eligibility"),
     path("<int:employer_id>/wcb/add/", views.wcb_add, name="wcb_add"),
     path("<int:employer_id>/wcb/<int:account_id>/", views.wcb_edit, name="wcb_edit"),

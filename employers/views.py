@@ -15,17 +15,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 
+from secor import views as secor_views
 from secor.dates import association_today
 from secor.forms import bound_data, form_submitted
 from secor.http import require_methods
-from secor.models import Association, Membership, Role
+from secor.models import Association, Invitation, Membership
+from secor.permissions import Action, can, require
 from secor.tables import paginate, stream_csv
 from secor.tenancy import association_view
 
@@ -37,9 +39,6 @@ from .jobs import preview_path
 from .models import EligibilityRule
 from .tables import EmployerTable
 
-STAFF = Role.staff_roles()
-ADMIN = {Role.PROGRAM_ADMIN}
-
 
 def _kw(request, employer):
     return {"association_slug": request.association.slug, "employer_id": employer.pk}
@@ -50,7 +49,7 @@ def _workers_url(request, employer):
 
 
 def _is_staff(request) -> bool:
-    return request.membership.role in STAFF
+    return request.membership.is_staff_role
 
 
 def _edit_form(request, form_class, obj):
@@ -73,14 +72,16 @@ def _form_page(
     done=None,
     intro="",
     submit="Save",
+    once=False,
 ):
     """The page of one form about an employer, from GET to redirect.
 
     A valid POST runs ``action(**form.cleaned_data)`` (a service call) and goes to
     ``done`` (default: the employer's page) with the ``success`` message; otherwise the
     form is shown, with the service's errors on it. Cancel goes back to ``done`` too.
+    ``once=True`` for create forms: the same POST sent twice creates one row.
     """
-    if form_submitted(request, form, action, success=success):
+    if form_submitted(request, form, action, success=success, once=once):
         return redirect(done or employer)
     context = {
         "employer": employer,
@@ -100,16 +101,26 @@ def _form_page(
 def detail(request, employer_id):
     """The employer's page: portal for its users, file with audit trail for staff."""
     employer = get_employer(request, employer_id)
+    can_manage = can(request.membership, Action.MANAGE_EMPLOYER_USERS)
     context = {"employer": employer, **selectors.employer_page(employer)}
-    context["users"] = selectors.employer_users(employer)
-    context["invite_form"] = forms.InviteColleagueForm()
+    context["users"] = [
+        {"m": m, "choices": secor_views.role_choices(m), "current": secor_views.current_role(m)}
+        for m in selectors.employer_users(employer, include_inactive=can_manage)
+    ]
+    context["can_manage_users"] = can_manage
+    if can(request.membership, Action.INVITE_EMPLOYER_USER):
+        context["invite_form"] = forms.InviteColleagueForm()
+    if can_manage or _is_staff(request):
+        context["invitations"] = secor_views.pending_invitations(
+            Invitation.objects.filter(employer=employer)
+        )
     if _is_staff(request):
         context["history"] = selectors.employer_history(employer)
         context["status_form"] = forms.EnrollmentStatusForm()
     return render(request, "employers/detail.html", context)
 
 
-@association_view
+@association_view(action=Action.EDIT_EMPLOYER)
 @require_methods("GET", "POST")
 def edit(request, employer_id):
     employer = get_employer(request, employer_id)
@@ -123,7 +134,7 @@ def edit(request, employer_id):
     )
 
 
-@association_view
+@association_view(action=Action.EDIT_EMPLOYER)
 @require_methods("GET", "POST")
 def wcb_add(request, employer_id):
     employer = get_employer(request, employer_id)
@@ -137,10 +148,11 @@ def wcb_add(request, employer_id):
         success=gettext("WCB account added."),
         title=gettext("Add a WCB account"),
         submit=gettext("Add account"),
+        once=True,
     )
 
 
-@association_view
+@association_view(action=Action.EDIT_EMPLOYER)
 @require_methods("GET", "POST")
 def wcb_edit(request, employer_id, account_id):
     employer = get_employer(request, employer_id)
@@ -168,7 +180,7 @@ def workers(request, employer_id):
     return render(request, "employers/workers.html", context)
 
 
-@association_view
+@association_view(action=Action.EDIT_ROSTER)
 @require_methods("GET", "POST")
 def worker_add(request, employer_id):
     employer = get_employer(request, employer_id)
@@ -182,11 +194,12 @@ def worker_add(request, employer_id):
         % {"full_name": request.POST.get("full_name", "").strip()},
         title=gettext("Add a worker"),
         submit=gettext("Add to roster"),
+        once=True,
         done=_workers_url(request, employer),
     )
 
 
-@association_view
+@association_view(action=Action.EDIT_ROSTER)
 @require_methods("GET", "POST")
 def worker_edit(request, employer_id, worker_id):
     employer = get_employer(request, employer_id)
@@ -202,7 +215,7 @@ def worker_edit(request, employer_id, worker_id):
     )
 
 
-@association_view
+@association_view(action=Action.EDIT_ROSTER)
 @require_methods("GET", "POST")
 def worker_end(request, employer_id, worker_id):
     employer = get_employer(request, employer_id)
@@ -229,6 +242,8 @@ def worker_end(request, employer_id, worker_id):
 @require_methods("GET", "POST")
 def headcount(request, employer_id):
     employer = get_employer(request, employer_id)
+    if request.method == "POST":
+        require(request, Action.EDIT_ROSTER)
     form = forms.HeadcountForm(bound_data(request))
     if form_submitted(
         request,
@@ -241,6 +256,7 @@ def headcount(request, employer_id):
             counts=form.counts,
         ),
         success=gettext("Headcount declared."),
+        once=True,
     ):
         return redirect("employers:headcount", **_kw(request, employer))
     declarations = list(employer.headcount_declarations.select_related("declared_by"))
@@ -268,6 +284,8 @@ def eligibility(request, employer_id):
 def invite(request, employer_id):
     """Invite a colleague: a second employer user for the same employer."""
     employer = get_employer(request, employer_id)
+    # After the look-up: another employer's user gets 404, not 403.
+    require(request, Action.INVITE_EMPLOYER_USER)
     return _form_page(
         request,
         employer,
@@ -279,13 +297,41 @@ def invite(request, employer_id):
         % {"email": request.POST.get("email", "").strip()},
         title=gettext("Invite a colleague"),
         submit=gettext("Send invitation"),
+        once=True,
     )
+
+
+@association_view
+def user_update(request, employer_id, membership_id):
+    """An employer admin (or a program admin) changes one of the company's users."""
+    employer = get_employer(request, employer_id)
+    # After the look-up: another employer's user gets 404, not 403.
+    require(request, Action.MANAGE_EMPLOYER_USERS)
+    membership = get_object_or_404(
+        Membership.objects.filter(employer=employer).select_related("user"), pk=membership_id
+    )
+    if request.method != "POST":  # after the look-ups: another employer's id is a 404
+        return HttpResponseNotAllowed(["POST"])
+    secor_views.membership_change(request, membership)
+    return redirect(employer)
+
+
+@association_view
+def invitation_revoke(request, employer_id, invitation_id):
+    employer = get_employer(request, employer_id)
+    # After the look-up: another employer's user gets 404, not 403.
+    require(request, Action.MANAGE_EMPLOYER_USERS)
+    invitation = get_object_or_404(Invitation.objects.filter(employer=employer), pk=invitation_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    secor_views.invitation_withdraw(request, invitation)
+    return redirect(employer)
 
 
 # --- Staff: registrations, statuses ---------------------------------------------------
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.CONFIRM_REGISTRATION)
 @require_methods("GET", "POST")
 def enrollment_confirm(request, employer_id, enrollment_id):
     employer = get_employer(request, employer_id)
@@ -309,7 +355,7 @@ def enrollment_confirm(request, employer_id, enrollment_id):
     )
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.CHANGE_ENROLLMENT_STATUS)
 @require_methods("GET", "POST")
 def enrollment_status(request, employer_id, enrollment_id):
     employer = get_employer(request, employer_id)
@@ -338,7 +384,7 @@ def _directory_table(request):
     return filterset, table
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_DIRECTORY)
 def directory(request):
     filterset, table = _directory_table(request)
     paginate(request, table)
@@ -351,7 +397,7 @@ def directory(request):
     return render(request, "employers/directory.html", context)
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_DIRECTORY)
 def directory_export(request):
     """The directory's rows as CSV: same search, filters and order, every page, streamed."""
     _, table = _directory_table(request)
@@ -362,7 +408,7 @@ def directory_export(request):
 # --- Program admin: rules and import --------------------------------------------------
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_ELIGIBILITY_RULES)
 @require_methods("GET", "POST")
 def rules(request):
     rule = selectors.secor_rule(request.association)
@@ -405,7 +451,7 @@ def _import_path(association, token) -> str:
     return preview_path(association.pk, token)
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.IMPORT_EMPLOYERS)
 @require_methods("GET", "POST")
 def import_upload(request):
     form = forms.ImportUploadForm(bound_data(request), request.FILES or None)
@@ -432,7 +478,7 @@ def import_upload(request):
     return render(request, "employers/import.html", context)
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.IMPORT_EMPLOYERS)
 @require_methods("POST")
 def import_confirm(request):
     token = request.POST.get("token", "")
@@ -484,7 +530,9 @@ def register(request):
             )
         )
 
-    if form_submitted(request, form, register_company):
+    if form_submitted(request, form, register_company, once=True):
+        if form.duplicate:
+            return redirect("home")
         employer = registered[0]
         association = employer.association
         request.session["association_slug"] = association.slug

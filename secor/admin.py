@@ -74,6 +74,15 @@ class AssociationAdmin(admin.ModelAdmin):
             kwargs["form"] = AssociationAddForm
         return super().get_form(request, obj, **kwargs)
 
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self.message_user(
+            request,
+            f"{obj} was created and an invitation to be its program admin was emailed to "
+            f"{request.POST.get('first_admin_email', '')}.",
+        )
+        return response
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:

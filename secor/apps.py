@@ -20,6 +20,9 @@ class SecorConfig(AppConfig):
         hooks.association_created.register(notifications.reminder_settings_ensure)
         # Rule modules translate their reasons at the edge (secor.reasons).
         reasons.set_translator(gettext)
+        from .validators import install_form_field_limits
+
+        install_form_field_limits()
 
 
 class OperatorAdminConfig(AdminConfig):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from .permissions import allowed_actions
 from .selectors import memberships_for_user
 
 
@@ -26,4 +27,8 @@ def site(request):
         # Lazy: only pages that show the switcher pay for the query.
         "my_memberships": SimpleLazyObject(lambda: memberships_for_user(request.user)),
         "unread_notifications": SimpleLazyObject(lambda: _unread(request)),
+        # {% if may.EDIT_ROSTER %}: the role table (secor/permissions.py), no query.
+        "may": SimpleLazyObject(
+            lambda: dict.fromkeys(allowed_actions(getattr(request, "membership", None)), True)
+        ),
     }

@@ -25,6 +25,12 @@ def add_months(d: date, n: int) -> date:
     2023-02-28 (the start of ACSA's 12-month eligibility window on a leap day).
     """
     year, month0 = divmod(d.year * 12 + d.month - 1 + n, 12)
+    # Past the calendar's ends (a mistyped year 9999 plus a validity period) the
+    # answer is "never" or "always": clamp rather than raise on a page.
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     return date(year, month0 + 1, min(d.day, monthrange(year, month0 + 1)[1]))
 
 

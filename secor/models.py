@@ -249,8 +249,14 @@ class Membership(TenantModel):
     employer = models.ForeignKey(
         "employers.Employer", on_delete=models.CASCADE, null=True, blank=True, related_name="users"
     )
+    # An employer admin manages the company's other users (invite, promote,
+    # deactivate; secor/permissions.py). The first user of an employer — the one
+    # who registered it, or the first to accept an invitation to it — is one.
+    is_employer_admin = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["association", "user__email"]
@@ -265,6 +271,11 @@ class Membership(TenantModel):
                 violation_error_message=gettext_lazy(
                     "An employer user must be linked to one employer; staff must not be."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_employer_admin=False) | models.Q(role="employer"),
+                name="membership_employer_admin_is_employer",
+                violation_error_message="Only employer users can be employer admins.",
             ),
         ]
         indexes = [models.Index(fields=["user", "is_active"], name="membership_user_idx")]

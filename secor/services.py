@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 
-from . import audit, hooks
+from . import audit, hooks, ratelimit
 from .models import Association, Invitation, Membership, Program, Role, User
 from .tasks import send_invitation_email
 
@@ -112,6 +113,20 @@ def invitation_create(
                     % {"email": email, "association": association}
                 }
             )
+    pending = Invitation.objects.for_association(association).filter(
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    if pending.exists():
+        raise ValidationError(
+            {
+                "email": f"{email} already has an invitation waiting to be accepted. Withdraw it "
+                "first to send a new one."
+            }
+        )
+    _invitation_rate_limit(association=association, invited_by=invited_by)
     token, token_hash = Invitation.new_token()
     invitation = Invitation.objects.create(
         association=association,
@@ -131,6 +146,88 @@ def invitation_create(
     )
     transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, token))
     return token, invitation
+
+
+def _wait_words(seconds: int) -> str:
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _invitation_rate_limit(*, association: Association, invited_by) -> None:
+    """Refuse an invitation past the hourly limits (per person, per association).
+
+    Platform operators creating an association are not limited.
+    """
+    if invited_by is not None and invited_by.is_superuser:
+        return
+    if invited_by is not None:
+        mine = ratelimit.hit(
+            f"invite:user:{invited_by.pk}",
+            limit=settings.SECOR_INVITATIONS_PER_USER_PER_HOUR,
+            seconds=3600,
+        )
+        if not mine.allowed:
+            raise ValidationError(
+                f"You have sent {settings.SECOR_INVITATIONS_PER_USER_PER_HOUR} invitations in "
+                f"the last hour, the most one person may send. Try again in "
+                f"{_wait_words(mine.retry_after_seconds)}.",
+                code="rate_limited",
+            )
+    everyone = ratelimit.hit(
+        f"invite:association:{association.pk}",
+        limit=settings.SECOR_INVITATIONS_PER_ASSOCIATION_PER_HOUR,
+        seconds=3600,
+    )
+    if not everyone.allowed:
+        raise ValidationError(
+            f"{association} has sent {settings.SECOR_INVITATIONS_PER_ASSOCIATION_PER_HOUR} "
+            f"invitations in the last hour, the most allowed. Try again in "
+            f"{_wait_words(everyone.retry_after_seconds)}.",
+            code="rate_limited",
+        )
+
+
+def inviter_email(invitation: Invitation) -> str:
+    """The inviter's verified email address, or "" — what invitation emails name.
+
+    Never the display name: that is free text anyone can set to a phishing line.
+    """
+    if invitation.invited_by_id is None:
+        return ""
+    address = (
+        EmailAddress.objects.filter(user_id=invitation.invited_by_id, verified=True)
+        .order_by("-primary", "id")
+        .values_list("email", flat=True)
+        .first()
+    )
+    return address or ""
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
+    """Withdraw a pending invitation: its link stops working at once."""
+    invitation = (
+        Invitation.objects.for_association(invitation.association)
+        .select_for_update()
+        .get(pk=invitation.pk)
+    )
+    if invitation.status != "pending":
+        raise ValidationError(
+            f"The invitation for {invitation.email} is already {invitation.status}.",
+            code=invitation.status,
+        )
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(
+        association=invitation.association,
+        actor=actor,
+        action="invitation.revoke",
+        obj=invitation,
+        summary=f"Invitation for {invitation.email} withdrawn",
+        email=invitation.email,
+        role=invitation.role,
+    )
+    return invitation
 
 
 @transaction.atomic
@@ -158,10 +255,22 @@ def invitation_accept(*, token: str, user: User) -> Membership:
                 % {"email": invitation.email, "email2": user.email},
                 code="wrong_email",
             )
+        # The first user of an employer manages its other users (permissions.py).
+        first_of_employer = (
+            invitation.employer_id is not None
+            and not Membership.objects.filter(
+                employer_id=invitation.employer_id, is_active=True, is_employer_admin=True
+            ).exists()
+        )
         membership, _ = Membership.objects.update_or_create(
             association=invitation.association,
             user=user,
-            defaults={"role": invitation.role, "employer": invitation.employer, "is_active": True},
+            defaults={
+                "role": invitation.role,
+                "employer": invitation.employer,
+                "is_active": True,
+                "is_employer_admin": first_of_employer,
+            },
         )
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
@@ -190,3 +299,130 @@ def user_create_from_invitation(*, token: str, full_name: str, password: str) ->
         raise ValidationError(problem.message, code=problem.code)
     user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
     return invitation_accept(token=token, user=user)
+
+
+# --- Membership management ------------------------------------------------------------
+
+# What a program admin (or, for their company, an employer admin) may set a
+# membership's role to. Employer users stay employer users (they belong to one
+# employer); "employer_admin" is an employer user who manages the others.
+EMPLOYER_ADMIN = "employer_admin"
+
+
+def _locked_membership(membership: Membership) -> Membership:
+    return (
+        Membership.objects.for_association(membership.association)
+        .select_for_update()
+        .select_related("user", "association")
+        .get(pk=membership.pk)
+    )
+
+
+def _check_not_self(membership: Membership, actor) -> None:
+    if actor is not None and membership.user_id == actor.pk:
+        raise ValidationError(
+            "You cannot change your own membership. Ask another admin to do it.",
+            code="self",
+        )
+
+
+def _check_keeps_a_program_admin(membership: Membership) -> None:
+    others = (
+        Membership.objects.for_association(membership.association)
+        .filter(role=Role.PROGRAM_ADMIN, is_active=True)
+        .exclude(pk=membership.pk)
+    )
+    if membership.role == Role.PROGRAM_ADMIN and not others.exists():
+        raise ValidationError(
+            f"{membership.user.email} is the only program admin of {membership.association}. "
+            "Invite or promote another program admin first.",
+            code="last_admin",
+        )
+
+
+def _role_label(membership: Membership) -> str:
+    if membership.role == Role.EMPLOYER and membership.is_employer_admin:
+        return "Employer admin"
+    return membership.get_role_display()
+
+
+def _save_membership(membership: Membership, *, actor, reason: str) -> None:
+    membership.full_clean()
+    membership._history_user = actor if actor is not None and actor.is_authenticated else None
+    membership._change_reason = reason
+    membership.save()
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, actor, role: str) -> Membership:
+    """Change what a member may do: between staff roles, or employer user ↔ employer admin.
+
+    Takes effect on the member's next request (the membership is read per request).
+    """
+    membership = _locked_membership(membership)
+    _check_not_self(membership, actor)
+    before = _role_label(membership)
+    if membership.role == Role.EMPLOYER:
+        if role not in (Role.EMPLOYER, EMPLOYER_ADMIN):
+            raise ValidationError(
+                {
+                    "role": "An employer user can be an employer user or an employer admin. "
+                    "To make them staff, invite them as staff."
+                },
+                code="invalid_role",
+            )
+        membership.is_employer_admin = role == EMPLOYER_ADMIN
+    else:
+        if role not in Role.staff_roles():
+            raise ValidationError(
+                {
+                    "role": "Staff can be program admins, reviewers or program auditors. "
+                    "Employer users are invited from their employer's page."
+                },
+                code="invalid_role",
+            )
+        if role != Role.PROGRAM_ADMIN:
+            _check_keeps_a_program_admin(membership)
+        membership.role = role
+    after = _role_label(membership)
+    if after == before:
+        return membership
+    _save_membership(membership, actor=actor, reason="Role changed")
+    audit.record(
+        association=membership.association,
+        actor=actor,
+        action="membership.change_role",
+        obj=membership,
+        summary=f"{membership.user.email}: {before} → {after}",
+        before=before,
+        after=after,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_set_active(*, membership: Membership, actor, active: bool) -> Membership:
+    """Deactivate (or reactivate) a membership.
+
+    A deactivated member loses access at once: every association page reads the
+    membership on each request, and nothing about it is kept in their session.
+    """
+    membership = _locked_membership(membership)
+    if membership.is_active == active:
+        return membership
+    _check_not_self(membership, actor)
+    if not active:
+        _check_keeps_a_program_admin(membership)
+    membership.is_active = active
+    if not active:
+        membership.is_employer_admin = False
+    _save_membership(membership, actor=actor, reason="Reactivated" if active else "Deactivated")
+    audit.record(
+        association=membership.association,
+        actor=actor,
+        action="membership.reactivate" if active else "membership.deactivate",
+        obj=membership,
+        summary=f"{membership.user.email} {'reactivated' if active else 'deactivated'} "
+        f"({membership.get_role_display()})",
+    )
+    return membership

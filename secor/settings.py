@@ -179,6 +179,12 @@ MFA_TOTP_TOLERANCE = 1
 SECOR_REQUIRE_STAFF_MFA = env.bool("SECOR_REQUIRE_STAFF_MFA", default=True)
 # Invitation links stop working after this many days.
 SECOR_INVITATION_DAYS = env.int("SECOR_INVITATION_DAYS", default=7)
+# Invitations send email to any address: at most this many per hour from one
+# person, and from one association altogether (cache-backed counters).
+SECOR_INVITATIONS_PER_USER_PER_HOUR = env.int("SECOR_INVITATIONS_PER_USER_PER_HOUR", default=10)
+SECOR_INVITATIONS_PER_ASSOCIATION_PER_HOUR = env.int(
+    "SECOR_INVITATIONS_PER_ASSOCIATION_PER_HOUR", default=50
+)
 
 # Redis, when configured, backs the cache (login rate limits), the Celery broker
 # and the result backend. Without it the cache is per-process and tasks run

@@ -20,12 +20,17 @@ def send_invitation_email(invitation_id: int, token: str) -> None:
         )
     if invitation.status != "pending":
         return
+    from .services import inviter_email
+
+    # Only what the platform vouches for: the association (named by its
+    # operator) and the inviter's verified address — no text the inviter typed.
     send_templated(
         "invitation",
         invitation.email,
         {
             "invitation": invitation,
             "association": invitation.association,
+            "inviter_email": inviter_email(invitation),
             "path": reverse("invitation_accept", kwargs={"token": token}),
         },
     )

@@ -102,14 +102,18 @@ def _membership(user, slug):
     return membership
 
 
-def association_view(view=None, *, roles=None):
+def association_view(view=None, *, action=None, roles=None):
     """Wrap a view that lives under ``/<association_slug>/``.
 
     Anonymous → login. Unknown slug or no active membership → 404. A staff
     role without TOTP (while ``SECOR_REQUIRE_STAFF_MFA``) → MFA set-up page.
-    A member whose role is not in ``roles`` → 403. The view and its template
-    rendering run inside the association's scope, with the association's time
-    zone active (restored afterwards).
+    A member whose role may not take ``action`` (secor/permissions.py) → 403.
+    (``roles=``, a set of role names, is the older spelling; prefer ``action``.)
+    The view and its template rendering run inside the association's scope,
+    with the association's time zone active (restored afterwards).
+
+    The membership is read on every request (nothing about it is kept in the
+    session), so a deactivated member or a changed role takes effect at once.
     """
 
     def decorator(func):
@@ -126,8 +130,13 @@ def association_view(view=None, *, roles=None):
                 and not user_has_mfa(request.user)
             ):
                 return redirect(f"{_mfa_setup_url()}?next={request.get_full_path()}")
-            if roles is not None and membership.role not in roles:
-                raise PermissionDenied("Your role in this association cannot open this page.")
+            if action is not None or roles is not None:
+                from .permissions import can, roles_of
+
+                if (action is not None and not can(membership, action)) or (
+                    roles is not None and not roles_of(membership) & set(roles)
+                ):
+                    raise PermissionDenied("Your role in this association cannot open this page.")
             request.association = membership.association
             request.membership = membership
             if request.session.get("association_slug") != association_slug:
@@ -143,6 +152,8 @@ def association_view(view=None, *, roles=None):
                 return response
 
         wrapper.association_view = True
+        # The role-table test reads which action guards each page.
+        wrapper.action = action
         return wrapper
 
     return decorator(view) if view is not None else decorator

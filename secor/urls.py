@@ -8,6 +8,12 @@ from . import reminder_views, views
 association_patterns = [
     path("", views.association_home, name="association_home"),
     path("staff/", views.staff, name="staff"),
+    path("staff/members/<int:membership_id>/", views.staff_member, name="staff_member"),
+    path(
+        "staff/invitations/<int:invitation_id>/revoke/",
+        views.staff_invitation_revoke,
+        name="staff_invitation_revoke",
+    ),
     path("notifications/", views.notifications, name="notifications"),
     path(
         "notifications/preferences/",

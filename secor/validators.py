@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -29,3 +30,43 @@ def no_control_characters(value) -> None:
             code="control_character",
             params={"code": code},
         )
+
+
+# Dates people enter: events from 1950 to 2100. Far dates (year 1, 9999) are
+# typing mistakes and overflow date arithmetic in the rules.
+EARLIEST_DATE = date(1950, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+# Whole numbers fit the database's integer column whatever the form.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
+def date_in_range(value) -> None:
+    if isinstance(value, date) and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s."),
+            code="date_range",
+            params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+        )
+
+
+def integer_in_range(value) -> None:
+    if isinstance(value, int) and not INT_MIN <= value <= INT_MAX:
+        raise ValidationError(
+            _("Enter a number between %(low)s and %(high)s."),
+            code="integer_range",
+            params={"low": f"{INT_MIN:,}", "high": f"{INT_MAX:,}"},
+        )
+
+
+def install_form_field_limits() -> None:
+    """Every form field in the project refuses far dates, huge numbers, control characters.
+
+    Set on Django's field classes once (from ``SecorConfig.ready``), so no form —
+    ours, a ModelForm's generated fields, allauth's — can forget it. Services
+    and the database check what matters to the rules on top of this.
+    """
+    from django import forms
+
+    forms.DateField.default_validators = [date_in_range]
+    forms.IntegerField.default_validators = [integer_in_range]
+    forms.CharField.default_validators = [no_control_characters]

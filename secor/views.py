@@ -4,7 +4,8 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -13,6 +14,7 @@ from secor.http import require_methods
 from . import hooks, services
 from .forms import form_submitted
 from .models import Invitation, Membership, Notification, Role, User
+from .permissions import Action
 from .selectors import memberships_for_user
 from .tenancy import association_view
 
@@ -82,10 +84,84 @@ class InvitationForm(forms.Form):
     )
 
 
-@association_view(roles={Role.PROGRAM_ADMIN})
+STAFF_ROLE_CHOICES = [(r.value, r.label) for r in Role if r in Role.staff_roles()]
+EMPLOYER_ROLE_CHOICES = [
+    (Role.EMPLOYER.value, Role.EMPLOYER.label),
+    (services.EMPLOYER_ADMIN, "Employer admin"),
+]
+
+
+def role_choices(membership) -> list[tuple[str, str]]:
+    return EMPLOYER_ROLE_CHOICES if membership.role == Role.EMPLOYER else STAFF_ROLE_CHOICES
+
+
+def current_role(membership) -> str:
+    if membership.role == Role.EMPLOYER and membership.is_employer_admin:
+        return services.EMPLOYER_ADMIN
+    return membership.role
+
+
+def membership_change(request, membership) -> None:
+    """Apply a POSTed change to one membership (role, deactivate, reactivate).
+
+    Shared by the people page (program admins) and an employer's page (its
+    employer admins); the caller has checked the permission and found the
+    membership through its own door.
+    """
+    what = request.POST.get("change", "")
+    try:
+        if what == "role":
+            services.membership_change_role(
+                membership=membership, actor=request.user, role=request.POST.get("role", "")
+            )
+            membership.refresh_from_db()
+            messages.success(
+                request,
+                f"{membership.user.email} is now "
+                f"{dict(role_choices(membership))[current_role(membership)]}.",
+            )
+        elif what in ("deactivate", "reactivate"):
+            services.membership_set_active(
+                membership=membership, actor=request.user, active=what == "reactivate"
+            )
+            messages.success(
+                request,
+                f"{membership.user.email} was {what}d."
+                + (
+                    " They can no longer open this association's pages."
+                    if what == "deactivate"
+                    else ""
+                ),
+            )
+        else:
+            messages.error(request, "Choose what to change: the role, or deactivate.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+
+
+def invitation_withdraw(request, invitation) -> None:
+    try:
+        services.invitation_revoke(invitation=invitation, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"The invitation for {invitation.email} was withdrawn; its link no longer works.",
+        )
+
+
+def pending_invitations(queryset):
+    """Invitations not accepted, revoked or expired, newest first."""
+    return queryset.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("employer")
+
+
+@association_view(action=Action.MANAGE_STAFF)
 @require_methods("GET", "POST")
 def staff(request):
-    """Program admins see who belongs to the association and invite people."""
+    """Program admins see who belongs to the association, invite people and manage them."""
     form = InvitationForm(request.POST or None)
     if form_submitted(
         request,
@@ -94,14 +170,40 @@ def staff(request):
             association=request.association, email=email, role=role, invited_by=request.user
         ),
         success=gettext("Invitation sent to %(email)s.") % {"email": request.POST.get("email", "")},
+        once=True,
     ):
         return redirect("staff", association_slug=request.association.slug)
+    members = list(
+        Membership.objects.select_related("user", "employer").order_by(
+            "-is_active", "role", "user__email"
+        )
+    )
     context = {
         "form": form,
-        "members": Membership.objects.select_related("user").order_by("role", "user__email"),
-        "invitations": Invitation.objects.filter(accepted_at__isnull=True)[:50],
+        "members": [
+            {"m": m, "choices": role_choices(m), "current": current_role(m)} for m in members
+        ],
+        "invitations": pending_invitations(Invitation.objects.all())[:100],
     }
     return render(request, "secor/staff.html", context)
+
+
+@association_view(action=Action.MANAGE_STAFF)
+def staff_member(request, membership_id):
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id)
+    if request.method != "POST":  # after the look-up: another tenant's id is a 404 either way
+        return HttpResponseNotAllowed(["POST"])
+    membership_change(request, membership)
+    return redirect("staff", association_slug=request.association.slug)
+
+
+@association_view(action=Action.MANAGE_STAFF)
+def staff_invitation_revoke(request, invitation_id):
+    invitation = get_object_or_404(Invitation.objects.all(), pk=invitation_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    invitation_withdraw(request, invitation)
+    return redirect("staff", association_slug=request.association.slug)
 
 
 class AcceptWithNewAccountForm(forms.Form):

@@ -74,15 +74,22 @@ def other_association(db):
     )
 
 
-def member(association, role, *, mfa=None, employer=None, **user_fields):
+def member(association, role, *, mfa=None, employer=None, employer_admin=False, **user_fields):
     """A user with one role in ``association``; staff get TOTP unless ``mfa=False``.
 
-    An employer user is linked to ``employer`` (a new one if not given).
+    An employer user is linked to ``employer`` (a new one if not given), and
+    manages its other users with ``employer_admin=True``.
     """
     user = UserFactory(**user_fields)
     if role == Role.EMPLOYER and employer is None:
         employer = EmployerFactory(association=association)
-    MembershipFactory(association=association, user=user, role=role, employer=employer)
+    user.membership = MembershipFactory(
+        association=association,
+        user=user,
+        role=role,
+        employer=employer,
+        is_employer_admin=employer_admin,
+    )
     user.employer = employer
     if mfa if mfa is not None else role in Role.staff_roles():
         user.totp_secret = add_totp(user)

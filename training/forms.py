@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from employers.eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
+from secor.forms import Checkboxes
 from secor.models import Jurisdiction
 
 from . import evidence
@@ -117,13 +118,13 @@ class CourseForm(forms.ModelForm):
     prerequisites = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         help_text=gettext_lazy("Courses that must be completed on or before this one."),
     )
     accepted_prior = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         label=gettext_lazy("Accepted equivalents"),
         help_text=gettext_lazy("Records of these courses count as this course."),
     )
@@ -167,7 +168,7 @@ class RequirementForm(forms.ModelForm):
     courses = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         help_text=gettext_lazy(
             "Any one of these courses (or its accepted equivalents) meets it. Leave empty "
             "for continuing education to count any course."
@@ -176,7 +177,7 @@ class RequirementForm(forms.ModelForm):
     holder_types = forms.MultipleChoiceField(
         choices=[(t, EMPLOYMENT_TYPE_LABELS[t]) for t in EMPLOYMENT_TYPES],
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         label=gettext_lazy("Who may hold it"),
         help_text=gettext_lazy("Leave all unticked to accept anyone (e.g. an external assessor)."),
     )

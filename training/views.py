@@ -26,7 +26,8 @@ from employers.models import WCBAccount, Worker
 from secor.dates import association_today
 from secor.forms import add_service_errors, bound_data, form_submitted
 from secor.http import refuse_method
-from secor.models import Program, ProgramKind, Role
+from secor.models import Program, ProgramKind
+from secor.permissions import Action, can
 from secor.tables import paginate, stream_csv
 from secor.tenancy import association_view
 from secor.uploads import limit_upload_size
@@ -41,9 +42,6 @@ from .models import (
     TrainingRequirement,
 )
 from .tables import VerificationTable
-
-STAFF = Role.staff_roles()
-ADMIN = {Role.PROGRAM_ADMIN}
 
 
 def _kw(request, employer, **extra):
@@ -131,7 +129,7 @@ def compliance(request, employer_id):
     return render(request, "training/compliance.html", context)
 
 
-@association_view
+@association_view(action=Action.EDIT_TRAINING)
 def designation_add(request, employer_id):
     employer = get_employer(request, employer_id)
     if refused := refuse_method(request, "POST"):
@@ -158,7 +156,7 @@ def designation_add(request, employer_id):
     return redirect("training:compliance", **_kw(request, employer))
 
 
-@association_view
+@association_view(action=Action.EDIT_TRAINING)
 def designation_remove(request, employer_id, designation_id):
     employer = get_employer(request, employer_id)
     designation = get_object_or_404(
@@ -175,7 +173,7 @@ def designation_remove(request, employer_id, designation_id):
     return redirect("training:compliance", **_kw(request, employer))
 
 
-@association_view
+@association_view(action=Action.EDIT_TRAINING)
 @limit_upload_size(evidence.MAX_BYTES)
 def record_add(request, employer_id):
     employer = get_employer(request, employer_id)
@@ -193,7 +191,10 @@ def record_add(request, employer_id):
         request,
         form,
         partial(services.record_add, employer=employer, actor=request.user, today=today),
+        once=True,
     ):
+        if form.duplicate:
+            return redirect("training:employer", **_kw(request, employer))
         data = form.cleaned_data
         messages.success(
             request,
@@ -213,7 +214,7 @@ def record_add(request, employer_id):
     )
 
 
-@association_view
+@association_view(action=Action.UPDATE_TRAINING_RECORD)
 @limit_upload_size(evidence.MAX_BYTES)
 def record_update(request, employer_id, record_id):
     """Dates that arrive after the course (proficiency, maintenance) and a new file version."""
@@ -355,7 +356,7 @@ def _verification_table(request):
     return VerificationTable(selectors.pending_records(request.association))
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VERIFY_TRAINING)
 def verification_queue(request):
     if refused := refuse_method(request, "GET"):
         return refused
@@ -367,7 +368,7 @@ def verification_queue(request):
     )
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VERIFY_TRAINING)
 def verification_queue_export(request):
     """Every pending record as CSV, oldest first (or the URL's sort), streamed."""
     if refused := refuse_method(request, "GET"):
@@ -376,7 +377,7 @@ def verification_queue_export(request):
     return stream_csv(_verification_table(request), name, request=request)
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VERIFY_TRAINING)
 def verification_detail(request, record_id):
     """One record with its file previewed; verify it or reject it with a reason."""
     record = get_object_or_404(
@@ -441,7 +442,7 @@ def _secor_program(association):
     return Program.objects.for_association(association).filter(kind=ProgramKind.SECOR).first()
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_CATALOGUE)
 def courses(request):
     """The catalogue and each program's requirements; program admins edit them."""
     if refused := refuse_method(request, "GET"):
@@ -457,7 +458,7 @@ def courses(request):
         {
             "courses": Course.objects.prefetch_related("prerequisites", "accepted_prior"),
             "requirements": requirements,
-            "can_edit": request.membership.role == Role.PROGRAM_ADMIN,
+            "can_edit": can(request.membership, Action.EDIT_CATALOGUE),
             "seeds": sorted(SEEDED_RULES),
             "suggested_seed": request.association.seed,
         },
@@ -473,13 +474,14 @@ def _course_form_page(request, course=None):
     save = partial(
         services.course_save, association=request.association, actor=request.user, course=course
     )
-    if form_submitted(request, form, save):
-        data = form.cleaned_data
-        messages.success(
-            request,
-            gettext("%(name)s (%(code)s) saved.")
-            % {"name": data["name"], "code": data["code"].strip().upper()},
-        )
+    if form_submitted(request, form, save, once=course is None):
+        if not form.duplicate:
+            data = form.cleaned_data
+            messages.success(
+                request,
+                gettext("%(name)s (%(code)s) saved.")
+                % {"name": data["name"], "code": data["code"].strip().upper()},
+            )
         return redirect("training:courses", request.association.slug)
     title = f"Edit {course}" if course else "Add a course"
     return render(
@@ -487,12 +489,12 @@ def _course_form_page(request, course=None):
     )
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_CATALOGUE)
 def course_add(request):
     return _course_form_page(request)
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_CATALOGUE)
 def course_edit(request, course_id):
     return _course_form_page(request, get_object_or_404(Course.objects.all(), pk=course_id))
 
@@ -506,13 +508,16 @@ def _requirement_form_page(request, program, requirement=None):
     save = partial(
         services.requirement_save, program=program, actor=request.user, requirement=requirement
     )
-    if form_submitted(request, form, save):
-        messages.success(
-            request,
-            gettext("Requirement “%(label)s” saved.") % {"label": form.cleaned_data["label"]},
-        )
+    if form_submitted(request, form, save, once=requirement is None):
+        if not form.duplicate:
+            messages.success(
+                request,
+                gettext("Requirement “%(label)s” saved.") % {"label": form.cleaned_data["label"]},
+            )
         return redirect("training:courses", request.association.slug)
-    title = f"Edit requirement “{requirement}”" if requirement else f"Add a {program} requirement"
+    title = (
+        f"Edit requirement “{requirement}”" if requirement else f"Add a requirement to {program}"
+    )
     return render(
         request,
         "training/catalogue_form.html",
@@ -520,7 +525,7 @@ def _requirement_form_page(request, program, requirement=None):
     )
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_CATALOGUE)
 def requirement_add(request):
     program = _secor_program(request.association)
     if program is None:
@@ -528,7 +533,7 @@ def requirement_add(request):
     return _requirement_form_page(request, program)
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_CATALOGUE)
 def requirement_edit(request, requirement_id):
     requirement = get_object_or_404(
         TrainingRequirement.objects.select_related("program"), pk=requirement_id
@@ -536,7 +541,7 @@ def requirement_edit(request, requirement_id):
     return _requirement_form_page(request, requirement.program, requirement)
 
 
-@association_view(roles=ADMIN)
+@association_view(action=Action.EDIT_CATALOGUE)
 def catalogue_seed(request):
     if refused := refuse_method(request, "POST"):
         return refused

@@ -260,12 +260,12 @@ def test_milestone_board_shows_derolls_candidates_and_expiring_letters(client, o
     assert "SECOR courses completed (due 2021-09-15)" in html
 
 
-def test_staff_record_a_manual_review_outcome(client, other_association):
+def test_program_admins_record_a_manual_review_outcome(client, other_association):
     e = enrollment(other_association, registered_on=date(2021, 3, 15))
     with activate(other_association):
         services.milestones_schedule(enrollment=e, actor=None)
         manual = e.milestones.get(code="manual")
-    client.force_login(member(other_association, Role.AUDITOR))
+    client.force_login(member(other_association, Role.PROGRAM_ADMIN))
     target = url("milestone_record", other_association, milestone_id=manual.pk)
     response = client.post(target, {"outcome": "accepted", "notes": "Manual OK"})
     assert response.status_code == 200

@@ -36,8 +36,8 @@ def employer(amta):
 
 @pytest.fixture
 def alice(employer):
-    """Employer user of ``employer``."""
-    return member(employer.association, "employer", employer=employer)
+    """Employer user of ``employer``, its employer admin (she registered it)."""
+    return member(employer.association, "employer", employer=employer, employer_admin=True)
 
 
 @pytest.fixture

@@ -175,10 +175,10 @@ def test_a_saved_form_says_so_and_returns_to_the_list_it_came_from(client, alice
     assert f'href="{url("workers", employer)}"' in form_page  # Cancel goes back there too
 
 
-def test_a_service_refusal_without_a_field_shows_above_the_form(client, reviewer_user, amta):
+def test_a_service_refusal_without_a_field_shows_above_the_form(client, staff, amta):
     employer, enrollment = registration(amta, "Twice Co", "32")
     path = url("enrollment_confirm", employer, enrollment_id=enrollment.pk)
-    client.force_login(reviewer_user)
+    client.force_login(staff)
     assert client.post(path, {}).status_code == 302
     response = client.post(path, {})  # a second tab, a double click
     assert response.status_code == 200
@@ -191,7 +191,7 @@ def test_a_service_refusal_without_a_field_shows_above_the_form(client, reviewer
 def test_a_new_wcb_account_does_not_ask_whether_it_is_active(client, alice, employer):
     client.force_login(alice)
     form = client.get(url("wcb_add", employer)).context["form"]
-    assert list(form.fields) == ["board", "account_number", "industry_code"]
+    assert list(form.fields) == ["board", "account_number", "industry_code", "once_token"]
     assert form["board"].value() == employer.association.wcb_board
     account = WCBAccountFactory(employer=employer, account_number="77")
     edit_form = client.get(url("wcb_edit", employer, account_id=account.pk)).context["form"]
@@ -311,9 +311,9 @@ def test_the_eligibility_page_explains_its_chart(client, alice, employer):
 # --- Staff ------------------------------------------------------------------------------
 
 
-def test_staff_confirm_a_registration_from_the_queue(client, reviewer_user, amta):
+def test_program_admins_confirm_a_registration_from_the_queue(client, staff, amta):
     employer, enrollment = registration(amta, "Queue Co", "31")
-    client.force_login(reviewer_user)
+    client.force_login(staff)
     home = client.get(f"/{amta.slug}/").content.decode()
     assert "1 registration is waiting to be confirmed." in home
     listing = client.get(url("directory", association=amta) + "?status=registered")
@@ -444,8 +444,9 @@ def queries(client, path):
 
 DIRECTORY_QUERIES = 13
 EXPORT_QUERIES = 9
-# The checklist includes the training and audit items (hooks.checklist_items).
-EMPLOYER_PAGE_QUERIES = 32
+# The checklist includes the training and audit items (hooks.checklist_items);
+# +1 since the page lists the employer's pending invitations to staff.
+EMPLOYER_PAGE_QUERIES = 33
 
 
 def test_directory_queries_do_not_grow_with_employers(

@@ -87,3 +87,12 @@ def test_it_imports_only_the_standard_library():
     }
     assert imported, "no imports found: the check itself is broken"
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+
+
+def test_adding_months_past_the_calendars_ends_clamps_instead_of_raising():
+    from datetime import date
+
+    from secor.dates import add_months, add_years
+
+    assert add_years(date(9999, 12, 31), 3) == date.max
+    assert add_months(date(1, 1, 1), -1) == date.min

@@ -1,0 +1,168 @@
+"""The role table (secor/permissions.py), cell by cell, through the real views.
+
+For every action and every role: a member with that role either gets past the
+permission check (any answer but 403/404/500) or is refused with 403. The
+expected answer comes from the same table the views read, so the test fails if
+a view stops consulting the table — or if an action has no page walked here.
+"""
+
+import pytest
+from django_scopes import scopes_disabled
+
+from secor.models import Membership
+from secor.permissions import ALL_ROLES, EMPLOYER_ADMIN, PERMISSIONS, Action
+
+from ..conftest import member
+from ..employers.conftest import add_programs
+from ..factories import EmployerFactory, EnrollmentFactory
+from .test_tenancy import association_url_patterns, url_for
+
+# Each action, and the pages (route name, method) that take it.
+PAGES: dict[Action, list[tuple[str, str]]] = {
+    Action.MANAGE_STAFF: [
+        ("staff", "get"),
+        ("staff_member", "post"),
+        ("staff_invitation_revoke", "post"),
+    ],
+    Action.INVITE_EMPLOYER_USER: [("employers:invite", "post")],
+    Action.MANAGE_EMPLOYER_USERS: [
+        ("employers:user_update", "post"),
+        ("employers:invitation_revoke", "post"),
+    ],
+    Action.VIEW_DIRECTORY: [("employers:directory", "get"), ("employers:directory_export", "get")],
+    Action.EDIT_EMPLOYER: [
+        ("employers:edit", "get"),
+        ("employers:wcb_add", "get"),
+        ("employers:wcb_edit", "post"),
+    ],
+    Action.EDIT_ROSTER: [
+        ("employers:worker_add", "get"),
+        ("employers:worker_edit", "post"),
+        ("employers:worker_end", "get"),
+        ("employers:headcount", "post"),
+    ],
+    Action.CONFIRM_REGISTRATION: [("employers:enrollment_confirm", "get")],
+    Action.CHANGE_ENROLLMENT_STATUS: [("employers:enrollment_status", "get")],
+    Action.EDIT_ELIGIBILITY_RULES: [("employers:rules", "get")],
+    Action.IMPORT_EMPLOYERS: [("employers:import", "get"), ("employers:import_confirm", "get")],
+    Action.EDIT_TRAINING: [
+        ("training:record_add", "get"),
+        ("training:designation_add", "post"),
+        ("training:designation_remove", "post"),
+    ],
+    Action.UPDATE_TRAINING_RECORD: [("training:record_update", "get")],
+    Action.VERIFY_TRAINING: [
+        ("training:verification_queue", "get"),
+        ("training:verification_detail", "get"),
+    ],
+    Action.VIEW_CATALOGUE: [("training:courses", "get")],
+    Action.EDIT_CATALOGUE: [
+        ("training:course_add", "get"),
+        ("training:course_edit", "get"),
+        ("training:requirement_add", "get"),
+        ("training:requirement_edit", "get"),
+        ("training:catalogue_seed", "post"),
+    ],
+    Action.PLAN_AUDIT: [("audits:plan", "post")],
+    Action.VIEW_AUDITS: [("audits:list", "get")],
+    Action.VIEW_MILESTONES: [
+        ("audits:milestone_board", "get"),
+        ("audits:employer_milestones", "get"),
+    ],
+    Action.RECORD_MILESTONE: [
+        ("audits:milestone_record", "get"),
+        ("audits:employer_milestones", "post"),
+    ],
+    Action.SCORE_AUDIT: [("audits:scores", "get"), ("audits:scores_preview", "post")],
+    Action.EDIT_PROGRAM_RULES: [("audits:rules_list", "get"), ("audits:rules_edit", "get")],
+    Action.EDIT_AUDIT_TOOLS: [("audits:tools_list", "get"), ("audits:tool_detail", "get")],
+    Action.VIEW_CERTIFICATES: [
+        ("audits:certificate_list", "get"),
+        ("audits:certificate_export", "get"),
+        ("audits:certificate_detail", "get"),
+    ],
+    Action.ISSUE_CERTIFICATES: [
+        ("audits:certificate_status", "get"),
+        ("audits:certificate_reissue", "get"),
+        ("audits:certificate_issue", "get"),
+    ],
+    Action.IMPORT_HISTORY: [
+        ("audits:holders_import", "get"),
+        ("audits:holders_import_confirm", "post"),
+        ("audits:historic_audit", "get"),
+    ],
+}
+PATTERNS = dict(association_url_patterns())
+CELLS = [(action, name, method) for action, pages in PAGES.items() for name, method in pages]
+
+
+def test_every_action_in_the_table_is_walked():
+    assert set(PAGES) == set(Action)
+
+
+def test_every_page_guarded_by_an_action_is_walked_under_that_action():
+    for name, pattern in PATTERNS.items():
+        action = getattr(pattern.callback, "action", None)
+        if action is not None:
+            assert (name, "get") in PAGES[action] or (name, "post") in PAGES[action], (
+                f"{name} is guarded by {action}: walk it"
+            )
+
+
+def _login_as(client, association, role, employer):
+    if role == EMPLOYER_ADMIN:
+        user = member(association, "employer", employer=employer, employer_admin=True)
+    else:
+        user = member(association, role, employer=employer if role == "employer" else None)
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_every_cell_of_the_role_table_through_the_views(client, association, role):
+    """One role, every action: allowed → past the check; refused → 403.
+
+    One test per role (not per cell) so the objects behind the URLs are built
+    once per role; every failing cell is listed, not only the first.
+    """
+    add_programs(association)
+    user = _login_as(client, association, role, EmployerFactory(association=association))
+    wrong = []
+    for action, name, method in CELLS:
+        # A fresh employer per page (the URL builders add enrollments, one open per
+        # program); an employer user's membership moves to it.
+        employer = EmployerFactory(association=association)
+        if user.membership.employer_id:
+            with scopes_disabled():
+                Membership.objects.filter(pk=user.membership.pk).update(employer=employer)
+        if name == "audits:employer_milestones":
+            EnrollmentFactory(employer=employer)  # open: milestones can be recorded
+        url = url_for(name, PATTERNS[name], association, employer=employer)
+        status = getattr(client, method)(url, {}).status_code
+        allowed = role in PERMISSIONS[action] or (
+            role == EMPLOYER_ADMIN and "employer" in PERMISSIONS[action]
+        )
+        if (allowed and status in (403, 404)) or status >= 500 or (not allowed and status != 403):
+            wrong.append(
+                f"{action.name} {name} {method}: {status}, expected "
+                f"{'allowed' if allowed else '403'}"
+            )
+    assert wrong == []
+
+
+@pytest.mark.django_db
+def test_reviewers_and_auditors_no_longer_change_an_employers_file(client, association):
+    """The four holes reported: invite, edit profile/roster, confirm, record milestones."""
+    add_programs(association)
+    for role in ("reviewer", "auditor"):
+        client.force_login(member(association, role))
+        for name in (
+            "employers:invite",
+            "employers:edit",
+            "employers:worker_add",
+            "employers:enrollment_confirm",
+            "audits:milestone_record",
+        ):
+            url = url_for(name, PATTERNS[name], association)
+            assert client.post(url, {}).status_code == 403, (role, name)

@@ -518,7 +518,8 @@ def test_employer_page_queries_do_not_grow_with_rows(
             services.worker_add(
                 employer=employer,
                 actor=staff,
-                full_name="W",
+                # Distinct people: the same name and start date is refused as a duplicate.
+                full_name=f"W{WorkerFactory._meta.model.objects.for_association(employer.association).count()}",
                 employment_type="casual",
                 start_date=date(2024, 1, 1),
             )

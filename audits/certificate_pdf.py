@@ -192,14 +192,26 @@ def _fail(revision_id: int, message: str) -> str:
     return "failed"
 
 
-def retry(revision) -> bool:
+@transaction.atomic
+def retry(revision, *, actor=None) -> bool:
     """Staff asked to try a failed build again: back to pending, enqueued on commit."""
+    from secor.audit import record
+
     changed = (
         _revisions()
         .filter(pk=revision.pk, pdf_status=FAILED)
         .update(pdf_status=PENDING, pdf_error="")
     )
     if changed:
+        record(
+            association=revision.association,
+            actor=actor,
+            action="audits.certificate_pdf_retry",
+            obj=revision,
+            summary=f"Asked to build the PDF of {revision.certificate} "
+            f"(revision {revision.revision}) again",
+            previous_error=revision.pdf_error[:300],
+        )
         enqueue(revision.pk)
     return bool(changed)
 

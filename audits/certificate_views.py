@@ -115,12 +115,15 @@ def certificate_revision_pdf(request, certificate_id: int, revision: int):
 def certificate_pdf_retry(request, certificate_id: int, revision: int):
     certificate = _certificate(request, certificate_id)
     row = get_object_or_404(
-        CertificateRevision.objects.filter(certificate=certificate), revision=revision
+        CertificateRevision.objects.filter(certificate=certificate).select_related(
+            "association", "certificate"
+        ),
+        revision=revision,
     )
     # Looked up first, so another tenant's id is a 404 whatever the method.
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if pdfbuild.retry(row):
+    if pdfbuild.retry(row, actor=request.user):
         messages.success(request, _("The PDF is being built again."))
     else:
         messages.info(request, _("This PDF is not in a failed state; nothing to retry."))

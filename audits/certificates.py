@@ -441,6 +441,22 @@ def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Cert
     return revision
 
 
+def status_actions(certificate: Certificate) -> list[str]:
+    """The status changes a program admin may make now (the form's choices)."""
+    if certificate.status == CertificateStatus.VALID:
+        return ["suspend", "cancel"]
+    if certificate.status == CertificateStatus.SUSPENDED:
+        return ["reinstate", "cancel"]
+    return []
+
+
+ACTION_SERVICES = {
+    "suspend": certificate_suspend,
+    "reinstate": certificate_reinstate,
+    "cancel": certificate_cancel,
+}
+
+
 __all__ = [
     "AuditStatus",
     "certificate_cancel",
@@ -454,3 +470,119 @@ __all__ = [
     "certificate_suspend",
     "next_number",
 ]
+
+
+# --- Bringing in today's certificate holders ------------------------------------------------
+
+
+@transaction.atomic
+def holders_import(*, association, actor, text: str, today: date | None = None) -> dict:
+    """Import current certificate holders from CSV: all rows or none; re-importing is a no-op.
+
+    Each new row gets its employer and WCB account (found by the account when
+    they exist), an enrollment, the cycle from the issue date (anniversary and
+    maintenance deadlines follow), the certificate marked imported (no PDF),
+    and the last audit recorded after the fact when the file gives one.
+    """
+    from employers.models import Employer, Enrollment, EnrollmentStatus
+    from secor.models import Program
+
+    from . import services
+    from .holders import HoldersRefused, parse_holders_csv
+    from .models import AuditCycle
+
+    today = today or _today(association)
+    preview = parse_holders_csv(text, association=association, today=today)
+    if not preview.ok:
+        raise HoldersRefused(preview)
+    programs = {p.kind: p for p in Program.objects.for_association(association)}
+    created = 0
+    for row in preview.rows:
+        if row.action == "unchanged":
+            continue
+        board = row.values.get("wcb_board") or association.wcb_board
+        account = (
+            WCBAccount.objects.for_association(association)
+            .filter(board__iexact=board, account_number__iexact=row.account_number)
+            .select_related("employer")
+            .first()
+        )
+        if account is None:
+            employer = Employer(association=association, legal_name=row.values["legal_name"])
+            employer.full_clean()
+            employer.save()
+            account = WCBAccount.objects.create(
+                association=association,
+                employer=employer,
+                board=board,
+                account_number=row.account_number,
+            )
+        employer = account.employer
+        program = programs[row.program]
+        enrollment = (
+            Enrollment.objects.for_association(association)
+            .filter(employer=employer, program=program, status__in=EnrollmentStatus.open_statuses())
+            .first()
+        ) or Enrollment.objects.create(
+            association=association,
+            employer=employer,
+            program=program,
+            status=EnrollmentStatus.IN_PROGRESS,
+            registered_on=row.issued_on,
+        )
+        live = (
+            Certificate.objects.for_association(association)
+            .filter(enrollment=enrollment, status__in=selectors.LIVE_CERTIFICATE)
+            .first()
+        )
+        if live is not None:
+            row.errors.append(f"{employer} already holds certificate {live.number}.")
+            continue
+        cycle = (
+            AuditCycle.objects.for_association(association)
+            .filter(enrollment=enrollment, certification_date=row.issued_on)
+            .first()
+        ) or services.cycle_start(
+            enrollment=enrollment,
+            certification_date=row.issued_on,
+            recertification=row.last_type == "recertification",
+            actor=actor,
+        )
+        last = {
+            "enrollment": enrollment,
+            "data_gathering_start": row.last_start,
+            "data_gathering_end": row.last_end,
+            "passed": bool(row.last_passed),
+            "overall_percent": row.last_score,
+            "actor": actor,
+            "cycle": cycle,
+            "today": today,
+        }
+        audit = None
+        if row.last_type in ("certification", "recertification"):
+            audit = services.audit_record_historic(audit_type=row.last_type, **last)
+        certificate = certificate_import(
+            cycle=cycle,
+            number=row.number,
+            actor=actor,
+            issued_on=row.issued_on,
+            wcb_account=account,
+        )
+        if audit is not None:
+            certificate.audit = audit
+            certificate.save(update_fields=["audit"])
+        if row.last_type == "maintenance":
+            services.audit_record_historic(audit_type="maintenance", **last)
+        created += 1
+    if preview.has_row_errors:
+        raise HoldersRefused(preview)  # rolls the whole file back
+    record(
+        association=association,
+        actor=actor,
+        action="audits.holders_imported",
+        obj=None,
+        summary=f"Imported {created} certificate holders ({preview.unchanged} already here)",
+        rows=len(preview.rows),
+        created=created,
+    )
+    return {"rows": len(preview.rows), "created": created, "unchanged": preview.unchanged}

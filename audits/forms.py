@@ -70,6 +70,12 @@ class PlanForm(DatesForm):
         required=False,
         help_text=gettext_lazy("Only when an external assessor conducts it."),
     )
+    limited_scope = forms.BooleanField(
+        label="Limited scope: audit only the elements that failed",
+        required=False,
+        help_text="Only after a failed certification audit that fell short on particular "
+        "elements; otherwise a full re-audit is planned.",
+    )
 
     field_order = [
         "enrollment",
@@ -78,10 +84,13 @@ class PlanForm(DatesForm):
         "assessor_name",
         "data_gathering_start",
         "data_gathering_end",
+        "limited_scope",
     ]
 
-    def __init__(self, *args, enrollments, workers, **kwargs):
+    def __init__(self, *args, enrollments, workers, follow_up=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not follow_up:
+            del self.fields["limited_scope"]
         self.fields["enrollment"].queryset = enrollments
         self.fields["enrollment"].label_from_instance = lambda e: e.program.get_kind_display()
         self.fields["assessor_worker"].queryset = workers
@@ -129,7 +138,7 @@ def points_from(form_data, elements) -> dict[int, object]:
 class RulesForm(forms.ModelForm):
     class Meta:
         model = ProgramRules
-        fields = list(RULE_FIELDS)
+        fields = [*RULE_FIELDS, "certificate_number_pattern"]
         # Help for the association's admin (here, not on the model: no migration).
         help_texts = {
             "maintenance_fixed_month": "Only for “By a fixed month and day each year”: "
@@ -213,3 +222,109 @@ class LetterForm(forms.Form):
         ):
             self.add_error("expires_on", "A letter cannot expire before it is issued.")
         return data
+
+
+class IssueForm(forms.Form):
+    wcb_account = forms.ModelChoiceField(
+        queryset=None,
+        label="WCB account printed on the certificate",
+        empty_label=None,
+        help_text="Must be active.",
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["wcb_account"]
+        field.queryset = accounts
+        field.label_from_instance = lambda a: (
+            f"{a.board} {a.account_number}" + ("" if a.is_active else " (inactive)")
+        )
+
+
+STATUS_ACTIONS = {
+    "suspend": "Suspend",
+    "reinstate": "Reinstate (valid again)",
+    "cancel": "Cancel",
+}
+
+
+class CertificateStatusForm(forms.Form):
+    action = forms.ChoiceField(label="Change", widget=RadioSelect)
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="Told to the employer's users. Needed to suspend or cancel.",
+    )
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, STATUS_ACTIONS[a]) for a in actions]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in ("suspend", "cancel") and not data.get("reason", "").strip():
+            self.add_error("reason", "Give the reason: the employer's users are told it.")
+        return data
+
+
+class ReissueForm(forms.Form):
+    reason = forms.CharField(
+        label="Why re-issue",
+        max_length=500,
+        help_text="For example: legal name corrected. The number stays; a new revision is printed.",
+    )
+
+
+class HoldersUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file of certificate holders",
+        help_text="UTF-8 CSV, at most 10,000 rows. Columns: legal_name, wcb_account_number, "
+        "program (SECOR or COR), certificate_number, issued_on (the anniversary, e.g. "
+        "2021-01-05); optional wcb_board, last_audit_type (certification, recertification or "
+        "maintenance), last_audit_start, last_audit_end, last_audit_result (passed or "
+        "failed), last_audit_score. Rows already imported are left as they are.",
+    )
+
+
+HISTORIC_TYPE_CHOICES = [
+    ("certification", "Certification"),
+    ("baseline", "Baseline (external certification)"),
+    ("recertification", "Recertification"),
+    ("maintenance", "Maintenance"),
+]
+
+
+class HistoricAuditForm(DatesForm):
+    enrollment = forms.ModelChoiceField(queryset=None, label="Program", empty_label=None)
+    audit_type = forms.ChoiceField(label="Audit", choices=HISTORIC_TYPE_CHOICES)
+    passed = forms.TypedChoiceField(
+        label="Outcome",
+        choices=[("yes", "Passed"), ("no", "Not achieved")],
+        coerce=lambda v: v == "yes",
+        widget=RadioSelect,
+    )
+    overall_percent = forms.DecimalField(
+        label="Overall score %",
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=3,
+    )
+    assessor_name = forms.CharField(label="Who conducted it", max_length=150, required=False)
+
+    field_order = [
+        "enrollment",
+        "audit_type",
+        "data_gathering_start",
+        "data_gathering_end",
+        "passed",
+        "overall_percent",
+        "assessor_name",
+    ]
+
+    def __init__(self, *args, enrollments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrollment"].queryset = enrollments
+        self.fields["enrollment"].label_from_instance = lambda e: e.program.get_kind_display()

@@ -58,8 +58,9 @@ def register() -> None:
     hooks.checklist_items.register(checklist_items)
     hooks.demo_builders.register(demo_builders)
     from . import reminders
-    from .jobs import daily_transitions_job
+    from .jobs import daily_transitions_job, sweep_holder_previews
 
     hooks.daily_jobs.register(daily_transitions_job)
+    hooks.daily_jobs.register(sweep_holder_previews)
     hooks.reminder_sources.register(reminders.reminder_source)
     hooks.calendar_events.register(reminders.calendar_events)

@@ -1,4 +1,4 @@
-"""The daily status transitions (SPEC §5.5), applied per association.
+"""The daily status transitions (expiry, missed maintenance, missed milestones), per association.
 
 `transitions.decide_transitions` decides; this module applies what it decides,
 one enrollment per transaction, re-reading and locking the enrollment first so
@@ -68,6 +68,20 @@ def apply_daily_transitions(
             if result is not None:
                 applied.append(result)
     return applied
+
+
+HOLDER_PREVIEW_DIR = "certificate-imports"
+
+
+def holder_preview_path(association_id: int, token: str) -> str:
+    return f"{HOLDER_PREVIEW_DIR}/{association_id}/{token}.csv"
+
+
+def sweep_holder_previews(association_id: int, local_date: date | None = None) -> dict[str, int]:
+    """The daily sweep of certificate-holder import previews never confirmed."""
+    from employers.jobs import sweep_previews
+
+    return sweep_previews(HOLDER_PREVIEW_DIR, association_id)
 
 
 def daily_transitions_job(association_id: int, today: date) -> dict[str, int]:

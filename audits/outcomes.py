@@ -17,6 +17,7 @@ PASSED = "passed"
 OVERALL_BELOW_MINIMUM = "overall_below_minimum"
 ELEMENT_BELOW_MINIMUM = "element_below_minimum"
 EVALUATION_REJECTED = "evaluation_rejected"
+RECORDED_AFTER_THE_FACT = "recorded_after_the_fact"
 
 MESSAGES = {
     PASSED: _("Passed with an overall score of {overall} %."),
@@ -25,6 +26,7 @@ MESSAGES = {
         "{kind} {element} ({name}) scored {percent} %, below its {minimum} % minimum."
     ),
     EVALUATION_REJECTED: _("The evaluation was rejected ({reason}). {note}"),
+    RECORDED_AFTER_THE_FACT: _("Recorded after the fact from the association's records."),
 }
 KINDS = {"element": _("Element"), "supplemental": _("Supplemental section")}
 

@@ -27,8 +27,7 @@ from secor.models import Membership, Notification, Role
 from . import schedule as sched
 from .models import (
     Audit,
-    AuditCycle,
-    AuditType,
+    Certificate,
     CertificateStatus,
     Milestone,
     MilestoneLetter,
@@ -153,13 +152,13 @@ STAFF_DIGEST = n.register_kind(
         default_leads=(0,),
         audience=(n.PROGRAM_ADMINS, n.REVIEWERS),
         staff_only=True,
+        merge=True,
         description=_(
-            "Daily list for staff: submissions waiting, milestones overdue (de-roll "
-            "candidates), certificates expiring this month."
+            "Daily list for staff: submissions waiting, corrections overdue, milestones "
+            "overdue (de-roll candidates), certificates expiring this month."
         ),
     )
 )
-DIGEST_WAITING_DAYS = 14
 
 
 def _timeline_url(association, employer_id) -> str:
@@ -185,15 +184,16 @@ def _cycle_reminders(association, window_start, window_end):
     if not any(kinds.values()):
         return
     rules = _rules_by_program(association)
-    live = AuditCycle.objects.for_association(association).filter(
-        certificate_status=CertificateStatus.VALID,
+    # One live certificate per cycle (a database constraint): its cycle's schedule.
+    live = Certificate.objects.for_association(association).filter(
+        status=CertificateStatus.VALID,
         enrollment__status__in=EnrollmentStatus.open_statuses(),
     )
-    # Every counting audit of the live cycles, in one query, grouped by cycle.
+    # Every audit of those cycles, in one query, grouped by cycle.
     audits = defaultdict(list)
     for audit in (
         Audit.objects.for_association(association)
-        .filter(cycle__in=live)
+        .filter(cycle__in=live.values("cycle_id"))
         .only(
             "id",
             "cycle_id",
@@ -209,28 +209,29 @@ def _cycle_reminders(association, window_start, window_end):
         audits[audit.cycle_id].append(audit)
     from . import selectors
 
-    for cycle in live.select_related("enrollment").only(
+    today = window_end
+    for certificate in live.select_related("cycle", "enrollment").only(
         "id",
+        "number",
         "employer_id",
-        "certification_date",
         "expires_on",
-        "recertification",
+        "cycle__id",
+        "cycle__certification_date",
+        "cycle__ends_on",
+        "cycle__recertification",
+        "cycle__association_id",
         "enrollment__program_id",
         "association_id",
     ):
-        program_rules = rules.get(cycle.enrollment.program_id)
+        cycle = certificate.cycle
+        program_rules = rules.get(certificate.enrollment.program_id)
         if program_rules is None:
             continue
         plain, row = program_rules
-        schedule = selectors.cycle_schedule_for(cycle, plain, audits[cycle.pk])
-        today = window_end
-        done = {
-            a.year
-            for a in audits[cycle.pk]
-            if a.audit_type == AuditType.MAINTENANCE
-            and selectors._counts_as_done(a, selectors.audit_rules(a), today)
-        }
-        url = _timeline_url(association, cycle.employer_id)
+        cycle_audits = audits[cycle.pk]
+        schedule = selectors.cycle_schedule_for(cycle, plain, cycle_audits)
+        done = selectors.maintenance_years_done(cycle, today, rules=plain, audits=cycle_audits)
+        url = _timeline_url(association, certificate.employer_id)
         package = [list(item) for item in (row.maintenance_package or [])]
         for plan in schedule.years:
             if plan.maintenance_due is None or plan.year in done:
@@ -241,7 +242,7 @@ def _cycle_reminders(association, window_start, window_end):
                     "object_key": f"audits.cycle:{cycle.pk}:{plan.year}",
                     "title": str(_("Year %(year)s maintenance audit due %(due)s"))
                     % {"year": plan.year, "due": plan.maintenance_due.isoformat()},
-                    "employer_id": cycle.employer_id,
+                    "employer_id": certificate.employer_id,
                     "url": url,
                     "context": {
                         "year": plan.year,
@@ -259,7 +260,7 @@ def _cycle_reminders(association, window_start, window_end):
                     "object_key": f"audits.cycle:{cycle.pk}:{plan.year}",
                     "title": str(_("Anniversary on %(day)s: maintenance package"))
                     % {"day": plan.period_start.isoformat()},
-                    "employer_id": cycle.employer_id,
+                    "employer_id": certificate.employer_id,
                     "url": url,
                     "context": {
                         "year": plan.year,
@@ -275,13 +276,13 @@ def _cycle_reminders(association, window_start, window_end):
         yield from n.expand(
             {
                 "kind": CERTIFICATE_EXPIRING.code,
-                "object_key": f"audits.cycle:{cycle.pk}",
-                "title": str(_("Certificate expires on %(day)s"))
-                % {"day": schedule.expires_on.isoformat()},
-                "employer_id": cycle.employer_id,
+                "object_key": f"audits.certificate:{certificate.pk}",
+                "title": str(_("Certificate %(number)s expires on %(day)s"))
+                % {"number": certificate.number, "day": certificate.expires_on.isoformat()},
+                "employer_id": certificate.employer_id,
                 "url": url,
             },
-            schedule.expires_on,
+            certificate.expires_on,
             kinds[CERTIFICATE_EXPIRING.code],
             window_start,
             window_end,
@@ -425,22 +426,15 @@ def _month_end(day: date) -> date:
 
 
 def _staff_digest(association, window_start, window_end):
-    """One digest per sweep (for its last day), only when there is something to list."""
+    """The audits part of the staff digest (the submissions app adds its own lists).
+
+    One per sweep (for its last day), only when there is something to list:
+    milestones overdue (de-roll candidates) and certificates expiring this month.
+    """
     if 0 not in n.leads(association, STAFF_DIGEST.code):
         return
     today = window_end
-    waiting_days = n.threshold(association, STAFF_DIGEST.code, DIGEST_WAITING_DAYS)
     limit = 20
-    waiting = list(
-        Audit.objects.for_association(association)
-        .filter(
-            status__in=["submitted", "in_review", "received"],
-            decided_on__isnull=True,
-            received_on__lte=today - waiting_days * sched.ONE_DAY,
-        )
-        .select_related("employer")
-        .order_by("received_on")[:limit]
-    )
     overdue = list(
         Milestone.objects.for_association(association)
         .filter(
@@ -452,36 +446,40 @@ def _staff_digest(association, window_start, window_end):
         .order_by("due_on")[:limit]
     )
     expiring = list(
-        AuditCycle.objects.for_association(association)
+        Certificate.objects.for_association(association)
         .filter(
-            certificate_status=CertificateStatus.VALID,
+            status=CertificateStatus.VALID,
             expires_on__gte=today.replace(day=1),
             expires_on__lte=_month_end(today),
         )
         .select_related("employer")
         .order_by("expires_on")[:limit]
     )
-    if not (waiting or overdue or expiring):
+    if not (overdue or expiring):
         return
-    yield n.DueReminder(
+    yield staff_digest(
+        association,
+        today,
+        {
+            "overdue_milestones": [
+                [str(m.employer), m.label, m.due_on.isoformat()] for m in overdue
+            ],
+            "expiring": [[str(c.employer), c.number, c.expires_on.isoformat()] for c in expiring],
+        },
+    )
+
+
+def staff_digest(association, today: date, context: dict) -> n.DueReminder:
+    """A part of the day's staff digest; the sweep merges the parts' lists into one email."""
+    return n.DueReminder(
         kind=STAFF_DIGEST.code,
-        object_key="audits.digest",
+        object_key="digest",
         deadline=today,
         lead_days=0,
         title=str(_("%(association)s staff digest for %(day)s"))
         % {"association": association.short_name or association.name, "day": today.isoformat()},
         url=reverse("audits:list", kwargs={"association_slug": association.slug}),
-        context={
-            "waiting_days": waiting_days,
-            "waiting": [
-                [str(a.employer), a.get_audit_type_display(), a.received_on.isoformat()]
-                for a in waiting
-            ],
-            "overdue_milestones": [
-                [str(m.employer), m.label, m.due_on.isoformat()] for m in overdue
-            ],
-            "expiring": [[str(c.employer), c.expires_on.isoformat()] for c in expiring],
-        },
+        context=context,
     )
 
 

@@ -40,6 +40,10 @@ from .scoring import ElementSpec, ScoreResult, score_audit, validate_tool
 from .seeds import seed_association
 from .snapshot import RULE_FIELDS, rules_from_snapshot, rules_snapshot
 
+# The certificate number pattern is edited with the rules but not frozen in an
+# audit's snapshot: numbering happens at issue time.
+EDITABLE_RULE_FIELDS = (*RULE_FIELDS, "certificate_number_pattern")
+
 
 def _local_today(association) -> date:
     return sched.local_date(timezone.now(), association.time_zone)
@@ -75,13 +79,19 @@ def program_setup_seed(*, association, seed_key: str) -> list[ProgramRules]:
 @transaction.atomic
 def rules_update(*, rules: ProgramRules, actor, data: Mapping) -> ProgramRules:
     """Change a program's rules. Audits already started keep their snapshot."""
-    before = rules_snapshot(rules)
-    for name in RULE_FIELDS:
+    before = {
+        **rules_snapshot(rules),
+        "certificate_number_pattern": rules.certificate_number_pattern,
+    }
+    for name in EDITABLE_RULE_FIELDS:
         if name in data:
             setattr(rules, name, data[name])
     rules.full_clean()
     rules.save()
-    after = rules_snapshot(rules)
+    after = {
+        **rules_snapshot(rules),
+        "certificate_number_pattern": rules.certificate_number_pattern,
+    }
     changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     record(
         association=rules.association,
@@ -96,9 +106,9 @@ def rules_update(*, rules: ProgramRules, actor, data: Mapping) -> ProgramRules:
 
 @transaction.atomic
 def rules_create(*, program: Program, actor, data: Mapping) -> ProgramRules:
-    """First rules for a program with no seed (SPEC §7: a new association needs no code)."""
+    """First rules for a program with no seed (docs/rules.md § Reading — no seed)."""
     rules = ProgramRules(association=program.association, program=program)
-    for name in RULE_FIELDS:
+    for name in EDITABLE_RULE_FIELDS:
         if name in data:
             setattr(rules, name, data[name])
     rules.full_clean()
@@ -656,7 +666,7 @@ def cycle_start(
 ) -> AuditCycle:
     """Open a cycle on the last day on site of a passed certification audit.
 
-    000_ef183ff5d536ab78.txt (AMTA): last day on site 2021-01-05 → the
+    docs/rules.md § AMTA — anniversary date: last day on site 2021-01-05 → the
     certificate expires 2024-01-05; January 5 is the anniversary.
     """
     association = enrollment.association
@@ -796,3 +806,128 @@ def milestone_letter_record(
         summary=f"Milestone letter #{number} for {enrollment.employer}, expires {expires_on}",
     )
     return letter
+
+
+# --- Audits recorded after the fact ------------------------------------------------------
+
+
+HISTORIC_TYPES = (
+    AuditType.CERTIFICATION,
+    AuditType.BASELINE,
+    AuditType.RECERTIFICATION,
+    AuditType.MAINTENANCE,
+)
+
+
+@transaction.atomic
+def audit_record_historic(
+    *,
+    enrollment: Enrollment,
+    audit_type: str,
+    data_gathering_start: date,
+    data_gathering_end: date,
+    passed: bool,
+    actor,
+    overall_percent: Decimal | None = None,
+    conducted_by: str = ConductedBy.EXTERNAL_ASSESSOR,
+    assessor_name: str = "",
+    cycle: AuditCycle | None = None,
+    today: date | None = None,
+) -> Audit:
+    """Enter an audit that took place before the association used this product.
+
+    Flagged `recorded_after_the_fact`; no plan check (its windows have passed),
+    but a maintenance audit must fall in a maintenance year of the enrollment's
+    cycle, once per year. A passed certification or recertification opens its
+    cycle (unless `cycle`, the one it certified, is given).
+    """
+    association = enrollment.association
+    today = today or _local_today(association)
+    if audit_type not in HISTORIC_TYPES:
+        raise ValidationError("Choose certification, baseline, recertification or maintenance.")
+    if data_gathering_end < data_gathering_start:
+        raise ValidationError("The end date cannot be before the start date.")
+    if data_gathering_end >= today:
+        raise ValidationError(
+            "An audit recorded after the fact must have ended before today; plan a current one."
+        )
+    rules_row = selectors.program_rules(enrollment.program)
+    tool = selectors.current_tool(enrollment.program)
+    if rules_row is None or tool is None:
+        raise ValidationError("The program's rules and audit tool must be set up first.")
+    year = None
+    if audit_type == AuditType.MAINTENANCE:
+        cycle = cycle or selectors.latest_cycle(enrollment)
+        if cycle is None:
+            raise ValidationError("A maintenance audit needs the cycle it belongs to: none yet.")
+        schedule = selectors.cycle_schedule_for(
+            cycle, rules_from_snapshot(rules_snapshot(rules_row))
+        )
+        year = next(
+            (
+                p.year
+                for p in schedule.years[1:]
+                if p.maintenance_opens
+                and p.maintenance_due
+                and p.maintenance_opens <= data_gathering_end <= p.maintenance_due
+            ),
+            None,
+        )
+        if year is None:
+            raise ValidationError(
+                f"A maintenance audit ending {data_gathering_end} falls in no maintenance year "
+                f"of the cycle certified {cycle.certification_date}."
+            )
+        if (
+            Audit.objects.for_association(association)
+            .filter(
+                cycle=cycle,
+                year=year,
+                audit_type=AuditType.MAINTENANCE,
+                status__in=AuditStatus.counting_statuses(),
+            )
+            .exists()
+        ):
+            raise ValidationError(f"Year {year} already has its maintenance audit.")
+    elif cycle is not None:
+        year = 1
+    audit = Audit(
+        association=association,
+        employer=enrollment.employer,
+        enrollment=enrollment,
+        cycle=cycle,
+        year=year,
+        audit_type=audit_type,
+        conducted_by=conducted_by,
+        assessor_name=assessor_name,
+        data_gathering_start=data_gathering_start,
+        data_gathering_end=data_gathering_end,
+        status=AuditStatus.PASSED if passed else AuditStatus.FAILED,
+        tool=tool,
+        rules_snapshot=rules_snapshot(rules_row),
+        received_on=data_gathering_end,
+        decided_on=data_gathering_end,
+        overall_percent=overall_percent,
+        outcome_reasons=[{"code": "recorded_after_the_fact", "params": {}}],
+        recorded_after_the_fact=True,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    audit.full_clean()
+    audit.save()
+    record(
+        association=association,
+        actor=actor,
+        action="audits.audit_recorded_after_the_fact",
+        obj=audit,
+        summary=f"Recorded after the fact: {audit} ({'passed' if passed else 'not achieved'})",
+    )
+    if passed and audit_type != AuditType.MAINTENANCE and cycle is None:
+        audit.cycle = cycle_start(
+            enrollment=enrollment,
+            certification_date=data_gathering_end,
+            recertification=audit_type == AuditType.RECERTIFICATION,
+            actor=actor,
+        )
+        audit.year = 1
+        audit.save(update_fields=["cycle", "year", "updated_at"])
+    return audit

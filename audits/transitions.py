@@ -26,7 +26,7 @@ from audits.schedule import (
 
 
 class EnrollmentStatus(StrEnum):
-    """SPEC §3: registered → in progress → certified → (lapsed | cancelled |
+    """registered → in progress → certified → (lapsed | cancelled |
     de-rolled | moved to COR)."""
 
     REGISTERED = "registered"
@@ -99,8 +99,8 @@ class Transition:
 
 
 def _missed_maintenance(snapshot: EnrollmentSnapshot) -> Transition | None:
-    """000_ef183ff5d536ab78.txt (AMTA): "If a maintenance audit is not conducted
-    within the calendar year, SECOR will be cancelled"."""
+    """docs/rules.md § AMTA — missed maintenance cancels the SECOR: no maintenance
+    audit within the calendar year and the SECOR is cancelled."""
     if snapshot.schedule is None:
         return None
     for plan in snapshot.schedule.years:
@@ -120,9 +120,9 @@ def _missed_maintenance(snapshot: EnrollmentSnapshot) -> Transition | None:
 
 
 def _expired(snapshot: EnrollmentSnapshot) -> Transition | None:
-    """SPEC §5.5: certificate past expiry → expired. The expiry date printed on the
-    certificate (000_ef183ff5d536ab78.txt: "Expiry Date: January 05, 2024") is its
-    last valid day."""
+    """A certificate past its expiry expires. The expiry date printed on the
+    certificate (docs/rules.md § AMTA — certificate validity: January 5, 2024) is
+    its last valid day."""
     expires_on = snapshot.certificate_expires_on
     if expires_on is None or expires_on >= snapshot.today:
         return None
@@ -134,10 +134,9 @@ def _expired(snapshot: EnrollmentSnapshot) -> Transition | None:
 
 
 def _missed_milestone(snapshot: EnrollmentSnapshot, rules: ScheduleRules) -> Transition | None:
-    """003_08677f0b62f20398.txt (SCSA): "Failure to meet the SECOR Milestone
-    Deadlines as indicated in your company's SECOR Registration Letter will result
-    in your company being de-rolled from the program. There will be a 6 month
-    waiting period before your company is eligible to re-apply"."""
+    """docs/rules.md § SCSA — de-roll: a missed milestone deadline of the
+    registration letter de-rolls the company, which may re-apply after a 6-month
+    wait."""
     missed = [
         m.deadline for m in snapshot.milestones if not m.met and m.deadline.due_on < snapshot.today
     ]

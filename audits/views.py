@@ -7,46 +7,62 @@ a 404. Staff-only pages answer 403 to employer users before any look-up.
 
 from __future__ import annotations
 
-from datetime import date
+import re
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from employers.access import get_employer
-from employers.models import Enrollment, EnrollmentStatus, Worker
+from employers.imports import MAX_BYTES as EMPLOYER_IMPORT_MAX_BYTES
+from employers.models import Enrollment, EnrollmentStatus, WCBAccount, Worker
 from secor.dates import association_today
 from secor.forms import bound_data, form_submitted
 from secor.http import refuse_method, require_methods
-from secor.models import Program, Role
+from secor.models import AuditLogEntry, Program, Role
+from secor.tables import paginate, stream_csv
 from secor.tenancy import association_view
 
+from . import certificates, holders, issuing, selectors, services
 from . import schedule as sched
-from . import selectors, services
+from .certificate_views import pdf_status_context
+from .filters import AuditFilter, CertificateFilter
 from .forms import (
+    CertificateStatusForm,
     DatesForm,
     ElementFormSet,
+    HistoricAuditForm,
+    HoldersUploadForm,
+    IssueForm,
     LetterForm,
     MilestoneForm,
     PlanForm,
+    ReissueForm,
     RulesForm,
     ToolNameForm,
     points_from,
     score_form_class,
 )
+from .jobs import holder_preview_path
 from .models import (
     Audit,
     AuditStatus,
     AuditTool,
     Certificate,
+    CertificateRevision,
     Element,
     ElementScore,
     Milestone,
     MilestoneLetter,
     ProgramRules,
 )
+from .tables import AuditTable, CertificateTable, MilestoneBoardTable
 from .timeline import COMPACT, WIDE, geometry
 
 STAFF = {Role.PROGRAM_ADMIN, Role.REVIEWER, Role.AUDITOR}
@@ -90,7 +106,6 @@ def plan(request, employer_id):
         employer=employer, status__in=EnrollmentStatus.open_statuses()
     ).select_related("program", "association")
     workers = Worker.objects.filter(employer=employer).order_by("full_name")
-    form = PlanForm(bound_data(request), enrollments=enrollments, workers=workers)
     slots = []
     for enrollment in enrollments:
         rules = selectors.audit_rules_for(enrollment)
@@ -98,6 +113,10 @@ def plan(request, employer_id):
             (None, None) if rules is None else selectors.next_slot(enrollment, rules, today)
         )
         slots.append({"enrollment": enrollment, "slot": slot, "why_not": why_not, "rules": rules})
+    follow_up = any(s["slot"] is not None and s["slot"].failing_elements for s in slots)
+    form = PlanForm(
+        bound_data(request), enrollments=enrollments, workers=workers, follow_up=follow_up
+    )
     outcome = {}
 
     def check_and_plan(**data):
@@ -120,6 +139,7 @@ def plan(request, employer_id):
             data_gathering_end=data["data_gathering_end"],
             actor=request.user,
             today=today,
+            limited_scope=bool(data.get("limited_scope")),
         )
 
     if form_submitted(request, form, check_and_plan):
@@ -215,6 +235,10 @@ def audit_detail(request, employer_id, audit_id):
         "result": result,
         "last_day": sched.last_data_gathering_day(audit.data_gathering_start, rules),
         "today": association_today(request.association),
+        "certificate": Certificate.objects.filter(audit=audit).first(),
+        "can_issue": request.membership.role == Role.PROGRAM_ADMIN
+        and audit.status == AuditStatus.PASSED
+        and audit.audit_type in issuing.ISSUABLE_TYPES,
     }
     return render(request, "audits/audit_detail.html", context)
 
@@ -222,27 +246,41 @@ def audit_detail(request, employer_id, audit_id):
 # --- Staff lists -------------------------------------------------------------------------
 
 
+def _audit_table(request):
+    today = association_today(request.association)
+    filterset = AuditFilter(
+        request.GET, queryset=Audit.objects.select_related("employer", "tool", "association")
+    )
+    return filterset, AuditTable(filterset.qs, today=today)
+
+
 @association_view(roles=STAFF)
 @require_methods("GET")
 def audit_list(request):
-    """Audits by status and due date."""
-    status = request.GET.get("status", "open")
-    audits = Audit.objects.select_related("employer", "tool").order_by("data_gathering_end")
-    if status == "open":
-        audits = audits.filter(status__in=AuditStatus.open_statuses())
-    elif status in AuditStatus.values:
-        audits = audits.filter(status=status)
-    today = association_today(request.association)
-    rows = []
-    for audit in audits[:500]:
-        due = selectors.audit_due_on(audit)
-        rows.append({"audit": audit, "due": due, "overdue": due is not None and due < today})
-    rows.sort(key=lambda r: (r["due"] is None, r["due"] or date.max))
-    choices = [("open", "Open"), *AuditStatus.choices, ("all", "All")]
+    """Audits by status and report due date, a page at a time (`secor.tables`)."""
+    filterset, table = _audit_table(request)
+    paginate(request, table)
     return render(
         request,
         "audits/audit_list.html",
-        {"rows": rows, "status": status, "choices": choices, "today": today},
+        {"filter": filterset, "table": table, "export_query": request.GET.urlencode()},
+    )
+
+
+@association_view(roles=STAFF)
+@require_methods("GET")
+def audit_list_export(request):
+    """The filtered audits list as CSV, every page, streamed."""
+    _, table = _audit_table(request)
+    name = f"{slugify(request.association.short_name)}-audits.csv"
+    return stream_csv(table, name, request=request)
+
+
+def _board_table(request):
+    return MilestoneBoardTable(
+        selectors.milestone_board_queryset(request.association),
+        association=request.association,
+        today=association_today(request.association),
     )
 
 
@@ -250,9 +288,19 @@ def audit_list(request):
 @require_methods("GET")
 def milestone_board(request):
     """SCSA milestone board: who is at which milestone, letters expiring, de-roll candidates."""
-    today = association_today(request.association)
-    rows = selectors.milestone_board(request.association, today)
-    return render(request, "audits/milestone_board.html", {"rows": rows, "today": today})
+    table = paginate(request, _board_table(request))
+    return render(
+        request,
+        "audits/milestone_board.html",
+        {"table": table, "export_query": request.GET.urlencode()},
+    )
+
+
+@association_view(roles=STAFF)
+@require_methods("GET")
+def milestone_board_export(request):
+    name = f"{slugify(request.association.short_name)}-milestone-board.csv"
+    return stream_csv(_board_table(request), name, request=request)
 
 
 @association_view(roles=STAFF)
@@ -510,4 +558,268 @@ def employer_certificates(request, employer_id):
             "certificates": certificates,
             "today": association_today(request.association),
         },
+    )
+
+
+def _certificate_table(request):
+    queryset = Certificate.objects.select_related(
+        "association", "employer", "wcb_account", "program"
+    )
+    filterset = CertificateFilter(request.GET, queryset=queryset)
+    return filterset, CertificateTable(filterset.qs)
+
+
+@association_view(roles=STAFF)
+@require_methods("GET")
+def certificate_list(request):
+    """The association's certificates: search, filters, pages, and the same list as CSV."""
+    filterset, table = _certificate_table(request)
+    paginate(request, table)
+    return render(
+        request,
+        "audits/certificate_list.html",
+        {"filter": filterset, "table": table, "export_query": request.GET.urlencode()},
+    )
+
+
+@association_view(roles=STAFF)
+@require_methods("GET")
+def certificate_export(request):
+    """The certificate list as CSV: same search, filters and order, every page, streamed."""
+    _, table = _certificate_table(request)
+    name = f"{slugify(request.association.short_name)}-certificates.csv"
+    return stream_csv(table, name, request=request)
+
+
+def _staff_certificate(request, certificate_id) -> Certificate:
+    return get_object_or_404(
+        Certificate.objects.select_related(
+            "employer", "wcb_account", "program", "audit", "cycle", "enrollment"
+        ),
+        pk=certificate_id,
+    )
+
+
+@association_view(roles=STAFF)
+def certificate_detail(request, certificate_id):
+    """One certificate: its dates and status, every revision (with its PDF) and its history."""
+    certificate = _staff_certificate(request, certificate_id)  # 404 before the method check
+    if refused := refuse_method(request, "GET"):
+        return refused
+    revisions = CertificateRevision.objects.filter(certificate=certificate).order_by("-revision")
+    log = AuditLogEntry.objects.filter(
+        object_type=certificate._meta.label_lower, object_id=str(certificate.pk)
+    ).select_related("actor")[:100]
+    context = {
+        **pdf_status_context(request, certificate),
+        "certificate": certificate,
+        "revisions": revisions,
+        "log": log,
+        "actions": certificates.status_actions(certificate),
+        "is_admin": request.membership.role == Role.PROGRAM_ADMIN,
+    }
+    return render(request, "audits/certificate_detail.html", context)
+
+
+@association_view(roles=ADMIN)
+def certificate_status(request, certificate_id):
+    """Suspend, reinstate or cancel a certificate, with the reason the employer is told."""
+    certificate = _staff_certificate(request, certificate_id)
+    if refused := refuse_method(request, "GET", "POST"):
+        return refused
+    actions = certificates.status_actions(certificate)
+    form = CertificateStatusForm(bound_data(request), actions=actions)
+
+    def change(*, action, reason):
+        certificates.ACTION_SERVICES[action](
+            certificate=certificate, actor=request.user, reason=reason
+        )
+
+    if actions and form_submitted(request, form, change, success="Certificate status changed."):
+        return redirect(
+            "audits:certificate_detail",
+            association_slug=_slug(request),
+            certificate_id=certificate.pk,
+        )
+    return render(
+        request,
+        "audits/certificate_status.html",
+        {"certificate": certificate, "form": form, "actions": actions},
+    )
+
+
+@association_view(roles=ADMIN)
+def certificate_reissue(request, certificate_id):
+    """Print the certificate again (same number, new revision), e.g. for a corrected name."""
+    certificate = _staff_certificate(request, certificate_id)
+    if refused := refuse_method(request, "GET", "POST"):
+        return refused
+    form = ReissueForm(bound_data(request))
+
+    def reissue(*, reason):
+        certificates.certificate_reissue(certificate=certificate, actor=request.user, reason=reason)
+
+    if certificate.is_live and form_submitted(
+        request, form, reissue, success="A new revision is being printed."
+    ):
+        return redirect(
+            "audits:certificate_detail",
+            association_slug=_slug(request),
+            certificate_id=certificate.pk,
+        )
+    return render(
+        request, "audits/certificate_reissue.html", {"certificate": certificate, "form": form}
+    )
+
+
+@association_view(roles=ADMIN)
+def certificate_issue(request, audit_id):
+    """The pre-issue checklist of a passed audit, and issuing its certificate."""
+    audit = get_object_or_404(
+        Audit.objects.select_related(
+            "employer", "enrollment__program", "cycle", "tool", "assessor_worker"
+        ),
+        pk=audit_id,
+    )
+    if refused := refuse_method(request, "GET", "POST"):
+        return refused
+    existing = Certificate.objects.filter(audit=audit).first()
+    if existing is not None:
+        return redirect(
+            "audits:certificate_detail", association_slug=_slug(request), certificate_id=existing.pk
+        )
+    today = association_today(request.association)
+    accounts = WCBAccount.objects.filter(employer=audit.employer).order_by("-is_active", "pk")
+    form = IssueForm(
+        bound_data(request),
+        accounts=accounts,
+        initial={"wcb_account": certificates.default_wcb_account(audit.employer)},
+    )
+    chosen = form.cleaned_data["wcb_account"] if form.is_bound and form.is_valid() else None
+    wcb_account = chosen or certificates.default_wcb_account(audit.employer)
+    checklist = issuing.issue_checklist(audit, today=today, wcb_account=wcb_account)
+    issued = {}
+
+    def issue(*, wcb_account):
+        issued["certificate"] = certificates.certificate_issue(
+            audit=audit, actor=request.user, wcb_account=wcb_account, today=today
+        )
+
+    if all(c.ok for c in checklist) and form_submitted(request, form, issue):
+        certificate = issued["certificate"]
+        messages.success(request, f"Certificate {certificate.number} issued; its PDF is building.")
+        return redirect(
+            "audits:certificate_detail",
+            association_slug=_slug(request),
+            certificate_id=certificate.pk,
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "audits/certificate_issue.html",
+        {
+            "audit": audit,
+            "form": form,
+            "checklist": checklist,
+            "blocked": not all(c.ok for c in checklist),
+        },
+        status=status,
+    )
+
+
+# --- Bringing in today's certificate holders ---------------------------------------------
+
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+@association_view(roles=ADMIN)
+@require_methods("GET", "POST")
+def holders_import(request):
+    """Upload a CSV of current certificate holders and see each row's errors before importing."""
+    form = HoldersUploadForm(bound_data(request), request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = holders.decode_upload(upload.read(EMPLOYER_IMPORT_MAX_BYTES + 1))
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            preview = holders.parse_holders_csv(
+                text, association=request.association, today=association_today(request.association)
+            )
+            if preview.error:
+                form.add_error("file", preview.error)
+            else:
+                token = uuid.uuid4().hex
+                if preview.ok and preview.creates:
+                    default_storage.save(
+                        holder_preview_path(request.association.pk, token),
+                        ContentFile(text.encode()),
+                    )
+                context.update(preview=preview, token=token)
+    return render(request, "audits/holders_import.html", context)
+
+
+@association_view(roles=ADMIN)
+@require_methods("POST")
+def holders_import_confirm(request):
+    token = request.POST.get("token", "")
+    path = holder_preview_path(request.association.pk, token)
+    if not _TOKEN.match(token) or not default_storage.exists(path):
+        messages.error(request, "That preview has expired. Upload the file again.")
+        return redirect("audits:holders_import", association_slug=_slug(request))
+    with default_storage.open(path) as stored:
+        text = stored.read().decode("utf-8")
+    try:
+        result = certificates.holders_import(
+            association=request.association,
+            actor=request.user,
+            text=text,
+            today=association_today(request.association),
+        )
+    except holders.HoldersRefused as refused:
+        return render(
+            request,
+            "audits/holders_import.html",
+            {"form": HoldersUploadForm(), "preview": refused.preview, "refused": True},
+            status=400,
+        )
+    default_storage.delete(path)
+    messages.success(
+        request,
+        f"Imported {result['created']} certificate holders; {result['unchanged']} were "
+        "already here.",
+    )
+    return redirect("audits:certificate_list", association_slug=_slug(request))
+
+
+@association_view(roles=ADMIN)
+def historic_audit(request, employer_id):
+    """Enter one past audit and its outcome, flagged as recorded after the fact."""
+    employer = get_employer(request, employer_id)
+    if refused := refuse_method(request, "GET", "POST"):
+        return refused
+    enrollments = Enrollment.objects.filter(
+        employer=employer, status__in=EnrollmentStatus.open_statuses()
+    ).select_related("program", "association")
+    form = HistoricAuditForm(bound_data(request), enrollments=enrollments)
+    done = {}
+
+    def record_it(**data):
+        done["audit"] = services.audit_record_historic(
+            **data, actor=request.user, today=association_today(request.association)
+        )
+
+    if form_submitted(request, form, record_it, success="Audit recorded after the fact."):
+        return redirect(
+            "audits:audit_detail",
+            association_slug=_slug(request),
+            employer_id=employer.pk,
+            audit_id=done["audit"].pk,
+        )
+    return render(
+        request,
+        "audits/historic_audit.html",
+        {"employer": employer, "form": form, "enrollments": enrollments},
     )

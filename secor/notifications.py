@@ -39,7 +39,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from email.mime.image import MIMEImage
 from zoneinfo import ZoneInfo
@@ -94,6 +94,9 @@ class Kind:
     audience: tuple[str, ...] = (EMPLOYER_USERS,)
     description: str = ""
     staff_only: bool = False
+    # Reminders of this kind with the same key from several sources are one
+    # message, their contexts merged (the staff digest).
+    merge: bool = False
 
     @property
     def template(self) -> str:
@@ -267,7 +270,13 @@ def collect(association: Association, window_start: date, window_end: date) -> l
             for due in source(association, window_start=window_start, window_end=window_end):
                 if due.kind not in KINDS:
                     raise ValueError(f"reminder kind {due.kind!r} is not registered")
-                if window_start <= due.send_on <= window_end:
+                if not window_start <= due.send_on <= window_end:
+                    continue
+                if due.key in found and KINDS[due.kind].merge:
+                    # Several apps' parts of one message (the staff digest): one email.
+                    first = found[due.key]
+                    found[due.key] = replace(first, context={**first.context, **due.context})
+                else:
                     found.setdefault(due.key, due)
     return sorted(found.values(), key=lambda d: (d.send_on, d.kind, d.object_key))
 

@@ -24,3 +24,7 @@ def association_created(association) -> None:
 def register() -> None:
     hooks.association_created.register(association_created)
     hooks.home_panels.register(home_panels)
+    from . import reminders
+
+    hooks.reminder_sources.register(reminders.reminder_source)
+    hooks.calendar_events.register(reminders.calendar_events)

@@ -251,14 +251,11 @@ def tree(submission: Submission, *, element_names: dict[int, str]) -> list[TreeE
         "element_number", "path"
     )
     for entry in entries:
-        path = PurePosixPath(entry.path)
+        parts = PurePosixPath(entry.path).parts
+        # Inside an element, the element's own folder is the heading already.
+        folders = parts[1:-1] if entry.element_number is not None else parts[:-1]
         groups.setdefault(entry.element_number, []).append(
-            TreeFile(
-                entry,
-                path.name,
-                str(path.parent) if str(path.parent) != "." else "",
-                preview_kind(entry.path),
-            )
+            TreeFile(entry, parts[-1], "/".join(folders), preview_kind(entry.path))
         )
     for number in element_names:
         groups.setdefault(number, [])

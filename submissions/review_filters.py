@@ -23,7 +23,8 @@ NOBODY = "nobody"
 class QueueFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[(OPEN, _("Open (waiting, in review, corrections)")), *SubmissionStatus.choices],
+        help_text=_("Open: waiting, in review or sent back for corrections."),
+        choices=[(OPEN, _("Open")), *SubmissionStatus.choices],
         method="by_status",
         empty_label=_("Any"),
     )

@@ -38,7 +38,7 @@ class NoteForm(forms.Form):
         widget=forms.RadioSelect,
     )
     element_number = forms.TypedChoiceField(
-        label=_("Element"), coerce=int, empty_value=None, required=False
+        label=_("About element"), coerce=int, empty_value=None, required=False
     )
     text = forms.CharField(
         label=_("Note"),

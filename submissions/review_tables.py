@@ -88,9 +88,11 @@ class QueueTable(tables.Table):
     value_kind = render_kind
 
     def render_program(self, record):
-        return record.program.get_kind_display()
+        # "SECOR", "COR": the long name is on the workspace.
+        return record.program.get_kind_display().split(" ")[0]
 
-    value_program = render_program
+    def value_program(self, record):
+        return record.program.get_kind_display()
 
     def render_status(self, record):
         return status_badge(record)

@@ -8,6 +8,10 @@ who may upload what (association, employer, audit) and call these.
   file back to it (bytes written by a request that died before saving the
   offset are dropped), appends, and saves the new offset even when the
   client disconnects half-way — the next HEAD says where to resume from.
+  Only the last PATCH fsyncs (the finished file must be durable before it
+  becomes a submission); should a machine crash lose unflushed bytes the
+  database counted, the file is shorter than the offset and both HEAD and
+  PATCH fall back to the file's size.
 * The size limit is enforced before and while bytes arrive: a declared length
   over the association's limit is refused at creation (413), and no PATCH
   may carry bytes past the declared length (413) — reading stops there.
@@ -136,12 +140,25 @@ def create(request, *, location, **target) -> HttpResponse:
     )
 
 
+def _save_offset(upload: Upload, offset: int) -> None:
+    Upload.objects.for_association(upload.association).filter(pk=upload.pk).update(
+        offset=offset,
+        updated_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(hours=settings.SUBMISSIONS_UPLOAD_EXPIRY_HOURS),
+    )
+    upload.offset = offset
+
+
 def head(upload: Upload) -> HttpResponse:
     if upload.status == UploadStatus.ABANDONED:
         return _error(410, "This upload expired or was cancelled; start again.")
+    offset = upload.offset
+    if upload.status == UploadStatus.RECEIVING:
+        path = selectors.upload_temp_path(upload)
+        offset = min(offset, path.stat().st_size if path.exists() else 0)
     return _response(
         200,
-        Upload_Offset=upload.offset,
+        Upload_Offset=offset,
         Upload_Length=upload.length,
         Upload_Expires=http_date(upload.expires_at.timestamp()),
     )
@@ -191,19 +208,23 @@ def patch(request, upload: Upload) -> HttpResponse:
         upload.refresh_from_db(fields=["offset", "status"])
         if upload.offset != offset:
             return _error(409, f"Upload-Offset must be {upload.offset}.")
+        on_disk = os.fstat(fh.fileno()).st_size
+        if on_disk < offset:
+            # Bytes the database counted never reached the disk (a machine
+            # crash before they were flushed): resume from what is there.
+            _save_offset(upload, on_disk)
+            return _error(409, f"Upload-Offset must be {on_disk}.")
         fh.truncate(offset)
         fh.seek(offset)
         hasher = _hasher_for(upload.pk, offset)
         received, too_long = _copy_body(request, fh, hasher, room=upload.length - offset)
         fh.flush()
-        os.fsync(fh.fileno())
         new_offset = offset + received
-        Upload.objects.for_association(upload.association).filter(pk=upload.pk).update(
-            offset=new_offset,
-            updated_at=timezone.now(),
-            expires_at=timezone.now() + timedelta(hours=settings.SUBMISSIONS_UPLOAD_EXPIRY_HOURS),
-        )
-        upload.offset = new_offset
+        if new_offset == upload.length:
+            # Durable before it becomes a submission; partial chunks are not
+            # fsynced (a crash is caught by the size check above).
+            os.fsync(fh.fileno())
+        _save_offset(upload, new_offset)
         if too_long:
             return _error(413, f"The upload passed its declared length of {upload.length} bytes.")
         if new_offset < upload.length:

@@ -15,6 +15,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
+def _signing_keys(settings, tmp_path_factory):
+    """Development signing keys in the test run's temporary folder, never var/."""
+    settings.SECOR_SIGNING_KEYS_DIR = ""
+    settings.SECOR_SIGNING_DEV_KEYS = True
+    settings.SECOR_SIGNING_DEV_KEYS_DIR = str(tmp_path_factory.getbasetemp() / "signing-keys")
+
+
+@pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     """Private files in a temporary folder; a clean cache (rate limits, used TOTP codes).
 

@@ -109,8 +109,9 @@
     upload = new tus.Upload(file, {
       endpoint: d.endpoint,
       retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
-      // Under the proxy's body limit (README: 11 MB); the server resumes at any byte.
-      chunkSize: 8 * 1024 * 1024,
+      // Under the proxy's body limit (settings.SUBMISSIONS_UPLOAD_CHUNK_BYTES); the
+      // server keeps every byte that arrived, so a chunk cut off mid-way resumes there.
+      chunkSize: Number(d.chunkBytes) || Infinity,
       metadata: { filename: file.name, filetype: file.type || "application/zip" },
       headers: { "X-CSRFToken": d.csrf },
       removeFingerprintOnSuccess: true,

@@ -282,6 +282,12 @@ def test_failed_build_shows_the_reason_and_an_admin_can_retry(
     assert not response.url.startswith("https://evil.example")
     revision.refresh_from_db()
     assert revision.pdf_status == "ready"
+    from secor.models import AuditLogEntry
+
+    with activate(association):
+        entry = AuditLogEntry.objects.get(action="audits.certificate_pdf_retry")
+    assert entry.actor == admin
+    assert "No signing key" in entry.data["previous_error"]
 
 
 def test_employer_user_cannot_retry(client, association):
@@ -296,3 +302,30 @@ def test_employer_user_cannot_retry(client, association):
         },
     )
     assert client.post(url).status_code == 403
+
+
+def test_an_imported_certificate_without_a_pdf_offers_to_build_one(
+    client, association, django_capture_on_commit_callbacks
+):
+    from audits import certificates
+
+    from .factories import certified
+
+    _e, cycle = certified(association, certificate=False)
+    with activate(association):
+        certificate = certificates.certificate_import(cycle=cycle, number="OLD-0001", actor=None)
+    client.force_login(member(association, "program_admin"))
+    body = client.get(_status_url(certificate)).content.decode()
+    assert "imported from the association's records without a PDF" in body
+    assert "Build a signed PDF" in body
+    retry_url = reverse(
+        "audits:certificate_pdf_retry",
+        kwargs={
+            "association_slug": association.slug,
+            "certificate_id": certificate.pk,
+            "revision": 1,
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(retry_url)
+    assert _revision(certificate).pdf_status == "ready"

@@ -271,3 +271,47 @@ def test_another_employers_calendar_page_is_404(client, association):
     assert client.post(url).status_code == 404
     with activate(association):
         assert not CalendarFeed.objects.exists()
+
+
+def test_the_feed_holds_corrections_due(client, association):
+    from datetime import timedelta
+
+    from ..submissions.url_kwargs import _submission
+
+    employer = EmployerFactory(association=association)
+    due = notifications.local_today(association) + timedelta(days=10)
+    submission = _submission(association, employer, corrections_due_on=due)
+    client.force_login(member(association, Role.EMPLOYER, employer=employer))
+    url = _feed_url(client, association, employer)
+    events = _events(client.get(url).content)
+    start, _end, link = events["Corrections due: Audit evaluation"]
+    assert start == due
+    assert link.endswith(
+        reverse(
+            "submissions:detail",
+            kwargs={"association_slug": association.slug, "submission_id": submission.pk},
+        )
+    )
+
+
+def test_the_reminder_pages_cost_a_fixed_number_of_queries(
+    client, association, django_assert_max_num_queries
+):
+    admin = member(association, Role.PROGRAM_ADMIN)
+    client.force_login(admin)
+    for name in ("reminder_preferences", "reminder_settings"):
+        url = _url(name, association)
+        client.get(url)
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
+
+
+def test_the_feed_costs_a_bounded_number_of_queries(
+    client, association, django_assert_max_num_queries
+):
+    e, _ = certified(association, date(2021, 1, 5))
+    client.force_login(member(association, Role.EMPLOYER, employer=e.employer))
+    url = _feed_url(client, association, e.employer)
+    client.logout()
+    with django_assert_max_num_queries(25):
+        assert client.get(url).status_code == 200

@@ -153,7 +153,7 @@ def start_worker_process(smtp_port: int) -> subprocess.Popen:
         # dead worker's message to the next one, nor for its claim to expire.
         "CELERY_VISIBILITY_TIMEOUT": "3",
         "SECOR_REMINDER_LEASE_SECONDS": "2",
-        "DJANGO_SETTINGS_MODULE": "secor.settings",
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
     }
     return subprocess.Popen(
         [

@@ -473,3 +473,49 @@ def test_a_reminders_in_app_notice_is_not_emailed_twice(
     assert len(mailoutbox) == 1
     fan_out_at(datetime(2022, 10, 2, 9, tzinfo=ZoneInfo("America/Edmonton")))
     assert len(mailoutbox) == 1
+
+
+def test_corrections_due_reaches_the_employer_and_the_assigned_reviewer_muted_or_not(
+    run_day, association, mailoutbox
+):
+    from ..submissions.url_kwargs import _submission
+
+    employer = EmployerFactory(association=association)
+    user = member(association, Role.EMPLOYER, employer=employer)
+    reviewer = member(association, Role.REVIEWER)
+    member(association, Role.REVIEWER)  # not assigned: not told
+    today = notifications.local_today(association)
+    _submission(
+        association, employer, assigned_to=reviewer, corrections_due_on=today + timedelta(days=7)
+    )
+    with activate(association):
+        MutedReminderKind.objects.create(association=association, user=user, kind="corrections_due")
+    run_day(association, today - timedelta(days=1))
+    assert "corrections_due" not in kinds_sent(association)
+    run_day(association, today)
+    corrections = [m for m in mailoutbox if "Corrections" in m.subject]
+    assert sorted(m.to[0] for m in corrections) == sorted([user.email, reviewer.email])
+
+
+def test_the_staff_digest_is_one_email_with_every_apps_lists(run_day, association, mailoutbox):
+    from django.utils import timezone
+
+    from submissions.models import Submission
+
+    from ..submissions.url_kwargs import _submission
+
+    admin = member(association, Role.PROGRAM_ADMIN)
+    _milestone(association)  # due 2021-06-01, still pending: a de-roll candidate
+    today = notifications.local_today(association)
+    waiting = _submission(
+        association, EmployerFactory(association=association), status="awaiting_review"
+    )
+    with activate(association):
+        Submission.objects.filter(pk=waiting.pk).update(
+            status_changed_at=timezone.now() - timedelta(days=20)
+        )
+    run_day(association, today)
+    digests = [m for m in mailoutbox if "digest" in m.subject]
+    assert [m.to for m in digests] == [[admin.email]]
+    assert "Manual submitted" in digests[0].body
+    assert "waiting more than 14 days" in digests[0].body

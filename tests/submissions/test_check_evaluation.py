@@ -157,3 +157,27 @@ def test_the_command_judges_against_the_association_of_the_slug(
     assert code == 1
     missing = [p for p in json.loads(out)["problems"] if p["code"] == "missing_element_folder"]
     assert len(missing) == 6  # sections 11-13 and the three supplemental ones
+
+
+def test_the_associations_evaluation_rule_applies_as_for_an_upload(amta, tmp_path, capsys):
+    # The same spec as the inspection task: here the rule flags more than 2
+    # documents in one element folder as more than a sample.
+    from secor.models import Program
+    from secor.tenancy import activate
+    from submissions.models import SubmissionKind, SubmissionRule
+
+    with activate(amta):
+        program = Program.objects.get(kind="secor")
+        SubmissionRule.objects.update_or_create(
+            association=amta,
+            program=program,
+            kind=SubmissionKind.EVALUATION,
+            defaults={"sample_threshold": 2},
+        )
+    files = {"SECOR audit tool.pdf": PDF}
+    files.update({f"{folder}/evidence.pdf": PDF for folder in ELEMENT_FOLDERS})
+    files.update({f"{ELEMENT_FOLDERS[0]}/more {i}.pdf": PDF for i in range(2)})
+    path = write_zip(tmp_path / "sample.zip", files)
+    code, out, _err = run(capsys, path, "--association", "amta", "--json")
+    assert code == 0
+    assert [p["code"] for p in json.loads(out)["problems"]] == ["too_many_documents"]

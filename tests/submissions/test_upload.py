@@ -241,3 +241,110 @@ def test_staff_cannot_upload_for_an_employer(client, association, audit_for, adm
     client.force_login(admin_user)
     response = client.post(tus_create_url(association, audit_for), HTTP_UPLOAD_LENGTH="10", **TUS)
     assert response.status_code == 404
+
+
+def test_a_resume_in_another_process_hashes_the_finished_file_once_more(
+    employer_client, association, audit_for, commit
+):
+    from submissions import tus
+
+    data = evaluation_zip()
+    location = tus_start(employer_client, association, audit_for, data)
+    tus_patch(employer_client, location, data[:700], 0)
+    tus._HASHERS.clear()  # the next PATCH lands on a process without the running hash
+    with commit(execute=True):
+        tus_patch(employer_client, location, data[700:], 700)
+    with activate(association):
+        assert Submission.objects.get().sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_bytes_counted_but_lost_from_disk_are_asked_for_again(
+    employer_client, association, audit_for
+):
+    from submissions.selectors import upload_temp_path
+
+    data = evaluation_zip()
+    location = tus_start(employer_client, association, audit_for, data)
+    tus_patch(employer_client, location, data[:1000], 0)
+    with activate(association):
+        upload = Upload.objects.get()
+    with open(upload_temp_path(upload), "r+b") as fh:  # a crash lost the last 400 bytes
+        fh.truncate(600)
+    assert employer_client.head(location, **TUS)["Upload-Offset"] == "600"
+    response = tus_patch(employer_client, location, data[1000:], 1000)
+    assert response.status_code == 409
+    assert tus_patch(employer_client, location, data[600:], 600).status_code == 204
+
+
+def test_a_connection_dropped_mid_patch_keeps_the_bytes_that_arrived(
+    employer_client, association, audit_for
+):
+    """The client goes away half-way through a PATCH: the next HEAD says where it stopped."""
+    import io
+
+    from django.test.client import RequestFactory
+
+    data = evaluation_zip()
+    location = tus_start(employer_client, association, audit_for, data)
+
+    class Dropped(io.BytesIO):
+        def read(self, n=-1):
+            if self.tell() >= 1500:
+                raise OSError("connection reset by peer")
+            return super().read(min(n if n >= 0 else 500, 500))
+
+    environ = RequestFactory()._base_environ(
+        REQUEST_METHOD="PATCH",
+        PATH_INFO=location.split("testserver", 1)[-1],
+        CONTENT_TYPE="application/offset+octet-stream",
+        CONTENT_LENGTH=str(len(data)),
+        HTTP_UPLOAD_OFFSET="0",
+        HTTP_COOKIE=employer_client.cookies.output(header="", sep=";").strip(),
+        **TUS,
+    )
+    environ["wsgi.input"] = Dropped(data)
+    response = employer_client.handler(environ)
+    assert response.status_code == 204
+    assert response["Upload-Offset"] == "1500"
+    assert employer_client.head(location, **TUS)["Upload-Offset"] == "1500"
+
+
+def test_scsa_employers_upload_their_safety_manual_one_folder_per_section(
+    client, other_association, django_capture_on_commit_callbacks
+):
+    from audits.seeds import SCSA_SECTIONS, SCSA_SUPPLEMENTAL
+    from tests.audits.factories import enrollment
+
+    from .helpers import metadata
+
+    user = member(other_association, "employer")
+    enrollment(other_association, employer=user.employer, seed="scsa")
+    services.rules_seed(association=other_association, seed_key="scsa")
+    client.force_login(user)
+    listing = client.get(f"/{other_association.slug}/submissions/").content.decode()
+    assert "Upload: Health and safety manual" in listing
+    page = client.get(f"/{other_association.slug}/submissions/upload/?kind=safety_manual")
+    assert page.status_code == 200
+    assert "13 sections and 3 supplemental" in page.content.decode()
+
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for i, name in enumerate(SCSA_SECTIONS + SCSA_SUPPLEMENTAL, start=1):
+            zf.writestr(f"Manual/{i:02d} - {name}/{name}.pdf", b"%PDF-1.4 " + bytes([i]) * 50)
+    data = buffer.getvalue()
+    create = client.post(
+        f"/{other_association.slug}/submissions/uploads/?kind=safety_manual",
+        HTTP_UPLOAD_LENGTH=str(len(data)),
+        HTTP_UPLOAD_METADATA=metadata(filename="manual.zip"),
+        **TUS,
+    )
+    assert create.status_code == 201, create.content
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tus_patch(client, create["Location"], data, 0).status_code == 204
+    with activate(other_association):
+        manual = Submission.objects.get()
+    assert manual.kind == "safety_manual" and manual.audit is None
+    assert manual.status == "awaiting_review", manual.problems

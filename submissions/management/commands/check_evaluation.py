@@ -1,5 +1,9 @@
 """Check a zipped evaluation on disk exactly as an upload would be inspected.
 
+Same code, spec and limits as the inspection task: ``services.inspection_spec``
+(the association's evaluation rule over the program's current published tool)
+and ``SUBMISSIONS_MAX_INFLATED_BYTES``.
+
 For staff and consultants before a zip is sent. Exit status: 0 the zip would
 be accepted (warnings allowed), 1 it would be refused, 2 usage error.
 """
@@ -8,11 +12,14 @@ import json
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from secor.models import Association, ProgramKind
 from secor.tenancy import activate
-from submissions.inspection import inspect, spec_for_tool
+from submissions.inspection import Limits, inspect
+from submissions.models import Submission, SubmissionKind
+from submissions.services import inspection_spec
 
 USAGE_ERROR = 2
 REFUSED = 1
@@ -47,11 +54,16 @@ class Command(BaseCommand):
                 returncode=USAGE_ERROR,
             )
         with activate(association):
-            tool = self._published_tool(association, opts["program"])
-            spec = spec_for_tool(tool)
+            program, tool = self._program_and_tool(association, opts["program"])
+            # The upload's own spec and limits: the association's evaluation rule
+            # over the program's current tool (an upload without an audit gets the same).
+            spec = inspection_spec(
+                Submission(association=association, program=program, kind=SubmissionKind.EVALUATION)
+            )
+            limits = Limits(max_inflated_bytes=settings.SUBMISSIONS_MAX_INFLATED_BYTES)
             try:
                 with path.open("rb") as fileobj:
-                    result = inspect(fileobj, spec=spec)
+                    result = inspect(fileobj, spec=spec, limits=limits)
             except OSError as error:
                 message = f"Cannot read {path}: {error}"
                 raise CommandError(message, returncode=USAGE_ERROR) from error
@@ -94,7 +106,7 @@ class Command(BaseCommand):
         if not result.valid:
             sys.exit(REFUSED)
 
-    def _published_tool(self, association, kind):
+    def _program_and_tool(self, association, kind):
         from audits.models import AuditTool
         from secor.models import Program
 
@@ -114,4 +126,4 @@ class Command(BaseCommand):
                 f"{association.short_name} has no published {kind} audit tool yet.",
                 returncode=USAGE_ERROR,
             )
-        return tool
+        return program, tool

@@ -1,0 +1,315 @@
+"""Reading a CSV of today's certificate holders: decode, check the header, check each row.
+
+Nothing here writes. `parse_holders_csv` gives the preview (each row's errors,
+and whether it is new or already imported); `certificates.holders_import`
+parses again inside its transaction and refuses when anything is wrong, so an
+import is all or nothing, and a second import of the same file changes nothing.
+
+One row: the employer (legal name, WCB account), the program, the certificate
+number and issue date (the anniversary: the last day on site of the
+certification audit), and optionally the last audit (type, dates, result).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from employers.imports import decode_upload
+from secor.models import ProgramKind
+
+from . import schedule as sched
+
+__all__ = ["HoldersPreview", "HoldersRefused", "decode_upload", "parse_holders_csv"]
+MAX_ROWS = 10_000
+REQUIRED_COLUMNS = (
+    "legal_name",
+    "wcb_account_number",
+    "program",
+    "certificate_number",
+    "issued_on",
+)
+OPTIONAL_COLUMNS = (
+    "wcb_board",
+    "last_audit_type",
+    "last_audit_start",
+    "last_audit_end",
+    "last_audit_result",
+    "last_audit_score",
+)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+LAST_AUDIT = OPTIONAL_COLUMNS[1:]
+AUDIT_TYPES = ("certification", "recertification", "maintenance")
+RESULTS = ("passed", "failed")
+MAX_LENGTHS = {
+    "legal_name": 200,
+    "wcb_account_number": 40,
+    "wcb_board": 120,
+    "certificate_number": 80,
+}
+_PROGRAMS = {"secor": ProgramKind.SECOR, "cor": ProgramKind.COR}
+
+
+@dataclass
+class HolderRow:
+    line: int
+    values: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+    action: str = "create"  # or "unchanged" (already imported)
+    program: str = ""
+    issued_on: date | None = None
+    expires_on: date | None = None
+    last_type: str = ""
+    last_start: date | None = None
+    last_end: date | None = None
+    last_passed: bool | None = None
+    last_score: Decimal | None = None
+    maintenance_year: int | None = None
+
+    @property
+    def number(self) -> str:
+        return self.values.get("certificate_number", "")
+
+    @property
+    def account_number(self) -> str:
+        return "".join(self.values.get("wcb_account_number", "").split())
+
+
+@dataclass
+class HoldersPreview:
+    error: str | None = None
+    rows: list[HolderRow] = field(default_factory=list)
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for row in self.rows if row.errors)
+
+    @property
+    def has_row_errors(self) -> bool:
+        return self.error_count > 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and not self.has_row_errors and bool(self.rows)
+
+    @property
+    def creates(self) -> int:
+        return sum(1 for row in self.rows if row.action == "create")
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for row in self.rows if row.action == "unchanged")
+
+
+class HoldersRefused(Exception):
+    """The file or a row is wrong: nothing was imported."""
+
+    def __init__(self, preview: HoldersPreview):
+        super().__init__(preview.error or f"{preview.error_count} rows have errors")
+        self.preview = preview
+
+
+def _header_problem(header: list[str]) -> str | None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    if not (missing or unknown or duplicated):
+        return None
+    parts = []
+    if missing:
+        parts.append(f"missing column(s): {', '.join(missing)}")
+    if unknown:
+        parts.append(f"unknown column(s): {', '.join(unknown)}")
+    if duplicated:
+        parts.append(f"repeated column(s): {', '.join(duplicated)}")
+    return (
+        "The header row is wrong: "
+        + "; ".join(parts)
+        + f". The columns are {', '.join(REQUIRED_COLUMNS)} and optionally "
+        + f"{', '.join(OPTIONAL_COLUMNS)}."
+    )
+
+
+def _date(row: HolderRow, name: str) -> date | None:
+    value = row.values.get(name, "")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        row.errors.append(f"{name} “{value}” is not a date like 2021-01-05.")
+        return None
+
+
+def _check_row(row: HolderRow, *, rules_by_kind: dict, today: date) -> None:
+    values = row.values
+    for name in REQUIRED_COLUMNS:
+        if not values.get(name):
+            row.errors.append(f"{name} is empty.")
+    for name, limit in MAX_LENGTHS.items():
+        if len(values.get(name, "")) > limit:
+            row.errors.append(f"{name} is longer than {limit} characters.")
+    if values.get("program"):
+        kind = _PROGRAMS.get(values["program"].lower())
+        if kind is None:
+            row.errors.append(f"program “{values['program']}” is not SECOR or COR.")
+        elif kind not in rules_by_kind:
+            row.errors.append(
+                f"The association has not set up the {kind.upper()} program's rules yet."
+            )
+        else:
+            row.program = kind
+    if values.get("issued_on"):
+        row.issued_on = _date(row, "issued_on")
+    rules = rules_by_kind.get(row.program)
+    if row.issued_on and rules is not None:
+        if row.issued_on > today:
+            row.errors.append(f"issued_on {row.issued_on} is in the future.")
+        row.expires_on = sched.add_years(row.issued_on, rules.validity_years)
+        if row.expires_on < today:
+            row.errors.append(
+                f"The certificate expired on {row.expires_on}: only current holders are imported."
+            )
+    given = [name for name in LAST_AUDIT if values.get(name)]
+    if not given:
+        return
+    needed = [n for n in LAST_AUDIT[:-1] if not values.get(n)]
+    if needed:
+        row.errors.append(f"The last audit needs {', '.join(needed)} as well.")
+        return
+    row.last_type = values["last_audit_type"].lower()
+    if row.last_type not in AUDIT_TYPES:
+        row.errors.append(
+            f"last_audit_type “{values['last_audit_type']}” is not one of: "
+            + ", ".join(AUDIT_TYPES)
+            + "."
+        )
+    result = values["last_audit_result"].lower()
+    if result not in RESULTS:
+        row.errors.append(
+            f"last_audit_result “{values['last_audit_result']}” is not passed or failed."
+        )
+    row.last_passed = result == "passed"
+    if values.get("last_audit_score"):
+        try:
+            row.last_score = Decimal(values["last_audit_score"].rstrip("% "))
+        except InvalidOperation:
+            row.errors.append(f"last_audit_score “{values['last_audit_score']}” is not a number.")
+        else:
+            if not 0 <= row.last_score <= 100:
+                row.errors.append("last_audit_score is a percentage between 0 and 100.")
+    row.last_start, row.last_end = _date(row, "last_audit_start"), _date(row, "last_audit_end")
+    if not (row.last_start and row.last_end and row.issued_on and rules):
+        return
+    if row.last_end < row.last_start:
+        row.errors.append("The last audit ends before it starts.")
+    if row.last_end >= today:
+        row.errors.append("The last audit must have ended before today.")
+    if row.last_type in ("certification", "recertification"):
+        if not row.last_passed:
+            row.errors.append("A certificate comes from a passed certification audit.")
+        if row.last_end != row.issued_on:
+            row.errors.append(
+                f"The certificate date is the last day on site of its {row.last_type} audit: "
+                f"issued_on {row.issued_on} but last_audit_end {row.last_end}."
+            )
+    elif row.last_type == "maintenance":
+        schedule = sched.cycle_schedule(row.issued_on, rules)
+        year = next(
+            (
+                plan.year
+                for plan in schedule.years[1:]
+                if plan.maintenance_opens
+                and plan.maintenance_due
+                and plan.maintenance_opens <= row.last_end <= plan.maintenance_due
+            ),
+            None,
+        )
+        if year is None:
+            row.errors.append(
+                f"A maintenance audit ending {row.last_end} falls in no maintenance year of the "
+                f"cycle certified {row.issued_on}."
+            )
+        row.maintenance_year = year
+
+
+def parse_holders_csv(text: str, *, association, today: date) -> HoldersPreview:
+    """Check a decoded CSV against the association's rules and certificates (3 queries)."""
+    from employers.models import WCBAccount
+
+    from .models import Certificate, ProgramRules
+    from .snapshot import rules_from_snapshot, rules_snapshot
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None or not any(cell.strip() for cell in header):
+            return HoldersPreview(error="The file is empty: the first row must name the columns.")
+        header = [cell.strip().lower().replace(" ", "_") for cell in header]
+        if problem := _header_problem(header):
+            return HoldersPreview(error=problem)
+        rules_by_kind = {
+            r.program.kind: rules_from_snapshot(rules_snapshot(r))
+            for r in ProgramRules.objects.for_association(association).select_related("program")
+        }
+        preview = HoldersPreview()
+        for values in reader:
+            if not any(cell.strip() for cell in values):
+                continue
+            if len(preview.rows) >= MAX_ROWS:
+                total = len(preview.rows) + 1 + sum(1 for v in reader if any(c.strip() for c in v))
+                return HoldersPreview(
+                    error=f"The file has {total:,} rows; at most {MAX_ROWS:,} can be imported at "
+                    "once. Split it into smaller files."
+                )
+            row = HolderRow(line=reader.line_num, values={})
+            if len(values) != len(header):
+                row.errors.append(
+                    f"has {len(values)} cells but the header names {len(header)} columns."
+                )
+            row.values = {
+                name: (values[i].strip() if i < len(values) else "")
+                for i, name in enumerate(header)
+            }
+            _check_row(row, rules_by_kind=rules_by_kind, today=today)
+            preview.rows.append(row)
+    except csv.Error as error:
+        return HoldersPreview(
+            error=f"The file is not a readable CSV (line {reader.line_num}: {error})."
+        )
+    if not preview.rows:
+        return HoldersPreview(error="The file names the columns but has no rows.")
+    existing = dict(
+        Certificate.objects.for_association(association).values_list(
+            "number", "wcb_account__account_number"
+        )
+    )
+    board = association.wcb_board
+    accounts = {
+        (b.lower(), n.lower()): employer
+        for b, n, employer in WCBAccount.objects.for_association(association).values_list(
+            "board", "account_number", "employer__legal_name"
+        )
+    }
+    first_line: dict[str, int] = {}
+    for row in preview.rows:
+        if not row.number:
+            continue
+        if row.number in first_line:
+            row.errors.append(
+                f"Certificate number {row.number} is already on line {first_line[row.number]}."
+            )
+            continue
+        first_line[row.number] = row.line
+        if row.number in existing:
+            if (existing[row.number] or "").lower() == row.account_number.lower():
+                row.action = "unchanged"
+            else:
+                row.errors.append(
+                    f"Certificate number {row.number} is already used for another WCB account."
+                )
+        key = ((row.values.get("wcb_board") or board).lower(), row.account_number.lower())
+        if key in accounts and row.action == "create":
+            row.values["existing_employer"] = accounts[key]
+    return preview

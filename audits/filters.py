@@ -1,15 +1,16 @@
-"""The staff certificate list's search and filters (django-filter)."""
+"""The staff lists' filters (django-filter): certificates, and audits by status."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from secor.models import ProgramKind
 
 from .forms import DateInput
-from .models import Certificate, CertificateStatus
+from .models import Audit, AuditStatus, Certificate, CertificateStatus
 
 
 class CertificateFilter(django_filters.FilterSet):
@@ -42,3 +43,33 @@ class CertificateFilter(django_filters.FilterSet):
             | Q(employer__operating_name__icontains=value)
             | Q(wcb_account__account_number__icontains="".join(value.split()))
         )
+
+
+OPEN, ALL = "open", "all"
+
+
+class AuditFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(OPEN, _("Open")), *AuditStatus.choices, (ALL, _("All"))],
+        method="by_status",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Audit
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        # The list opens on the open audits; "All" is an explicit choice.
+        if not data.get("status"):
+            data["status"] = OPEN
+        super().__init__(data, *args, **kwargs)
+
+    def by_status(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.filter(status__in=AuditStatus.open_statuses())
+        if value == ALL:
+            return queryset
+        return queryset.filter(status=value)

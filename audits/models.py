@@ -403,6 +403,10 @@ class Audit(TenantModel):
     status = models.CharField(max_length=12, choices=AuditStatus.choices, default="planned")
     tool = models.ForeignKey(AuditTool, on_delete=models.PROTECT, related_name="audits")
     rules_snapshot = models.JSONField(help_text="The program rules this audit started under.")
+    # A copy of `schedule.submission_deadline(data_gathering_end, rules)`, kept so that
+    # "due soon" and "overdue" are counted and sorted in SQL; the pure function stays
+    # the truth and `refresh_deadlines` rewrites the copy on every save that moves it.
+    submission_due_on = models.DateField(null=True, blank=True, editable=False)
     received_on = models.DateField(null=True, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     overall_percent = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
@@ -443,11 +447,35 @@ class Audit(TenantModel):
                 fields=["association", "status", "data_gathering_end"], name="audit_status_idx"
             ),
             models.Index(fields=["association", "employer"], name="audit_employer_idx"),
+            # Home figures and the audits list: planned audits by report due date.
+            models.Index(
+                fields=["association", "status", "submission_due_on"], name="audit_due_idx"
+            ),
         ]
 
     def __str__(self):
         kind = self.get_audit_type_display()
         return f"{kind} audit of {self.employer} ({self.data_gathering_start})"
+
+    def refresh_deadlines(self) -> None:
+        """Recompute the stored deadline copies from the dates and the frozen rules."""
+        from .schedule import submission_deadline
+        from .snapshot import rules_from_snapshot
+
+        self.submission_due_on = (
+            submission_deadline(self.data_gathering_end, rules_from_snapshot(self.rules_snapshot))
+            if self.rules_snapshot and self.data_gathering_end
+            else None
+        )
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # Every writer (services, imports, the demo, factories) keeps the copy in step.
+        if update_fields is None:
+            self.refresh_deadlines()
+        elif {"data_gathering_end", "rules_snapshot"} & set(update_fields):
+            self.refresh_deadlines()
+            update_fields = {*update_fields, "submission_due_on"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext
 
 from employers.models import Enrollment, EnrollmentStatus, Worker
@@ -237,27 +238,30 @@ def cycle_certificate(cycle: AuditCycle) -> Certificate | None:
 
 
 def milestone_progress(enrollment: Enrollment) -> tuple[MilestoneProgress, ...]:
-    """Milestones as the registration letter sets them, and the letter #2 rule.
+    """Milestones as the registration letter sets them, and the letter #2 rule."""
+    association = enrollment.association
+    return progress_from(
+        Milestone.objects.for_association(association).filter(enrollment=enrollment),
+        MilestoneLetter.objects.for_association(association).filter(enrollment=enrollment),
+    )
+
+
+def progress_from(milestones, letters) -> tuple[MilestoneProgress, ...]:
+    """`milestone_progress` from rows already loaded (the board loads a page's at once).
 
     docs/rules.md#scsa-milestones (SCSA): "Contact the SCSA for Milestone #2 Letter …
     prior to letter expiration date": letter #1's expiry is a deadline met by
     letter #2's issue.
     """
-    association = enrollment.association
     progress = [
         MilestoneProgress(
             sched.MilestoneDeadline(m.code, m.label, m.opens_on, m.due_on),
             m.met_on if m.outcome == "accepted" else None,
         )
-        for m in Milestone.objects.for_association(association).filter(enrollment=enrollment)
+        for m in milestones
     ]
-    letters = {
-        letter.number: letter
-        for letter in MilestoneLetter.objects.for_association(association).filter(
-            enrollment=enrollment
-        )
-    }
-    first, second = letters.get(1), letters.get(2)
+    by_number = {letter.number: letter for letter in letters}
+    first, second = by_number.get(1), by_number.get(2)
     if first is not None:
         progress.append(
             MilestoneProgress(
@@ -800,24 +804,33 @@ def employer_next_deadline(employer, today: date) -> Deadline | None:
 
 
 def staff_audit_counts(association, today: date, *, soon_days: int = 30) -> dict[str, int]:
-    """Open audits whose report is due soon, and overdue ones (by their own rules)."""
-    soon = overdue = 0
-    for audit in Audit.objects.for_association(association).filter(status=AuditStatus.PLANNED):
-        due = sched.submission_deadline(audit.data_gathering_end, audit_rules(audit))
-        if due is None:
-            continue
-        if due < today:
-            overdue += 1
-        elif due <= today + timedelta(days=soon_days):
-            soon += 1
-    return {"due_soon": soon, "overdue": overdue}
+    """Open audits whose report is due soon, and overdue ones (by their own rules).
+
+    One aggregate over the stored due dates (`Audit.submission_due_on`, an indexed
+    copy of the schedule's deadline): no audit is loaded.
+    """
+    counts = (
+        Audit.objects.for_association(association)
+        .filter(status=AuditStatus.PLANNED, submission_due_on__isnull=False)
+        .aggregate(
+            overdue=Count("pk", filter=Q(submission_due_on__lt=today)),
+            due_soon=Count(
+                "pk",
+                filter=Q(
+                    submission_due_on__gte=today,
+                    submission_due_on__lte=today + timedelta(days=soon_days),
+                ),
+            ),
+        )
+    )
+    return {"due_soon": counts["due_soon"], "overdue": counts["overdue"]}
 
 
 def audit_due_on(audit: Audit) -> date | None:
     """When the audit is next due: its report while planned, else nothing."""
     if audit.status != AuditStatus.PLANNED:
         return None
-    return sched.submission_deadline(audit.data_gathering_end, audit_rules(audit))
+    return audit.submission_due_on
 
 
 @dataclass(frozen=True)
@@ -834,28 +847,44 @@ class BoardRow:
         return bool(self.missed)
 
 
-def milestone_board(association, today: date, *, letter_days: int = 30) -> list[BoardRow]:
-    """Registrants: which milestone each is at, letters expiring, de-roll candidates."""
-    enrollments = (
+def milestone_board_queryset(association):
+    """Registrants on the board: open enrollments with a milestone or a letter.
+
+    `Exists` on the indexed foreign keys: an association whose program has no
+    milestones (ACSA) gets an empty board from one cheap query.
+    """
+    has_milestones = Milestone.objects.for_association(association).filter(
+        enrollment=OuterRef("pk")
+    )
+    has_letters = MilestoneLetter.objects.for_association(association).filter(
+        enrollment=OuterRef("pk")
+    )
+    return (
         Enrollment.objects.for_association(association)
         .filter(status__in=[EnrollmentStatus.REGISTERED, EnrollmentStatus.IN_PROGRESS])
-        .select_related("employer", "program")
-        .order_by("registered_on")
+        .filter(Exists(has_milestones) | Exists(has_letters))
+        .select_related("employer", "program", "association")
+        .order_by("registered_on", "pk")
     )
+
+
+def board_rows(
+    association, enrollments, today: date, *, letter_days: int = 30
+) -> dict[int, BoardRow]:
+    """The board rows of `enrollments` (a page of them), in two queries whatever their number."""
+    ids = [e.pk for e in enrollments]
     milestones: dict[int, list[Milestone]] = {}
-    for m in Milestone.objects.for_association(association).filter(enrollment__in=enrollments):
+    for m in Milestone.objects.for_association(association).filter(enrollment_id__in=ids):
         milestones.setdefault(m.enrollment_id, []).append(m)
     letters: dict[int, list[MilestoneLetter]] = {}
     for letter in MilestoneLetter.objects.for_association(association).filter(
-        enrollment__in=enrollments
+        enrollment_id__in=ids
     ):
         letters.setdefault(letter.enrollment_id, []).append(letter)
-    rows = []
+    rows = {}
     for enrollment in enrollments:
         ms = milestones.get(enrollment.pk, [])
         ls = letters.get(enrollment.pk, [])
-        if not ms and not ls:
-            continue
         current = next((m for m in ms if m.outcome != "accepted"), None)
         numbers = {letter.number for letter in ls}
         expiring = next(
@@ -868,14 +897,20 @@ def milestone_board(association, today: date, *, letter_days: int = 30) -> list[
             ),
             None,
         )
-        progress = milestone_progress(enrollment)
         missed = [
             f"{p.deadline.label} (due {p.deadline.due_on})"
-            for p in progress
+            for p in progress_from(ms, ls)
             if not p.met and p.deadline.due_on < today
         ]
-        rows.append(BoardRow(enrollment, current, ms, ls, expiring, missed))
+        rows[enrollment.pk] = BoardRow(enrollment, current, ms, ls, expiring, missed)
     return rows
+
+
+def milestone_board(association, today: date, *, letter_days: int = 30) -> list[BoardRow]:
+    """Registrants: which milestone each is at, letters expiring, de-roll candidates."""
+    enrollments = list(milestone_board_queryset(association))
+    rows = board_rows(association, enrollments, today, letter_days=letter_days)
+    return [rows[e.pk] for e in enrollments]
 
 
 def certificate_status_label(cycle: AuditCycle | None) -> str:

@@ -8,7 +8,9 @@ app_name = "audits"
 # wrapped by secor.tenancy.association_view.
 urlpatterns = [
     path("", views.audit_list, name="list"),
+    path("export.csv", views.audit_list_export, name="list_export"),
     path("milestones/", views.milestone_board, name="milestone_board"),
+    path("milestones/export.csv", views.milestone_board_export, name="milestone_board_export"),
     path("milestones/<int:milestone_id>/", views.milestone_record, name="milestone_record"),
     path("<int:audit_id>/scores/", views.scores, name="scores"),
     path("<int:audit_id>/issue/", views.certificate_issue, name="certificate_issue"),

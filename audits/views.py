@@ -7,20 +7,17 @@ a 404. Staff-only pages answer 403 to employer users before any look-up.
 
 from __future__ import annotations
 
-import csv
 import re
 import uuid
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext
-from django_tables2 import RequestConfig
 
 from employers.access import get_employer
 from employers.imports import MAX_BYTES as EMPLOYER_IMPORT_MAX_BYTES
@@ -29,12 +26,13 @@ from secor.dates import association_today
 from secor.forms import bound_data, form_submitted
 from secor.http import refuse_method, require_methods
 from secor.models import AuditLogEntry, Program, Role
+from secor.tables import paginate, stream_csv
 from secor.tenancy import association_view
 
 from . import certificates, holders, issuing, selectors, services
 from . import schedule as sched
 from .certificate_views import pdf_status_context
-from .filters import CertificateFilter
+from .filters import AuditFilter, CertificateFilter
 from .forms import (
     CertificateStatusForm,
     DatesForm,
@@ -64,7 +62,7 @@ from .models import (
     MilestoneLetter,
     ProgramRules,
 )
-from .tables import CertificateTable
+from .tables import AuditTable, CertificateTable, MilestoneBoardTable
 from .timeline import COMPACT, WIDE, geometry
 
 STAFF = {Role.PROGRAM_ADMIN, Role.REVIEWER, Role.AUDITOR}
@@ -248,27 +246,41 @@ def audit_detail(request, employer_id, audit_id):
 # --- Staff lists -------------------------------------------------------------------------
 
 
+def _audit_table(request):
+    today = association_today(request.association)
+    filterset = AuditFilter(
+        request.GET, queryset=Audit.objects.select_related("employer", "tool", "association")
+    )
+    return filterset, AuditTable(filterset.qs, today=today)
+
+
 @association_view(roles=STAFF)
 @require_methods("GET")
 def audit_list(request):
-    """Audits by status and due date."""
-    status = request.GET.get("status", "open")
-    audits = Audit.objects.select_related("employer", "tool").order_by("data_gathering_end")
-    if status == "open":
-        audits = audits.filter(status__in=AuditStatus.open_statuses())
-    elif status in AuditStatus.values:
-        audits = audits.filter(status=status)
-    today = association_today(request.association)
-    rows = []
-    for audit in audits[:500]:
-        due = selectors.audit_due_on(audit)
-        rows.append({"audit": audit, "due": due, "overdue": due is not None and due < today})
-    rows.sort(key=lambda r: (r["due"] is None, r["due"] or date.max))
-    choices = [("open", "Open"), *AuditStatus.choices, ("all", "All")]
+    """Audits by status and report due date, a page at a time (`secor.tables`)."""
+    filterset, table = _audit_table(request)
+    paginate(request, table)
     return render(
         request,
         "audits/audit_list.html",
-        {"rows": rows, "status": status, "choices": choices, "today": today},
+        {"filter": filterset, "table": table, "export_query": request.GET.urlencode()},
+    )
+
+
+@association_view(roles=STAFF)
+@require_methods("GET")
+def audit_list_export(request):
+    """The filtered audits list as CSV, every page, streamed."""
+    _, table = _audit_table(request)
+    name = f"{slugify(request.association.short_name)}-audits.csv"
+    return stream_csv(table, name, request=request)
+
+
+def _board_table(request):
+    return MilestoneBoardTable(
+        selectors.milestone_board_queryset(request.association),
+        association=request.association,
+        today=association_today(request.association),
     )
 
 
@@ -276,9 +288,19 @@ def audit_list(request):
 @require_methods("GET")
 def milestone_board(request):
     """SCSA milestone board: who is at which milestone, letters expiring, de-roll candidates."""
-    today = association_today(request.association)
-    rows = selectors.milestone_board(request.association, today)
-    return render(request, "audits/milestone_board.html", {"rows": rows, "today": today})
+    table = paginate(request, _board_table(request))
+    return render(
+        request,
+        "audits/milestone_board.html",
+        {"table": table, "export_query": request.GET.urlencode()},
+    )
+
+
+@association_view(roles=STAFF)
+@require_methods("GET")
+def milestone_board_export(request):
+    name = f"{slugify(request.association.short_name)}-milestone-board.csv"
+    return stream_csv(_board_table(request), name, request=request)
 
 
 @association_view(roles=STAFF)
@@ -539,19 +561,20 @@ def employer_certificates(request, employer_id):
     )
 
 
-def _certificate_table(request, *, paginate):
-    queryset = Certificate.objects.select_related("employer", "wcb_account", "program")
+def _certificate_table(request):
+    queryset = Certificate.objects.select_related(
+        "association", "employer", "wcb_account", "program"
+    )
     filterset = CertificateFilter(request.GET, queryset=queryset)
-    table = CertificateTable(filterset.qs)
-    RequestConfig(request, paginate=paginate).configure(table)
-    return filterset, table
+    return filterset, CertificateTable(filterset.qs)
 
 
 @association_view(roles=STAFF)
 @require_methods("GET")
 def certificate_list(request):
     """The association's certificates: search, filters, pages, and the same list as CSV."""
-    filterset, table = _certificate_table(request, paginate={"per_page": 25})
+    filterset, table = _certificate_table(request)
+    paginate(request, table)
     return render(
         request,
         "audits/certificate_list.html",
@@ -562,17 +585,10 @@ def certificate_list(request):
 @association_view(roles=STAFF)
 @require_methods("GET")
 def certificate_export(request):
-    """The certificate list as CSV: same search, filters and order, every page."""
-    _, table = _certificate_table(request, paginate=False)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    """The certificate list as CSV: same search, filters and order, every page, streamed."""
+    _, table = _certificate_table(request)
     name = f"{slugify(request.association.short_name)}-certificates.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")  # Excel opens UTF-8 correctly with a byte-order mark.
-    writer = csv.writer(response)
-    for row in table.as_values():
-        # Keep a spreadsheet from running a cell that starts like a formula.
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" else v for v in row])
-    return response
+    return stream_csv(table, name, request=request)
 
 
 def _staff_certificate(request, certificate_id) -> Certificate:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from secor.models import ProgramKind
@@ -43,17 +43,21 @@ class EmployerFilter(django_filters.FilterSet):
         fields = ["q", "program", "status", "eligibility"]
 
     def search(self, queryset, name, value):
+        """A WCB account number (digits, spaces ignored) exactly, else a name fragment.
+
+        Two separate index-served searches, never OR-ed (an OR of a LIKE with an
+        account sub-query is one no index serves): the number hits the expression
+        index on UPPER(account_number), the fragment the trigram indexes on
+        PostgreSQL (a table scan on SQLite, same code).
+        """
         value = value.strip()
         if not value:
             return queryset
         number = "".join(value.split())
-        # Exists, not a join: an employer with two matching accounts is listed once.
-        account = WCBAccount.objects.filter(
-            employer=OuterRef("pk"), account_number__icontains=number
-        )
-        return queryset.filter(
-            Q(legal_name__icontains=value) | Q(operating_name__icontains=value) | Exists(account)
-        )
+        if number.isdigit():
+            accounts = WCBAccount.objects.filter(account_number__iexact=number)
+            return queryset.filter(pk__in=accounts.values("employer_id"))
+        return queryset.filter(Q(legal_name__icontains=value) | Q(operating_name__icontains=value))
 
     def enrollment(self, queryset, name, value):
         # Program and status are applied together below, so one enrollment must match both.

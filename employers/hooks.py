@@ -32,6 +32,7 @@ def register() -> None:
     hooks.checklist_items.register(employer_checklist)
     hooks.demo_builders.register(demo_builders)
 
-    from .jobs import sweep_import_previews
+    from .jobs import refresh_eligibility, sweep_import_previews
 
     hooks.daily_jobs.register(sweep_import_previews)
+    hooks.daily_jobs.register(refresh_eligibility)

@@ -54,3 +54,22 @@ def sweep_previews(
             logger.exception("could not sweep import preview %s", path)
             failed += 1
     return {"deleted": deleted, "failed": failed}
+
+
+def refresh_eligibility(association_id: int, local_date: date | None = None) -> dict[str, int]:
+    """The `daily_jobs` entry: redo the verdicts that went stale at local midnight.
+
+    The 12-month window moves every day; the fan-out runs this just after the
+    association's midnight, so pages only ever read verdicts (a missed run shows
+    yesterday's verdict with its date, never a recomputation on a GET).
+    Idempotent: a second run the same day finds nothing stale.
+    """
+    from django_scopes import scopes_disabled
+
+    from secor.models import Association
+
+    from .services import eligibility_refresh
+
+    with scopes_disabled():
+        association = Association.objects.get(pk=association_id)
+    return {"refreshed": eligibility_refresh(association=association, stale_only=True)}

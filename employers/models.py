@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
@@ -139,6 +140,11 @@ class WCBAccount(TenantModel):
                     "This WCB account number is already registered with this association."
                 ),
             )
+        ]
+        indexes = [
+            # The directory's exact WCB-number search (`account_number__iexact`): the
+            # service stores numbers without spaces, the search strips them the same way.
+            models.Index(Upper("account_number"), name="wcbaccount_number_upper_idx"),
         ]
         verbose_name = "WCB account"
 

@@ -204,7 +204,7 @@ def eligibility_rule_update(*, rule: EligibilityRule, actor, **fields) -> Eligib
 def eligibility_refresh(
     *, association: Association, employer_ids: Iterable[int] | None = None, stale_only=False
 ) -> int:
-    """Recompute the cached verdict of many employers in a fixed number of queries.
+    """Recompute the cached verdict of many employers, a fixed number of queries per 1,000.
 
     ``stale_only`` picks the rows last assessed before today (the window moved). Writes
     with ``bulk_update`` so the cache columns leave no history rows. Returns the count.
@@ -219,24 +219,34 @@ def eligibility_refresh(
             employers = employers.filter(
                 Q(eligibility_assessed_on__isnull=True) | Q(eligibility_assessed_on__lt=today)
             )
-        employers = list(employers.prefetch_related("workers", "headcount_declarations"))
-        for employer in employers:
-            verdict = selectors.assess(
-                rule=rule,
-                today=today,
-                employer=employer,
-                workers=employer.workers.all(),
-                declarations=employer.headcount_declarations.all(),
+        ids = list(employers.order_by("pk").values_list("pk", flat=True))
+        # In chunks: the nightly run over 20,000 employers never holds every roster at once.
+        for start in range(0, len(ids), _REFRESH_CHUNK):
+            chunk = list(
+                Employer.objects.filter(pk__in=ids[start : start + _REFRESH_CHUNK])
+                .select_related("association")
+                .prefetch_related("workers", "headcount_declarations")
             )
-            employer.eligibility_status = selectors.status_for(verdict)
-            employer.eligibility_peak = verdict.peak_count if verdict else None
-            employer.eligibility_assessed_on = today
-        Employer.objects.bulk_update(
-            employers,
-            ["eligibility_status", "eligibility_peak", "eligibility_assessed_on"],
-            batch_size=500,
-        )
-    return len(employers)
+            for employer in chunk:
+                verdict = selectors.assess(
+                    rule=rule,
+                    today=today,
+                    employer=employer,
+                    workers=employer.workers.all(),
+                    declarations=employer.headcount_declarations.all(),
+                )
+                employer.eligibility_status = selectors.status_for(verdict)
+                employer.eligibility_peak = verdict.peak_count if verdict else None
+                employer.eligibility_assessed_on = today
+            Employer.objects.bulk_update(
+                chunk,
+                ["eligibility_status", "eligibility_peak", "eligibility_assessed_on"],
+                batch_size=500,
+            )
+    return len(ids)
+
+
+_REFRESH_CHUNK = 1000
 
 
 def _refresh(employer: Employer) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import django_tables2 as tables
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
+
+from secor.tables import ATTRS, TEMPLATE, ListTable
 
 from .models import EligibilityStatus, Employer
 
@@ -18,7 +21,7 @@ _BADGES = {
 }
 
 
-class EmployerTable(tables.Table):
+class EmployerTable(ListTable):
     legal_name = tables.Column(verbose_name=gettext_lazy("Employer"), linkify=True)
     wcb_accounts = tables.Column(
         verbose_name=gettext_lazy("WCB accounts"), accessor="pk", orderable=False, empty_values=()
@@ -48,10 +51,14 @@ class EmployerTable(tables.Table):
             "city",
             "created_at",
         )
-        template_name = "django_tables2/bootstrap5-responsive.html"
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        template_name = TEMPLATE
+        attrs = ATTRS
         order_by = ("legal_name",)
         empty_text = "No employers match."
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
 
     # The related rows come from the directory queryset's prefetch: no query per row.
     def value_wcb_accounts(self, record):
@@ -98,8 +105,17 @@ class EmployerTable(tables.Table):
         return record.get_eligibility_status_display()
 
     def render_eligibility_status(self, record):
-        return format_html(
+        badge = format_html(
             '<span class="badge {}">{}</span>',
             _BADGES.get(record.eligibility_status, "text-bg-light"),
             record.get_eligibility_status_display(),
+        )
+        assessed = record.eligibility_assessed_on
+        if assessed is None or self.today is None or assessed >= self.today:
+            return badge
+        # Not redone yet today (the nightly job runs after midnight): say as of when.
+        return format_html(
+            '{} <small class="text-body-secondary">as of {}</small>',
+            badge,
+            date_format(assessed, "Y-m-d"),
         )

@@ -12,8 +12,8 @@ from . import services
 def refresh_eligibility(association_id: int | None = None) -> int:
     """Redo the cached SECOR verdicts that are older than today (idempotent).
 
-    The 12-month window moves every day, so beat runs this nightly (settings).
-    The staff directory also redoes stale rows itself, so a missed run costs only speed.
+    The nightly run is `employers.jobs.refresh_eligibility` in the per-association
+    daily fan-out; this task is for a manual rerun (all associations, or one).
     """
     with scopes_disabled():
         associations = Association.objects.filter(is_active=True)

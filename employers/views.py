@@ -7,7 +7,6 @@ through ``services``.
 
 from __future__ import annotations
 
-import csv
 import re
 import uuid
 
@@ -16,18 +15,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django_scopes import scopes_disabled
-from django_tables2 import RequestConfig
 
 from secor.dates import association_today
 from secor.forms import bound_data, form_submitted
 from secor.http import require_methods
 from secor.models import Association, Membership, Role
+from secor.tables import paginate, stream_csv
 from secor.tenancy import association_view
 
 from . import forms, selectors, services
@@ -331,19 +330,18 @@ def enrollment_status(request, employer_id, enrollment_id):
 # --- Staff directory ------------------------------------------------------------------
 
 
-def _directory_table(request, *, paginate):
-    # The 12-month window moves daily: verdicts assessed before today are redone first,
-    # in a fixed number of queries (usually none are stale: a nightly task refreshes).
-    services.eligibility_refresh(association=request.association, stale_only=True)
+def _directory_table(request):
+    # Read only: verdicts are refreshed just after local midnight by the daily job and by
+    # every service that changes a headcount; a stale one is shown with its date.
     filterset = EmployerFilter(request.GET, queryset=selectors.directory_queryset())
-    table = EmployerTable(filterset.qs)
-    RequestConfig(request, paginate=paginate).configure(table)
+    table = EmployerTable(filterset.qs, today=association_today(request.association))
     return filterset, table
 
 
 @association_view(roles=STAFF)
 def directory(request):
-    filterset, table = _directory_table(request, paginate={"per_page": 25})
+    filterset, table = _directory_table(request)
+    paginate(request, table)
     context = {
         "filter": filterset,
         "table": table,
@@ -355,19 +353,10 @@ def directory(request):
 
 @association_view(roles=STAFF)
 def directory_export(request):
-    """The directory's rows as CSV: same search, filters and order, every page."""
-    _, table = _directory_table(request, paginate=False)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    """The directory's rows as CSV: same search, filters and order, every page, streamed."""
+    _, table = _directory_table(request)
     name = f"{slugify(request.association.short_name)}-employers.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")  # Excel opens UTF-8 correctly with a byte-order mark.
-    writer = csv.writer(response)
-    for row in table.as_values():
-        writer.writerow(
-            # Keep a spreadsheet from running a cell that starts like a formula.
-            ["'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" else v for v in row]
-        )
-    return response
+    return stream_csv(table, name, request=request)
 
 
 # --- Program admin: rules and import --------------------------------------------------

@@ -214,7 +214,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
-    # Every app's daily jobs (secor.hooks.daily_jobs: status transitions, sweeps),
+    # Every app's daily jobs (secor.hooks.daily_jobs: status transitions, sweeps,
+    # eligibility verdicts that went stale at local midnight),
     # one task per association at its own local date. Idempotent: a rerun
     # changes nothing.
     "daily-jobs": {
@@ -227,17 +228,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "audits.sweep_certificate_pdfs",
         "schedule": 5 * 60,
     },
-    # Eligibility verdicts age as the 12-month window moves; pages also refresh
-    # stale ones themselves, so a missed run only costs speed.
     # Reminders: hourly, each association swept once a day after its local hour
     # (secor.notifications.fan_out); the same tick re-enqueues anything left open.
     "secor-reminders-fan-out": {
         "task": "secor.reminders_fan_out",
         "schedule": crontab(minute=5),
-    },
-    "employers-refresh-eligibility": {
-        "task": "employers.refresh_eligibility",
-        "schedule": crontab(hour=10, minute=0),
     },
     # Uploads received while the broker was down (or lost by a worker) get
     # inspected once it is back: the database row is the truth.

@@ -118,18 +118,12 @@ def _locked(submission: Submission) -> Submission:
 
 def _notify_employer(submission: Submission, *, key: str, title: str, body: str = "") -> None:
     """In-app notices to the employer's users (delivery by email is the notifications app's)."""
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
-    try:
-        url = reverse(
-            "submissions:detail",
-            kwargs={
-                "association_slug": submission.association.slug,
-                "submission_id": submission.pk,
-            },
-        )
-    except NoReverseMatch:  # the employer's page is not mounted (yet): the notice still goes
-        url = ""
+    url = reverse(
+        "submissions:detail",
+        kwargs={"association_slug": submission.association.slug, "submission_id": submission.pk},
+    )
     users = Membership.objects.for_association(submission.association).filter(
         employer=submission.employer, role=Role.EMPLOYER, is_active=True
     )

@@ -36,6 +36,7 @@ from .models import (
     Submission,
     SubmissionEntry,
     SubmissionKind,
+    SubmissionRule,
     SubmissionStatus,
     Upload,
     UploadStatus,
@@ -289,8 +290,20 @@ def submission_list(request):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
     rows = _submissions(request).order_by("-received_at")[:200]
-    audits = []
+    audits, other_kinds = [], []
     if _is_employer(request):
+        # Kinds sent for the employer rather than one audit (SCSA's manual, forms…).
+        other_kinds = [
+            rule
+            for rule in SubmissionRule.objects.filter(
+                is_enabled=True,
+                program__in=Enrollment.objects.filter(
+                    employer_id=request.membership.employer_id,
+                    status__in=EnrollmentStatus.open_statuses(),
+                ).values("program"),
+            ).order_by("kind")
+            if rule.kind not in SubmissionKind.audit_kinds()
+        ]
         audits = list(
             Audit.objects.filter(employer_id=request.membership.employer_id, status__in=["planned"])
             .select_related("enrollment__program")
@@ -299,7 +312,12 @@ def submission_list(request):
     return render(
         request,
         "submissions/list.html",
-        {"submissions": rows, "audits": audits, "is_employer": _is_employer(request)},
+        {
+            "submissions": rows,
+            "audits": audits,
+            "other_kinds": other_kinds,
+            "is_employer": _is_employer(request),
+        },
     )
 
 

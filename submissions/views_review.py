@@ -8,7 +8,6 @@ assigned to another reviewer, is a 404; entries are looked up within it.
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 from urllib.parse import quote
 
@@ -30,6 +29,7 @@ from audits import selectors as audit_selectors
 from audits import services as audit_services
 from audits.models import Element, ElementScore
 from secor.forms import add_service_errors
+from secor.tables import stream_csv
 from secor.tenancy import association_view
 
 from . import inspection, review, selectors, services, workflow
@@ -109,32 +109,13 @@ def queue(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _safe_cell(value):
-    # Keep a spreadsheet from running a cell that starts like a formula.
-    return "'" + value if isinstance(value, str) and value[:1] in "=+-@\t\r" else value
-
-
 @association_view(roles=REVIEWERS)
 @require_GET
 def queue_export(request):
-    """The filtered queue as CSV, every page, streamed row by row."""
+    """The filtered queue as CSV, every page, streamed row by row (`secor.tables`)."""
     _, table = _queue_table(request, paginate=False)
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff"  # Excel opens UTF-8 correctly with a byte-order mark.
-        for row in table.as_values():
-            yield writer.writerow([_safe_cell(v) for v in row])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     name = f"{slugify(request.association.short_name)}-review-queue.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return stream_csv(table, name)
 
 
 @association_view(roles=REVIEWERS)

@@ -321,7 +321,7 @@ def pending_records(association):
     return (
         TrainingRecord.objects.for_association(association)
         .filter(status=RecordStatus.PENDING)
-        .select_related("employer", "worker", "course")
+        .select_related("association", "employer", "worker", "course")
         .order_by("created_at", "id")
     )
 

@@ -39,6 +39,11 @@ urlpatterns = [
         name="designation_remove",
     ),
     path("verification/", views.verification_queue, name="verification_queue"),
+    path(
+        "verification/export.csv",
+        views.verification_queue_export,
+        name="verification_queue_export",
+    ),
     path("verification/<int:record_id>/", views.verification_detail, name="verification_detail"),
     path("courses/", views.courses, name="courses"),
     path("courses/add/", views.course_add, name="course_add"),

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
@@ -26,6 +27,7 @@ from secor.dates import association_today
 from secor.forms import add_service_errors, bound_data, form_submitted
 from secor.http import refuse_method
 from secor.models import Program, ProgramKind, Role
+from secor.tables import paginate, stream_csv
 from secor.tenancy import association_view
 from secor.uploads import limit_upload_size
 
@@ -38,6 +40,7 @@ from .models import (
     TrainingRecord,
     TrainingRequirement,
 )
+from .tables import VerificationTable
 
 STAFF = Role.staff_roles()
 ADMIN = {Role.PROGRAM_ADMIN}
@@ -348,15 +351,29 @@ def _chart(request, employer_id, template):
 # --- Staff verification queue --------------------------------------------------
 
 
+def _verification_table(request):
+    return VerificationTable(selectors.pending_records(request.association))
+
+
 @association_view(roles=STAFF)
 def verification_queue(request):
     if refused := refuse_method(request, "GET"):
         return refused
+    table = paginate(request, _verification_table(request))
     return render(
         request,
         "training/verification_queue.html",
-        {"records": selectors.pending_records(request.association)},
+        {"table": table, "export_query": request.GET.urlencode()},
     )
+
+
+@association_view(roles=STAFF)
+def verification_queue_export(request):
+    """Every pending record as CSV, oldest first (or the URL's sort), streamed."""
+    if refused := refuse_method(request, "GET"):
+        return refused
+    name = f"{slugify(request.association.short_name)}-training-to-verify.csv"
+    return stream_csv(_verification_table(request), name, request=request)
 
 
 @association_view(roles=STAFF)

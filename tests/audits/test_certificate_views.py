@@ -102,7 +102,7 @@ def test_certificate_list_filters_pages_and_exports(
     html = admin.get(url("certificate_list", association), {"q": first.number}).content.decode()
     assert first.number in html and second.number not in html
     export = admin.get(url("certificate_export", association), {"status": "suspended"})
-    rows = export.content.decode("utf-8-sig").strip().splitlines()
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert export["Content-Type"].startswith("text/csv")
     assert rows[0].startswith("Number,Employer,WCB account,Program,Issued,Expires,Status")
     assert len(rows) == 2 and rows[1].startswith(second.number) and "Suspended" in rows[1]

@@ -3,34 +3,79 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import time
 
+import boto3
 import pytest
+import requests
+from storages.backends.s3 import S3Storage
 
 from secor.storage import s3_storage_options
 from secor.tenancy import activate
 from submissions.models import Submission
-from tests.secor.test_storage_s3 import s3_endpoint, storage  # noqa: F401 - fixtures
+from tests.secor.test_storage_s3 import MOTO, _free_port
 
 from .helpers import evaluation_zip, recent_audit, tus_patch, tus_start, tus_upload
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    """moto's standalone server on a free port (patient: the machine may be loaded)."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(MOTO), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=5)
+            break
+        except requests.RequestException:
+            time.sleep(0.2)
+    else:
+        server.terminate()
+        pytest.fail("moto_server did not start")
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def storage(s3_endpoint):
+    boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="ca-central-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    ).create_bucket(
+        Bucket="secor-private", CreateBucketConfiguration={"LocationConstraint": "ca-central-1"}
+    )
+    return S3Storage(**_options(s3_endpoint))
+
+
+def _options(endpoint):
+    return s3_storage_options(
+        bucket="secor-private",
+        endpoint_url=endpoint,
+        region="ca-central-1",
+        access_key="test",
+        secret_key="test",
+        addressing_style="path",
+    )
+
+
 @pytest.fixture
-def on_s3(settings, s3_endpoint, storage, tmp_path):  # noqa: F811 - fixtures
+def on_s3(settings, s3_endpoint, storage, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": s3_storage_options(
-                bucket="secor-private",
-                endpoint_url=s3_endpoint,
-                region="ca-central-1",
-                access_key="test",
-                secret_key="test",
-                addressing_style="path",
-            ),
-        },
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _options(s3_endpoint)},
     }
     # Bytes in progress wait on local disk; only finished files go to S3.
     settings.SUBMISSIONS_UPLOAD_DIR = str(tmp_path / "uploads")

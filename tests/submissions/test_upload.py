@@ -321,6 +321,8 @@ def test_scsa_employers_upload_their_safety_manual_one_folder_per_section(
     enrollment(other_association, employer=user.employer, seed="scsa")
     services.rules_seed(association=other_association, seed_key="scsa")
     client.force_login(user)
+    listing = client.get(f"/{other_association.slug}/submissions/").content.decode()
+    assert "Upload: Health and safety manual" in listing
     page = client.get(f"/{other_association.slug}/submissions/upload/?kind=safety_manual")
     assert page.status_code == 200
     assert "13 sections and 3 supplemental" in page.content.decode()

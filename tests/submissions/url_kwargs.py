@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from secor import hooks
 from secor.tenancy import activate
 from submissions.models import ReviewNote, Submission, Upload
 
@@ -83,3 +84,8 @@ BUILDERS = {
     "upload_id": _upload_id,
     "entry_id": _entry_id,
 }
+
+
+@hooks.url_walk_builders.register
+def builders() -> dict:
+    return BUILDERS

@@ -1,0 +1,115 @@
+"""The list pages' shared table component: one page of rows, filters and sort in the URL,
+and the whole filtered list as CSV, streamed.
+
+Every staff list (directory, verification queue, audits, milestone board, review queue)
+is a `ListTable` (django-tables2) over a django-filter queryset:
+
+    table = MyTable(filterset.qs)
+    paginate(request, table)                    # the page: never more than PER_PAGE rows
+    return stream_csv(table, "acsa-audits.csv")  # the export: every row, chunk by chunk
+
+A table whose rows need related data the queryset can't select (milestones of an
+enrollment…) overrides `prepare(records)`: it is called once per page, and once per
+chunk of the export, so the query count doesn't grow with the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+
+import django_tables2 as tables
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django_scopes import get_scope, scope
+from django_tables2 import RequestConfig
+from django_tables2.rows import BoundRow
+
+PER_PAGE = 25
+CHUNK = 2000
+TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+class ListTable(tables.Table):
+    """A django-tables2 table with a per-page (and per-export-chunk) bulk load hook."""
+
+    class Meta:
+        template_name = TEMPLATE
+        attrs = ATTRS
+
+    def prepare(self, records: list) -> None:
+        """Load what the rows of `records` need, in a fixed number of queries."""
+
+
+def paginate(request, table: tables.Table, *, per_page: int = PER_PAGE) -> tables.Table:
+    """Sort and paginate from the URL (`?sort=…&page=…`); an out-of-range page shows the last."""
+    RequestConfig(request, paginate={"per_page": per_page, "orphans": 0}).configure(table)
+    if isinstance(table, ListTable):
+        table.prepare([row.record for row in table.page.object_list])
+    return table
+
+
+def safe_cell(value):
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + value if isinstance(value, str) and value[:1] in "=+-@\t\r" else value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _records(data) -> Iterator[list]:
+    # A queryset is read with `.iterator()`: the whole list is never held in memory.
+    if isinstance(data, QuerySet):
+        chunk: list = []
+        for record in data.iterator(chunk_size=CHUNK):
+            chunk.append(record)
+            if len(chunk) == CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+    else:
+        yield list(data)
+
+
+def csv_rows(table: tables.Table) -> Iterator[list]:
+    """The header, then each record's export values (`value_<column>` where defined)."""
+    columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
+    yield [force_str(c.header, strings_only=True) for c in columns]
+    for chunk in _records(table.data.data):
+        if isinstance(table, ListTable):
+            table.prepare(chunk)
+        for record in chunk:
+            row = BoundRow(record, table=table)
+            yield [force_str(row.get_cell_value(c.name), strings_only=True) for c in columns]
+
+
+def stream_csv(
+    table: tables.Table, filename: str, *, request=None, rows: Iterable[list] | None = None
+) -> StreamingHttpResponse:
+    """The whole filtered, sorted table as a streamed CSV download.
+
+    Pass `request` to apply the URL's sort (`?sort=`) first.
+    """
+    if request is not None:
+        RequestConfig(request, paginate=False).configure(table)
+    writer = csv.writer(_Echo())
+    # The body is read after the view has returned: the association's scope and time
+    # zone are re-entered around it, or the first related query would fail closed.
+    tenant = get_scope().get("association")
+    zone = timezone.get_current_timezone()
+
+    def body():
+        with scope(association=tenant), timezone.override(zone):
+            yield "\ufeff"  # Excel opens UTF-8 correctly with a byte-order mark.
+            for row in rows if rows is not None else csv_rows(table):
+                yield writer.writerow([safe_cell(v) for v in row])
+
+    response = StreamingHttpResponse(body(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

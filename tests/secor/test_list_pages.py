@@ -1,0 +1,234 @@
+"""The staff list pages and home figures stay flat as an association grows.
+
+Every list (directory, audits, milestone board, training verification, review queue)
+is one page of the shared table component (`secor.tables`) with a streamed CSV of the
+whole filtered list; query counts are the same at 5 and at 200 rows of each kind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audits.models import Audit, Milestone
+from audits.selectors import staff_audit_counts
+from employers.filters import EmployerFilter
+from employers.models import Employer
+from secor.dates import association_today
+from secor.models import Role
+from secor.tables import PER_PAGE
+from secor.tenancy import activate
+
+from ..audits.factories import audit, enrollment, seeded
+from ..conftest import member
+from ..factories import EmployerFactory, WCBAccountFactory
+from ..training.factories import TrainingRecordFactory
+
+PAGES = [
+    ("employers:directory", "employers:directory_export"),
+    ("audits:list", "audits:list_export"),
+    ("audits:milestone_board", "audits:milestone_board_export"),
+    ("training:verification_queue", "training:verification_queue_export"),
+    ("submissions:review_queue", "submissions:review_queue_export"),
+    ("audits:certificate_list", "audits:certificate_export"),
+]
+
+
+def populate(association, count: int) -> None:
+    """`count` employers, each with an open enrollment, a planned audit (some overdue,
+    some due soon), a milestone and a pending training record."""
+    seeded(association)
+    today = association_today(association)
+    for i in range(count):
+        employer = EmployerFactory(association=association, legal_name=f"Employer {i:04d}")
+        WCBAccountFactory(association=association, employer=employer)
+        e = enrollment(association, employer=employer)
+        end = today - timedelta(days=(i % 60))
+        audit(association, employer, data_gathering_start=end, data_gathering_end=end)
+        with activate(association):
+            Milestone.objects.create(
+                association=association,
+                employer=employer,
+                enrollment=e,
+                code="manual",
+                label="Manual submitted",
+                opens_on=today - timedelta(days=90),
+                due_on=today + timedelta(days=i % 40 - 20),
+            )
+        TrainingRecordFactory(employer=employer)
+
+
+def url(name, association):
+    return reverse(name, kwargs={"association_slug": association.slug})
+
+
+def count_queries(client, path) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(captured)
+
+
+def streamed_rows(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+@pytest.fixture
+def admin(association):
+    return member(association, Role.PROGRAM_ADMIN)
+
+
+def test_list_pages_and_home_use_the_same_number_of_queries_at_5_and_200_rows(
+    client, association, admin
+):
+    client.force_login(admin)
+    paths = [url("association_home", association)]
+    for page, export in PAGES:
+        paths += [url(page, association), url(export, association)]
+    populate(association, 5)
+    for path in paths:
+        count_queries(client, path)  # the first visit stores the association in the session
+    small = {path: count_queries(client, path) for path in paths}
+    populate(association, 195)
+    large = {path: count_queries(client, path) for path in paths}
+    assert large == small
+    print("queries at 5 and 200 rows:", small)  # noqa: T201 - the report reads them
+
+
+@pytest.mark.parametrize(("page", "export"), PAGES[:4])
+def test_a_list_page_renders_one_page_of_rows_and_the_export_every_row(
+    client, association, admin, page, export
+):
+    client.force_login(admin)
+    populate(association, PER_PAGE + 5)
+    response = client.get(url(page, association))
+    table = response.context["table"]
+    assert table.paginator.count == PER_PAGE + 5
+    assert len(table.page.object_list) == PER_PAGE
+    assert response.content.decode().count("<tr") <= PER_PAGE + 1  # the header row
+    second = client.get(url(page, association) + "?page=2").context["table"]
+    assert len(second.page.object_list) == 5
+    exported = client.get(url(export, association))
+    assert exported.streaming
+    assert len(streamed_rows(exported)) == PER_PAGE + 5 + 1
+
+
+def test_the_audits_list_shows_every_open_audit_past_the_old_cap_of_500(association):
+    # The old page silently cut the list at 500; the table counts in SQL and pages.
+    populate(association, 3)
+    with activate(association):
+        audits = list(Audit.objects.all())
+    with activate(association):
+        Audit.objects.bulk_create(
+            [
+                Audit(
+                    **{
+                        f.attname: getattr(audits[0], f.attname)
+                        for f in Audit._meta.concrete_fields
+                        if f.name != "id"
+                    }
+                )
+                for _ in range(520)
+            ]
+        )
+        from audits.filters import AuditFilter
+
+        assert AuditFilter({}, queryset=Audit.objects.all()).qs.count() == 523
+
+
+def test_home_figures_count_overdue_and_due_soon_reports_in_sql(association):
+    populate(association, 60)
+    today = association_today(association)
+    with activate(association):
+        planned = list(Audit.objects.filter(status="planned"))
+        assert all(a.submission_due_on is not None for a in planned)
+        expected_overdue = sum(1 for a in planned if a.submission_due_on < today)
+        expected_soon = sum(
+            1 for a in planned if today <= a.submission_due_on <= today + timedelta(days=30)
+        )
+        with CaptureQueriesContext(connection) as captured:
+            counts = staff_audit_counts(association, today)
+    assert counts == {"overdue": expected_overdue, "due_soon": expected_soon}
+    assert expected_overdue and expected_soon
+    assert len(captured) == 1
+
+
+def test_moving_an_audits_dates_rewrites_its_stored_report_due_date(association):
+    populate(association, 1)
+    with activate(association):
+        a = Audit.objects.get()
+        before = a.submission_due_on
+        a.data_gathering_end = a.data_gathering_end + timedelta(days=3)
+        a.data_gathering_start = a.data_gathering_end
+        a.save(update_fields=["data_gathering_start", "data_gathering_end"])
+        a.refresh_from_db()
+    assert a.submission_due_on == before + timedelta(days=3)
+
+
+# --- Directory search ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def searchable(association):
+    roofing = EmployerFactory(
+        association=association, legal_name="Prairie Roofing Ltd.", operating_name="PR Crew"
+    )
+    WCBAccountFactory(association=association, employer=roofing, account_number="4815162342")
+    paving = EmployerFactory(association=association, legal_name="Big Paving Inc.")
+    WCBAccountFactory(association=association, employer=paving, account_number="9999000")
+    return roofing, paving
+
+
+def search(association, q):
+    with activate(association):
+        qs = EmployerFilter({"q": q}, queryset=Employer.objects.all()).qs
+        return sorted(e.legal_name for e in qs)
+
+
+def test_directory_search_finds_name_fragments_in_any_case(association, searchable):
+    assert search(association, "roof") == ["Prairie Roofing Ltd."]
+    assert search(association, "AVING") == ["Big Paving Inc."]
+    assert search(association, "pr crew") == ["Prairie Roofing Ltd."]
+    assert search(association, "nothing like it") == []
+
+
+def test_directory_search_finds_an_exact_wcb_number_with_spaces_ignored(association, searchable):
+    assert search(association, "4815162342") == ["Prairie Roofing Ltd."]
+    assert search(association, " 48 1516 2342 ") == ["Prairie Roofing Ltd."]
+    assert search(association, "9999000") == ["Big Paving Inc."]
+    assert search(association, "1234") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL indexes")
+def test_directory_search_conditions_can_use_the_trigram_and_wcb_number_indexes(
+    association, searchable
+):
+    with activate(association):
+        name_sql = str(EmployerFilter({"q": "roof"}, queryset=Employer.objects.all()).qs.query)
+    # The conditions Django writes for the two searches, planned on their own tables.
+    assert "UPPER(" in name_sql
+    plans = {}
+    with connection.cursor() as cursor:
+        # Tiny test tables are cheaper to scan: forbid that to see the index is usable.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for index, sql in {
+            "employer_legal_name_trgm": "SELECT id FROM employers_employer "
+            "WHERE UPPER(legal_name::text) LIKE UPPER('%roof%')",
+            "employer_operating_name_trgm": "SELECT id FROM employers_employer "
+            "WHERE UPPER(operating_name::text) LIKE UPPER('%crew%')",
+            "wcbaccount_number_upper_idx": "SELECT employer_id FROM employers_wcbaccount "
+            "WHERE UPPER(account_number::text) = UPPER('4815162342')",
+        }.items():
+            cursor.execute("EXPLAIN " + sql)
+            plans[index] = "\n".join(row[0] for row in cursor.fetchall())
+    for index, plan in plans.items():
+        assert index in plan, plan

@@ -1,0 +1,69 @@
+"""The training verification queue (`secor.tables`): one page of pending records."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from secor.tables import ATTRS, TEMPLATE, ListTable
+
+from .models import TrainingRecord
+
+
+class VerificationTable(ListTable):
+    created_at = tables.Column(verbose_name=_("Added"), attrs={"td": {"class": "text-nowrap"}})
+    employer = tables.Column(verbose_name=_("Employer"), accessor="employer__legal_name")
+    worker = tables.Column(verbose_name=_("Worker"), accessor="worker__full_name")
+    course = tables.Column(verbose_name=_("Course"), accessor="course__name")
+    completed_on = tables.DateColumn(verbose_name=_("Completed"), format="Y-m-d")
+    certificate_number = tables.Column(verbose_name=_("Certificate #"), default="—")
+    actions = tables.Column(
+        verbose_name=_("Action"),
+        accessor="pk",
+        orderable=False,
+        exclude_from_export=True,
+        attrs={"th": {"class": "visually-hidden"}},
+    )
+
+    class Meta:
+        model = TrainingRecord
+        fields = ()
+        sequence = (
+            "created_at",
+            "employer",
+            "worker",
+            "course",
+            "completed_on",
+            "certificate_number",
+            "actions",
+        )
+        template_name = TEMPLATE
+        attrs = ATTRS
+        # Oldest first: the longest wait at the top.
+        order_by = ("created_at",)
+        empty_text = _("Nothing to verify.")
+
+    def value_created_at(self, record):
+        return timezone.localtime(record.created_at).strftime("%Y-%m-%d %H:%M")
+
+    render_created_at = value_created_at
+
+    def value_certificate_number(self, record):
+        return record.certificate_number
+
+    def render_actions(self, record):
+        url = reverse(
+            "training:verification_detail",
+            kwargs={"association_slug": record.association.slug, "record_id": record.pk},
+        )
+        return format_html(
+            '<a class="btn btn-sm btn-primary" href="{}">{}'
+            '<span class="visually-hidden"> {} — {}</span></a>',
+            url,
+            _("Review"),
+            record.course.name,
+            record.worker.full_name,
+        )

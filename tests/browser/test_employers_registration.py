@@ -9,6 +9,7 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from employers.models import Enrollment
+from employers.services import rules_ensure
 from secor.dates import association_today
 from secor.models import Program, ProgramKind, Role
 
@@ -23,6 +24,8 @@ def amta(association):
     with scopes_disabled():
         for kind in ProgramKind.values:
             Program.objects.create(association=association, kind=kind)
+        # What creating the association does: its seeded SECOR size rule.
+        rules_ensure(association=association)
     return association
 
 

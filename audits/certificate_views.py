@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from employers.access import visible_employers
+from secor.http import safe_next_url
 from secor.models import Role
 from secor.storage import private_file_response
 from secor.tenancy import association_view
@@ -129,10 +129,8 @@ def certificate_pdf_retry(request, certificate_id: int, revision: int):
         messages.info(request, _("This PDF is not in a failed state; nothing to retry."))
     if request.htmx:
         return certificate_pdf_status.__wrapped__(request, certificate_id)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = request.association.get_absolute_url()
-    return redirect(target)
+    fallback = request.association.get_absolute_url()
+    return HttpResponseRedirect(safe_next_url(request, request.POST.get("next"), fallback))
 
 
 @association_view

@@ -4,11 +4,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
+
+from .http import safe_next_url
 
 
 def operator_needs_mfa(user) -> bool:
@@ -52,13 +54,9 @@ class OperatorAdminSite(admin.AdminSite):
                 return redirect(self._mfa_setup_url())
             if not self.has_permission(request):
                 raise PermissionDenied(_("Only platform operators can open the admin."))
-        next_url = request.GET.get("next") or reverse("admin:index")
-        if not url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            next_url = reverse("admin:index")
+        next_url = safe_next_url(request, request.GET.get("next"), reverse("admin:index"))
         if request.user.is_authenticated:
-            return redirect(next_url)
+            return HttpResponseRedirect(next_url)
         return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
     def _mfa_setup_url(self):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.http import HttpResponseNotAllowed
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def allowed_methods(*allowed: str) -> tuple[str, ...]:
@@ -36,3 +37,22 @@ def require_methods(*allowed: str):
         return wrapper
 
     return decorator
+
+
+def safe_next_url(request, target: str | None, fallback: str) -> str:
+    """``target`` when it is a path on this site, else ``fallback``.
+
+    Only a path beginning with one "/" is followed: a bare word would be taken
+    by ``redirect()`` for a view name (and a 500), another host is an open
+    redirect.
+    """
+    target = target or ""
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return fallback

@@ -105,10 +105,11 @@ def test_new_employer_registers_and_staff_confirm(page, amta):
     expect(page.get_by_text("Apply for COR instead.").first).to_be_visible()
     check_page(page)
 
-    # Staff confirm the registration from their queue.
+    # A program admin confirms the registration from the queue (only admins may:
+    # secor.permissions).
     visit(page, "/accounts/logout/")
     page.get_by_role("button", name="Sign Out").click()
-    staff = member(amta, Role.REVIEWER)
+    staff = member(amta, Role.PROGRAM_ADMIN)
     log_in(page, staff)
     expect(page.get_by_text("1 registration is waiting to be confirmed.")).to_be_visible()
     check_page(page)

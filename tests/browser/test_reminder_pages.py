@@ -24,7 +24,7 @@ def test_employer_mutes_a_reminder_and_makes_a_calendar_address(page, associatio
     visit(page, f"/{association.slug}/notifications/")
     page.get_by_role("link", name="Reminder preferences").click()
     check_page(page)
-    expect(page.get_by_text("cannot be turned off")).to_be_visible()
+    expect(page.get_by_text("cannot be turned off").first).to_be_visible()
     page.get_by_label("Training expiring").check()
     page.get_by_role("button", name="Save preferences").click()
     expect(page.get_by_text("Your reminder preferences are saved.")).to_be_visible()

@@ -53,6 +53,7 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
     Action.UPDATE_TRAINING_RECORD: [("training:record_update", "get")],
     Action.VERIFY_TRAINING: [
         ("training:verification_queue", "get"),
+        ("training:verification_queue_export", "get"),
         ("training:verification_detail", "get"),
     ],
     Action.VIEW_CATALOGUE: [("training:courses", "get")],
@@ -64,9 +65,10 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
         ("training:catalogue_seed", "post"),
     ],
     Action.PLAN_AUDIT: [("audits:plan", "post")],
-    Action.VIEW_AUDITS: [("audits:list", "get")],
+    Action.VIEW_AUDITS: [("audits:list", "get"), ("audits:list_export", "get")],
     Action.VIEW_MILESTONES: [
         ("audits:milestone_board", "get"),
+        ("audits:milestone_board_export", "get"),
         ("audits:employer_milestones", "get"),
     ],
     Action.RECORD_MILESTONE: [

@@ -152,6 +152,9 @@ def start_worker_process(smtp_port: int) -> subprocess.Popen:
         # Short, so the test need not wait an hour for the broker to hand the
         # dead worker's message to the next one, nor for its claim to expire.
         "CELERY_VISIBILITY_TIMEOUT": "3",
+        "CELERY_UNACKED_MUTEX_EXPIRE": "2",
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
         "SECOR_REMINDER_LEASE_SECONDS": "2",
         "DJANGO_SETTINGS_MODULE": "tests.settings",
     }

@@ -133,9 +133,13 @@ class WCBAccount(TenantModel):
     class Meta:
         ordering = ["board", "account_number"]
         constraints = [
+            # Unique per board whatever the case: "ab-12" and "AB-12" are one account
+            # (the service compares with iexact; this is the database's word on it).
             models.UniqueConstraint(
-                fields=["association", "board", "account_number"],
-                name="wcbaccount_unique_number",
+                F("association"),
+                Upper("board"),
+                Upper("account_number"),
+                name="wcbaccount_unique_number_any_case",
                 violation_error_message=gettext_lazy(
                     "This WCB account number is already registered with this association."
                 ),

@@ -17,6 +17,7 @@ from django_scopes import scopes_disabled
 
 from . import audit, hooks, ratelimit
 from .models import Association, Invitation, Membership, Program, Role, User
+from .permissions import STAFF
 from .tasks import send_invitation_email
 
 
@@ -373,7 +374,7 @@ def membership_change_role(*, membership: Membership, actor, role: str) -> Membe
             )
         membership.is_employer_admin = role == EMPLOYER_ADMIN
     else:
-        if role not in Role.staff_roles():
+        if role not in STAFF:
             raise ValidationError(
                 {
                     "role": "Staff can be program admins, reviewers or program auditors. "

@@ -34,6 +34,7 @@ from kombu.exceptions import OperationalError
 from audits import schedule as sched
 from secor.audit import record
 from secor.models import Membership, Notification, Role
+from secor.permissions import STAFF
 from secor.tenancy import activate
 
 from . import audit_outcome, selectors, workflow
@@ -727,7 +728,7 @@ def submission_assign(*, submission: Submission, assignee, actor, note: str = ""
     if assignee is not None:
         is_staff = (
             Membership.objects.for_association(row.association)
-            .filter(user=assignee, is_active=True, role__in=list(Role.staff_roles()))
+            .filter(user=assignee, is_active=True, role__in=list(STAFF))
             .exists()
         )
         if not is_staff:

@@ -29,6 +29,7 @@ from audits import selectors as audit_selectors
 from audits import services as audit_services
 from audits.models import Element, ElementScore
 from secor.forms import add_service_errors
+from secor.permissions import Action
 from secor.tables import stream_csv
 from secor.tenancy import association_view
 
@@ -46,7 +47,6 @@ from .review_forms import (
 )
 from .review_tables import QueueTable, status_badge
 
-REVIEWERS = review.REVIEWERS
 IN_REVIEW = (SubmissionStatus.IN_REVIEW, SubmissionStatus.RESUBMITTED)
 PREVIEW_MAX_BYTES = 64 * 1024**2
 
@@ -92,7 +92,7 @@ def _queue_table(request, *, paginate):
     return filterset, table
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 @require_GET
 def queue(request):
     """Submissions to review, oldest first; filters; a reviewer sees theirs and unassigned."""
@@ -109,7 +109,7 @@ def queue(request):
     )
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 @require_GET
 def queue_export(request):
     """The filtered queue as CSV, every page, streamed row by row (`secor.tables`)."""
@@ -118,7 +118,7 @@ def queue_export(request):
     return stream_csv(table, name)
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 @require_GET
 def workload(request):
     """Per reviewer: open, due within 7 days, overdue; and submissions received per month."""
@@ -300,7 +300,7 @@ def _handle_post(request, submission, forms, elements) -> str | None:
     raise Http404("Unknown action.")
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 @require_http_methods(["GET", "POST"])
 def workspace(request, submission_id):
     """One submission: files by element, previews, scores, notes, decision, timeline."""
@@ -392,7 +392,7 @@ def _get_only(request):
     return None
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 def changes(request, submission_id):
     """What changed since the previous version, by element; which notes were answered."""
     submission = _submission(request, submission_id)
@@ -500,7 +500,7 @@ def _stream(submission, entry, *, content_type: str, inline: bool, max_bytes: in
     return response
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 @xframe_options_sameorigin
 @csp_replace({"frame-ancestors": ["'self'"], "object-src": ["'self'"]})
 def entry_preview(request, submission_id, entry_id):
@@ -522,7 +522,7 @@ def entry_preview(request, submission_id, entry_id):
     )
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 def entry_download(request, submission_id, entry_id):
     """One file of the zip as a download (its recorded size is the limit)."""
     submission, entry = _entry(request, submission_id, entry_id)

@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from secor.choices import text_choices
 from secor.models import Program, TenantModel
 
 from .schedule import AuditType as _AuditType
@@ -34,11 +35,7 @@ from .transitions import CertificateStatus as _CertificateStatus
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
-def _choices(enum, labels):
-    return models.TextChoices(enum.__name__, [(m.name, (m.value, labels[m.value])) for m in enum])
-
-
-AuditType = _choices(
+AuditType = text_choices(
     _AuditType,
     {
         "certification": "Certification",
@@ -49,7 +46,7 @@ AuditType = _choices(
         "limited_scope": "Limited scope",
     },
 )
-MaintenanceDeadline = _choices(
+MaintenanceDeadline = text_choices(
     _MaintenanceDeadline,
     {
         "calendar_year_end": "Within each calendar year (by December 31)",
@@ -59,14 +56,14 @@ MaintenanceDeadline = _choices(
         "expiry_month": "In the certificate's expiry month",
     },
 )
-CertificateStatus = _choices(
+CertificateStatus = text_choices(
     _CertificateStatus,
     {
-        "valid": "Valid",
-        "expired": "Expired",
-        "suspended": "Suspended",
-        "cancelled": "Cancelled",
-        "superseded": "Superseded",
+        "valid": _("Valid"),
+        "expired": _("Expired"),
+        "suspended": _("Suspended"),
+        "cancelled": _("Cancelled"),
+        "superseded": _("Superseded"),
     },
 )
 

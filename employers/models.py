@@ -12,9 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
+from secor.choices import text_choices
 from secor.models import Jurisdiction, Program, TenantModel
 
 from .eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES, EligibilityRules
+from .enrollment import OPEN_STATUSES
+from .enrollment import EnrollmentStatus as _EnrollmentStatus
 
 EmploymentType = models.TextChoices(
     "EmploymentType", [(t, (t, EMPLOYMENT_TYPE_LABELS[t])) for t in EMPLOYMENT_TYPES]
@@ -156,18 +159,26 @@ class WCBAccount(TenantModel):
         return f"{self.board} {self.account_number}"
 
 
-class EnrollmentStatus(models.TextChoices):
-    REGISTERED = "registered", gettext_lazy("Registered")
-    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
-    CERTIFIED = "certified", gettext_lazy("Certified")
-    LAPSED = "lapsed", gettext_lazy("Lapsed")
-    CANCELLED = "cancelled", gettext_lazy("Cancelled")
-    DEROLLED = "derolled", gettext_lazy("De-rolled")
-    MOVED_TO_COR = "moved_to_cor", gettext_lazy("Moved to COR")
-
+class _EnrollmentStatusQueries:
     @classmethod
     def open_statuses(cls) -> list[str]:
-        return [cls.REGISTERED, cls.IN_PROGRESS, cls.CERTIFIED]
+        return [cls(s) for s in OPEN_STATUSES]
+
+
+# The one enrollment-status enum (employers.enrollment), with its words.
+EnrollmentStatus = text_choices(
+    _EnrollmentStatus,
+    {
+        "registered": gettext_lazy("Registered"),
+        "in_progress": gettext_lazy("In progress"),
+        "certified": gettext_lazy("Certified"),
+        "lapsed": gettext_lazy("Lapsed"),
+        "cancelled": gettext_lazy("Cancelled"),
+        "derolled": gettext_lazy("De-rolled"),
+        "moved_to_cor": gettext_lazy("Moved to COR"),
+    },
+    mixin=_EnrollmentStatusQueries,
+)
 
 
 class Enrollment(TenantModel):

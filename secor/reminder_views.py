@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import audit, hooks
 from . import notifications as n
+from .dates import association_today
 from .forms import bound_data
 from .models import (
     CalendarFeed,
@@ -284,7 +285,7 @@ def calendar_feed(request, token):
         raise Http404("No such calendar.")
     employer, association = feed.employer, feed.association
     employer.association = association
-    today = n.local_today(association)
+    today = association_today(association)
     events = []
     from .tenancy import activate
 

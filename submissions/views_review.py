@@ -8,7 +8,7 @@ assigned to another reviewer, is a 404; entries are looked up within it.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import quote
 
 from csp.decorators import csp_replace
@@ -17,17 +17,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from audits import schedule as sched
 from audits import selectors as audit_selectors
 from audits import services as audit_services
 from audits.models import Element, ElementScore
+from secor.dates import association_today
 from secor.forms import add_service_errors
 from secor.permissions import Action
 from secor.tables import stream_csv
@@ -49,10 +48,6 @@ from .review_tables import QueueTable, status_badge
 
 IN_REVIEW = (SubmissionStatus.IN_REVIEW, SubmissionStatus.RESUBMITTED)
 PREVIEW_MAX_BYTES = 64 * 1024**2
-
-
-def _today(request) -> date:
-    return sched.local_date(timezone.now(), request.association.time_zone)
 
 
 def _submission(request, submission_id) -> Submission:
@@ -78,7 +73,7 @@ def _workspace_url(request, submission) -> str:
 
 def _queue_table(request, *, paginate):
     staff = review.staff_members(request.association)
-    today = _today(request)
+    today = association_today(request.association)
     filterset = QueueFilter(
         request.GET,
         queryset=review.queue(request.membership),
@@ -122,7 +117,7 @@ def queue_export(request):
 @require_GET
 def workload(request):
     """Per reviewer: open, due within 7 days, overdue; and submissions received per month."""
-    today = _today(request)
+    today = association_today(request.association)
     rows = review.workload(request.association, today=today)
     months = review.received_by_month(request.association, today=today)
     top = max([r.open for r in rows] + [1])
@@ -305,7 +300,7 @@ def _handle_post(request, submission, forms, elements) -> str | None:
 def workspace(request, submission_id):
     """One submission: files by element, previews, scores, notes, decision, timeline."""
     submission = _submission(request, submission_id)
-    today = _today(request)
+    today = association_today(request.association)
     elements = _elements(submission)
     forms = _Forms(request, submission, elements, today)
     if request.method == "POST":

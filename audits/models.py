@@ -240,6 +240,8 @@ class AuditTool(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["program", "-version"]
         constraints = [
@@ -281,6 +283,8 @@ class Element(TenantModel):
         help_text="Only where the rules give this element its own minimum.",
     )
     supplemental = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["supplemental", "number"]
@@ -508,6 +512,8 @@ class ElementScore(TenantModel):
     )
     scored_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["element__supplemental", "element__number"]
         constraints = [
@@ -559,6 +565,8 @@ class Milestone(TenantModel):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["due_on", "code"]
         constraints = [
@@ -593,6 +601,8 @@ class MilestoneLetter(TenantModel):
     issued_on = models.DateField()
     expires_on = models.DateField()
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]

@@ -219,6 +219,8 @@ class Program(TenantModel):
     kind = models.CharField(max_length=10, choices=ProgramKind.choices)
     is_active = models.BooleanField(default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["association", "kind"]
         constraints = [
@@ -323,6 +325,8 @@ class Invitation(TenantModel):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantManager(InvitationQuerySet)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
@@ -570,6 +574,8 @@ class MutedReminderKind(TenantModel):
     kind = models.CharField(max_length=60)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -616,6 +622,8 @@ class CalendarFeed(TenantModel):
     )
     token = models.CharField(max_length=64, unique=True)
     rotated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     def __str__(self):
         return f"Calendar of {self.employer_id}"

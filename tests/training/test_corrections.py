@@ -31,9 +31,7 @@ def reload(record):
 
 
 def se_met(worker, as_of=TODAY):
-    return selectors.compliance_for(employer=worker.employer, as_of=as_of).verdict(
-        "self_evaluator"
-    )
+    return selectors.compliance_for(employer=worker.employer, as_of=as_of).verdict("self_evaluator")
 
 
 @pytest.fixture
@@ -320,9 +318,7 @@ def test_the_correction_form_corrects_the_completion_date(client, amta, owner, e
     assert record.verification.completed_on == D(2024, 1, 10)
 
 
-def test_the_add_form_takes_an_outside_course_and_refuses_one_without_provider(
-    client, acsa
-):
+def test_the_add_form_takes_an_outside_course_and_refuses_one_without_provider(client, acsa):
     employer_user = member(acsa, Role.EMPLOYER)
     worker = WorkerFactory(employer=employer_user.employer)
     client.force_login(employer_user)

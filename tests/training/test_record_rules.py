@@ -89,7 +89,10 @@ CE = next(r for r in ACSA.requirements if r.kind == CONTINUING_EDUCATION)
 ANA = Person(1, "Ana", "full_time_permanent")
 
 
-def _ce(hours, completed_on=D(2024, 5, 1), rules=(CE,)):
+MAY_2024 = D(2024, 5, 1)
+
+
+def _ce(hours, completed_on=MAY_2024, rules=(CE,)):
     record = Record(1, "", completed_on, hours=hours, title="Fall Protection (ACSA)")
     return assess_compliance(
         rules, ACSA.courses, [ANA], [record], as_of=D(2025, 6, 1), wcb_account="1"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -599,13 +599,22 @@ def holders_import(*, association, actor, text: str, today: date | None = None) 
         plan.append((row, account, enrollment))
     if preview.has_row_errors:
         raise HoldersRefused(preview)  # nothing written is kept: the transaction rolls back
-    Enrollment.objects.bulk_create(new_enrollments)
+    # Each certified on its row's issue date (as cycle_start does): new enrollments are
+    # written certified, open ones already here in one UPDATE.
+    already = {e.pk: row.issued_on for row, _, e in plan if e.pk is not None}
     for row, _, enrollment in plan:
         enrollment.status = EnrollmentStatus.CERTIFIED
         enrollment.status_changed_on = row.issued_on
-    Enrollment.objects.bulk_update(
-        list({id(e): e for _, _, e in plan}.values()), ["status", "status_changed_on"]
-    )
+    Enrollment.objects.bulk_create(new_enrollments)
+    if already:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Enrollment._meta.db_table} AS e"  # noqa: S608 (a model's table name)
+                " SET status = %s, status_changed_on = v.day"
+                " FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::date[]) AS day) AS v"
+                " WHERE e.id = v.id AND e.association_id = %s",
+                [EnrollmentStatus.CERTIFIED, list(already), list(already.values()), association.pk],
+            )
 
     # Cycles (the anniversary and the maintenance deadlines follow from the issue date).
     existing_cycles = {

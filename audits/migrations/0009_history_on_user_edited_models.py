@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0007_fill_submission_due_on'),
+        ('audits', '0008_rules_and_dates_in_sane_ranges'),
         ('employers', '0004_wcb_number_and_name_search_indexes'),
         ('secor', '0009_history_on_user_edited_models'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -49,6 +49,7 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
         ("training:record_add", "get"),
         ("training:designation_add", "post"),
         ("training:designation_remove", "post"),
+        ("training:record_withdraw", "post"),
     ],
     Action.UPDATE_TRAINING_RECORD: [("training:record_update", "get")],
     Action.VERIFY_TRAINING: [

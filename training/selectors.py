@@ -274,6 +274,7 @@ def compliance_for(
     assessor_worker: Worker | None = None,
     program: Program | None = None,
     lead_days: int = 90,
+    facts: EmployerFacts | None = None,
 ) -> compliance.ComplianceReport:
     """Each training requirement of ``employer`` met or not on ``as_of`` (an audit's start).
 
@@ -284,13 +285,14 @@ def compliance_for(
     employer's in the association (an external assessor); their verified records
     count for "assessor" requirements only. Only staff-verified records count.
     Designations for other WCB accounts come from the whole association.
+    ``facts``: the employer's facts when the caller has read them already.
     """
     association = employer.association
     if wcb_account is not None and wcb_account.employer_id != employer.pk:
         raise ValueError("The WCB account belongs to another employer.")
     if assessor_worker is not None and assessor_worker.association_id != association.pk:
         raise ValueError("The assessor belongs to another association.")
-    facts = employer_facts(employer, program)
+    facts = facts or employer_facts(employer, program)
     account = wcb_account or default_wcb_account(employer)
     records = list(facts.records)
     if assessor_worker is not None and assessor_worker.employer_id != employer.pk:
@@ -308,12 +310,18 @@ def compliance_for(
     )
 
 
-def chart_for(employer: Employer, *, as_of: date | None = None) -> tuple[compliance.ChartRow, ...]:
-    """The SCSA-style training chart of ``employer`` (verified records)."""
+@dataclass(frozen=True)
+class TrainingChart:
+    rows: tuple[compliance.ChartRow, ...]
+    report: compliance.ComplianceReport  # the assessment the rows are read from
+
+
+def chart_for(employer: Employer, *, as_of: date) -> TrainingChart:
+    """The SCSA-style training chart of ``employer`` on ``as_of``: who holds each
+    required course, read from the compliance assessment of that day."""
     facts = employer_facts(employer)
-    return compliance.training_chart(
-        facts.requirements, facts.courses, facts.people, facts.records, as_of=as_of
-    )
+    report = compliance_for(employer=employer, as_of=as_of, facts=facts)
+    return TrainingChart(compliance.training_chart(report, facts.courses), report)
 
 
 def pending_records(association):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -398,3 +398,17 @@ def employer_history(employer: Employer, *, limit: int = 200) -> list[HistoryEnt
         entries += _entries(model, records.order_by("history_date", "history_id"), programs)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+# --- Program dashboard ------------------------------------------------------------------
+
+
+def enrollments_by_status(association) -> dict[str, int]:
+    """How many enrollments are in each status, every program (one query)."""
+    rows = (
+        Enrollment.objects.for_association(association)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in rows}

@@ -381,3 +381,29 @@ def _rows(
         "texts": tuple(texts),
         "lines": tuple(lines),
     }
+
+
+def counts_chart(
+    *,
+    id: str,
+    title: str,
+    summary: str,
+    items: Sequence[tuple[str, float, str]],
+    category_header: str,
+    count_header: str,
+    horizontal: bool = True,
+    point_css: Sequence[str] | None = None,
+) -> Chart:
+    """One count per category, e.g. enrollments by status: items are (label, count, url)."""
+    return bar_chart(
+        id=id,
+        title=title,
+        summary=summary,
+        categories=[label for label, _n, _url in items],
+        series=[Series("count", count_header, tuple(n for _label, n, _url in items))],
+        urls=[url for _label, _n, url in items] if any(url for *_, url in items) else (),
+        horizontal=horizontal,
+        category_header=category_header,
+        point_css=point_css,
+        show_title=False,
+    )

@@ -334,6 +334,32 @@ def pending_records(association):
     )
 
 
+PENDING_AGE_BUCKETS = ((0, 7), (8, 30), (31, None))  # days waiting: a week, a month, longer
+
+
+def pending_by_age(association, *, today: date) -> list[tuple[tuple[int, int | None], int]]:
+    """Training records waiting for verification, by days waiting (one query)."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import Count, Q
+
+    zone = ZoneInfo(association.time_zone)
+
+    def since(days: int):  # the start of the day `days` days ago, local time
+        return timezone.make_aware(datetime.combine(today - timedelta(days=days), time.min), zone)
+
+    counts = {}
+    for low, high in PENDING_AGE_BUCKETS:
+        # Waiting `low` days or more: received before the end of the day `low` days ago.
+        window = Q(created_at__lt=since(low - 1))
+        if high is not None:
+            window &= Q(created_at__gte=since(high))
+        counts[f"b{low}"] = Count("pk", filter=window)
+    found = pending_records(association).order_by().aggregate(**counts)
+    return [((low, high), found[f"b{low}"]) for low, high in PENDING_AGE_BUCKETS]
+
+
 # --- The employer's training matrix ---------------------------------------------
 
 

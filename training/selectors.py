@@ -264,6 +264,7 @@ def compliance_for(
     assessor_worker: Worker | None = None,
     program: Program | None = None,
     lead_days: int = 90,
+    facts: EmployerFacts | None = None,
 ) -> compliance.ComplianceReport:
     """Each training requirement of ``employer`` met or not on ``as_of`` (an audit's start).
 
@@ -274,13 +275,14 @@ def compliance_for(
     employer's in the association (an external assessor); their verified records
     count for "assessor" requirements only. Only staff-verified records count.
     Designations for other WCB accounts come from the whole association.
+    ``facts``: the employer's facts when the caller has read them already.
     """
     association = employer.association
     if wcb_account is not None and wcb_account.employer_id != employer.pk:
         raise ValueError("The WCB account belongs to another employer.")
     if assessor_worker is not None and assessor_worker.association_id != association.pk:
         raise ValueError("The assessor belongs to another association.")
-    facts = employer_facts(employer, program)
+    facts = facts or employer_facts(employer, program)
     account = wcb_account or default_wcb_account(employer)
     records = list(facts.records)
     if assessor_worker is not None and assessor_worker.employer_id != employer.pk:
@@ -298,12 +300,18 @@ def compliance_for(
     )
 
 
-def chart_for(employer: Employer, *, as_of: date | None = None) -> tuple[compliance.ChartRow, ...]:
-    """The SCSA-style training chart of ``employer`` (verified records)."""
+@dataclass(frozen=True)
+class TrainingChart:
+    rows: tuple[compliance.ChartRow, ...]
+    report: compliance.ComplianceReport  # the assessment the rows are read from
+
+
+def chart_for(employer: Employer, *, as_of: date) -> TrainingChart:
+    """The SCSA-style training chart of ``employer`` on ``as_of``: who holds each
+    required course, read from the compliance assessment of that day."""
     facts = employer_facts(employer)
-    return compliance.training_chart(
-        facts.requirements, facts.courses, facts.people, facts.records, as_of=as_of
-    )
+    report = compliance_for(employer=employer, as_of=as_of, facts=facts)
+    return TrainingChart(compliance.training_chart(report, facts.courses), report)
 
 
 def pending_records(association):
@@ -314,6 +322,32 @@ def pending_records(association):
         .select_related("association", "employer", "worker", "course")
         .order_by("created_at", "id")
     )
+
+
+PENDING_AGE_BUCKETS = ((0, 7), (8, 30), (31, None))  # days waiting: a week, a month, longer
+
+
+def pending_by_age(association, *, today: date) -> list[tuple[tuple[int, int | None], int]]:
+    """Training records waiting for verification, by days waiting (one query)."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import Count, Q
+
+    zone = ZoneInfo(association.time_zone)
+
+    def since(days: int):  # the start of the day `days` days ago, local time
+        return timezone.make_aware(datetime.combine(today - timedelta(days=days), time.min), zone)
+
+    counts = {}
+    for low, high in PENDING_AGE_BUCKETS:
+        # Waiting `low` days or more: received before the end of the day `low` days ago.
+        window = Q(created_at__lt=since(low - 1))
+        if high is not None:
+            window &= Q(created_at__gte=since(high))
+        counts[f"b{low}"] = Count("pk", filter=window)
+    found = pending_records(association).order_by().aggregate(**counts)
+    return [((low, high), found[f"b{low}"]) for low, high in PENDING_AGE_BUCKETS]
 
 
 # --- The employer's training matrix ---------------------------------------------

@@ -140,8 +140,8 @@ def _bare_html(i: int) -> str:
     return (
         '<html lang="en"><head><title>Bare</title>'
         "<style>@page { size: letter landscape; margin: 0.3in }</style></head>"
-        f'<body><img src="{branding.logo_data_url}" alt="" style="height: 0.8in">{paragraphs}'
-        f'<img src="{qr_svg_data_url(url)}" alt="" style="width: 1.2in"></body></html>'
+        f'<body><img src="{branding.logo_data_url}" alt="Logo" style="height: 0.8in">{paragraphs}'
+        f'<img src="{qr_svg_data_url(url)}" alt="QR code" style="width: 1.2in"></body></html>'
     )
 
 

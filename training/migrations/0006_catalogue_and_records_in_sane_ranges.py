@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('employers', '0004_wcb_number_and_name_search_indexes'),
-        ('secor', '0007_membership_employer_admin_and_history'),
-        ('training', '0002_seed_catalogues'),
+        ('secor', '0009_history_on_user_edited_models'),
+        ('training', '0005_record_evidence_only_in_files'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

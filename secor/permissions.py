@@ -76,6 +76,8 @@ class Action(StrEnum):
     # Reminders
     EDIT_REMINDER_SETTINGS = "reminders.edit_settings"  # the association's lead times
     VIEW_REMINDER_LOG = "reminders.view_log"  # every reminder sent about one employer
+    # Program
+    VIEW_DASHBOARD = "program.view_dashboard"  # the program dashboard and its CSV exports
 
 
 _EMPLOYER_SIDE = frozenset({PROGRAM_ADMIN, EMPLOYER, EMPLOYER_ADMIN})
@@ -109,6 +111,7 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.REVIEW_SUBMISSIONS: STAFF,
     Action.EDIT_REMINDER_SETTINGS: ADMIN,
     Action.VIEW_REMINDER_LOG: STAFF,
+    Action.VIEW_DASHBOARD: STAFF,
 }
 assert set(PERMISSIONS) == set(Action), "every action needs a row in the table"
 

@@ -9,8 +9,8 @@ from secor.tenant_keys import ensure_tenant_keys
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("secor", "0007_membership_employer_admin_and_history"),
-        ("employers", "0006_tenant_keys"),
+        ("submissions", "0003_history_on_user_edited_models"),
+        ("audits", "0010_tenant_keys"),
     ]
 
-    operations = [ensure_tenant_keys("secor")]
+    operations = [ensure_tenant_keys("submissions")]

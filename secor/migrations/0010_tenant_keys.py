@@ -9,8 +9,8 @@ from secor.tenant_keys import ensure_tenant_keys
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audits", "0007_fill_submission_due_on"),
+        ("secor", "0009_history_on_user_edited_models"),
         ("employers", "0006_tenant_keys"),
     ]
 
-    operations = [ensure_tenant_keys("audits")]
+    operations = [ensure_tenant_keys("secor")]

@@ -9,8 +9,8 @@ from secor.tenant_keys import ensure_tenant_keys
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("submissions", "0002_seed_submission_rules"),
-        ("audits", "0008_tenant_keys"),
+        ("training", "0007_requirement_history_in_sane_ranges"),
+        ("employers", "0006_tenant_keys"),
     ]
 
-    operations = [ensure_tenant_keys("submissions")]
+    operations = [ensure_tenant_keys("training")]

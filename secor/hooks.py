@@ -89,3 +89,5 @@ url_walk_builders = Hook("url_walk_builders")
 reminder_sources = Hook("reminder_sources")
 daily_jobs = Hook("daily_jobs")
 calendar_events = Hook("calendar_events")
+# `manage.py seed_scale`: each app writes its share of the scale data (secor/scale.py).
+scale_builders = Hook("scale_builders")

@@ -275,3 +275,42 @@ def test_the_dashboard_reads_a_constant_number_of_queries(client, association, r
     # The whole page: those, plus what every signed-in page reads (user, membership, MFA,
     # the layout's notification count and association switcher, the transaction).
     assert small == large <= 20, (small, large)
+
+
+# --- The employer home: next deadlines, the timeline, what blocks certification -------------
+
+
+def test_the_employer_home_shows_the_next_deadlines_the_timeline_and_what_was_missed(
+    client, association
+):
+    from ..audits.factories import certified
+
+    with time_machine.travel(datetime(2022, 2, 1, 18, tzinfo=UTC), tick=False):
+        e, _cycle = certified(association, date(2021, 1, 5))
+        other, _c = certified(
+            association,
+            date(2021, 1, 5),
+            employer=EmployerFactory(association=association, legal_name="Other Co"),
+        )
+        client.force_login(member(association, "employer", employer=e.employer))
+
+        html = client.get(url(association, "association_home")).content.decode()
+
+    assert "Next deadlines:" in html
+    assert 'Year 2 maintenance audit due</strong> — <time datetime="2022-12-31">' in html
+    assert 'class="cycle-timeline cycle-timeline-wide"' in html  # the shared chart include
+    assert "Every date on this timeline" in html  # its table, folded under the chart
+    assert "Other Co" not in html
+    assert "style=" not in html
+
+
+def test_a_missed_maintenance_audit_blocks_certification_on_the_employer_home(client, association):
+    from ..audits.factories import certified
+
+    with time_machine.travel(datetime(2022, 2, 1, 18, tzinfo=UTC), tick=False):
+        e, _cycle = certified(association, date(2020, 1, 5))  # Year 2 was due 2021-12-31
+        client.force_login(member(association, "employer", employer=e.employer))
+        html = client.get(url(association, "association_home")).content.decode()
+
+    assert "Missed, blocking certification:" in html
+    assert 'Year 2 maintenance audit due — <time datetime="2021-12-31">' in html

@@ -27,6 +27,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def page(page):
     page.set_default_timeout(30_000)  # the dashboard runs eight aggregates on a busy machine
     return page
+
+
 SHOTS = os.environ.get("DASHBOARD_SCREENSHOTS", "")
 
 

@@ -619,10 +619,20 @@ def plan_check(
                 )
     if slot.audit_type in (AuditType.CERTIFICATION, AuditType.BASELINE):
         window = rules.min_documentation_window_months
-        within = f" within a {window}-month period" if window else ""
+        months = rules.min_documentation_months
+        # "within a period of N months", never "a 8-month period" (a/an follows the number).
         check.notes.append(
-            f"You need at least {rules.min_documentation_months} months of health and safety "
-            f"documentation{within} before the audit starts."
+            gettext(
+                "You need at least %(months)s months of health and safety documentation "
+                "within a period of %(window)s months before the audit starts."
+            )
+            % {"months": months, "window": window}
+            if window
+            else gettext(
+                "You need at least %(months)s months of health and safety documentation "
+                "before the audit starts."
+            )
+            % {"months": months}
         )
     return check
 

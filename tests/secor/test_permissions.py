@@ -49,6 +49,7 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
         ("training:record_add", "get"),
         ("training:designation_add", "post"),
         ("training:designation_remove", "post"),
+        ("training:record_withdraw", "post"),
     ],
     Action.UPDATE_TRAINING_RECORD: [("training:record_update", "get")],
     Action.VERIFY_TRAINING: [
@@ -76,7 +77,11 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
         ("audits:employer_milestones", "post"),
     ],
     Action.SCORE_AUDIT: [("audits:scores", "get"), ("audits:scores_preview", "post")],
-    Action.EDIT_PROGRAM_RULES: [("audits:rules_list", "get"), ("audits:rules_edit", "get")],
+    Action.EDIT_PROGRAM_RULES: [
+        ("audits:rules_list", "get"),
+        ("audits:rules_edit", "get"),
+        ("audits:rules_new", "get"),
+    ],
     Action.EDIT_AUDIT_TOOLS: [("audits:tools_list", "get"), ("audits:tool_detail", "get")],
     Action.VIEW_CERTIFICATES: [
         ("audits:certificate_list", "get"),

@@ -210,8 +210,8 @@ def test_the_verification_page_previews_images_with_img_and_pdfs_in_a_frame(clie
     image = TrainingRecordFactory(
         employer=worker.employer,
         worker=worker,
-        evidence=SimpleUploadedFile("scan.png", png_bytes()),
-        evidence_content_type="image/png",
+        evidence_file__file=SimpleUploadedFile("scan.png", png_bytes()),
+        evidence_file__content_type="image/png",
     )
     client.force_login(member(amta, Role.REVIEWER))
     pdf_page = client.get(url("verification_detail", amta, record_id=pdf.pk)).content.decode()

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from secor.models import Program, TenantModel
-from secor.validators import EARLIEST_DATE, LATEST_DATE
+from secor.validators import bounded_validators, bounds_constraints, date_range_constraint
 
 from .schedule import RULE_BOUNDS
 from .schedule import AuditType as _AuditType
@@ -38,30 +38,7 @@ PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
 def _bounded(name: str) -> list:
-    low, high = RULE_BOUNDS[name]
-    return [MinValueValidator(low), MaxValueValidator(high)]
-
-
-def _rule_bounds_constraints() -> list:
-    """One CheckConstraint per bounded rule field (NULL, where allowed, passes)."""
-    return [
-        models.CheckConstraint(
-            condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__range": bounds}),
-            name=f"programrules_{name}_range",
-            violation_error_message=f"{name} must be between {bounds[0]} and {bounds[1]}.",
-        )
-        for name, bounds in RULE_BOUNDS.items()
-    ]
-
-
-def date_range_constraint(prefix: str, *fields: str) -> models.CheckConstraint:
-    """Every date in ``fields`` within secor.validators' range (NULL passes)."""
-    condition = Q()
-    for name in fields:
-        condition &= Q(**{f"{name}__isnull": True}) | Q(
-            **{f"{name}__range": (EARLIEST_DATE, LATEST_DATE)}
-        )
-    return models.CheckConstraint(condition=condition, name=f"{prefix}_dates_in_range")
+    return bounded_validators(RULE_BOUNDS[name])
 
 
 def _choices(enum, labels):
@@ -253,7 +230,7 @@ class ProgramRules(TenantModel):
                 ),
                 name="programrules_pass_marks_are_percent",
             ),
-            *_rule_bounds_constraints(),
+            *bounds_constraints("programrules", RULE_BOUNDS),
         ]
 
     def __str__(self):
@@ -316,6 +293,8 @@ class AuditTool(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["program", "-version"]
         constraints = [
@@ -357,6 +336,8 @@ class Element(TenantModel):
         help_text="Only where the rules give this element its own minimum.",
     )
     supplemental = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["supplemental", "number"]
@@ -588,6 +569,8 @@ class ElementScore(TenantModel):
     )
     scored_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["element__supplemental", "element__number"]
         constraints = [
@@ -639,6 +622,8 @@ class Milestone(TenantModel):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["due_on", "code"]
         constraints = [
@@ -674,6 +659,8 @@ class MilestoneLetter(TenantModel):
     issued_on = models.DateField()
     expires_on = models.DateField()
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]

@@ -53,6 +53,9 @@ def demo_builders(associations) -> None:
 
 
 def register() -> None:
+    from . import dashboard
+
+    hooks.dashboard_sections.register(dashboard.sections)
     hooks.association_created.register(association_created)
     hooks.home_panels.register(home_panels)
     hooks.checklist_items.register(checklist_items)

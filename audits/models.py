@@ -293,6 +293,8 @@ class AuditTool(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["program", "-version"]
         constraints = [
@@ -334,6 +336,8 @@ class Element(TenantModel):
         help_text="Only where the rules give this element its own minimum.",
     )
     supplemental = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["supplemental", "number"]
@@ -565,6 +569,8 @@ class ElementScore(TenantModel):
     )
     scored_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["element__supplemental", "element__number"]
         constraints = [
@@ -616,6 +622,8 @@ class Milestone(TenantModel):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["due_on", "code"]
         constraints = [
@@ -651,6 +659,8 @@ class MilestoneLetter(TenantModel):
     issued_on = models.DateField()
     expires_on = models.DateField()
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]

@@ -25,6 +25,9 @@ def demo_builders(associations) -> None:
 
 
 def register() -> None:
+    from . import dashboard
+
+    hooks.dashboard_sections.register(dashboard.sections)
     from .selectors import employer_checklist
 
     hooks.association_created.register(association_created)

@@ -4,12 +4,14 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from secor.dates import association_today
 from secor.http import require_methods
+from secor.tables import stream_csv
 
 from . import hooks, services
 from .forms import form_submitted
@@ -270,3 +272,40 @@ def invitation_accept(request, token):
             return redirect(membership.association)
     context.update(form=form, has_account=has_account)
     return render(request, "secor/invitation.html", context)
+
+
+# --- The program dashboard ----------------------------------------------------------
+
+
+def _dashboard_sections() -> list[hooks.DashboardSection]:
+    found = [section for sections in hooks.dashboard_sections.call() for section in sections]
+    return sorted(found, key=lambda section: section.position)
+
+
+@association_view(action=Action.VIEW_DASHBOARD)
+@require_methods("GET")
+def dashboard(request):
+    """The program at a glance: each app's charts, each with its table, links and CSV."""
+    today = association_today(request.association)
+    sections = [
+        {"key": s.key, "chart": s.build(request.association, today)} for s in _dashboard_sections()
+    ]
+    return render(request, "secor/dashboard.html", {"sections": sections, "today": today})
+
+
+@association_view(action=Action.VIEW_DASHBOARD)
+@require_methods("GET")
+def dashboard_export(request):
+    """One dashboard chart's table as CSV (``?chart=<key>``; the same rows the page shows)."""
+    section = request.GET.get("chart", "")
+    if not section:
+        keys = ", ".join(s.key for s in _dashboard_sections())
+        message = gettext("Say which chart to export: ?chart= one of %(keys)s.") % {"keys": keys}
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    found = next((s for s in _dashboard_sections() if s.key == section), None)
+    if found is None:
+        raise Http404("No such dashboard chart.")
+    today = association_today(request.association)
+    chart = found.build(request.association, today)
+    name = f"{request.association.slug}-{section}-{today:%Y-%m-%d}.csv"
+    return stream_csv(None, name, rows=chart.table.csv_rows())

@@ -22,6 +22,9 @@ def association_created(association) -> None:
 
 
 def register() -> None:
+    from . import dashboard
+
+    hooks.dashboard_sections.register(dashboard.sections)
     hooks.association_created.register(association_created)
     hooks.home_panels.register(home_panels)
     from . import reminders

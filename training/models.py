@@ -176,6 +176,8 @@ class CoursePrerequisite(TenantModel):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
     prerequisite = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -194,6 +196,8 @@ class CourseEquivalent(TenantModel):
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
     accepted = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -268,6 +272,8 @@ class TrainingRequirement(TenantModel):
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["program", "position", "id"]
         constraints = [
@@ -327,6 +333,8 @@ class RequirementCourse(TenantModel):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "id"]
         constraints = [
@@ -337,7 +345,7 @@ class RequirementCourse(TenantModel):
 
 
 def evidence_path(instance, filename: str) -> str:
-    """A random name in a per-association folder; the original name is kept on the row."""
+    """Where certificate files went before ``secor.EvidenceFile`` (kept for old migrations)."""
     suffix = PurePosixPath(filename).suffix.lower()[:8]
     return f"training/evidence/{instance.association_id}/{uuid.uuid4().hex}{suffix}"
 
@@ -346,12 +354,18 @@ class RecordStatus(models.TextChoices):
     PENDING = "pending", gettext_lazy("Waiting for verification")
     VERIFIED = "verified", gettext_lazy("Verified")
     REJECTED = "rejected", gettext_lazy("Rejected")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
 
 class TrainingRecord(TenantModel):
     """A worker's completion of a course, with its certificate file.
 
-    Only staff-verified records count for compliance.
+    The row holds the facts as the employer last entered them; only what staff
+    verified counts for compliance, and that is ``verification`` — an immutable
+    ``RecordVerification`` with the verified facts in its own columns (never
+    read back from history; docs/adr/0008). A course outside the catalogue
+    (ACSA: "any ACSA course of at least four hours") has no ``course`` but a
+    title and provider.
     """
 
     employer = models.ForeignKey(
@@ -360,7 +374,15 @@ class TrainingRecord(TenantModel):
     worker = models.ForeignKey(
         "employers.Worker", on_delete=models.CASCADE, related_name="training_records"
     )
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="records")
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="records", null=True, blank=True
+    )
+    other_course_title = models.CharField(
+        gettext_lazy("course title (outside the catalogue)"), max_length=200, blank=True
+    )
+    other_course_provider = models.CharField(
+        gettext_lazy("course provider"), max_length=200, blank=True
+    )
     completed_on = models.DateField(gettext_lazy("completion date"))
     certificate_number = models.CharField(
         gettext_lazy("certificate number"), max_length=60, blank=True
@@ -392,12 +414,20 @@ class TrainingRecord(TenantModel):
         null=True,
         blank=True,
     )
-    evidence = models.FileField(
-        gettext_lazy("certificate file"), upload_to=evidence_path, max_length=200
+    evidence_file = models.ForeignKey(
+        "secor.EvidenceFile",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("certificate file"),
     )
-    evidence_name = models.CharField(gettext_lazy("original file name"), max_length=200, blank=True)
-    evidence_content_type = models.CharField(max_length=60, blank=True)
-    evidence_size = models.PositiveIntegerField(default=0)
+    verification = models.OneToOneField(
+        "RecordVerification",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The facts as staff last verified them; what compliance counts."),
+    )
     status = models.CharField(
         max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
     )
@@ -471,9 +501,21 @@ class TrainingRecord(TenantModel):
                 violation_error_message=gettext_lazy("Give the reason for rejecting the record."),
             ),
             models.CheckConstraint(
-                condition=Q(status=RecordStatus.PENDING)
+                condition=Q(status__in=(RecordStatus.PENDING, RecordStatus.WITHDRAWN))
                 | Q(verified_by__isnull=False, verified_at__isnull=False),
                 name="record_decision_has_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=Q(course__isnull=False, other_course_title="")
+                | (Q(course__isnull=True) & ~Q(other_course_title="")),
+                name="record_course_or_title",
+                violation_error_message=gettext_lazy(
+                    "Choose a catalogue course, or give the title of a course outside it."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RecordStatus.VERIFIED) | Q(verification__isnull=False),
+                name="record_verified_has_verification",
             ),
         ]
         indexes = [
@@ -493,7 +535,16 @@ class TrainingRecord(TenantModel):
         ]
 
     def __str__(self):
-        return f"{self.worker} — {self.course.code} {self.completed_on}"
+        return f"{self.worker} — {self.course_code or self.course_name} {self.completed_on}"
+
+    @property
+    def course_name(self) -> str:
+        return self.course.name if self.course_id else self.other_course_title
+
+    @property
+    def course_code(self) -> str:
+        """The catalogue code; "" for a course outside the catalogue."""
+        return self.course.code if self.course_id else ""
 
     def get_absolute_url(self):
         return reverse(
@@ -505,10 +556,6 @@ class TrainingRecord(TenantModel):
             },
         )
 
-    @property
-    def is_image(self) -> bool:
-        return self.evidence_content_type.startswith("image/")
-
     def clean(self):
         errors = {}
         if self.worker_id and self.employer_id and self.worker.employer_id != self.employer_id:
@@ -518,7 +565,21 @@ class TrainingRecord(TenantModel):
             and self.association_id
             and self.course.association_id != (self.association_id)
         ):
-            errors["course"] = "This course is not in this association's catalogue."
+            errors["course"] = gettext("This course is not in this association's catalogue.")
+        self.other_course_title = (self.other_course_title or "").strip()
+        self.other_course_provider = (self.other_course_provider or "").strip()
+        if self.course_id and self.other_course_title:
+            errors["other_course_title"] = gettext(
+                "Choose a catalogue course or give a course title, not both."
+            )
+        elif not self.course_id and not self.other_course_title:
+            errors["course"] = gettext(
+                "Choose a catalogue course, or give the title of a course outside it."
+            )
+        if self.other_course_title and not self.other_course_provider:
+            errors["other_course_provider"] = gettext(
+                "Say who gave the course (e.g. ACSA), so staff can verify it."
+            )
         done = self.completed_on
         if done:
             for field, verb in (
@@ -556,6 +617,84 @@ class TrainingRecord(TenantModel):
             raise ValidationError(errors)
 
 
+# The facts a verification copies from the record: what compliance counts.
+VERIFIED_FACTS = (
+    "course",
+    "other_course_title",
+    "other_course_provider",
+    "completed_on",
+    "certificate_number",
+    "hours",
+    "proficiency_submitted_on",
+    "proficiency_accepted_on",
+    "maintenance_audit_on",
+    "refresher_on",
+    "evidence_file",
+)
+
+
+class RecordVerification(TenantModel):
+    """Staff verified a record's facts against its certificate file: a version that counts.
+
+    Immutable: a correction after verification is a new version, verified again;
+    until then the record's ``verification`` (this row) is what compliance reads.
+    The facts are copied into explicit columns, so pruning history changes nothing.
+    """
+
+    record = models.ForeignKey(
+        TrainingRecord, on_delete=models.CASCADE, related_name="verifications"
+    )
+    number = models.PositiveIntegerField(default=1)
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    other_course_title = models.CharField(max_length=200, blank=True)
+    other_course_provider = models.CharField(max_length=200, blank=True)
+    completed_on = models.DateField()
+    certificate_number = models.CharField(max_length=60, blank=True)
+    hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    proficiency_submitted_on = models.DateField(null=True, blank=True)
+    proficiency_accepted_on = models.DateField(null=True, blank=True)
+    maintenance_audit_on = models.DateField(null=True, blank=True)
+    refresher_on = models.DateField(null=True, blank=True)
+    evidence_file = models.ForeignKey(
+        "secor.EvidenceFile", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_by_label = models.CharField(max_length=120, blank=True)
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["record", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "record", "number"], name="verification_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(course__isnull=False) | ~Q(other_course_title=""),
+                name="verification_course_or_title",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.record_id} v{self.number} verified {self.verified_at:%Y-%m-%d}"
+
+    @property
+    def course_name(self) -> str:
+        return self.course.name if self.course_id else self.other_course_title
+
+    @property
+    def course_code(self) -> str:
+        return self.course.code if self.course_id else ""
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("A verification is immutable: verify a new version instead.")
+        super().save(*args, **kwargs)
+
+
 class TrainedEmployeeDesignation(TenantModel):
     """SCSA: "A person can only be the 'trained employee' for one WCB account number."
 
@@ -574,6 +713,8 @@ class TrainedEmployeeDesignation(TenantModel):
         "employers.WCBAccount", on_delete=models.CASCADE, related_name="training_designations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

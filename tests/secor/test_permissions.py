@@ -49,6 +49,7 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
         ("training:record_add", "get"),
         ("training:designation_add", "post"),
         ("training:designation_remove", "post"),
+        ("training:record_withdraw", "post"),
     ],
     Action.UPDATE_TRAINING_RECORD: [("training:record_update", "get")],
     Action.VERIFY_TRAINING: [
@@ -97,6 +98,7 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
         ("audits:holders_import_confirm", "post"),
         ("audits:historic_audit", "get"),
     ],
+    Action.VIEW_DASHBOARD: [("dashboard", "get"), ("dashboard_export", "get")],
 }
 PATTERNS = dict(association_url_patterns())
 CELLS = [(action, name, method) for action, pages in PAGES.items() for name, method in pages]

@@ -340,6 +340,7 @@ def pending_by_age(association, *, today: date) -> list[tuple[tuple[int, int | N
     from zoneinfo import ZoneInfo
 
     from django.db.models import Count, Q
+    from django.utils import timezone
 
     zone = ZoneInfo(association.time_zone)
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
-from django.utils import timezone
 
 from employers.models import Employer, Enrollment, EnrollmentStatus, WCBAccount, Worker
 from secor.evidence_files import lineage_of

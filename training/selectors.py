@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
-from django.utils import timezone
 
 from employers.models import Employer, Enrollment, EnrollmentStatus, WCBAccount, Worker
 from secor.evidence_files import lineage_of
@@ -340,6 +339,7 @@ def pending_by_age(association, *, today: date) -> list[tuple[tuple[int, int | N
     from zoneinfo import ZoneInfo
 
     from django.db.models import Count, Q
+    from django.utils import timezone
 
     zone = ZoneInfo(association.time_zone)
 

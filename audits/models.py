@@ -26,8 +26,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from secor.choices import text_choices
 from secor.models import Program, TenantModel
-from secor.validators import EARLIEST_DATE, LATEST_DATE
+from secor.validators import bounded_validators, bounds_constraints, date_range_constraint
 
 from .schedule import RULE_BOUNDS
 from .schedule import AuditType as _AuditType
@@ -38,37 +39,10 @@ PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
 def _bounded(name: str) -> list:
-    low, high = RULE_BOUNDS[name]
-    return [MinValueValidator(low), MaxValueValidator(high)]
+    return bounded_validators(RULE_BOUNDS[name])
 
 
-def _rule_bounds_constraints() -> list:
-    """One CheckConstraint per bounded rule field (NULL, where allowed, passes)."""
-    return [
-        models.CheckConstraint(
-            condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__range": bounds}),
-            name=f"programrules_{name}_range",
-            violation_error_message=f"{name} must be between {bounds[0]} and {bounds[1]}.",
-        )
-        for name, bounds in RULE_BOUNDS.items()
-    ]
-
-
-def date_range_constraint(prefix: str, *fields: str) -> models.CheckConstraint:
-    """Every date in ``fields`` within secor.validators' range (NULL passes)."""
-    condition = Q()
-    for name in fields:
-        condition &= Q(**{f"{name}__isnull": True}) | Q(
-            **{f"{name}__range": (EARLIEST_DATE, LATEST_DATE)}
-        )
-    return models.CheckConstraint(condition=condition, name=f"{prefix}_dates_in_range")
-
-
-def _choices(enum, labels):
-    return models.TextChoices(enum.__name__, [(m.name, (m.value, labels[m.value])) for m in enum])
-
-
-AuditType = _choices(
+AuditType = text_choices(
     _AuditType,
     {
         "certification": "Certification",
@@ -79,7 +53,7 @@ AuditType = _choices(
         "limited_scope": "Limited scope",
     },
 )
-MaintenanceDeadline = _choices(
+MaintenanceDeadline = text_choices(
     _MaintenanceDeadline,
     {
         "calendar_year_end": "Within each calendar year (by December 31)",
@@ -89,14 +63,14 @@ MaintenanceDeadline = _choices(
         "expiry_month": "In the certificate's expiry month",
     },
 )
-CertificateStatus = _choices(
+CertificateStatus = text_choices(
     _CertificateStatus,
     {
-        "valid": "Valid",
-        "expired": "Expired",
-        "suspended": "Suspended",
-        "cancelled": "Cancelled",
-        "superseded": "Superseded",
+        "valid": _("Valid"),
+        "expired": _("Expired"),
+        "suspended": _("Suspended"),
+        "cancelled": _("Cancelled"),
+        "superseded": _("Superseded"),
     },
 )
 
@@ -253,7 +227,7 @@ class ProgramRules(TenantModel):
                 ),
                 name="programrules_pass_marks_are_percent",
             ),
-            *_rule_bounds_constraints(),
+            *bounds_constraints("programrules", RULE_BOUNDS),
         ]
 
     def __str__(self):

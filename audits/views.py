@@ -79,7 +79,7 @@ from .models import (
     ProgramRules,
 )
 from .tables import AuditTable, CertificateTable, MilestoneBoardTable
-from .timeline import COMPACT, WIDE, geometry
+from .timeline import timeline_chart
 
 
 def _slug(request) -> str:
@@ -87,6 +87,11 @@ def _slug(request) -> str:
 
 
 # --- Employer pages --------------------------------------------------------------------
+
+
+def _timeline_title(enrollment) -> str:
+    program = enrollment.program.get_kind_display()
+    return gettext("%(program)s cycle timeline") % {"program": program}
 
 
 @association_view
@@ -97,11 +102,10 @@ def timeline(request, employer_id):
         return refused
     today = association_today(request.association)
     timelines = []
-    for enrollment in selectors.employer_enrollments(employer):
+    for n, enrollment in enumerate(selectors.employer_enrollments(employer), start=1):
         tl = selectors.enrollment_timeline(enrollment, today)
-        timelines.append(
-            {"tl": tl, "geo": geometry(tl, WIDE), "geo_compact": geometry(tl, COMPACT)}
-        )
+        chart = timeline_chart(tl, n=n, title=_timeline_title(enrollment))
+        timelines.append({"tl": tl, "chart": chart, "geo": chart.extra["geo"]})
     return render(
         request,
         "audits/timeline.html",

@@ -25,8 +25,20 @@ from simple_history.models import HistoricalRecords
 
 from employers.eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
 from secor.models import Jurisdiction, Program, TenantModel
+from secor.validators import bounded_validators, bounds_constraints, date_range_constraint
 
 from . import compliance
+
+# Sane maxima of the catalogue's numbers (months, hours): far past any real course,
+# and inside the date arithmetic of the compliance rules for dates up to 2100.
+COURSE_BOUNDS = {
+    "validity_months": (1, 240),
+    "proficiency_months": (1, 120),
+    "min_hours": (0, 1000),
+    "maintenance_submit_lead_months": (0, 120),
+}
+REQUIREMENT_BOUNDS = {"every_months": (1, 240), "min_hours": (0, 1000)}
+RECORD_BOUNDS = {"hours": (0, 1000)}
 
 
 class Course(TenantModel):
@@ -34,7 +46,7 @@ class Course(TenantModel):
 
     code = models.CharField(
         max_length=20,
-        help_text=gettext_lazy("Short code used on reports, e.g. SAT. Unique in the catalogue."),
+        help_text=gettext_lazy("Short code used on reports. Unique in the catalogue."),
     )
     name = models.CharField(max_length=200)
     validity_months = models.PositiveSmallIntegerField(
@@ -42,31 +54,40 @@ class Course(TenantModel):
         null=True,
         blank=True,
         help_text=gettext_lazy("Leave empty if it never expires."),
+        validators=bounded_validators(COURSE_BOUNDS["validity_months"]),
     )
     proficiency_name = models.CharField(
         max_length=200,
         blank=True,
         help_text=gettext_lazy(
-            "A proficiency that must be accepted after the course, e.g. LSE proficiency."
+            "The name of a proficiency that must be accepted after the course, if any."
         ),
     )
     proficiency_months = models.PositiveSmallIntegerField(
-        gettext_lazy("proficiency deadline (months after the course)"), null=True, blank=True
+        gettext_lazy("proficiency deadline (months after the course)"),
+        null=True,
+        blank=True,
+        validators=bounded_validators(COURSE_BOUNDS["proficiency_months"]),
     )
     accepted_until = models.DateField(
         null=True,
         blank=True,
-        help_text=gettext_lazy("Records are not accepted after this day (AMTA: TSB)."),
+        help_text=gettext_lazy("Records are not accepted after this day. Empty: always."),
     )
     min_hours = models.DecimalField(
-        gettext_lazy("minimum hours"), max_digits=5, decimal_places=1, null=True, blank=True
+        gettext_lazy("minimum hours"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=bounded_validators(COURSE_BOUNDS["min_hours"]),
     )
     maintenance_required = models.BooleanField(
         gettext_lazy("status kept by maintenance"),
         default=False,
         help_text=gettext_lazy(
             "The status is renewed by a maintenance audit plus classroom training inside "
-            "the validity (SCSA auditor status)."
+            "the validity."
         ),
     )
     maintenance_name = models.CharField(
@@ -75,6 +96,7 @@ class Course(TenantModel):
     maintenance_submit_lead_months = models.PositiveSmallIntegerField(
         gettext_lazy("submit maintenance this many months before expiry"),
         default=compliance.MaintenanceRule.submit_lead_months,
+        validators=bounded_validators(COURSE_BOUNDS["maintenance_submit_lead_months"]),
     )
     is_active = models.BooleanField(
         gettext_lazy("offered"),
@@ -104,6 +126,8 @@ class Course(TenantModel):
     class Meta:
         ordering = ["code"]
         constraints = [
+            *bounds_constraints("course", COURSE_BOUNDS),
+            date_range_constraint("course", "accepted_until"),
             models.UniqueConstraint(
                 fields=["association", "code"],
                 name="course_unique_code",
@@ -225,16 +249,22 @@ class TrainingRequirement(TenantModel):
         max_length=2,
         choices=Jurisdiction.choices,
         blank=True,
-        help_text=gettext_lazy("Holders must work in this province (SCSA: Saskatchewan)."),
+        help_text=gettext_lazy("Holders must work in this province. Empty: any province."),
     )
     every_months = models.PositiveSmallIntegerField(
         gettext_lazy("every (months)"),
         null=True,
         blank=True,
         help_text=gettext_lazy("Continuing education: the period."),
+        validators=bounded_validators(REQUIREMENT_BOUNDS["every_months"]),
     )
     min_hours = models.DecimalField(
-        gettext_lazy("minimum hours"), max_digits=5, decimal_places=1, null=True, blank=True
+        gettext_lazy("minimum hours"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=bounded_validators(REQUIREMENT_BOUNDS["min_hours"]),
     )
     one_wcb_account_per_person = models.BooleanField(
         gettext_lazy("a person is the trained employee for one WCB account only"), default=False
@@ -247,6 +277,7 @@ class TrainingRequirement(TenantModel):
     class Meta:
         ordering = ["program", "position", "id"]
         constraints = [
+            *bounds_constraints("requirement", REQUIREMENT_BOUNDS),
             models.UniqueConstraint(
                 fields=["association", "program", "code"],
                 name="requirement_unique_code",
@@ -356,18 +387,32 @@ class TrainingRecord(TenantModel):
     certificate_number = models.CharField(
         gettext_lazy("certificate number"), max_length=60, blank=True
     )
-    hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=bounded_validators(RECORD_BOUNDS["hours"]),
+    )
     proficiency_submitted_on = models.DateField(
-        gettext_lazy("proficiency submitted"), null=True, blank=True
+        gettext_lazy("proficiency submitted"),
+        null=True,
+        blank=True,
     )
     proficiency_accepted_on = models.DateField(
-        gettext_lazy("proficiency accepted"), null=True, blank=True
+        gettext_lazy("proficiency accepted"),
+        null=True,
+        blank=True,
     )
     maintenance_audit_on = models.DateField(
-        gettext_lazy("maintenance audit submitted"), null=True, blank=True
+        gettext_lazy("maintenance audit submitted"),
+        null=True,
+        blank=True,
     )
     refresher_on = models.DateField(
-        gettext_lazy("classroom refresher completed"), null=True, blank=True
+        gettext_lazy("classroom refresher completed"),
+        null=True,
+        blank=True,
     )
     evidence_file = models.ForeignKey(
         "secor.EvidenceFile",
@@ -395,7 +440,9 @@ class TrainingRecord(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     verified_at = models.DateTimeField(
-        gettext_lazy("verified or rejected at"), null=True, blank=True
+        gettext_lazy("verified or rejected at"),
+        null=True,
+        blank=True,
     )
 
     history = HistoricalRecords()
@@ -403,6 +450,15 @@ class TrainingRecord(TenantModel):
     class Meta:
         ordering = ["-completed_on", "-id"]
         constraints = [
+            *bounds_constraints("record", RECORD_BOUNDS),
+            date_range_constraint(
+                "record",
+                "completed_on",
+                "proficiency_submitted_on",
+                "proficiency_accepted_on",
+                "maintenance_audit_on",
+                "refresher_on",
+            ),
             models.CheckConstraint(
                 condition=Q(hours__isnull=True) | Q(hours__gte=0),
                 name="record_hours_not_negative",

@@ -199,12 +199,13 @@ def account_label(account: WCBAccount | None) -> str:
     return f"{account.board} {account.account_number}" if account is not None else ""
 
 
-def designations(association) -> tuple[compliance.Designation, ...]:
+def designations(association, employer=None) -> tuple[compliance.Designation, ...]:
     """Every trained-employee designation in the association, for the one-account rule.
 
     A designation is matched by worker id (the same roster row) and by each of
     that worker's verified certificate numbers (the same human on another
-    employer's roster).
+    employer's roster). Those of employers other than ``employer`` are marked
+    ``other_employer``: the reasons shown to ``employer`` do not name them.
     """
     rows = list(
         TrainedEmployeeDesignation.objects.for_association(association).select_related(
@@ -222,9 +223,14 @@ def designations(association) -> tuple[compliance.Designation, ...]:
     found = []
     for d in rows:
         label = account_label(d.wcb_account)
-        found.append(compliance.Designation(wcb_account=label, person_id=d.worker_id))
+        other = employer is not None and d.employer_id != employer.pk
+        found.append(
+            compliance.Designation(wcb_account=label, person_id=d.worker_id, other_employer=other)
+        )
         found.extend(
-            compliance.Designation(wcb_account=label, certificate_number=number)
+            compliance.Designation(
+                wcb_account=label, certificate_number=number, other_employer=other
+            )
             for number in sorted(certificates[d.worker_id])
         )
     return tuple(found)
@@ -264,6 +270,7 @@ def compliance_for(
     assessor_worker: Worker | None = None,
     program: Program | None = None,
     lead_days: int = 90,
+    facts: EmployerFacts | None = None,
 ) -> compliance.ComplianceReport:
     """Each training requirement of ``employer`` met or not on ``as_of`` (an audit's start).
 
@@ -274,13 +281,14 @@ def compliance_for(
     employer's in the association (an external assessor); their verified records
     count for "assessor" requirements only. Only staff-verified records count.
     Designations for other WCB accounts come from the whole association.
+    ``facts``: the employer's facts when the caller has read them already.
     """
     association = employer.association
     if wcb_account is not None and wcb_account.employer_id != employer.pk:
         raise ValueError("The WCB account belongs to another employer.")
     if assessor_worker is not None and assessor_worker.association_id != association.pk:
         raise ValueError("The assessor belongs to another association.")
-    facts = employer_facts(employer, program)
+    facts = facts or employer_facts(employer, program)
     account = wcb_account or default_wcb_account(employer)
     records = list(facts.records)
     if assessor_worker is not None and assessor_worker.employer_id != employer.pk:
@@ -292,18 +300,24 @@ def compliance_for(
         records,
         as_of=as_of,
         wcb_account=account_label(account),
-        designations=designations(association),
+        designations=designations(association, employer),
         assessor_id=assessor_worker.pk if assessor_worker is not None else None,
         lead_days=lead_days,
     )
 
 
-def chart_for(employer: Employer, *, as_of: date | None = None) -> tuple[compliance.ChartRow, ...]:
-    """The SCSA-style training chart of ``employer`` (verified records)."""
+@dataclass(frozen=True)
+class TrainingChart:
+    rows: tuple[compliance.ChartRow, ...]
+    report: compliance.ComplianceReport  # the assessment the rows are read from
+
+
+def chart_for(employer: Employer, *, as_of: date) -> TrainingChart:
+    """The SCSA-style training chart of ``employer`` on ``as_of``: who holds each
+    required course, read from the compliance assessment of that day."""
     facts = employer_facts(employer)
-    return compliance.training_chart(
-        facts.requirements, facts.courses, facts.people, facts.records, as_of=as_of
-    )
+    report = compliance_for(employer=employer, as_of=as_of, facts=facts)
+    return TrainingChart(compliance.training_chart(report, facts.courses), report)
 
 
 def pending_records(association):
@@ -314,6 +328,33 @@ def pending_records(association):
         .select_related("association", "employer", "worker", "course")
         .order_by("created_at", "id")
     )
+
+
+PENDING_AGE_BUCKETS = ((0, 7), (8, 30), (31, None))  # days waiting: a week, a month, longer
+
+
+def pending_by_age(association, *, today: date) -> list[tuple[tuple[int, int | None], int]]:
+    """Training records waiting for verification, by days waiting (one query)."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    zone = ZoneInfo(association.time_zone)
+
+    def since(days: int):  # the start of the day `days` days ago, local time
+        return timezone.make_aware(datetime.combine(today - timedelta(days=days), time.min), zone)
+
+    counts = {}
+    for low, high in PENDING_AGE_BUCKETS:
+        # Waiting `low` days or more: received before the end of the day `low` days ago.
+        window = Q(created_at__lt=since(low - 1))
+        if high is not None:
+            window &= Q(created_at__gte=since(high))
+        counts[f"b{low}"] = Count("pk", filter=window)
+    found = pending_records(association).order_by().aggregate(**counts)
+    return [((low, high), found[f"b{low}"]) for low, high in PENDING_AGE_BUCKETS]
 
 
 # --- The employer's training matrix ---------------------------------------------

@@ -361,8 +361,9 @@ def _chart(request, employer_id, template):
     if refused := refuse_method(request, "GET"):
         return refused
     today = association_today(request.association)
+    chart = selectors.chart_for(employer, as_of=today)
     rows = []
-    for row in selectors.chart_for(employer, as_of=today):
+    for row in chart.rows:
         entries = list(row.entries) + [None] * (row.slots - len(row.entries))
         rows.append({"row": row, "lines": [(i + 1, e) for i, e in enumerate(entries)]})
     return render(
@@ -372,6 +373,7 @@ def _chart(request, employer_id, template):
             "employer": employer,
             "today": today,
             "rows": rows,
+            "report": chart.report,
             "accounts": _accounts(employer),
             "designations": TrainedEmployeeDesignation.objects.filter(
                 employer=employer

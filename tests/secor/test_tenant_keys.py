@@ -131,6 +131,12 @@ def _sql(query, params=()):
         return cursor.fetchone()
 
 
+def _sql_all(query, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
 def test_the_database_refuses_a_row_pointing_at_another_associations_row_for_every_key():
     with scopes_disabled():
         demo.build_all()
@@ -158,12 +164,17 @@ def test_the_database_refuses_a_row_pointing_at_another_associations_row_for_eve
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 if FIELDS[(key.child_table, key.column)].unique:
-                    # A one-to-one key: free the parent first (rolled back with the rest).
-                    cursor.execute(
-                        f'UPDATE "{key.child_table}" SET "{key.column}" = NULL '
-                        f'WHERE "{key.column}" = %s',
-                        [parent[0]],
-                    )
+                    # A one-to-one key: its unique constraint would refuse the row first
+                    # (and freeing the parent can break a check constraint), so drop it
+                    # inside this transaction, which is rolled back with the rest.
+                    for (name,) in _sql_all(
+                        "SELECT c.conname FROM pg_constraint c JOIN pg_attribute a "
+                        "ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) "
+                        "WHERE c.conrelid = %s::regclass AND c.contype = 'u' "
+                        "AND cardinality(c.conkey) = 1 AND a.attname = %s",
+                        [key.child_table, key.column],
+                    ):
+                        cursor.execute(f'ALTER TABLE "{key.child_table}" DROP CONSTRAINT "{name}"')
                 cursor.execute(
                     f'UPDATE "{key.child_table}" SET "{key.column}" = %s WHERE id = %s',
                     [parent[0], child[0]],

@@ -49,6 +49,6 @@ def _on_postgresql(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("secor", "0010_tenant_keys")]
+    dependencies = [("secor", "0009_history_on_user_edited_models")]
 
     operations = [migrations.RunPython(_on_postgresql(CREATE), _on_postgresql(DROP))]

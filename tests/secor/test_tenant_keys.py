@@ -37,6 +37,11 @@ pytestmark = [
 ]
 
 KEYS = tenant_keys.tenant_foreign_keys(apps)
+FIELDS = {
+    (model._meta.db_table, field.column): field
+    for model in apps.get_models()
+    for field in model._meta.concrete_fields
+}
 
 
 def test_the_graph_holds_the_keys_between_tenant_models_and_only_those():
@@ -152,6 +157,13 @@ def test_the_database_refuses_a_row_pointing_at_another_associations_row_for_eve
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                if FIELDS[(key.child_table, key.column)].unique:
+                    # A one-to-one key: free the parent first (rolled back with the rest).
+                    cursor.execute(
+                        f'UPDATE "{key.child_table}" SET "{key.column}" = NULL '
+                        f'WHERE "{key.column}" = %s',
+                        [parent[0]],
+                    )
                 cursor.execute(
                     f'UPDATE "{key.child_table}" SET "{key.column}" = %s WHERE id = %s',
                     [parent[0], child[0]],

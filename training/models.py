@@ -420,7 +420,8 @@ class TrainingRecord(TenantModel):
         related_name="+",
         verbose_name=gettext_lazy("certificate file"),
     )
-    verification = models.OneToOneField(
+    # The last verification (a plain key: earlier ones stay, pointed at by nothing).
+    verification = models.ForeignKey(
         "RecordVerification",
         on_delete=models.SET_NULL,
         related_name="+",

@@ -103,6 +103,10 @@ SEEDS: dict[str, dict[str, dict]] = {
             # "submit the … Audit Tool along with 2 Safe Work Practices and 2 Safe
             # Job Procedures … prior to the audit due date": dated by receipt.
             maintenance_dated_by="received",
+            # docs/rules.md#scsa-external-audit, docs/rules.md#scsa-baseline-request: the
+            # baseline audit is an SCSA program auditor's, after the manual review.
+            certification_by_program_auditor=True,
+            certification_after_milestone="manual",
         ),
     },
 }

@@ -1073,3 +1073,36 @@ def score_audit_of(audit: Audit):
     from .scoring import score_audit
 
     return score_audit(audit_specs(audit), audit_points(audit), audit_pass_marks(audit))
+
+
+# --- Program dashboard ------------------------------------------------------------------
+
+
+def audits_by_status(association) -> dict[str, int]:
+    """How many audits are in each stored status (one query)."""
+    rows = Audit.objects.for_association(association).values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows.order_by()}
+
+
+def certificates_expiring_by_month(
+    association, *, today: date, days: int = 90
+) -> list[tuple[date, int]]:
+    """Valid certificates expiring from ``today`` to ``today + days``, per calendar month
+    of expiry, every month of that window listed (one query)."""
+    from django.db.models.functions import TruncMonth
+
+    horizon = today + timedelta(days=days)
+    found = {
+        row["month"]: row["n"]
+        for row in Certificate.objects.for_association(association)
+        .filter(status=CertificateStatus.VALID, expires_on__gte=today, expires_on__lte=horizon)
+        .annotate(month=TruncMonth("expires_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    months, month = [], today.replace(day=1)
+    while month <= horizon:
+        months.append((month, found.get(month, 0)))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months

@@ -20,6 +20,10 @@ def _hours(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
 def _seed_requirements(models, association, program, requirements, courses) -> int:
     created = 0
     for position, rule in enumerate(requirements):
@@ -37,7 +41,12 @@ def _seed_requirements(models, association, program, requirements, courses) -> i
                 "every_months": rule.every_months,
                 "min_hours": _hours(rule.min_hours),
                 "one_wcb_account_per_person": rule.one_wcb_account_per_person,
-                "held_by_assessor": rule.held_by_assessor,
+                # Absent from the model in migrations before the field existed.
+                **(
+                    {"held_by_assessor": rule.held_by_assessor}
+                    if _has_field(models.TrainingRequirement, "held_by_assessor")
+                    else {}
+                ),
                 "position": position,
             },
         )

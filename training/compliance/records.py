@@ -28,6 +28,9 @@ class Person:
 
 @dataclass(frozen=True)
 class Record:
+    """A verified training record. ``course_code`` "" is a course outside the catalogue,
+    named by ``title`` (docs/rules.md#acsa-continuing-education)."""
+
     person_id: PersonId
     course_code: str
     completed_on: date
@@ -37,6 +40,7 @@ class Record:
     proficiency_accepted_on: date | None = None
     maintenance_audit_on: date | None = None
     refresher_on: date | None = None
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,9 @@ class Designation:
     wcb_account: str
     person_id: PersonId | None = None
     certificate_number: str = ""
+    # The account is another employer's: a reason never names it (an employer
+    # sees no other employer's data, not even in a message).
+    other_employer: bool = False
 
 
 # --- Dates and single records -----------------------------------------------

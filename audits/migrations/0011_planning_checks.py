@@ -17,7 +17,7 @@ def scsa_baseline_by_program_auditor(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0007_fill_submission_due_on'),
+        ('audits', '0010_tenant_keys'),
         ('employers', '0004_wcb_number_and_name_search_indexes'),
         ('secor', '0007_membership_employer_admin_and_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -42,23 +42,26 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("training", "0002_seed_catalogues"),
+        ("training", "0008_tenant_keys"),
         ("secor", "0007_membership_employer_admin_and_history"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="trainingrequirement",
-            name="held_by_assessor",
-            field=models.BooleanField(
-                default=False,
-                help_text=(
-                    "AMTA: the Self-Evaluator training of the owner or key employee "
-                    "completing the audit, valid on its first day. When an audit names its "
-                    "assessor, only their own record counts."
+        *(
+            migrations.AddField(
+                model_name=model_name,
+                name="held_by_assessor",
+                field=models.BooleanField(
+                    default=False,
+                    help_text=(
+                        "AMTA: the Self-Evaluator training of the owner or key employee "
+                        "completing the audit, valid on its first day. When an audit names "
+                        "its assessor, only their own record counts."
+                    ),
+                    verbose_name="the person conducting the audit must hold it personally",
                 ),
-                verbose_name="the person conducting the audit must hold it personally",
-            ),
+            )
+            for model_name in ("trainingrequirement", "historicaltrainingrequirement")
         ),
         migrations.RunPython(forwards, migrations.RunPython.noop),
     ]

@@ -101,7 +101,7 @@ def test_employer_with_an_expired_assessor_course_sees_why_the_audit_is_blocked(
 
     plan_audit(page, association, enrollment.employer, worker, start, end)
 
-    blockers = page.get_by_role("alert").filter(has_text="This audit cannot be planned yet")
+    blockers = page.get_by_role("alert").filter(has_text="This audit cannot be planned:")
     expect(blockers).to_contain_text(
         re.compile(f"Self-Evaluator training of Sam Lee was valid until .*not valid on {start}")
     )

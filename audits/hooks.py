@@ -60,6 +60,9 @@ def register() -> None:
     hooks.home_panels.register(home_panels)
     hooks.checklist_items.register(checklist_items)
     hooks.demo_builders.register(demo_builders)
+    from . import scale
+
+    hooks.scale_builders.register(scale.build)
     from . import reminders
     from .jobs import daily_transitions_job, sweep_holder_previews
 

@@ -34,6 +34,9 @@ def register() -> None:
     hooks.home_panels.register(home_panels)
     hooks.checklist_items.register(employer_checklist)
     hooks.demo_builders.register(demo_builders)
+    from . import scale
+
+    hooks.scale_builders.register(scale.build)
 
     from .jobs import refresh_eligibility, sweep_import_previews
 

@@ -108,3 +108,5 @@ reminder_sources = Hook("reminder_sources")
 daily_jobs = Hook("daily_jobs")
 calendar_events = Hook("calendar_events")
 dashboard_sections = Hook("dashboard_sections")
+# `manage.py seed_scale`: each app writes its share of the scale data (secor/scale.py).
+scale_builders = Hook("scale_builders")

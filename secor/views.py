@@ -1,3 +1,4 @@
+import django_tables2 as tables
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -16,8 +17,9 @@ from secor.tables import stream_csv
 from . import hooks, services
 from .forms import form_submitted
 from .models import Invitation, Membership, Notification, Role, User
-from .permissions import Action
+from .permissions import STAFF, Action
 from .selectors import memberships_for_user
+from .tables import ListTable, paginate
 from .tenancy import association_view
 
 
@@ -78,7 +80,7 @@ def notifications(request):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Email address"))
     role = forms.ChoiceField(
-        choices=[(r.value, r.label) for r in Role if r in Role.staff_roles()],
+        choices=[(r.value, r.label) for r in Role if r in STAFF],
         help_text=gettext_lazy(
             "Staff must set up two-factor authentication. Employer users are invited "
             "from their employer's page."
@@ -86,7 +88,7 @@ class InvitationForm(forms.Form):
     )
 
 
-STAFF_ROLE_CHOICES = [(r.value, r.label) for r in Role if r in Role.staff_roles()]
+STAFF_ROLE_CHOICES = [(r.value, r.label) for r in Role if r in STAFF]
 EMPLOYER_ROLE_CHOICES = [
     (Role.EMPLOYER.value, Role.EMPLOYER.label),
     (services.EMPLOYER_ADMIN, "Employer admin"),
@@ -101,6 +103,42 @@ def current_role(membership) -> str:
     if membership.role == Role.EMPLOYER and membership.is_employer_admin:
         return services.EMPLOYER_ADMIN
     return membership.role
+
+
+class MembersTable(ListTable):
+    """The people page: one page of members, each with its role controls."""
+
+    name = tables.Column(verbose_name=gettext_lazy("Name"), accessor="user__full_name", default="—")
+    email = tables.Column(verbose_name=gettext_lazy("Email"), accessor="user__email")
+    role = tables.TemplateColumn(
+        verbose_name=gettext_lazy("Role"),
+        orderable=False,
+        template_code=(
+            "{% load i18n %}{{ record.row.current_label }}"
+            '{% if record.employer %}<br><span class="small">{{ record.employer }}</span>'
+            '{% endif %}{% if not record.is_active %} <span class="badge text-bg-secondary">'
+            "{% translate 'inactive' %}</span>{% endif %}"
+        ),
+    )
+    change = tables.TemplateColumn(
+        verbose_name=gettext_lazy("Change"),
+        orderable=False,
+        template_code=(
+            "{% url 'staff_member' association_slug=current_association.slug "
+            "membership_id=record.pk as action_url %}"
+            '{% with row=record.row %}{% include "secor/_member_actions.html" %}{% endwith %}'
+        ),
+    )
+
+    class Meta(ListTable.Meta):
+        orderable = True
+        order_by_field = "sort"
+
+    def prepare(self, records) -> None:
+        for m in records:
+            choices, current = role_choices(m), current_role(m)
+            label = next((str(lbl) for value, lbl in choices if value == current), "")
+            m.row = {"m": m, "choices": choices, "current": current, "current_label": label}
 
 
 def membership_change(request, membership) -> None:
@@ -175,16 +213,15 @@ def staff(request):
         once=True,
     ):
         return redirect("staff", association_slug=request.association.slug)
-    members = list(
+    members = MembersTable(
         Membership.objects.select_related("user", "employer").order_by(
-            "-is_active", "role", "user__email"
+            "-is_active", "role", "user__email", "pk"
         )
     )
+    paginate(request, members)
     context = {
         "form": form,
-        "members": [
-            {"m": m, "choices": role_choices(m), "current": current_role(m)} for m in members
-        ],
+        "table": members,
         "invitations": pending_invitations(Invitation.objects.all())[:100],
     }
     return render(request, "secor/staff.html", context)

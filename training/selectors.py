@@ -199,12 +199,13 @@ def account_label(account: WCBAccount | None) -> str:
     return f"{account.board} {account.account_number}" if account is not None else ""
 
 
-def designations(association) -> tuple[compliance.Designation, ...]:
+def designations(association, employer=None) -> tuple[compliance.Designation, ...]:
     """Every trained-employee designation in the association, for the one-account rule.
 
     A designation is matched by worker id (the same roster row) and by each of
     that worker's verified certificate numbers (the same human on another
-    employer's roster).
+    employer's roster). Those of employers other than ``employer`` are marked
+    ``other_employer``: the reasons shown to ``employer`` do not name them.
     """
     rows = list(
         TrainedEmployeeDesignation.objects.for_association(association).select_related(
@@ -222,9 +223,14 @@ def designations(association) -> tuple[compliance.Designation, ...]:
     found = []
     for d in rows:
         label = account_label(d.wcb_account)
-        found.append(compliance.Designation(wcb_account=label, person_id=d.worker_id))
+        other = employer is not None and d.employer_id != employer.pk
+        found.append(
+            compliance.Designation(wcb_account=label, person_id=d.worker_id, other_employer=other)
+        )
         found.extend(
-            compliance.Designation(wcb_account=label, certificate_number=number)
+            compliance.Designation(
+                wcb_account=label, certificate_number=number, other_employer=other
+            )
             for number in sorted(certificates[d.worker_id])
         )
     return tuple(found)
@@ -294,7 +300,7 @@ def compliance_for(
         records,
         as_of=as_of,
         wcb_account=account_label(account),
-        designations=designations(association),
+        designations=designations(association, employer),
         assessor_id=assessor_worker.pk if assessor_worker is not None else None,
         lead_days=lead_days,
     )

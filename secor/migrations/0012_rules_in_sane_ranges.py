@@ -9,7 +9,7 @@ from secor.migration_checks import refuse_rows_breaking
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secor', '0009_history_on_user_edited_models'),
+        ('secor', '0011_tenant_keys'),
     ]
 
     operations = [

@@ -9,8 +9,8 @@ from secor.migration_checks import refuse_rows_breaking
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secor', '0010_rules_in_sane_ranges'),
-        ('submissions', '0003_history_on_user_edited_models'),
+        ('secor', '0012_rules_in_sane_ranges'),
+        ('submissions', '0004_tenant_keys'),
     ]
 
     operations = [

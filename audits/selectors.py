@@ -1106,3 +1106,24 @@ def certificates_expiring_by_month(
         months.append((month, found.get(month, 0)))
         month = (month + timedelta(days=32)).replace(day=1)
     return months
+
+
+def association_has_milestones(association) -> bool:
+    """True when a program's rules name registration milestones.
+
+    An association without milestones gets no milestone menu. Asked on every
+    staff page (the menu), so cached; the rules services clear it on a change.
+    """
+    from django.core.cache import cache
+
+    key = milestones_cache_key(association.pk)
+    found = cache.get(key)
+    if found is None:
+        rules = ProgramRules.objects.for_association(association).exclude(milestones=[])
+        found = rules.exists()
+        cache.set(key, found, timeout=600)
+    return found
+
+
+def milestones_cache_key(association_id: int) -> str:
+    return f"audits:has-milestones:{association_id}"

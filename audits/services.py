@@ -90,6 +90,7 @@ def rules_update(*, rules: ProgramRules, actor, data: Mapping) -> ProgramRules:
         "certificate_number_pattern": rules.certificate_number_pattern,
     }
     changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    _forget_milestones_flag(rules.association_id)
     record(
         association=rules.association,
         actor=actor,
@@ -101,6 +102,15 @@ def rules_update(*, rules: ProgramRules, actor, data: Mapping) -> ProgramRules:
     return rules
 
 
+def _forget_milestones_flag(association_id: int) -> None:
+    from django.core.cache import cache
+
+    key = selectors.milestones_cache_key(association_id)
+    cache.delete(key)
+    # Again once committed: a page read between the two may have cached the old rules.
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 @transaction.atomic
 def rules_create(*, program: Program, actor, data: Mapping) -> ProgramRules:
     """First rules for a program with no seed (docs/rules.md § Reading — no seed)."""
@@ -110,6 +120,7 @@ def rules_create(*, program: Program, actor, data: Mapping) -> ProgramRules:
             setattr(rules, name, data[name])
     rules.full_clean()
     rules.save()
+    _forget_milestones_flag(program.association_id)
     record(
         association=program.association,
         actor=actor,

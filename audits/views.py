@@ -601,7 +601,11 @@ def tool_detail(request, tool_id):
     """
     tool = get_object_or_404(AuditTool.objects.select_related("program"), pk=tool_id)
     elements = list(Element.objects.filter(tool=tool))
-    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    action = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action not in ("add", "save", "publish", "confirm_publish"):
+            action = "save"
     errors = []
     if action and not tool.is_draft:
         errors = [

@@ -160,7 +160,9 @@ def employer_checklist(association, employer: Employer, today, *, page: dict):
             bool(enrollments) and all(e.status != EnrollmentStatus.REGISTERED for e in enrollments),
             gettext("%(association)s confirms your registration")
             % {"association": employer.association},
-            detail="Program staff check your company and WCB account." if enrollments else "",
+            detail=gettext("Program staff check the company and its WCB account.")
+            if enrollments
+            else "",
         ),
         ChecklistItem(
             any(a.is_active for a in page["wcb_accounts"]),

@@ -587,10 +587,12 @@ def geometry(timeline, layout: Layout = WIDE) -> Geometry:
     )
 
 
-def timeline_chart(timeline, *, n: int, title: str) -> Chart:
+def timeline_chart(timeline, *, n: int, title: str, collapsed: bool = False) -> Chart:
     """The timeline as the shared chart spec: both layouts and the numbered table of dates.
 
-    ``n`` tells several timelines of one page apart (ids of titles and tables).
+    ``n`` tells several timelines of one page apart (ids of titles and tables);
+    ``collapsed`` folds the table of dates into a <details> (a page that shows
+    the dates that matter itself, like the employer home).
     """
     wide = geometry(timeline, WIDE)
     return Chart(
@@ -601,5 +603,5 @@ def timeline_chart(timeline, *, n: int, title: str) -> Chart:
         table=None,  # the numbered table of dates: ``extra["geo"].rows``
         show_title=False,
         variants=(("wide", wide), ("compact", geometry(timeline, COMPACT))),
-        extra={"n": n, "geo": wide, "timeline": timeline},
+        extra={"n": n, "geo": wide, "timeline": timeline, "collapsed": collapsed},
     )

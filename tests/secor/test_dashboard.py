@@ -212,7 +212,9 @@ def test_each_chart_has_its_table_links_and_csv(client, association):
     for key in ("enrollments", "submissions", "surge", "turnaround", "training-pending"):
         assert export(association, key) in page
     assert page.count('class="table table-sm w-auto chart-table"') == 8
-    assert page.count('role="img"') >= 8
+    # A picture whose bars link is hidden from screen readers: its table carries the links.
+    submissions = page[page.index('id="section-submissions"') :]
+    assert submissions.index('aria-hidden="true" focusable="false"') < submissions.index("<table")
     queue = reverse("submissions:review_queue", kwargs={"association_slug": association.slug})
     assert f'href="{queue}?status=in_review"' in page
     assert f"{queue}?status=&amp;received_from=2026-03-01&amp;received_to=2026-03-31" in page
@@ -275,3 +277,42 @@ def test_the_dashboard_reads_a_constant_number_of_queries(client, association, r
     # The whole page: those, plus what every signed-in page reads (user, membership, MFA,
     # the layout's notification count and association switcher, the transaction).
     assert small == large <= 20, (small, large)
+
+
+# --- The employer home: next deadlines, the timeline, what blocks certification -------------
+
+
+def test_the_employer_home_shows_the_next_deadlines_the_timeline_and_what_was_missed(
+    client, association
+):
+    from ..audits.factories import certified
+
+    with time_machine.travel(datetime(2022, 2, 1, 18, tzinfo=UTC), tick=False):
+        e, _cycle = certified(association, date(2021, 1, 5))
+        other, _c = certified(
+            association,
+            date(2021, 1, 5),
+            employer=EmployerFactory(association=association, legal_name="Other Co"),
+        )
+        client.force_login(member(association, "employer", employer=e.employer))
+
+        html = client.get(url(association, "association_home")).content.decode()
+
+    assert "Next deadlines:" in html
+    assert 'Year 2 maintenance audit due</strong> — <time datetime="2022-12-31">' in html
+    assert 'class="cycle-timeline cycle-timeline-wide"' in html  # the shared chart include
+    assert "Every date on this timeline" in html  # its table, folded under the chart
+    assert "Other Co" not in html
+    assert "style=" not in html
+
+
+def test_a_missed_maintenance_audit_blocks_certification_on_the_employer_home(client, association):
+    from ..audits.factories import certified
+
+    with time_machine.travel(datetime(2022, 2, 1, 18, tzinfo=UTC), tick=False):
+        e, _cycle = certified(association, date(2020, 1, 5))  # Year 2 was due 2021-12-31
+        client.force_login(member(association, "employer", employer=e.employer))
+        html = client.get(url(association, "association_home")).content.decode()
+
+    assert "Missed, blocking certification:" in html
+    assert 'Year 2 maintenance audit due — <time datetime="2021-12-31">' in html

@@ -41,7 +41,7 @@ from .models import (
     TrainingRecord,
     TrainingRequirement,
 )
-from .tables import VerificationTable
+from .tables import EmployerRecordsTable, VerificationTable
 
 
 def _kw(request, employer, **extra):
@@ -87,8 +87,13 @@ def employer_training(request, employer_id):
         "today": today,
         "matrix": selectors.training_matrix(employer, as_of=today),
         "report": selectors.compliance_for(employer=employer, as_of=today),
-        "records": TrainingRecord.objects.filter(employer=employer).select_related(
-            "worker", "course"
+        "records": paginate(
+            request,
+            EmployerRecordsTable(
+                TrainingRecord.objects.filter(employer=employer)
+                .select_related("worker", "course", "association")
+                .order_by("-completed_on", "-id")
+            ),
         ),
     }
     return render(request, "training/employer.html", context)

@@ -9,7 +9,7 @@ from secor.tenant_keys import ensure_tenant_keys
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("secor", "0009_history_on_user_edited_models"),
+        ("secor", "0010_evidence_files_immutable_in_the_database"),
         ("employers", "0006_tenant_keys"),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     nothing); it was a one-to-one. The tenant key is made sure of again."""
 
     dependencies = [
-        ("training", "0008_tenant_keys"),
+        ("training", "0009_assessor_and_cor_requirements"),
     ]
 
     operations = [

@@ -20,7 +20,51 @@ def _hours(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def seed_rules(models, association, rules: TrainingRules, program=None) -> dict[str, int]:
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
+def _seed_requirements(models, association, program, requirements, courses) -> int:
+    created = 0
+    for position, rule in enumerate(requirements):
+        requirement, was_created = models.TrainingRequirement._base_manager.get_or_create(
+            association_id=association.pk,
+            program=program,
+            code=rule.code,
+            defaults={
+                "label": rule.label,
+                "kind": rule.kind,
+                "holder_types": sorted(rule.holder_types)
+                if rule.holder_types is not None
+                else None,
+                "province": rule.province or "",
+                "every_months": rule.every_months,
+                "min_hours": _hours(rule.min_hours),
+                "one_wcb_account_per_person": rule.one_wcb_account_per_person,
+                # Absent from the model in migrations before the field existed.
+                **(
+                    {"held_by_assessor": rule.held_by_assessor}
+                    if _has_field(models.TrainingRequirement, "held_by_assessor")
+                    else {}
+                ),
+                "position": position,
+            },
+        )
+        created += was_created
+        if was_created:
+            for index, code in enumerate(rule.course_codes):
+                models.RequirementCourse._base_manager.create(
+                    association_id=association.pk,
+                    requirement=requirement,
+                    course=courses[code],
+                    position=index,
+                )
+    return created
+
+
+def seed_rules(
+    models, association, rules: TrainingRules, program=None, cor_program=None
+) -> dict[str, int]:
     """Create ``rules``' courses (and, given a program, its requirements).
 
     ``models`` has attributes Course, CoursePrerequisite, CourseEquivalent,
@@ -67,41 +111,22 @@ def seed_rules(models, association, rules: TrainingRules, program=None) -> dict[
             models.CourseEquivalent._base_manager.get_or_create(
                 association_id=association.pk, course=courses[rule.code], accepted=courses[code]
             )
-    if program is None:
-        return created
-    for position, rule in enumerate(rules.requirements):
-        requirement, was_created = models.TrainingRequirement._base_manager.get_or_create(
-            association_id=association.pk,
-            program=program,
-            code=rule.code,
-            defaults={
-                "label": rule.label,
-                "kind": rule.kind,
-                "holder_types": sorted(rule.holder_types)
-                if rule.holder_types is not None
-                else None,
-                "province": rule.province or "",
-                "every_months": rule.every_months,
-                "min_hours": _hours(rule.min_hours),
-                "one_wcb_account_per_person": rule.one_wcb_account_per_person,
-                "position": position,
-            },
+    if program is not None:
+        created["requirements"] += _seed_requirements(
+            models, association, program, rules.requirements, courses
         )
-        created["requirements"] += was_created
-        if was_created:
-            for index, code in enumerate(rule.course_codes):
-                models.RequirementCourse._base_manager.create(
-                    association_id=association.pk,
-                    requirement=requirement,
-                    course=courses[code],
-                    position=index,
-                )
+    if cor_program is not None:
+        created["requirements"] += _seed_requirements(
+            models, association, cor_program, rules.cor_requirements, courses
+        )
     return created
 
 
-def seed_by_key(models, association, seed_key: str, program=None) -> dict[str, int]:
+def seed_by_key(
+    models, association, seed_key: str, program=None, cor_program=None
+) -> dict[str, int]:
     """Seed ``SEEDED_RULES[seed_key]``; keys are ``Association.seed`` values, any case."""
     seed_key = seed_key.lower()
     if seed_key not in SEEDED_RULES:
         raise ValueError(f"Unknown seed {seed_key!r}; choose one of {sorted(SEEDED_RULES)}.")
-    return seed_rules(models, association, SEEDED_RULES[seed_key], program)
+    return seed_rules(models, association, SEEDED_RULES[seed_key], program, cor_program)

@@ -12,8 +12,6 @@ certification audit), and optionally the last audit (type, dates, result).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -216,45 +214,21 @@ def parse_holders_csv(text: str, *, association, today: date) -> HoldersPreview:
     from .models import Certificate, ProgramRules
     from .snapshot import rules_from_snapshot, rules_snapshot
 
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            return HoldersPreview(error="The file is empty: the first row must name the columns.")
-        header = [cell.strip().lower().replace(" ", "_") for cell in header]
-        if problem := _header_problem(header):
-            return HoldersPreview(error=problem)
-        rules_by_kind = {
-            r.program.kind: rules_from_snapshot(rules_snapshot(r))
-            for r in ProgramRules.objects.for_association(association).select_related("program")
-        }
-        preview = HoldersPreview()
-        for values in reader:
-            if not any(cell.strip() for cell in values):
-                continue
-            if len(preview.rows) >= MAX_ROWS:
-                total = len(preview.rows) + 1 + sum(1 for v in reader if any(c.strip() for c in v))
-                return HoldersPreview(
-                    error=f"The file has {total:,} rows; at most {MAX_ROWS:,} can be imported at "
-                    "once. Split it into smaller files."
-                )
-            row = HolderRow(line=reader.line_num, values={})
-            if len(values) != len(header):
-                row.errors.append(
-                    f"has {len(values)} cells but the header names {len(header)} columns."
-                )
-            row.values = {
-                name: (values[i].strip() if i < len(values) else "")
-                for i, name in enumerate(header)
-            }
-            _check_row(row, rules_by_kind=rules_by_kind, today=today)
-            preview.rows.append(row)
-    except csv.Error as error:
-        return HoldersPreview(
-            error=f"The file is not a readable CSV (line {reader.line_num}: {error})."
-        )
-    if not preview.rows:
-        return HoldersPreview(error="The file names the columns but has no rows.")
+    preview = csv_import.read_rows(
+        text,
+        preview=HoldersPreview(),
+        new_row=HolderRow,
+        header_problem=_header_problem,
+        max_rows=MAX_ROWS,
+    )
+    if preview.error:
+        return preview
+    rules_by_kind = {
+        r.program.kind: rules_from_snapshot(rules_snapshot(r))
+        for r in ProgramRules.objects.for_association(association).select_related("program")
+    }
+    for row in preview.rows:
+        _check_row(row, rules_by_kind=rules_by_kind, today=today)
     existing = dict(
         Certificate.objects.for_association(association).values_list(
             "number", "wcb_account__account_number"

@@ -7,8 +7,6 @@ again inside its transaction and refuses when anything is wrong.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -173,41 +171,18 @@ def parse_employers_csv(text: str, *, association) -> ImportPreview:
     """Check a decoded CSV; ``association`` decides which rows update existing employers."""
     from .selectors import accounts_by_key
 
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            return ImportPreview(error="The file is empty: the first row must name the columns.")
-        header = [cell.strip().lower().replace(" ", "_") for cell in header]
-        if problem := _header_problem(header):
-            return ImportPreview(error=problem)
-        preview = ImportPreview()
-        for values in reader:
-            if not any(cell.strip() for cell in values):
-                continue  # blank lines, often at the end of a spreadsheet export
-            if len(preview.rows) >= MAX_ROWS:
-                total = len(preview.rows) + 1 + sum(1 for v in reader if any(c.strip() for c in v))
-                return ImportPreview(
-                    error=f"The file has {total:,} employer rows; at most {MAX_ROWS:,} can be "
-                    "imported at once. Split it into smaller files."
-                )
-            row = ImportRow(line=reader.line_num, values={})
-            if len(values) != len(header):
-                row.errors.append(
-                    f"has {len(values)} cells but the header names {len(header)} columns."
-                )
-            row.values = {
-                name: (values[i].strip() if i < len(values) else "")
-                for i, name in enumerate(header)
-            }
-            _check_row(row)
-            preview.rows.append(row)
-    except csv.Error as error:
-        return ImportPreview(
-            error=f"The file is not a readable CSV (line {reader.line_num}: {error})."
-        )
-    if not preview.rows:
-        return ImportPreview(error="The file names the columns but has no employer rows.")
+    preview = csv_import.read_rows(
+        text,
+        preview=ImportPreview(),
+        new_row=ImportRow,
+        header_problem=_header_problem,
+        max_rows=MAX_ROWS,
+        what="employer rows",
+    )
+    if preview.error:
+        return preview
+    for row in preview.rows:
+        _check_row(row)
     existing = accounts_by_key(association)
     first_line: dict[tuple[str, str], int] = {}
     for row in preview.rows:

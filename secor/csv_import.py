@@ -7,6 +7,9 @@ unless every row is right (each app's service does the writing).
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -83,3 +86,50 @@ class CsvPreview:
     @property
     def creates(self) -> int:
         return self.count("create")
+
+
+def read_rows(
+    text: str,
+    *,
+    preview: CsvPreview,
+    new_row: Callable[..., object],
+    header_problem: Callable[[list[str]], str | None],
+    max_rows: int,
+    what: str = "rows",
+) -> CsvPreview:
+    """Read decoded CSV ``text`` into ``preview`` (one ``new_row(line=…)`` per data row,
+    its ``values`` by column name), or return a preview of the same kind with the
+    file's one error: empty, a wrong header, too many rows, unreadable, no rows."""
+    kind = type(preview)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None or not any(cell.strip() for cell in header):
+            return kind(error="The file is empty: the first row must name the columns.")
+        header = [cell.strip().lower().replace(" ", "_") for cell in header]
+        if problem := header_problem(header):
+            return kind(error=problem)
+        for values in reader:
+            if not any(cell.strip() for cell in values):
+                continue  # blank lines, often at the end of a spreadsheet export
+            if len(preview.rows) >= max_rows:
+                total = len(preview.rows) + 1 + sum(1 for v in reader if any(c.strip() for c in v))
+                return kind(
+                    error=f"The file has {total:,} {what}; at most {max_rows:,} can be "
+                    "imported at once. Split it into smaller files."
+                )
+            row = new_row(line=reader.line_num, values={})
+            if len(values) != len(header):
+                row.errors.append(
+                    f"has {len(values)} cells but the header names {len(header)} columns."
+                )
+            row.values = {
+                name: (values[i].strip() if i < len(values) else "")
+                for i, name in enumerate(header)
+            }
+            preview.rows.append(row)
+    except csv.Error as error:
+        return kind(error=f"The file is not a readable CSV (line {reader.line_num}: {error}).")
+    if not preview.rows:
+        return kind(error=f"The file names the columns but has no {what}.")
+    return preview

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -150,9 +151,12 @@ def decode_upload(data: bytes) -> str:
     return text
 
 
-def _header_problem(header: list[str]) -> str | None:
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
+def header_problem(
+    header: list[str], *, missing: list[str], known: Iterable[str], columns: str
+) -> str | None:
+    """What is wrong with a CSV's first row, or None; ``columns`` says what it should name."""
+    known = set(known)
+    unknown = [c for c in header if c not in known]
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if not (missing or unknown or duplicated):
         return None
@@ -163,10 +167,16 @@ def _header_problem(header: list[str]) -> str | None:
         parts.append(f"unknown column(s): {', '.join(unknown) or '(empty)'}")
     if duplicated:
         parts.append(f"repeated column(s): {', '.join(duplicated)}")
-    return (
-        "The first row must name the columns; "
-        + "; ".join(parts)
-        + f". Required: {', '.join(REQUIRED_COLUMNS)}. Optional: {', '.join(OPTIONAL_COLUMNS)}."
+    return "The first row must name the columns; " + "; ".join(parts) + f". {columns}"
+
+
+def _header_problem(header: list[str]) -> str | None:
+    return header_problem(
+        header,
+        missing=[c for c in REQUIRED_COLUMNS if c not in header],
+        known=COLUMNS,
+        columns=f"Required: {', '.join(REQUIRED_COLUMNS)}. "
+        f"Optional: {', '.join(OPTIONAL_COLUMNS)}.",
     )
 
 

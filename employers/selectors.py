@@ -60,13 +60,22 @@ def runs_secor(association) -> bool:
 
 def roster_entries(workers: Iterable[Worker]) -> list[RosterEntry]:
     return [
-        RosterEntry(w.full_name, w.employment_type, w.province or None, w.start_date, w.end_date)
+        RosterEntry(
+            w.full_name,
+            w.role,
+            w.employment_status,
+            w.province or None,
+            w.start_date,
+            w.end_date,
+            fte=w.fte,
+            weekly_hours=w.weekly_hours,
+        )
         for w in workers
     ]
 
 
 def headcount_periods(declarations: Iterable[HeadcountDeclaration]) -> list[HeadcountPeriod]:
-    return [HeadcountPeriod(d.period_start, d.period_end, d.counts) for d in declarations]
+    return [HeadcountPeriod(d.period_start, d.period_end, d.counts, d.fte) for d in declarations]
 
 
 def assess(*, rule, today, employer, workers, declarations) -> EligibilityVerdict | None:
@@ -147,7 +156,8 @@ def monthly_peaks(*, rule, today, workers, declarations) -> HeadcountChart | Non
         spans.append((max(month, window_start), min(nxt - timedelta(days=1), today)))
         month = nxt
     counts = [_find_peak(rules, span, roster, periods)[0].count for span in spans]
-    top = max([*counts, rules.limit, 1]) * 1.1
+    # float: an FTE rule's counts are Decimals.
+    top = float(max([*counts, rules.limit, 1])) * 1.1
     scale = 120 / top
     bars = [
         MonthBar(
@@ -156,8 +166,8 @@ def monthly_peaks(*, rule, today, workers, declarations) -> HeadcountChart | Non
             count=count,
             over=count > rules.limit,
             x=HeadcountChart.left + i * 30,
-            y=130 - round(count * scale),
-            height=round(count * scale),
+            y=130 - round(float(count) * scale),
+            height=round(float(count) * scale),
         )
         for i, (span, count) in enumerate(zip(spans, counts, strict=True))
     ]

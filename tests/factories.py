@@ -104,7 +104,8 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     employer = factory.SubFactory(EmployerFactory)
     association = factory.SelfAttribute("employer.association")
     full_name = factory.Faker("name")
-    employment_type = "full_time_permanent"
+    role = "other"
+    employment_status = "full_time_permanent"
     province = "AB"
     # Fixed, long before any date the tests use: a random start date made tests flaky.
     start_date = datetime.date(2015, 1, 1)

@@ -70,6 +70,17 @@ def seed_rules(models, association, rules: TrainingRules, program=None) -> dict[
     if program is None:
         return created
     for position, rule in enumerate(rules.requirements):
+        holders = {
+            "holder_statuses": sorted(rule.holder_statuses)
+            if rule.holder_statuses is not None
+            else None,
+            "holder_roles": sorted(rule.holder_roles) if rule.holder_roles is not None else None,
+        }
+        # Migration 0002 runs this on the models of its day, whose one field held the
+        # (same) status values under its old name.
+        fields = {f.name for f in models.TrainingRequirement._meta.get_fields()}
+        if "holder_statuses" not in fields:
+            holders = {"holder_types": holders["holder_statuses"]}
         requirement, was_created = models.TrainingRequirement._base_manager.get_or_create(
             association_id=association.pk,
             program=program,
@@ -77,9 +88,7 @@ def seed_rules(models, association, rules: TrainingRules, program=None) -> dict[
             defaults={
                 "label": rule.label,
                 "kind": rule.kind,
-                "holder_types": sorted(rule.holder_types)
-                if rule.holder_types is not None
-                else None,
+                **holders,
                 "province": rule.province or "",
                 "every_months": rule.every_months,
                 "min_hours": _hours(rule.min_hours),

@@ -182,3 +182,50 @@ def test_employer_records_a_maintenance_audit_and_staff_see_what_changed(page, o
     expect(page.get_by_role("status").filter(has_text="verified")).to_be_visible()
     sat.refresh_from_db()
     assert (sat.status, sat.maintenance_audit_on) == ("verified", date(2025, 5, 1))
+
+
+def test_naming_a_trained_employee_refuses_a_part_timer_and_confirms_a_move(
+    page, other_association
+):
+    """SCSA: the trained employee is a full-time permanent Saskatchewan employee, for one
+    WCB account: a part-timer is refused with a message; a second account asks first."""
+    from ..factories import WCBAccountFactory
+
+    scsa = other_association
+    Program.objects.create(association=scsa, kind="secor")
+    services.catalogue_seed(association=scsa, seed_key="SCSA")
+    employer_user = member(scsa, Role.EMPLOYER)
+    employer = employer_user.employer
+    WorkerFactory(
+        employer=employer, full_name="Pat Parttime", province="SK", employment_status="part_time"
+    )
+    WorkerFactory(employer=employer, full_name="Mo Manager", province="SK", role="manager")
+    WCBAccountFactory(employer=employer, board="Saskatchewan WCB", account_number="111")
+    WCBAccountFactory(employer=employer, board="Saskatchewan WCB", account_number="222")
+    compliance_path = f"/{scsa.slug}/training/employers/{employer.pk}/compliance/"
+
+    log_in(page, employer_user)
+    visit(page, compliance_path)
+    page.get_by_label("Trained employee").select_option(label="Pat Parttime")
+    page.get_by_label("for WCB account").select_option(label="Saskatchewan WCB 111")
+    page.get_by_role("button", name="Name trained employee").click()
+    expect(page.get_by_text("Pat Parttime is recorded as a part-time worker")).to_be_visible()
+    check_page(page)
+
+    page.get_by_label("Trained employee").select_option(label="Mo Manager")
+    page.get_by_label("for WCB account").select_option(label="Saskatchewan WCB 111")
+    page.get_by_role("button", name="Name trained employee").click()
+    expect(
+        page.get_by_text("Mo Manager is the trained employee for Saskatchewan WCB 111.")
+    ).to_be_visible()
+
+    page.get_by_label("Trained employee").select_option(label="Mo Manager")
+    page.get_by_label("for WCB account").select_option(label="Saskatchewan WCB 222")
+    page.get_by_role("button", name="Name trained employee").click()
+    expect(page.get_by_role("heading", name="Move the trained employee?")).to_be_visible()
+    check_page(page)
+    page.get_by_role("button", name="Move Mo Manager to Saskatchewan WCB 222").click()
+    expect(
+        page.get_by_text("Mo Manager is the trained employee for Saskatchewan WCB 222.")
+    ).to_be_visible()
+    check_page(page)

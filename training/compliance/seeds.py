@@ -56,7 +56,7 @@ ACSA = TrainingRules(
             "Assessor training",
             ASSESSOR,
             ("PHSM",),
-            holder_types=None,
+            holder_statuses=None,
         ),
         RequirementRule(
             "continuing_education",

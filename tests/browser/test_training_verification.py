@@ -206,21 +206,21 @@ def test_naming_a_trained_employee_refuses_a_part_timer_and_confirms_a_move(
 
     log_in(page, employer_user)
     visit(page, compliance_path)
-    page.get_by_label("Trained employee").select_option(label="Pat Parttime")
-    page.get_by_label("for WCB account").select_option(label="Saskatchewan WCB 111")
+    page.get_by_role("combobox", name="Trained employee").select_option(label="Pat Parttime")
+    page.get_by_role("combobox", name="for WCB account").select_option(label="Saskatchewan WCB 111")
     page.get_by_role("button", name="Name trained employee").click()
     expect(page.get_by_text("Pat Parttime is recorded as a part-time worker")).to_be_visible()
     check_page(page)
 
-    page.get_by_label("Trained employee").select_option(label="Mo Manager")
-    page.get_by_label("for WCB account").select_option(label="Saskatchewan WCB 111")
+    page.get_by_role("combobox", name="Trained employee").select_option(label="Mo Manager")
+    page.get_by_role("combobox", name="for WCB account").select_option(label="Saskatchewan WCB 111")
     page.get_by_role("button", name="Name trained employee").click()
     expect(
         page.get_by_text("Mo Manager is the trained employee for Saskatchewan WCB 111.")
     ).to_be_visible()
 
-    page.get_by_label("Trained employee").select_option(label="Mo Manager")
-    page.get_by_label("for WCB account").select_option(label="Saskatchewan WCB 222")
+    page.get_by_role("combobox", name="Trained employee").select_option(label="Mo Manager")
+    page.get_by_role("combobox", name="for WCB account").select_option(label="Saskatchewan WCB 222")
     page.get_by_role("button", name="Name trained employee").click()
     expect(page.get_by_role("heading", name="Move the trained employee?")).to_be_visible()
     check_page(page)

@@ -178,3 +178,26 @@ def test_another_employers_roster_cannot_be_exported_or_imported(client, alice, 
 
     assert client.get(url("roster_export", other)).status_code == 404
     assert client.post(url("roster_import", other), {"file": upload(HEADER)}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_export_and_import_queries_do_not_grow_with_the_roster(client, alice, employer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+
+    def run(count: int, offset: int) -> tuple[int, int]:
+        rows = "".join(f"P{offset + n},Other,Casual,AB,2024-01-01,,,,\n" for n in range(count))
+        with CaptureQueriesContext(connection) as imported:
+            response = client.post(url("roster_import", employer), {"file": upload(HEADER + rows)})
+        assert response.status_code == 302
+        with CaptureQueriesContext(connection) as exported:
+            b"".join(client.get(url("roster_export", employer)).streaming_content)
+        return len(imported), len(exported)
+
+    small_import, small_export = run(2, 0)
+    big_import, big_export = run(40, 100)
+    assert big_export == small_export
+    # Each added person gets one audit-trail row; everything else is per file.
+    assert big_import - small_import <= 38

@@ -25,13 +25,16 @@ class CertificateFilter(django_filters.FilterSet):
     program = django_filters.ChoiceFilter(
         label="Program", field_name="program__kind", choices=ProgramKind.choices, empty_label="Any"
     )
+    expires_after = django_filters.DateFilter(
+        label="Expires on or after", field_name="expires_on", lookup_expr="gte", widget=DateInput()
+    )
     expires_before = django_filters.DateFilter(
         label="Expires on or before", field_name="expires_on", lookup_expr="lte", widget=DateInput()
     )
 
     class Meta:
         model = Certificate
-        fields = ["q", "status", "program", "expires_before"]
+        fields = ["q", "status", "program", "expires_after", "expires_before"]
 
     def search(self, queryset, name, value):
         value = value.strip()

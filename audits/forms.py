@@ -5,11 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy
 
 from employers.models import Worker
 
 from .models import ConductedBy, MilestoneOutcome, ProgramRules
+from .schedule import (
+    MILESTONE_MONTH_BOUNDS,
+    MILESTONES_MAX,
+    PACKAGE_COUNT_BOUNDS,
+    PACKAGE_MAX_ITEMS,
+    MaintenanceDeadline,
+)
 from .snapshot import RULE_FIELDS
 
 
@@ -136,38 +144,183 @@ def points_from(form_data, elements) -> dict[int, object]:
 
 
 class RulesForm(forms.ModelForm):
+    """The scalar rules; the maintenance package and milestones are the formsets below."""
+
     class Meta:
         model = ProgramRules
-        fields = [*RULE_FIELDS, "certificate_number_pattern"]
+        fields = [
+            *(f for f in RULE_FIELDS if f not in ("maintenance_package", "milestones")),
+            "certificate_number_pattern",
+        ]
         # Help for the association's admin (here, not on the model: no migration).
+        # Generic wording: an association's admin must not read another's values.
         help_texts = {
-            "maintenance_fixed_month": "Only for “By a fixed month and day each year”: "
-            "1 (January) to 12.",
-            "maintenance_fixed_day": "Only for “By a fixed month and day each year”.",
-            "maintenance_dated_by": "Which date of a maintenance audit must fall in its year.",
-            "submission_within_days": "Days after the last day of data gathering to receive "
-            "the audit. Empty: no limit.",
-            "corrections_within_days": "Days to send corrections once requested. Empty: none.",
-            "min_documentation_months": "Months of health and safety documentation needed "
-            "before a certification audit.",
-            "maintenance_notice_days": "Days before a maintenance audit is due to remind the "
-            "employer, e.g. 90. Empty: no reminder.",
-            "reapply_wait_months": "How long a de-rolled employer waits before re-applying "
-            "(0: no wait).",
-            "full_element_min_percent": "Empty: no minimum per element.",
-            "maintenance_element_min_percent": "Empty: no minimum per element.",
+            "maintenance_fixed_month": gettext_lazy("1 (January) to 12 (December)."),
+            "maintenance_fixed_day": gettext_lazy("Day of that month, 1 to 31."),
+            "maintenance_dated_by": gettext_lazy(
+                "Which date of a maintenance audit must fall in its year."
+            ),
+            "data_gathering_max_days": gettext_lazy(
+                "Start and end day both count, 1 to 366. Empty: no limit."
+            ),
+            "submission_within_days": gettext_lazy(
+                "Days after the last day of data gathering to receive the audit, up to 366. "
+                "Empty: no limit."
+            ),
+            "corrections_within_days": gettext_lazy(
+                "Days to send corrections once requested, up to 366. Empty: none."
+            ),
+            "min_documentation_months": gettext_lazy(
+                "Months of health and safety documentation needed before a certification "
+                "audit, 0 to 60."
+            ),
+            "min_documentation_window_months": gettext_lazy(
+                "The window those months must fall in, 1 to 120. Empty: any time."
+            ),
+            "maintenance_notice_days": gettext_lazy(
+                "Days before a maintenance audit is due to remind the employer, up to 730. "
+                "Empty: no reminder."
+            ),
+            "reapply_wait_months": gettext_lazy(
+                "How long a de-rolled employer waits before re-applying, up to 120 (0: no wait)."
+            ),
+            "validity_years": gettext_lazy("1 to 10 years."),
+            "full_element_min_percent": gettext_lazy("Empty: no minimum per element."),
+            "maintenance_element_min_percent": gettext_lazy("Empty: no minimum per element."),
         }
+
         widgets = {
-            "maintenance_package": forms.Textarea(attrs={"rows": 3}),
-            "milestones": forms.Textarea(attrs={"rows": 6}),
+            "maintenance_fixed_month": forms.Select(
+                choices=[("", "—"), *((n, MONTHS[n]) for n in range(1, 13))]
+            ),
         }
+
+    # Shown only for the deadline kind that uses them (see rules_edit.html).
+    FIXED_FIELDS = ("maintenance_fixed_month", "maintenance_fixed_day")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("maintenance_deadline_kind") != MaintenanceDeadline.FIXED_MONTH_DAY:
+            # Hidden for this kind: whatever was typed there is not a rule.
+            for name in self.FIXED_FIELDS:
+                self.errors.pop(name, None)
+                data[name] = None
+        return data
+
+
+class PackageItemForm(forms.Form):
+    document = forms.CharField(label=gettext_lazy("Document"), max_length=200)
+    count = forms.IntegerField(
+        label=gettext_lazy("How many"),
+        min_value=PACKAGE_COUNT_BOUNDS[0],
+        max_value=PACKAGE_COUNT_BOUNDS[1],
+    )
+
+
+class MilestoneRuleForm(forms.Form):
+    code = forms.SlugField(
+        label=gettext_lazy("Code"),
+        max_length=40,
+        help_text=gettext_lazy("Short, unique: letters, digits, - or _."),
+    )
+    label = forms.CharField(label=gettext_lazy("What is due"), max_length=200)
+    start_month = forms.IntegerField(
+        label=gettext_lazy("From month"),
+        min_value=MILESTONE_MONTH_BOUNDS[0],
+        max_value=MILESTONE_MONTH_BOUNDS[1],
+    )
+    due_month = forms.IntegerField(
+        label=gettext_lazy("Due by month"),
+        min_value=MILESTONE_MONTH_BOUNDS[0],
+        max_value=MILESTONE_MONTH_BOUNDS[1],
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, due = data.get("start_month"), data.get("due_month")
+        if start and due and due < start:
+            self.add_error("due_month", gettext_lazy("It cannot be due before the month it opens."))
+        return data
+
+
+class _RowsFormSet(forms.BaseFormSet):
+    """Rows added with an "Add a row" button; blank rows are ignored."""
+
+    def rows(self) -> list[dict]:
+        return [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+class _MilestoneFormSet(_RowsFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        codes = [row["code"] for row in self.rows()]
+        if len(codes) != len(set(codes)):
+            raise forms.ValidationError(gettext_lazy("Each milestone code may appear once."))
+
+
+PackageFormSet = forms.formset_factory(
+    PackageItemForm,
+    formset=_RowsFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=PACKAGE_MAX_ITEMS,
+    validate_max=True,
+)
+MilestoneFormSet = forms.formset_factory(
+    MilestoneRuleForm,
+    formset=_MilestoneFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MILESTONES_MAX,
+    validate_max=True,
+)
+
+
+def package_initial(rules) -> list[dict]:
+    return [{"document": name, "count": count} for name, count in rules.maintenance_package or []]
+
+
+def package_value(formset) -> list[list]:
+    return [[row["document"], row["count"]] for row in formset.rows()]
+
+
+def milestones_initial(rules) -> list[dict]:
+    return [
+        {
+            "code": m.get("code"),
+            "label": m.get("label"),
+            "start_month": m.get("start_month") or 1,
+            "due_month": m.get("due_month"),
+        }
+        for m in rules.milestones or []
+    ]
+
+
+def milestones_value(formset) -> list[dict]:
+    return [
+        {
+            "code": row["code"],
+            "label": row["label"],
+            "start_month": row["start_month"],
+            "due_month": row["due_month"],
+        }
+        for row in formset.rows()
+    ]
 
 
 class ElementForm(forms.Form):
-    number = forms.IntegerField(min_value=1, max_value=999)
-    name = forms.CharField(max_length=200)
+    number = forms.IntegerField(label=gettext_lazy("Number"), min_value=1, max_value=999)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     max_points = forms.DecimalField(
-        label=gettext_lazy("Maximum points"), min_value=Decimal("0.01"), decimal_places=2
+        label=gettext_lazy("Maximum points"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("99999.99"),
+        decimal_places=2,
     )
     min_percent = forms.DecimalField(
         label=gettext_lazy("Own minimum %"),
@@ -176,10 +329,13 @@ class ElementForm(forms.Form):
         max_value=Decimal(100),
         decimal_places=2,
     )
-    supplemental = forms.BooleanField(required=False)
+    supplemental = forms.BooleanField(label=gettext_lazy("Supplemental"), required=False)
 
 
-ElementFormSet = forms.formset_factory(ElementForm, extra=2, can_delete=True)
+# No blank rows by default: "Add element" adds one (the view sets `extra`).
+ElementFormSet = forms.formset_factory(
+    ElementForm, extra=0, can_delete=True, max_num=200, validate_max=True
+)
 
 
 class ToolNameForm(forms.Form):

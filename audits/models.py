@@ -22,16 +22,23 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from secor.models import Program, TenantModel
+from secor.validators import bounded_validators, bounds_constraints, date_range_constraint
 
+from .schedule import RULE_BOUNDS
 from .schedule import AuditType as _AuditType
 from .schedule import MaintenanceDeadline as _MaintenanceDeadline
 from .transitions import CertificateStatus as _CertificateStatus
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+
+
+def _bounded(name: str) -> list:
+    return bounded_validators(RULE_BOUNDS[name])
 
 
 def _choices(enum, labels):
@@ -78,21 +85,28 @@ class MaintenanceDatedBy(models.TextChoices):
     RECEIVED = "received", "Day the package was received"
 
 
+FIXED_DEADLINE_MESSAGES = {
+    "month_missing": _("Choose the month of the fixed deadline."),
+    "day_missing": _("Give the day of the fixed deadline."),
+    "no_such_day": _("That month has no such day (February 29 is allowed)."),
+}
+
+
 class ProgramRules(TenantModel):
     """The schedule and pass marks of one program of one association (mirrors `ScheduleRules`)."""
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
     validity_years = models.PositiveSmallIntegerField(
-        "certificate validity (years)", default=3, validators=[MinValueValidator(1)]
+        "certificate validity (years)", default=3, validators=_bounded("validity_years")
     )
     maintenance_deadline_kind = models.CharField(
         "maintenance audit due", max_length=30, choices=MaintenanceDeadline.choices
     )
     maintenance_fixed_month = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+        null=True, blank=True, validators=_bounded("maintenance_fixed_month")
     )
     maintenance_fixed_day = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+        null=True, blank=True, validators=_bounded("maintenance_fixed_day")
     )
     maintenance_dated_by = models.CharField(
         "a maintenance audit counts by its",
@@ -101,20 +115,37 @@ class ProgramRules(TenantModel):
         default=MaintenanceDatedBy.CONDUCTED,
     )
     data_gathering_max_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Start and end day both count. Empty: no limit."
+        null=True,
+        blank=True,
+        help_text="Start and end day both count. Empty: no limit.",
+        validators=_bounded("data_gathering_max_days"),
     )
     submission_within_days = models.PositiveSmallIntegerField(
-        "submission within (days after the end)", null=True, blank=True
+        "submission within (days after the end)",
+        null=True,
+        blank=True,
+        validators=_bounded("submission_within_days"),
     )
     corrections_within_days = models.PositiveSmallIntegerField(
-        "corrections within (days)", null=True, blank=True
+        "corrections within (days)",
+        null=True,
+        blank=True,
+        validators=_bounded("corrections_within_days"),
     )
-    min_documentation_months = models.PositiveSmallIntegerField(default=3)
+    min_documentation_months = models.PositiveSmallIntegerField(
+        default=3, validators=_bounded("min_documentation_months")
+    )
     min_documentation_window_months = models.PositiveSmallIntegerField(
-        "within a window of (months)", null=True, blank=True
+        "within a window of (months)",
+        null=True,
+        blank=True,
+        validators=_bounded("min_documentation_window_months"),
     )
     maintenance_notice_days = models.PositiveSmallIntegerField(
-        "maintenance notice lead (days)", null=True, blank=True
+        "maintenance notice lead (days)",
+        null=True,
+        blank=True,
+        validators=_bounded("maintenance_notice_days"),
     )
     maintenance_package = models.JSONField(
         default=list,
@@ -127,7 +158,9 @@ class ProgramRules(TenantModel):
         help_text="Registration milestones: code, label, start_month, due_month.",
     )
     reapply_wait_months = models.PositiveSmallIntegerField(
-        "re-apply wait after a de-roll (months)", default=0
+        "re-apply wait after a de-roll (months)",
+        default=0,
+        validators=_bounded("reapply_wait_months"),
     )
     # Pass marks by audit type. Full audits: certification, baseline,
     # recertification, re-audit. Limited scope falls back on the full marks.
@@ -197,6 +230,7 @@ class ProgramRules(TenantModel):
                 ),
                 name="programrules_pass_marks_are_percent",
             ),
+            *bounds_constraints("programrules", RULE_BOUNDS),
         ]
 
     def __str__(self):
@@ -205,12 +239,31 @@ class ProgramRules(TenantModel):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        from .schedule import fixed_deadline_problem, milestone_problems, package_problems
         from .snapshot import rules_from_snapshot, rules_snapshot
 
+        errors = {}
+        if self.maintenance_deadline_kind == _MaintenanceDeadline.FIXED_MONTH_DAY:
+            problem = fixed_deadline_problem(
+                self.maintenance_fixed_month, self.maintenance_fixed_day
+            )
+            if problem:
+                field, code = problem
+                errors[field] = ValidationError(FIXED_DEADLINE_MESSAGES[code], code=code)
+        for field, problems in (
+            ("maintenance_package", package_problems(self.maintenance_package)),
+            ("milestones", milestone_problems(self.milestones)),
+        ):
+            if problems:
+                errors[field] = [ValidationError(p, code="invalid") for p in problems]
+        if errors:
+            raise ValidationError(errors)
         try:
             rules_from_snapshot(rules_snapshot(self))
         except (ValueError, TypeError, KeyError) as error:
-            raise ValidationError(f"These rules are inconsistent: {error}") from error
+            raise ValidationError(
+                gettext("These rules are inconsistent: %(error)s") % {"error": error}
+            ) from error
         if self.certificate_number_pattern:
             from .numbering import PatternError, check_pattern
 
@@ -239,6 +292,8 @@ class AuditTool(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["program", "-version"]
@@ -281,6 +336,8 @@ class Element(TenantModel):
         help_text="Only where the rules give this element its own minimum.",
     )
     supplemental = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["supplemental", "number"]
@@ -331,6 +388,7 @@ class AuditCycle(TenantModel):
     class Meta:
         ordering = ["-certification_date"]
         constraints = [
+            date_range_constraint("auditcycle", "certification_date"),
             models.CheckConstraint(
                 condition=Q(ends_on__gt=F("certification_date")),
                 name="auditcycle_end_after_certification",
@@ -431,6 +489,9 @@ class Audit(TenantModel):
     class Meta:
         ordering = ["-data_gathering_start"]
         constraints = [
+            date_range_constraint(
+                "audit", "data_gathering_start", "data_gathering_end", "received_on", "decided_on"
+            ),
             models.CheckConstraint(
                 condition=Q(data_gathering_end__gte=F("data_gathering_start")),
                 name="audit_end_after_start",
@@ -508,6 +569,8 @@ class ElementScore(TenantModel):
     )
     scored_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["element__supplemental", "element__number"]
         constraints = [
@@ -559,9 +622,12 @@ class Milestone(TenantModel):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["due_on", "code"]
         constraints = [
+            date_range_constraint("milestone", "met_on"),
             models.UniqueConstraint(
                 fields=["association", "enrollment", "code"], name="milestone_unique_code"
             ),
@@ -594,9 +660,12 @@ class MilestoneLetter(TenantModel):
     expires_on = models.DateField()
     notes = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["number"]
         constraints = [
+            date_range_constraint("milestoneletter", "issued_on"),
             models.UniqueConstraint(
                 fields=["association", "enrollment", "number"], name="milestoneletter_unique"
             ),
@@ -670,6 +739,7 @@ class Certificate(TenantModel):
     class Meta:
         ordering = ["-issued_on", "-pk"]
         constraints = [
+            date_range_constraint("certificate", "issued_on"),
             models.UniqueConstraint(
                 fields=["association", "number"],
                 name="certificate_unique_number",

@@ -31,14 +31,19 @@ MESSAGES = {
 KINDS = {"element": _("Element"), "supplemental": _("Supplemental section")}
 
 
-def _fmt(value) -> str:
-    return f"{display_percent(value).normalize():f}"
+def _fmt(value, *marks) -> str:
+    return f"{display_percent(value, *marks).normalize():f}"
 
 
 def reasons_from_score(result: ScoreResult, *, marks, elements) -> list[dict]:
     """The outcome reasons of a graded `ScoreResult` as JSON-safe codes and params."""
     if result.passed:
-        return [{"code": PASSED, "params": {"overall": _fmt(result.overall_percent)}}]
+        return [
+            {
+                "code": PASSED,
+                "params": {"overall": _fmt(result.overall_percent, result.overall_minimum)},
+            }
+        ]
     specs = {e.number: e for e in elements}
     scores = {s.number: s for s in result.elements}
     out = []
@@ -48,7 +53,7 @@ def reasons_from_score(result: ScoreResult, *, marks, elements) -> list[dict]:
                 {
                     "code": OVERALL_BELOW_MINIMUM,
                     "params": {
-                        "overall": _fmt(result.overall_percent),
+                        "overall": _fmt(result.overall_percent, marks.overall_min_percent),
                         "minimum": _fmt(marks.overall_min_percent),
                     },
                 }
@@ -65,7 +70,7 @@ def reasons_from_score(result: ScoreResult, *, marks, elements) -> list[dict]:
                         "element": spec.number,
                         "name": spec.name,
                         "supplemental": spec.supplemental,
-                        "percent": _fmt(scores[spec.number].percent or 0),
+                        "percent": _fmt(scores[spec.number].percent or 0, minimum),
                         "minimum": _fmt(minimum or 0),
                     },
                 }

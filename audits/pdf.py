@@ -16,6 +16,7 @@ import base64
 import logging
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -29,6 +30,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import dateformat
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 # WeasyPrint logs every font and layout step at INFO; workers only want problems.
@@ -180,12 +182,36 @@ def stylesheet(name: str, colour: str) -> CSS:
     return CSS(string=text, base_url=path.as_uri(), url_fetcher=SafeURLFetcher())
 
 
+_local = threading.local()
+
+
+def font_config() -> FontConfiguration:
+    """One font configuration per thread, kept across documents.
+
+    WeasyPrint makes a new one per document by default, and with it a cold Pango
+    font map: every document loads and measures its fonts afresh (about a quarter
+    of a certificate's time). Pango's font map is not thread-safe, hence one per
+    thread; PDF workers restart after a bounded number of tasks, which bounds
+    what it caches. Only system fonts are used (no @font-face), so no document
+    can add a font that another one would see.
+    """
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
 def _write(html: str, stylesheets: list[CSS] | None = None) -> bytes:
     return HTML(
         string=html,
         base_url=static_roots()[0].as_uri() + "/",
         url_fetcher=SafeURLFetcher(),
-    ).write_pdf(stylesheets=stylesheets, pdf_variant=PDF_VARIANT, pdf_tags=True)
+    ).write_pdf(
+        stylesheets=stylesheets,
+        pdf_variant=PDF_VARIANT,
+        pdf_tags=True,
+        font_config=font_config(),
+    )
 
 
 def _name_size(name: str) -> str:

@@ -16,18 +16,18 @@ looked-up association's scope only (``audits.verification``).
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from secor.models import Association
+from secor.tables import CHUNK as CSV_CHUNK
+from secor.tables import stream_csv
 from secor.tenancy import activate
 from secor.uploads import limit_upload_size
 
@@ -205,51 +205,36 @@ def registry(request, association_slug: str):
     return response
 
 
-class _Echo:
-    def write(self, value):
-        return value
+REGISTRY_COLUMNS = [
+    "employer",
+    "city",
+    "wcb_account",
+    "program",
+    "certificate_number",
+    "issued_on",
+    "expires_on",
+]
 
 
 @rate_limited
 def registry_csv(request, association_slug: str):
+    """The whole filtered registry, streamed (`secor.tables.stream_csv`): never held in memory."""
     association = _registry_association(association_slug)
     form = RegistryFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    with activate(association):
-        rows = list(_registry_rows(association, filters)[:20000])
-    writer = csv.writer(_Echo())
 
-    def lines():
-        yield writer.writerow(
-            [
-                "employer",
-                "city",
-                "wcb_account",
-                "program",
-                "certificate_number",
-                "issued_on",
-                "expires_on",
+    def rows():
+        yield REGISTRY_COLUMNS
+        for c in _registry_rows(association, filters).iterator(chunk_size=CSV_CHUNK):
+            yield [
+                c.employer.legal_name,
+                c.employer.city,
+                c.wcb_account.account_number if c.wcb_account_id else "",
+                c.program.kind.upper(),
+                c.number,
+                c.issued_on.isoformat(),
+                c.expires_on.isoformat(),
             ]
-        )
-        for c in rows:
-            yield writer.writerow(
-                [
-                    _csv_safe(c.employer.legal_name),
-                    _csv_safe(c.employer.city),
-                    _csv_safe(c.wcb_account.account_number if c.wcb_account_id else ""),
-                    c.program.kind.upper(),
-                    _csv_safe(c.number),
-                    c.issued_on.isoformat(),
-                    c.expires_on.isoformat(),
-                ]
-            )
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{association.slug}-registry.csv"'
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    value = value or ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    with activate(association):  # the stream re-enters this scope while it is read
+        return stream_csv(None, f"{association.slug}-registry.csv", rows=rows())

@@ -96,6 +96,101 @@ class MaintenanceDeadline(StrEnum):
 _MONTH_KINDS = (MaintenanceDeadline.ANNIVERSARY_MONTH, MaintenanceDeadline.EXPIRY_MONTH)
 
 
+# Sane bounds of every numeric program rule, far past any association's real
+# value (docs/rules.md: 15/45 days, 21 days, 90 days, 3 years, 18 months). They
+# stop a typing mistake (a notice of 99,999,999 days) from overflowing the date
+# arithmetic below. The model's validators and CheckConstraints and the rules
+# form all read them from here. (low, high), both inclusive.
+RULE_BOUNDS: dict[str, tuple[int, int]] = {
+    "validity_years": (1, 10),
+    "maintenance_fixed_month": (1, 12),
+    "maintenance_fixed_day": (1, 31),
+    "data_gathering_max_days": (1, 366),
+    "submission_within_days": (0, 366),
+    "corrections_within_days": (0, 366),
+    "min_documentation_months": (0, 60),
+    "min_documentation_window_months": (1, 120),
+    "maintenance_notice_days": (0, 730),
+    "reapply_wait_months": (0, 120),
+}
+# The maintenance package: at most this many documents, each wanted 1..99 times.
+PACKAGE_MAX_ITEMS = 20
+PACKAGE_COUNT_BOUNDS = (1, 99)
+# Registration milestones: at most this many, months 1..120 from registration.
+MILESTONES_MAX = 20
+MILESTONE_MONTH_BOUNDS = (1, 120)
+
+
+def fixed_deadline_problem(month: int | None, day: int | None) -> tuple[str, str] | None:
+    """(field, code) when a fixed month/day deadline cannot be a date, else None.
+
+    Codes: "month_missing", "day_missing", "no_such_day" (Feb 30; Feb 29 is allowed).
+    """
+    if month is None:
+        return "maintenance_fixed_month", "month_missing"
+    if day is None:
+        return "maintenance_fixed_day", "day_missing"
+    try:
+        date(2000, month, day)  # a leap year, so Feb 29 is accepted
+    except ValueError:
+        return "maintenance_fixed_day", "no_such_day"
+    return None
+
+
+def package_problems(items) -> list[str]:
+    """What is wrong with a maintenance package value ([[document, count], …])."""
+    if not isinstance(items, list | tuple):
+        return ["The maintenance package must be a list of documents and counts."]
+    problems = []
+    if len(items) > PACKAGE_MAX_ITEMS:
+        problems.append(f"At most {PACKAGE_MAX_ITEMS} documents in a maintenance package.")
+    low, high = PACKAGE_COUNT_BOUNDS
+    for n, item in enumerate(items, 1):
+        if not (isinstance(item, list | tuple) and len(item) == 2):
+            problems.append(f"Document {n}: give a name and a count.")
+            continue
+        name, count = item
+        if not isinstance(name, str) or not name.strip() or len(name) > 200:
+            problems.append(f"Document {n}: give a name of at most 200 characters.")
+        if not _whole_in(count, low, high):
+            problems.append(f"Document {n}: the count must be a whole number from {low} to {high}.")
+    return problems
+
+
+def _whole_in(value, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def milestone_problems(items) -> list[str]:
+    """What is wrong with a milestones value ([{code, label, start_month, due_month}, …])."""
+    if not isinstance(items, list | tuple):
+        return ["The milestones must be a list."]
+    problems = []
+    if len(items) > MILESTONES_MAX:
+        problems.append(f"At most {MILESTONES_MAX} milestones.")
+    low, high = MILESTONE_MONTH_BOUNDS
+    codes = set()
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            problems.append(f"Milestone {n}: give a code, a label and its months.")
+            continue
+        code, label = item.get("code"), item.get("label")
+        if not isinstance(code, str) or not code.strip() or len(code) > 40:
+            problems.append(f"Milestone {n}: give a code of at most 40 characters.")
+        elif code in codes:
+            problems.append(f"Milestone {n}: the code {code} is used twice.")
+        else:
+            codes.add(code)
+        if not isinstance(label, str) or not label.strip() or len(label) > 200:
+            problems.append(f"Milestone {n}: give a label of at most 200 characters.")
+        months = [item.get("start_month", 1), item.get("due_month")]
+        if any(not _whole_in(m, low, high) for m in months):
+            problems.append(f"Milestone {n}: months must be whole numbers from {low} to {high}.")
+        elif months[1] < months[0]:
+            problems.append(f"Milestone {n}: it cannot be due before the month it opens.")
+    return problems
+
+
 @dataclass(frozen=True)
 class MilestoneRule:
     """A registration milestone, met within months `start_month`..`due_month_from_registration`."""

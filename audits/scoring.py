@@ -3,9 +3,10 @@
 Pure functions, no Django. Conventions:
 
 * Percentages are `Decimal` and compared **unrounded**: 79.95 % fails an 80 %
-  minimum. For display they are cut to one decimal (`ROUND_DOWN`), so a shown
-  "80.0 %" always means the mark was reached; rounding half-up would print
-  80.0 % for a failing 79.95 %.
+  minimum. For display they are rounded half-up to one decimal (55 of 60 shows
+  91.7 %), except where that rounding would cross a pass mark the exact value
+  is on the other side of: then as many decimals as it takes to stay truthful
+  (a failing 79.95 % shows "79.95 %", never "80.0 %"). See `display_percent`.
 * The overall percentage is points over maximum points of the **core**
   elements (a weighted score, not the mean of element percentages).
   **Supplemental** elements (SCSA's "13 sections and 3 Supplemental sections")
@@ -25,7 +26,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 from audits.schedule import AuditType, Reason
@@ -70,13 +71,35 @@ def _dec(value: Number) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def display_percent(percent: Decimal) -> Decimal:
-    """One decimal, cut towards zero so a displayed pass mark is really reached."""
-    return percent.quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+# Past this many decimals a value still on the wrong side of a mark is cut towards
+# zero instead (a repeating fraction would otherwise never settle).
+_MAX_DECIMALS = 6
 
 
-def _fmt(percent: Number) -> str:
-    return f"{display_percent(_dec(percent))} %"
+def _crosses(exact: Decimal, shown: Decimal, marks: Sequence[Decimal]) -> bool:
+    return any((exact < mark) != (shown < mark) for mark in marks)
+
+
+def display_percent(percent: Decimal, *marks: Number | None) -> Decimal:
+    """The percentage to show: half-up to one decimal, unless that would lie about a mark.
+
+    55 of 60 (91.666… %) shows 91.7. When the one-decimal figure is on the other
+    side of one of ``marks`` than the exact value (79.95 % against an 80 % pass
+    mark would show 80.0), more decimals are shown until it is not: 79.95. A
+    repeating value still crossing at six decimals is cut towards zero. Only for
+    display: pass/fail always compares the exact value.
+    """
+    exact = _dec(percent)
+    bounds = [_dec(m) for m in marks if m is not None]
+    for places in range(1, _MAX_DECIMALS + 1):
+        shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if not _crosses(exact, shown, bounds):
+            return shown
+    return exact.quantize(Decimal(1).scaleb(-_MAX_DECIMALS), rounding=ROUND_DOWN)
+
+
+def _fmt(percent: Number, *marks: Number | None) -> str:
+    return f"{display_percent(_dec(percent), *marks)} %"
 
 
 @dataclass(frozen=True)
@@ -87,10 +110,11 @@ class ElementScore:
     max_points: Decimal
     percent: Decimal | None  # unrounded; None when the points are missing or invalid
     supplemental: bool = False
+    minimum: Decimal | None = None  # the minimum this element is held to, if any
 
     @property
     def percent_display(self) -> Decimal | None:
-        return None if self.percent is None else display_percent(self.percent)
+        return None if self.percent is None else display_percent(self.percent, self.minimum)
 
 
 @dataclass(frozen=True)
@@ -99,10 +123,13 @@ class ScoreResult:
     overall_percent: Decimal | None  # unrounded; None when the audit cannot be graded
     passed: bool
     reasons: tuple[Reason, ...]
+    overall_minimum: Decimal | None = None  # the overall pass mark the audit was held to
 
     @property
     def overall_display(self) -> Decimal | None:
-        return None if self.overall_percent is None else display_percent(self.overall_percent)
+        if self.overall_percent is None:
+            return None
+        return display_percent(self.overall_percent, self.overall_minimum)
 
 
 def validate_tool(elements: Sequence[ElementSpec]) -> list[Reason]:
@@ -180,9 +207,18 @@ def score_audit(
         percent = None if problem or earned is None else earned / maximum * HUNDRED
         if problem:
             problems.append(problem)
+        minimum = element.min_percent
+        if minimum is None and not element.supplemental:
+            minimum = marks.element_min_percent
         scores.append(
             ElementScore(
-                element.number, element.name, earned, maximum, percent, element.supplemental
+                element.number,
+                element.name,
+                earned,
+                maximum,
+                percent,
+                element.supplemental,
+                None if minimum is None else _dec(minimum),
             )
         )
     known = {e.number for e in elements}
@@ -191,34 +227,33 @@ def score_audit(
         for n in sorted(points)
         if n not in known
     ]
+    overall_min = _dec(marks.overall_min_percent)
     if problems:
-        return ScoreResult(tuple(scores), None, False, tuple(problems))
+        return ScoreResult(tuple(scores), None, False, tuple(problems), overall_min)
 
     # From here every element has valid points and a percent (the `or 0`s are for typing).
     core = [s for s in scores if not s.supplemental]
     overall = sum(s.points or 0 for s in core) / sum(s.max_points for s in core) * HUNDRED
     reasons = []
-    overall_min = _dec(marks.overall_min_percent)
     if overall < overall_min:
         reasons.append(
             Reason(
                 "overall_below_minimum",
-                f"Overall score {_fmt(overall)} is below the {_fmt(overall_min)} minimum.",
+                f"Overall score {_fmt(overall, overall_min)} is below the "
+                f"{_fmt(overall_min)} minimum.",
             )
         )
     for element, score in zip(elements, scores, strict=True):
-        minimum = element.min_percent
-        if minimum is None and not element.supplemental:
-            minimum = marks.element_min_percent
+        minimum = score.minimum
         percent = score.percent or Decimal(0)
         if minimum is not None and percent < _dec(minimum):
             kind = "Supplemental section" if element.supplemental else "Element"
             reasons.append(
                 Reason(
                     "element_below_minimum",
-                    f"{kind} {element.number} ({element.name}) scored {_fmt(percent)}, "
+                    f"{kind} {element.number} ({element.name}) scored {_fmt(percent, minimum)}, "
                     f"below its {_fmt(minimum)} minimum.",
                     element_number=element.number,
                 )
             )
-    return ScoreResult(tuple(scores), overall, not reasons, tuple(reasons))
+    return ScoreResult(tuple(scores), overall, not reasons, tuple(reasons), overall_min)

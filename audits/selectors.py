@@ -619,10 +619,20 @@ def plan_check(
                 )
     if slot.audit_type in (AuditType.CERTIFICATION, AuditType.BASELINE):
         window = rules.min_documentation_window_months
-        within = f" within a {window}-month period" if window else ""
+        months = rules.min_documentation_months
+        # "within a period of N months", never "a 8-month period" (a/an follows the number).
         check.notes.append(
-            f"You need at least {rules.min_documentation_months} months of health and safety "
-            f"documentation{within} before the audit starts."
+            gettext(
+                "You need at least %(months)s months of health and safety documentation "
+                "within a period of %(window)s months before the audit starts."
+            )
+            % {"months": months, "window": window}
+            if window
+            else gettext(
+                "You need at least %(months)s months of health and safety documentation "
+                "before the audit starts."
+            )
+            % {"months": months}
         )
     return check
 
@@ -923,3 +933,36 @@ def score_audit_of(audit: Audit):
     from .scoring import score_audit
 
     return score_audit(audit_specs(audit), audit_points(audit), audit_pass_marks(audit))
+
+
+# --- Program dashboard ------------------------------------------------------------------
+
+
+def audits_by_status(association) -> dict[str, int]:
+    """How many audits are in each stored status (one query)."""
+    rows = Audit.objects.for_association(association).values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows.order_by()}
+
+
+def certificates_expiring_by_month(
+    association, *, today: date, days: int = 90
+) -> list[tuple[date, int]]:
+    """Valid certificates expiring from ``today`` to ``today + days``, per calendar month
+    of expiry, every month of that window listed (one query)."""
+    from django.db.models.functions import TruncMonth
+
+    horizon = today + timedelta(days=days)
+    found = {
+        row["month"]: row["n"]
+        for row in Certificate.objects.for_association(association)
+        .filter(status=CertificateStatus.VALID, expires_on__gte=today, expires_on__lte=horizon)
+        .annotate(month=TruncMonth("expires_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    months, month = [], today.replace(day=1)
+    while month <= horizon:
+        months.append((month, found.get(month, 0)))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -56,12 +57,59 @@ class SigningKeyMissing(RuntimeError):
     """No key is configured for this association (a message staff can act on)."""
 
 
+@dataclass(frozen=True)
+class _CmsTemplate:
+    """One real signature container, with where its two varying parts sit.
+
+    For an RSA key (PKCS#1 v1.5, deterministic) and PAdES attributes (content type,
+    message digest, signing certificate v2: no signing time), two containers differ
+    only in the 32-byte document digest and the signature value, both of fixed
+    length. Filling those two slots gives, byte for byte, what pyHanko would build.
+    """
+
+    der: bytes
+    digest_at: int
+    signature_at: int
+    signed_attrs: bytes  # the DER that is signed (a SET), with the digest at attrs_digest_at
+    attrs_digest_at: int
+    digest_size: int
+    signature_size: int
+
+    def signed_bytes(self, digest: bytes) -> bytes:
+        a = self.attrs_digest_at
+        return self.signed_attrs[:a] + digest + self.signed_attrs[a + self.digest_size :]
+
+    def fill(self, digest: bytes, signature: bytes) -> bytes:
+        d, g = self.digest_at, self.signature_at
+        der = self.der[:d] + digest + self.der[d + self.digest_size :]
+        return der[:g] + signature + der[g + self.signature_size :]
+
+
+_PADES_ATTRS = ["content_type", "message_digest", "signing_certificate_v2"]
+
+
 class _CachedKeySigner(signers.SimpleSigner):
-    """SimpleSigner re-parses (and re-validates) the private key on every signature,
-    twice per document (size estimate, then the real one): ~40 ms each for RSA.
-    The key is parsed once here and reused for PKCS#1 v1.5 and ECDSA."""
+    """SimpleSigner, lean for the certificate builds.
+
+    1. SimpleSigner re-parses (and re-validates) the private key on every signature:
+       ~40 ms for RSA. The key is parsed once here and reused.
+    2. pyHanko builds the CMS container through asn1crypto on every signature, most
+       of the signing time. The first container of a process becomes a template
+       (checked against a second real one before use); later ones fill in its
+       digest and signature slots. Anything else (EC keys, timestamps, CAdES
+       attributes, a size estimate) takes pyHanko's own path.
+    """
 
     _pyca_key = None
+    _templates: dict | None = None
+    _template_refused = False
+
+    def _key(self):
+        if self._pyca_key is None:
+            self._pyca_key = serialization.load_der_private_key(
+                self.signing_key.dump(), password=None
+            )
+        return self._pyca_key
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
@@ -69,17 +117,97 @@ class _CachedKeySigner(signers.SimpleSigner):
         from pyhanko.sign.general import get_pyca_cryptography_hash
 
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
-        if self._pyca_key is None:
-            self._pyca_key = serialization.load_der_private_key(
-                self.signing_key.dump(), password=None
-            )
-        key = self._pyca_key
+        key = self._key()
         hash_algo = get_pyca_cryptography_hash(digest_algorithm)
         if mechanism == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
             return key.sign(data, PKCS1v15(), hash_algo)
         if mechanism == "ecdsa" and isinstance(key, EllipticCurvePrivateKey):
             return key.sign(data, ECDSA(hash_algo))
         return super().sign_raw(data, digest_algorithm)
+
+    async def async_sign(
+        self,
+        data_digest,
+        digest_algorithm,
+        dry_run=False,
+        use_pades=False,
+        timestamper=None,
+        signed_attr_settings=None,
+        is_pdf_sig=True,
+        encap_content_info=None,
+    ):
+        kwargs = {
+            "dry_run": dry_run,
+            "use_pades": use_pades,
+            "timestamper": timestamper,
+            "signed_attr_settings": signed_attr_settings,
+            "is_pdf_sig": is_pdf_sig,
+            "encap_content_info": encap_content_info,
+        }
+        settings_ = signed_attr_settings
+        simple = (
+            use_pades
+            and not dry_run
+            and timestamper is None
+            and is_pdf_sig
+            and encap_content_info is None
+            and (
+                settings_ is None
+                or (settings_.cades_signed_attrs is None and settings_.adobe_revinfo_attr is None)
+            )
+            and isinstance(self._key(), rsa.RSAPrivateKey)
+            and self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            == "rsassa_pkcs1v15"
+            and not self._template_refused
+        )
+        if not simple:
+            return await super().async_sign(data_digest, digest_algorithm, **kwargs)
+        if self._templates is None:
+            self._templates = {}
+        template = self._templates.get(digest_algorithm)
+        if template is None:
+            real = await super().async_sign(data_digest, digest_algorithm, **kwargs)
+            template = self._make_template(real, data_digest)
+            if template is not None:
+                # Trust it only once it reproduces a second real container exactly.
+                probe = hashlib.new(digest_algorithm, b"template check" + data_digest).digest()
+                expected = await super().async_sign(probe, digest_algorithm, **kwargs)
+                filled = template.fill(
+                    probe, self.sign_raw(template.signed_bytes(probe), digest_algorithm)
+                )
+                if filled != expected.dump():
+                    template = None
+            if template is None:
+                logger.warning("Signature containers cannot be templated; using pyHanko's path")
+                self._template_refused = True
+            else:
+                self._templates[digest_algorithm] = template
+            return real
+        signature = self.sign_raw(template.signed_bytes(data_digest), digest_algorithm)
+        return cms.ContentInfo.load(template.fill(data_digest, signature))
+
+    @staticmethod
+    def _make_template(real, digest: bytes) -> _CmsTemplate | None:
+        der = real.dump()
+        info = real["content"]["signer_infos"][0]
+        attrs = info["signed_attrs"]
+        if [a["type"].native for a in attrs] != _PADES_ATTRS or info["unsigned_attrs"].native:
+            return None
+        signed = attrs.untag().dump()
+        signature = info["signature"].native
+        spots = (der.find(digest), der.find(signature), signed.find(digest))
+        unique = der.count(digest) == 1 and der.count(signature) == 1 and signed.count(digest) == 1
+        if not unique or min(spots) < 0:
+            return None
+        return _CmsTemplate(
+            der=der,
+            digest_at=spots[0],
+            signature_at=spots[1],
+            signed_attrs=signed,
+            attrs_digest_at=spots[2],
+            digest_size=len(digest),
+            signature_size=len(signature),
+        )
 
 
 _key_cache: dict[tuple[str, float], SigningKey] = {}

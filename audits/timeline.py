@@ -1,5 +1,9 @@
 """Geometry of the cycle timeline: dates in, SVG coordinates out (pure, no Django).
 
+It is the one chart of the project that is not a bar chart; ``timeline_chart``
+wraps it in the shared ``secor.charts.Chart`` spec, drawn by the one include
+``charts/_chart.html`` (docs/adr/0009-chart-approach.md).
+
 The page draws an inline SVG with presentation attributes only (no inline
 styles: the CSP forbids them) and lists the same dates as a numbered table
 beneath it; each marker carries the number of its row in that table.
@@ -26,6 +30,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from secor.charts import Chart, text_width
 
 # Kinds of dates the employer must act on: one that passes unmet is overdue.
 # An anniversary, a notice, a letter's or a certificate's expiry merely passes.
@@ -103,11 +109,6 @@ def deadline_state(
     if on < today:
         return "overdue" if kind in ACTIONABLE_KINDS else "passed"
     return "today" if on == today else "upcoming"
-
-
-def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    """A generous estimate of rendered text width (sans-serif, mostly lower case)."""
-    return len(text) * size * (0.62 if bold else 0.56)
 
 
 # --- Label placement --------------------------------------------------------------
@@ -583,4 +584,24 @@ def geometry(timeline, layout: Layout = WIDE) -> Geometry:
         start=start,
         end=end,
         summary=_summary(timeline, rows),
+    )
+
+
+def timeline_chart(timeline, *, n: int, title: str, collapsed: bool = False) -> Chart:
+    """The timeline as the shared chart spec: both layouts and the numbered table of dates.
+
+    ``n`` tells several timelines of one page apart (ids of titles and tables);
+    ``collapsed`` folds the table of dates into a <details> (a page that shows
+    the dates that matter itself, like the employer home).
+    """
+    wide = geometry(timeline, WIDE)
+    return Chart(
+        id=f"timeline-{n}",
+        kind="timeline",
+        title=title,
+        summary=wide.summary,
+        table=None,  # the numbered table of dates: ``extra["geo"].rows``
+        show_title=False,
+        variants=(("wide", wide), ("compact", geometry(timeline, COMPACT))),
+        extra={"n": n, "geo": wide, "timeline": timeline, "collapsed": collapsed},
     )

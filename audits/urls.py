@@ -40,6 +40,7 @@ urlpatterns = [
     path("<int:audit_id>/scores/preview/", views.scores_preview, name="scores_preview"),
     path("rules/", views.rules_list, name="rules_list"),
     path("rules/<int:rules_id>/", views.rules_edit, name="rules_edit"),
+    path("rules/new/<int:program_id>/", views.rules_new, name="rules_new"),
     path("tools/", views.tools_list, name="tools_list"),
     path("tools/<int:tool_id>/", views.tool_detail, name="tool_detail"),
     path("employers/<int:employer_id>/", views.timeline, name="timeline"),

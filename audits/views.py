@@ -23,7 +23,16 @@ from employers.access import get_employer
 from employers.imports import MAX_BYTES as EMPLOYER_IMPORT_MAX_BYTES
 from employers.models import Enrollment, EnrollmentStatus, WCBAccount, Worker
 from secor.dates import association_today
-from secor.forms import add_once_token, bound_data, form_submitted, posted_id
+from secor.forms import (
+    add_once_token,
+    add_service_errors,
+    bound_data,
+    error_summary,
+    form_submitted,
+    posted_id,
+    typed_rows,
+    typed_values,
+)
 from secor.http import refuse_method, require_methods
 from secor.models import AuditLogEntry, Program
 from secor.permissions import Action, can, require
@@ -43,10 +52,16 @@ from .forms import (
     IssueForm,
     LetterForm,
     MilestoneForm,
+    MilestoneFormSet,
+    PackageFormSet,
     PlanForm,
     ReissueForm,
     RulesForm,
     ToolNameForm,
+    milestones_initial,
+    milestones_value,
+    package_initial,
+    package_value,
     points_from,
     score_form_class,
 )
@@ -64,7 +79,7 @@ from .models import (
     ProgramRules,
 )
 from .tables import AuditTable, CertificateTable, MilestoneBoardTable
-from .timeline import COMPACT, WIDE, geometry
+from .timeline import timeline_chart
 
 
 def _slug(request) -> str:
@@ -72,6 +87,11 @@ def _slug(request) -> str:
 
 
 # --- Employer pages --------------------------------------------------------------------
+
+
+def _timeline_title(enrollment) -> str:
+    program = enrollment.program.get_kind_display()
+    return gettext("%(program)s cycle timeline") % {"program": program}
 
 
 @association_view
@@ -82,11 +102,10 @@ def timeline(request, employer_id):
         return refused
     today = association_today(request.association)
     timelines = []
-    for enrollment in selectors.employer_enrollments(employer):
+    for n, enrollment in enumerate(selectors.employer_enrollments(employer), start=1):
         tl = selectors.enrollment_timeline(enrollment, today)
-        timelines.append(
-            {"tl": tl, "geo": geometry(tl, WIDE), "geo_compact": geometry(tl, COMPACT)}
-        )
+        chart = timeline_chart(tl, n=n, title=_timeline_title(enrollment))
+        timelines.append({"tl": tl, "chart": chart, "geo": chart.extra["geo"]})
     return render(
         request,
         "audits/timeline.html",
@@ -429,42 +448,99 @@ def scores_preview(request, audit_id):
 
 
 @association_view(action=Action.EDIT_PROGRAM_RULES)
-@require_methods("GET", "POST")
+@require_methods("GET")
 def rules_list(request):
-    """Each program's rules; a program without rules can start from the defaults."""
+    """Each program's rules; a program without rules links to a form of defaults."""
     programs = Program.objects.filter(is_active=True).order_by("kind")
     rules_by_program = {r.program_id: r for r in ProgramRules.objects.all()}
-    if request.method == "POST":
-        program = get_object_or_404(programs, pk=posted_id(request.POST.get("program")))
-        if program.pk in rules_by_program:
-            raise Http404("These rules already exist.")
-        rules = services.rules_create(
-            program=program,
-            actor=request.user,
-            data={"maintenance_deadline_kind": "calendar_year_end"},
-        )
-        messages.info(request, gettext("Default rules created: review every value."))
-        return redirect("audits:rules_edit", association_slug=_slug(request), rules_id=rules.pk)
     rows = [{"program": p, "rules": rules_by_program.get(p.pk)} for p in programs]
     return render(request, "audits/rules_list.html", {"rows": rows})
+
+
+def _rules_page(request, *, rules: ProgramRules, program: Program, save):
+    """The rules form and its two row lists; ``save(data)`` runs the service.
+
+    "Add a row" re-renders what was typed (unsaved, unvalidated) with one blank
+    row more in that list; "Save rules" validates everything and saves.
+    """
+    post = request.POST if request.method == "POST" else None
+    adding = post.get("add") if post else None
+    if adding in ("package", "milestones"):
+        form = RulesForm(instance=rules, initial=typed_values(RulesForm, post))
+        package = PackageFormSet(
+            initial=typed_rows(PackageFormSet, post, "package"), prefix="package"
+        )
+        milestones = MilestoneFormSet(
+            initial=typed_rows(MilestoneFormSet, post, "milestones"), prefix="milestones"
+        )
+        added = package if adding == "package" else milestones
+        added.extra = 1
+    else:
+        form = RulesForm(post, instance=rules)
+        package = PackageFormSet(post, initial=package_initial(rules), prefix="package")
+        milestones = MilestoneFormSet(post, initial=milestones_initial(rules), prefix="milestones")
+        if post is not None and all([form.is_valid(), package.is_valid(), milestones.is_valid()]):
+            data = {
+                **form.cleaned_data,
+                "maintenance_package": package_value(package),
+                "milestones": milestones_value(milestones),
+            }
+            try:
+                save(data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    gettext(
+                        "Rules saved. Audits already started keep the rules they started under."
+                    ),
+                )
+                return redirect("audits:rules_list", association_slug=_slug(request))
+    kind = form["maintenance_deadline_kind"].value()
+    context = {
+        "rules": rules,
+        "program": program,
+        "form": form,
+        "package": package,
+        "milestones": milestones,
+        "fixed_fields": RulesForm.FIXED_FIELDS,
+        "fixed_shown": kind == "fixed_month_day",
+        "problems": error_summary(form, package, milestones),
+        "history": rules.history.all()[:10] if rules.pk else [],
+    }
+    return render(request, "audits/rules_edit.html", context)
+
+
+@association_view(action=Action.EDIT_PROGRAM_RULES)
+@require_methods("GET", "POST")
+def rules_new(request, program_id):
+    """First rules of a program: the defaults are shown, and saved only when the admin saves."""
+    program = get_object_or_404(Program.objects.filter(is_active=True), pk=program_id)
+    existing = ProgramRules.objects.filter(program=program).first()
+    if existing is not None:
+        return redirect("audits:rules_edit", association_slug=_slug(request), rules_id=existing.pk)
+    rules = ProgramRules(
+        association=request.association,
+        program=program,
+        maintenance_deadline_kind="calendar_year_end",
+    )
+
+    def save(data):
+        services.rules_create(program=program, actor=request.user, data=data)
+
+    return _rules_page(request, rules=rules, program=program, save=save)
 
 
 @association_view(action=Action.EDIT_PROGRAM_RULES)
 @require_methods("GET", "POST")
 def rules_edit(request, rules_id):
     rules = get_object_or_404(ProgramRules.objects.select_related("program"), pk=rules_id)
-    form = RulesForm(bound_data(request), instance=rules)
 
-    def save(**data):
+    def save(data):
         services.rules_update(rules=rules, actor=request.user, data=data)
 
-    saved = "Rules saved. Audits already started keep the rules they started under."
-    if form_submitted(request, form, save, success=saved):
-        return redirect("audits:rules_list", association_slug=_slug(request))
-    history = rules.history.all()[:10]
-    return render(
-        request, "audits/rules_edit.html", {"rules": rules, "form": form, "history": history}
-    )
+    return _rules_page(request, rules=rules, program=rules.program, save=save)
 
 
 @association_view(action=Action.EDIT_AUDIT_TOOLS)
@@ -491,55 +567,79 @@ def tools_list(request):
 @association_view(action=Action.EDIT_AUDIT_TOOLS)
 @require_methods("GET", "POST")
 def tool_detail(request, tool_id):
-    """A tool version; a draft's elements are edited here and the draft published."""
+    """A tool version; a draft's elements are edited here and the draft published.
+
+    Buttons of the draft's form: "Add element" (re-renders what was typed with
+    one blank row more, saves nothing), "Save draft", and "Publish…", which
+    saves the rows as typed (or refuses with their errors) and then asks for a
+    confirmation: publishing cannot be undone.
+    """
     tool = get_object_or_404(AuditTool.objects.select_related("program"), pk=tool_id)
     elements = list(Element.objects.filter(tool=tool))
-    initial = [
-        {
-            "number": e.number,
-            "name": e.name,
-            "max_points": e.max_points,
-            "min_percent": e.min_percent,
-            "supplemental": e.supplemental,
-        }
-        for e in elements
-    ]
-    formset = ElementFormSet(request.POST or None, initial=initial, prefix="el")
-    name_form = ToolNameForm(request.POST or None, initial={"name": tool.name})
+    action = request.POST.get("action", "save") if request.method == "POST" else ""
     errors = []
-    if request.method == "POST":
-        if not tool.is_draft:
-            errors = [f"Version {tool.version} is published and cannot change; start a new draft."]
-        elif request.POST.get("action") == "publish":
-            try:
-                services.tool_publish_version(tool=tool, actor=request.user)
-            except ValidationError as error:
-                errors = error.messages
-            else:
-                messages.success(
-                    request, gettext("Version %(version)s published.") % {"version": tool.version}
-                )
-                return redirect(request.path)
-        elif formset.is_valid() and name_form.is_valid():
-            rows = [f for f in formset.cleaned_data if f and not f.get("DELETE")]
-            try:
-                services.tool_update_elements(
-                    tool=tool,
-                    actor=request.user,
-                    elements=rows,
-                    name=name_form.cleaned_data["name"],
-                )
-            except ValidationError as error:
-                errors = error.messages
-            else:
-                messages.success(request, gettext("Draft saved."))
-                return redirect(request.path)
+    if action and not tool.is_draft:
+        errors = [
+            gettext("Version %(version)s is published and cannot change; start a new draft.")
+            % {"version": tool.version}
+        ]
+        action = ""
+    if action == "add":
+        formset = ElementFormSet(
+            initial=typed_rows(ElementFormSet, request.POST, "el"), prefix="el"
+        )
+        formset.extra = 1
+        name_form = ToolNameForm(initial=typed_values(ToolNameForm, request.POST))
+    else:
+        initial = [
+            {
+                "number": e.number,
+                "name": e.name,
+                "max_points": e.max_points,
+                "min_percent": e.min_percent,
+                "supplemental": e.supplemental,
+            }
+            for e in elements
+        ]
+        saving = action in ("save", "publish")
+        formset = ElementFormSet(request.POST if saving else None, initial=initial, prefix="el")
+        if not elements and not saving:
+            formset.extra = 1  # an empty tool starts with one row to fill in
+        name_form = ToolNameForm(request.POST if saving else None, initial={"name": tool.name})
+    if action == "confirm_publish":
+        try:
+            services.tool_publish_version(tool=tool, actor=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request, gettext("Version %(version)s published.") % {"version": tool.version}
+            )
+            return redirect(request.path)
+    elif action in ("save", "publish") and formset.is_valid() and name_form.is_valid():
+        rows = [f for f in formset.cleaned_data if f and not f.get("DELETE")]
+        try:
+            services.tool_update_elements(
+                tool=tool, actor=request.user, elements=rows, name=name_form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            if action == "publish":
+                return redirect(f"{request.path}?confirm=publish")
+            messages.success(request, gettext("Draft saved."))
+            return redirect(request.path)
+    confirming = (
+        tool.is_draft and request.method == "GET" and request.GET.get("confirm") == "publish"
+    )
     context = {
         "tool": tool,
         "elements": elements,
         "formset": formset,
         "name_form": name_form,
         "errors": errors,
+        "problems": error_summary(name_form if name_form.is_bound else None, formset),
+        "confirming": confirming,
         "audit_count": Audit.objects.filter(tool=tool).count(),
     }
     return render(request, "audits/tool_detail.html", context)

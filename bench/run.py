@@ -22,7 +22,9 @@ RESULTS = HERE / "results.json"
 
 
 def scripts(selected: list[str]) -> list[Path]:
-    found = sorted(p for p in HERE.glob("*.py") if p.name not in {"run.py", "common.py"})
+    found = sorted(
+        p for p in HERE.glob("*.py") if p.name not in {"run.py", "common.py"} and p.name[0] != "_"
+    )
     if selected:
         found = [p for p in found if p.stem in selected]
     return found

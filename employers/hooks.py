@@ -25,12 +25,18 @@ def demo_builders(associations) -> None:
 
 
 def register() -> None:
+    from . import dashboard
+
+    hooks.dashboard_sections.register(dashboard.sections)
     from .selectors import employer_checklist
 
     hooks.association_created.register(association_created)
     hooks.home_panels.register(home_panels)
     hooks.checklist_items.register(employer_checklist)
     hooks.demo_builders.register(demo_builders)
+    from . import scale
+
+    hooks.scale_builders.register(scale.build)
 
     from .jobs import refresh_eligibility, sweep_import_previews
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -115,34 +115,22 @@ def employer_eligibility(*, employer: Employer, today: date | None = None):
 
 
 @dataclass(frozen=True)
-class MonthBar:
+class MonthPeak:
     start: date
     end: date
     count: int
     over: bool
-    x: int
-    y: int
-    height: int
-
-    @property
-    def label(self) -> str:
-        return self.start.strftime("%b %y")
 
 
 @dataclass(frozen=True)
-class HeadcountChart:
-    """Monthly peaks laid out for an inline SVG drawn by the template (no script)."""
+class MonthlyPeaks:
+    """The busiest day of each month of the rule's window (numbers only: the view charts them)."""
 
-    bars: list[MonthBar]
+    bars: list[MonthPeak]
     limit: int
-    limit_y: int
-    width: int
-    height: int = 172  # room under the baseline for the month and, in January, the year
-    baseline: int = 130
-    left: int = 56  # room for the "limit 10" label
 
 
-def monthly_peaks(*, rule, today, workers, declarations) -> HeadcountChart | None:
+def monthly_peaks(*, rule, today, workers, declarations) -> MonthlyPeaks | None:
     """Largest counted headcount in each month of the rule's window, oldest first."""
     if rule is None:
         return None
@@ -156,27 +144,11 @@ def monthly_peaks(*, rule, today, workers, declarations) -> HeadcountChart | Non
         spans.append((max(month, window_start), min(nxt - timedelta(days=1), today)))
         month = nxt
     counts = [_find_peak(rules, span, roster, periods)[0].count for span in spans]
-    # float: an FTE rule's counts are Decimals.
-    top = float(max([*counts, rules.limit, 1])) * 1.1
-    scale = 120 / top
     bars = [
-        MonthBar(
-            start=span[0],
-            end=span[1],
-            count=count,
-            over=count > rules.limit,
-            x=HeadcountChart.left + i * 30,
-            y=130 - round(float(count) * scale),
-            height=round(float(count) * scale),
-        )
-        for i, (span, count) in enumerate(zip(spans, counts, strict=True))
+        MonthPeak(start=span[0], end=span[1], count=count, over=count > rules.limit)
+        for span, count in zip(spans, counts, strict=True)
     ]
-    return HeadcountChart(
-        bars=bars,
-        limit=rules.limit,
-        limit_y=130 - round(rules.limit * scale),
-        width=HeadcountChart.left + 30 * len(bars) + 10,
-    )
+    return MonthlyPeaks(bars=bars, limit=rules.limit)
 
 
 # --- Checklist ("what is next") -------------------------------------------------------
@@ -435,3 +407,17 @@ def employer_history(employer: Employer, *, limit: int = 200) -> list[HistoryEnt
         entries += _entries(model, records.order_by("history_date", "history_id"), programs)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+# --- Program dashboard ------------------------------------------------------------------
+
+
+def enrollments_by_status(association) -> dict[str, int]:
+    """How many enrollments are in each status, every program (one query)."""
+    rows = (
+        Enrollment.objects.for_association(association)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in rows}

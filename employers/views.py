@@ -18,10 +18,12 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 
+from secor import charts
 from secor import views as secor_views
 from secor.dates import association_today
 from secor.forms import bound_data, form_submitted
@@ -322,14 +324,55 @@ def headcount(request, employer_id):
 def eligibility(request, employer_id):
     employer = get_employer(request, employer_id)
     page = selectors.employer_page(employer)
-    chart = selectors.monthly_peaks(
+    peaks = selectors.monthly_peaks(
         rule=page["rule"],
         today=page["today"],
         workers=page["workers"],
         declarations=page["declarations"],
     )
-    return render(
-        request, "employers/eligibility.html", {"employer": employer, "chart": chart, **page}
+    chart = peaks and _peaks_chart(peaks)
+    context = {"employer": employer, "peaks": peaks, "chart": chart, **page}
+    return render(request, "employers/eligibility.html", context)
+
+
+def _peaks_chart(peaks: selectors.MonthlyPeaks) -> charts.Chart:
+    """The monthly peaks as a column chart against the limit (a dashed line)."""
+    months = [date_format(b.start, "M Y") for b in peaks.bars]
+    return charts.bar_chart(
+        id="headcount-chart",
+        title=gettext("Monthly peak headcount against the limit of %(limit)s")
+        % {"limit": peaks.limit},
+        summary=gettext("Each bar is the busiest day of a month; a red bar went over the limit."),
+        categories=months,
+        series=[
+            charts.Series(
+                "count", gettext("Most people on one day"), tuple(b.count for b in peaks.bars)
+            )
+        ],
+        limit=peaks.limit,
+        limit_label=gettext("limit %(limit)s") % {"limit": peaks.limit},
+        axis_labels=[date_format(b.start, "M") for b in peaks.bars],
+        axis_sublabels=[
+            date_format(b.start, "Y") if i == 0 or b.start.month == 1 else ""
+            for i, b in enumerate(peaks.bars)
+        ],
+        point_css=["bar bar-over" if b.over else "" for b in peaks.bars],
+        table=charts.Table(
+            gettext("Most people working on one day, month by month"),
+            (gettext("Month"), gettext("Most people on one day"), gettext("Over the limit")),
+            tuple(
+                (
+                    charts.Cell(f"{b.start:%Y-%m-%d} – {b.end:%Y-%m-%d}"),
+                    charts.Cell(str(b.count), numeric=True),
+                    charts.Cell(gettext("yes") if b.over else gettext("no"), strong=b.over),
+                )
+                for b in peaks.bars
+            ),
+        ),
+        table_collapsed=True,
+        table_summary=gettext("The numbers, month by month"),
+        show_title=False,
+        css="headcount-chart",
     )
 
 

@@ -23,6 +23,12 @@ class SecorConfig(AppConfig):
         from .validators import install_form_field_limits
 
         install_form_field_limits()
+        # History rows written by a task or command name it (secor.audit.acting_as).
+        from simple_history.signals import pre_create_historical_record
+
+        from .audit import label_history_row
+
+        pre_create_historical_record.connect(label_history_row, dispatch_uid="secor.audit")
 
 
 class OperatorAdminConfig(AdminConfig):

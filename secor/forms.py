@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext as _
 
 
 class BootstrapBoundField(forms.BoundField):
@@ -148,3 +149,64 @@ def form_submitted(request, form, action, *, success: str = "", once: bool = Fal
     if success:
         messages.success(request, success)
     return True
+
+
+# "Add a row" buttons re-render what was typed, unsaved and unvalidated (no
+# error for a row still being filled in), with one blank row more.
+
+
+def typed_values(form_class, data) -> dict:
+    """The raw values a POST holds for ``form_class``'s fields, as a form's initial."""
+    return {name: data.get(name) for name in form_class.base_fields if name in data}
+
+
+def typed_rows(formset_class, data, prefix: str) -> list[dict]:
+    """The rows typed into a posted formset, as initial values.
+
+    Rows ticked for deletion and rows left blank are dropped; a forged row
+    count is capped at the formset's own maximum.
+    """
+    total = posted_id(data.get(f"{prefix}-TOTAL_FORMS")) or 0
+    total = min(total, formset_class.absolute_max, formset_class.max_num)
+    names = [n for n in formset_class.form.base_fields if n != "DELETE"]
+    rows = []
+    for i in range(total):
+        if data.get(f"{prefix}-{i}-DELETE"):
+            continue
+        values = {n: data.get(f"{prefix}-{i}-{n}", "") for n in names}
+        if any(str(v).strip() for v in values.values()):
+            rows.append(values)
+    return rows
+
+
+def error_summary(form=None, *formsets) -> list[dict]:
+    """Every problem of a form and its formsets, for one summary at the top of a page.
+
+    Each item is ``{"anchor", "label", "message"}``: the anchor is the field's
+    id (the summary links to it; the field's own error is tied to it by
+    aria-describedby), empty for a problem of the whole form or list.
+    """
+    problems = []
+
+    def add(bound_form, row=None):
+        for error in bound_form.non_field_errors():
+            problems.append({"anchor": "", "label": "", "message": error})
+        for field in bound_form:
+            for error in field.errors:
+                label = str(field.label)
+                if row is not None:
+                    label = _("%(field)s, row %(row)s") % {"field": label, "row": row}
+                problems.append({"anchor": field.auto_id, "label": label, "message": error})
+
+    if form is not None and form.is_bound:
+        add(form)
+    for formset in formsets:
+        if not formset.is_bound:
+            continue
+        for error in formset.non_form_errors():
+            problems.append({"anchor": f"{formset.prefix}-rows", "label": "", "message": error})
+        for row, row_form in enumerate(formset.forms, 1):
+            if formset.can_delete and formset._should_delete_form(row_form):
+                continue
+            add(row_form, row)
+    return problems

@@ -24,6 +24,9 @@ Hooks and what a registered callable receives and returns:
   (``secor.notifications.CalendarEvent``) for its ICS feed.
 * ``daily_jobs(association_id, local_date)`` — per-association daily work run
   by the beat fan-out.
+* ``dashboard_sections()`` — a list of ``DashboardSection`` for the program
+  dashboard (no query: a section's ``build`` runs only when it is shown or
+  exported).
 """
 
 from __future__ import annotations
@@ -54,6 +57,21 @@ class ChecklistItem:
     text: str
     url: str = ""
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class DashboardSection:
+    """One chart of the program dashboard (``secor.views.dashboard``).
+
+    ``build(association, today)`` returns a ``secor.charts.Chart`` with its data
+    table, from aggregates read in SQL (a constant number of queries, whatever
+    the number of rows); the same table is the section's CSV export, named by
+    ``key`` (a slug, unique across apps). ``position`` orders sections (lower first).
+    """
+
+    key: str
+    position: int
+    build: Callable[[Any, Any], Any]
 
 
 class Hook:
@@ -89,3 +107,6 @@ url_walk_builders = Hook("url_walk_builders")
 reminder_sources = Hook("reminder_sources")
 daily_jobs = Hook("daily_jobs")
 calendar_events = Hook("calendar_events")
+dashboard_sections = Hook("dashboard_sections")
+# `manage.py seed_scale`: each app writes its share of the scale data (secor/scale.py).
+scale_builders = Hook("scale_builders")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from datetime import timedelta
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -217,6 +219,8 @@ class Program(TenantModel):
     kind = models.CharField(max_length=10, choices=ProgramKind.choices)
     is_active = models.BooleanField(default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["association", "kind"]
         constraints = [
@@ -322,6 +326,8 @@ class Invitation(TenantModel):
 
     objects = TenantManager(InvitationQuerySet)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -393,6 +399,8 @@ class AuditLogEntry(TenantModel):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who acted when no person did: "task <name>", "command <name>" (secor.audit.acting_as).
+    actor_label = models.CharField(max_length=120, blank=True)
     action = models.CharField(max_length=80)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
@@ -566,6 +574,8 @@ class MutedReminderKind(TenantModel):
     kind = models.CharField(max_length=60)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -613,9 +623,86 @@ class CalendarFeed(TenantModel):
     token = models.CharField(max_length=64, unique=True)
     rotated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     def __str__(self):
         return f"Calendar of {self.employer_id}"
 
     @staticmethod
     def new_token() -> str:
         return secrets.token_urlsafe(32)
+
+
+# --- Evidence files: immutable, versioned (docs/adr/0008) ------------------------
+
+
+def evidence_file_path(instance, filename: str) -> str:
+    """A random name under ``<app>/evidence/<association>/``; the original name stays on the row."""
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    app = (instance.kind or "files").split(".", 1)[0]
+    return f"{app}/evidence/{instance.association_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class EvidenceFileQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Evidence files are immutable: store a new version instead.")
+
+    def delete(self):
+        raise TypeError("Evidence files are immutable and are never deleted.")
+
+
+class EvidenceFile(TenantModel):
+    """One stored file an app keeps as evidence (a training certificate, later an upload).
+
+    Never overwritten, never deleted: a replacement is a new row of the same
+    ``lineage`` with the next ``version``. The row says what the file is (from
+    its content), its SHA-256, who stored it and when. Apps point at the version
+    they mean (``TrainingRecord.evidence_file``); ``secor`` knows nothing of them.
+    """
+
+    kind = models.CharField(max_length=60, help_text="<app>.<purpose>, e.g. training.certificate")
+    lineage = models.UUIDField(default=uuid.uuid4)
+    version = models.PositiveIntegerField(default=1)
+    file = models.FileField(upload_to=evidence_file_path, max_length=200)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=60, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    # Empty only for a file migrated from before this model whose bytes were missing.
+    sha256 = models.CharField(max_length=64, blank=True)
+    stored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    stored_by_label = models.CharField(max_length=120, blank=True)
+    stored_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager(EvidenceFileQuerySet)
+
+    class Meta:
+        ordering = ["lineage", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "lineage", "version"], name="evidence_file_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="evidence_file_version_from_1"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sha256="") | models.Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="evidence_file_sha256_hex",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.original_name or self.file.name} (v{self.version})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Evidence files are immutable: store a new version instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Evidence files are immutable and are never deleted.")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -71,6 +71,8 @@ class Action(StrEnum):
     VIEW_CERTIFICATES = "certificates.view"  # list, export, one certificate
     ISSUE_CERTIFICATES = "certificates.issue"  # issue, reissue, change status
     IMPORT_HISTORY = "certificates.import_history"  # current holders, historic audits
+    # Program
+    VIEW_DASHBOARD = "program.view_dashboard"  # the program dashboard and its CSV exports
 
 
 _EMPLOYER_SIDE = frozenset({PROGRAM_ADMIN, EMPLOYER, EMPLOYER_ADMIN})
@@ -101,6 +103,7 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.VIEW_CERTIFICATES: STAFF,
     Action.ISSUE_CERTIFICATES: ADMIN,
     Action.IMPORT_HISTORY: ADMIN,
+    Action.VIEW_DASHBOARD: STAFF,
 }
 assert set(PERMISSIONS) == set(Action), "every action needs a row in the table"
 

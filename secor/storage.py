@@ -45,14 +45,19 @@ def _is_local(storage) -> bool:
     return True
 
 
-def private_file_response(file, *, download_name: str, inline: bool = True, storage=None):
+def private_file_response(
+    file, *, download_name: str, inline: bool = True, storage=None, content_type: str = ""
+):
     """Answer a request for a private file the caller has already checked access to.
 
     On S3 the browser is redirected to a short-lived signed link (the web process
     does not stream the bytes); on local storage the file is streamed.
+    ``content_type``: what the file was found to be (else guessed from the name).
     """
     storage = storage or default_storage
-    content_type = mimetypes.guess_type(download_name)[0] or "application/octet-stream"
+    content_type = (
+        content_type or mimetypes.guess_type(download_name)[0] or "application/octet-stream"
+    )
     if not _is_local(storage):
         disposition = "inline" if inline else "attachment"
         return HttpResponseRedirect(

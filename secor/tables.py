@@ -90,13 +90,18 @@ def csv_rows(table: tables.Table) -> Iterator[list]:
 
 
 def stream_csv(
-    table: tables.Table, filename: str, *, request=None, rows: Iterable[list] | None = None
+    table: tables.Table | None,
+    filename: str,
+    *,
+    request=None,
+    rows: Iterable[list] | None = None,
 ) -> StreamingHttpResponse:
     """The whole filtered, sorted table as a streamed CSV download.
 
-    Pass `request` to apply the URL's sort (`?sort=`) first.
+    Pass `request` to apply the URL's sort (`?sort=`) first; or no table and
+    `rows` (the header, then each row, produced lazily) for a list of its own.
     """
-    if request is not None:
+    if request is not None and table is not None:
         RequestConfig(request, paginate=False).configure(table)
     writer = csv.writer(_Echo())
     # The body is read after the view has returned: the association's scope and time

@@ -7,6 +7,8 @@ from . import reminder_views, views
 # wrapped by tenancy.association_view (a test walks these patterns).
 association_patterns = [
     path("", views.association_home, name="association_home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export.csv", views.dashboard_export, name="dashboard_export"),
     path("staff/", views.staff, name="staff"),
     path("staff/members/<int:membership_id>/", views.staff_member, name="staff_member"),
     path(

@@ -70,3 +70,39 @@ def install_form_field_limits() -> None:
     forms.DateField.default_validators = [date_in_range]
     forms.IntegerField.default_validators = [integer_in_range]
     forms.CharField.default_validators = [no_control_characters]
+
+
+# The same ranges in the database: CheckConstraints a model lists in its Meta.
+
+
+def bounded_validators(bounds: tuple[int, int]) -> list:
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    low, high = bounds
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def bounds_constraints(prefix: str, bounds: dict[str, tuple]) -> list:
+    """One CheckConstraint per field of ``bounds`` ({field: (low, high)}; NULL passes)."""
+    from django.db.models import CheckConstraint, Q
+
+    return [
+        CheckConstraint(
+            condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__range": low_high}),
+            name=f"{prefix}_{name}_range",
+            violation_error_message=f"{name} must be between {low_high[0]} and {low_high[1]}.",
+        )
+        for name, low_high in bounds.items()
+    ]
+
+
+def date_range_constraint(prefix: str, *fields: str):
+    """Every date in ``fields`` between EARLIEST_DATE and LATEST_DATE (NULL passes)."""
+    from django.db.models import CheckConstraint, Q
+
+    condition = Q()
+    for name in fields:
+        condition &= Q(**{f"{name}__isnull": True}) | Q(
+            **{f"{name}__range": (EARLIEST_DATE, LATEST_DATE)}
+        )
+    return CheckConstraint(condition=condition, name=f"{prefix}_dates_in_range")

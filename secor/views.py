@@ -1,21 +1,25 @@
+import django_tables2 as tables
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from secor.dates import association_today
 from secor.http import require_methods
+from secor.tables import stream_csv
 
 from . import hooks, services
 from .forms import form_submitted
 from .models import Invitation, Membership, Notification, Role, User
 from .permissions import Action
 from .selectors import memberships_for_user
+from .tables import ListTable, paginate
 from .tenancy import association_view
 
 
@@ -101,6 +105,42 @@ def current_role(membership) -> str:
     return membership.role
 
 
+class MembersTable(ListTable):
+    """The people page: one page of members, each with its role controls."""
+
+    name = tables.Column(verbose_name=gettext_lazy("Name"), accessor="user__full_name", default="—")
+    email = tables.Column(verbose_name=gettext_lazy("Email"), accessor="user__email")
+    role = tables.TemplateColumn(
+        verbose_name=gettext_lazy("Role"),
+        orderable=False,
+        template_code=(
+            "{% load i18n %}{{ record.row.current_label }}"
+            '{% if record.employer %}<br><span class="small">{{ record.employer }}</span>'
+            '{% endif %}{% if not record.is_active %} <span class="badge text-bg-secondary">'
+            "{% translate 'inactive' %}</span>{% endif %}"
+        ),
+    )
+    change = tables.TemplateColumn(
+        verbose_name=gettext_lazy("Change"),
+        orderable=False,
+        template_code=(
+            "{% url 'staff_member' association_slug=current_association.slug "
+            "membership_id=record.pk as action_url %}"
+            '{% with row=record.row %}{% include "secor/_member_actions.html" %}{% endwith %}'
+        ),
+    )
+
+    class Meta(ListTable.Meta):
+        orderable = True
+        order_by_field = "sort"
+
+    def prepare(self, records) -> None:
+        for m in records:
+            choices, current = role_choices(m), current_role(m)
+            label = next((str(lbl) for value, lbl in choices if value == current), "")
+            m.row = {"m": m, "choices": choices, "current": current, "current_label": label}
+
+
 def membership_change(request, membership) -> None:
     """Apply a POSTed change to one membership (role, deactivate, reactivate).
 
@@ -173,16 +213,15 @@ def staff(request):
         once=True,
     ):
         return redirect("staff", association_slug=request.association.slug)
-    members = list(
+    members = MembersTable(
         Membership.objects.select_related("user", "employer").order_by(
-            "-is_active", "role", "user__email"
+            "-is_active", "role", "user__email", "pk"
         )
     )
+    paginate(request, members)
     context = {
         "form": form,
-        "members": [
-            {"m": m, "choices": role_choices(m), "current": current_role(m)} for m in members
-        ],
+        "table": members,
         "invitations": pending_invitations(Invitation.objects.all())[:100],
     }
     return render(request, "secor/staff.html", context)
@@ -270,3 +309,40 @@ def invitation_accept(request, token):
             return redirect(membership.association)
     context.update(form=form, has_account=has_account)
     return render(request, "secor/invitation.html", context)
+
+
+# --- The program dashboard ----------------------------------------------------------
+
+
+def _dashboard_sections() -> list[hooks.DashboardSection]:
+    found = [section for sections in hooks.dashboard_sections.call() for section in sections]
+    return sorted(found, key=lambda section: section.position)
+
+
+@association_view(action=Action.VIEW_DASHBOARD)
+@require_methods("GET")
+def dashboard(request):
+    """The program at a glance: each app's charts, each with its table, links and CSV."""
+    today = association_today(request.association)
+    sections = [
+        {"key": s.key, "chart": s.build(request.association, today)} for s in _dashboard_sections()
+    ]
+    return render(request, "secor/dashboard.html", {"sections": sections, "today": today})
+
+
+@association_view(action=Action.VIEW_DASHBOARD)
+@require_methods("GET")
+def dashboard_export(request):
+    """One dashboard chart's table as CSV (``?chart=<key>``; the same rows the page shows)."""
+    section = request.GET.get("chart", "")
+    if not section:
+        keys = ", ".join(s.key for s in _dashboard_sections())
+        message = gettext("Say which chart to export: ?chart= one of %(keys)s.") % {"keys": keys}
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    found = next((s for s in _dashboard_sections() if s.key == section), None)
+    if found is None:
+        raise Http404("No such dashboard chart.")
+    today = association_today(request.association)
+    chart = found.build(request.association, today)
+    name = f"{request.association.slug}-{section}-{today:%Y-%m-%d}.csv"
+    return stream_csv(None, name, rows=chart.table.csv_rows())

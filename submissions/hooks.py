@@ -22,9 +22,14 @@ def association_created(association) -> None:
 
 
 def register() -> None:
+    from . import dashboard
+
+    hooks.dashboard_sections.register(dashboard.sections)
     hooks.association_created.register(association_created)
     hooks.home_panels.register(home_panels)
-    from . import reminders
+    from . import reminders, scale
+
+    hooks.scale_builders.register(scale.build)
 
     hooks.reminder_sources.register(reminders.reminder_source)
     hooks.calendar_events.register(reminders.calendar_events)

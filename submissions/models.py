@@ -414,6 +414,8 @@ class Assignment(TenantModel):
     at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(max_length=300, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["association", "submission", "at"], name="assignment_idx")]

@@ -14,11 +14,21 @@ from __future__ import annotations
 
 import mimetypes
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.db.models import Case, Count, DateField, F, Q, When
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    When,
+)
 from django.db.models.functions import Cast, TruncMonth
 from django.utils.translation import gettext as _
 
@@ -171,6 +181,109 @@ def received_by_month(association, *, today: date, months: int = 12) -> list[tup
         out.append((month, found.get(month, 0)))
         month = (month + timedelta(days=32)).replace(day=1)
     return out
+
+
+# --- Program dashboard ---------------------------------------------------------------------
+
+
+def submissions_by_status(association) -> dict[str, int]:
+    """How many submissions (every version) are in each status (one query)."""
+    rows = (
+        Submission.objects.for_association(association)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+def overdue_by_status(association, *, today: date) -> dict[str, int]:
+    """Open submissions past their due date (review or corrections), per status (one query)."""
+    qs = with_due(
+        Submission.objects.for_association(association).filter(status__in=OPEN_STATUSES),
+        time_zone=association.time_zone,
+    )
+    rows = qs.filter(due_on__lt=today).values("status").annotate(n=Count("pk")).order_by()
+    return {row["status"]: row["n"] for row in rows}
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's ``percentile_cont(p) WITHIN GROUP (ORDER BY x)``: linear interpolation."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction: float, **extra):
+        if not 0 <= fraction <= 1:
+            raise ValueError("A percentile is a fraction between 0 and 1.")
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def percentile_cont(values: list[float], fraction: float) -> float | None:
+    """The same interpolation in Python (for databases without ``percentile_cont``)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    pos = fraction * (len(ordered) - 1)
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+@dataclass(frozen=True)
+class TurnaroundRow:
+    user_id: int
+    label: str
+    decided: int
+    median_days: float
+    p90_days: float
+
+
+def _days(value) -> float:
+    return round(value.total_seconds() / 86400, 1)
+
+
+def review_turnaround(association, *, today: date, days: int = 365) -> list[TurnaroundRow]:
+    """Per reviewer who decided submissions in the last ``days`` days: how many, and the
+    median and 90th percentile of days from receipt to decision. One query on
+    PostgreSQL (``percentile_cont``); elsewhere the durations are read and interpolated
+    the same way in Python."""
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+    from django.utils import timezone
+
+    since = timezone.make_aware(
+        datetime.combine(today - timedelta(days=days), time.min), ZoneInfo(association.time_zone)
+    )
+    decided = Submission.objects.for_association(association).filter(
+        decided_at__gte=since, decided_by__isnull=False
+    )
+    took = ExpressionWrapper(F("decided_at") - F("received_at"), output_field=DurationField())
+    names = ("decided_by_id", "decided_by__full_name", "decided_by__email")
+    if connection.vendor == "postgresql":
+        rows = [
+            (row[names[0]], row[names[1]] or row[names[2]], row["n"], row["median"], row["p90"])
+            for row in decided.values(*names)
+            .annotate(
+                n=Count("pk"),
+                median=Percentile(took, 0.5, output_field=DurationField()),
+                p90=Percentile(took, 0.9, output_field=DurationField()),
+            )
+            .order_by()
+        ]
+    else:
+        spans: dict[tuple, list] = {}
+        for *who, span in decided.annotate(took=took).values_list(*names, "took"):
+            spans.setdefault(tuple(who), []).append(span)
+        rows = [
+            (uid, name or email, len(v), percentile_cont(v, 0.5), percentile_cont(v, 0.9))
+            for (uid, name, email), v in spans.items()
+        ]
+    return sorted(
+        (TurnaroundRow(uid, label, n, _days(med), _days(p90)) for uid, label, n, med, p90 in rows),
+        key=lambda r: r.label.casefold(),
+    )
 
 
 # --- The tree and previews ----------------------------------------------------------------

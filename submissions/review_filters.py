@@ -50,6 +50,18 @@ class QueueFilter(django_filters.FilterSet):
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    received_from = django_filters.DateFilter(
+        label=_("Received on or after"),
+        field_name="received_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Received on or before"),
+        field_name="received_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     assignee = django_filters.ChoiceFilter(
         label=_("Assigned to"), choices=(), method="by_assignee", empty_label=_("Anyone")
     )
@@ -69,7 +81,8 @@ class QueueFilter(django_filters.FilterSet):
             association=association, is_active=True
         ).order_by("kind")
         choices = [(ME, _("Me")), (NOBODY, _("Nobody yet"))]
-        choices += [(str(m.user_id), str(m.user)) for m in staff if m.user_id != user.pk]
+        # Everyone by id too (the signed-in member as well): the dashboard links by id.
+        choices += [(str(m.user_id), str(m.user)) for m in staff]
         self.filters["assignee"].extra["choices"] = choices
 
     def by_status(self, queryset, name, value):

@@ -17,7 +17,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -28,6 +30,7 @@ from audits import schedule as sched
 from audits import selectors as audit_selectors
 from audits import services as audit_services
 from audits.models import Element, ElementScore
+from secor import charts
 from secor.forms import add_service_errors
 from secor.tables import stream_csv
 from secor.tenancy import association_view
@@ -125,39 +128,79 @@ def workload(request):
     today = _today(request)
     rows = review.workload(request.association, today=today)
     months = review.received_by_month(request.association, today=today)
-    top = max([r.open for r in rows] + [1])
-    top_month = max([n for _m, n in months] + [1])
-    bars = []
-    for r in rows:
-        # SVG geometry in a 0–100 box: attributes, not inline styles (the CSP forbids those).
-        overdue, week = 100 * r.overdue / top, 100 * r.due_this_week / top
-        bars.append(
-            {
-                "row": r,
-                "overdue": f"{overdue:.2f}",
-                "week_x": f"{overdue:.2f}",
-                "week": f"{week:.2f}",
-                "later_x": f"{overdue + week:.2f}",
-                "later": f"{100 * r.later / top:.2f}",
-            }
-        )
-    month_bars = []
-    for i, (month, n) in enumerate(months):
-        height = 44 * n / top_month
-        month_bars.append(
-            {
-                "month": month,
-                "n": n,
-                "x": i * 10 + 1,
-                "y": f"{46 - height:.2f}",
-                "height": f"{height:.2f}",
-                "label_x": i * 10 + 5,
-            }
-        )
+    context = {
+        "rows": rows,
+        "workload_chart": _workload_chart(request, rows),
+        "months_chart": _months_chart(request, months),
+        "today": today,
+        "week_end": today + timedelta(7),
+    }
     return render(
         request,
         "submissions/review/workload.html",
-        {"bars": bars, "months": month_bars, "today": today, "week_end": today + timedelta(7)},
+        context,
+    )
+
+
+def _assignee_url(request, row) -> str:
+    queue = reverse(
+        "submissions:review_queue", kwargs={"association_slug": request.association.slug}
+    )
+    if row.user_id is None:
+        who = "nobody"
+    else:
+        who = "me" if row.user_id == request.user.pk else str(row.user_id)
+    return f"{queue}?status=open&assignee={who}"
+
+
+def _workload_chart(request, rows) -> charts.Chart:
+    """Open submissions per reviewer: overdue, due within 7 days, later — stacked rows."""
+    urls = [_assignee_url(request, r) for r in rows]
+    headers = (_("Reviewer"), _("Open"), _("Due within 7 days"), _("Overdue"))
+    return charts.bar_chart(
+        id="workload-chart",
+        title=_("Open submissions per reviewer"),
+        summary=_("One bar per reviewer: overdue, due within 7 days and later, end to end."),
+        categories=[r.label for r in rows],
+        series=[
+            charts.Series(
+                "overdue", _("Overdue"), tuple(r.overdue for r in rows), "series-overdue"
+            ),
+            charts.Series(
+                "week", _("Due within 7 days"), tuple(r.due_this_week for r in rows), "series-week"
+            ),
+            charts.Series("later", _("Later"), tuple(r.later for r in rows), "series-later"),
+        ],
+        urls=urls,
+        horizontal=True,
+        table=charts.Table(
+            _("Open submissions per reviewer"),
+            headers,
+            tuple(
+                (
+                    charts.Cell(r.label, url),
+                    charts.Cell(str(r.open), numeric=True),
+                    charts.Cell(str(r.due_this_week), numeric=True),
+                    charts.Cell(str(r.overdue), numeric=True, strong=bool(r.overdue)),
+                )
+                for r, url in zip(rows, urls, strict=True)
+            ),
+        ),
+        show_title=False,
+    )
+
+
+def _months_chart(request, months) -> charts.Chart:
+    """Versions received per month (the October–February surge)."""
+    return charts.bar_chart(
+        id="months-chart",
+        title=_("Versions received per month"),
+        summary=_("One column per month, the last twelve months."),
+        categories=[date_format(m, "F Y") for m, _n in months],
+        series=[charts.Series("received", _("Received"), tuple(n for _m, n in months))],
+        axis_labels=[date_format(m, "M") for m, _n in months],
+        category_header=_("Month"),
+        show_title=False,
     )
 
 

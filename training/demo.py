@@ -20,7 +20,7 @@ from secor.tenancy import activate
 from . import services
 from .compliance import TRAINED_EMPLOYEE_STATUSES, add_months
 from .models import Course, TrainingRecord
-from .selectors import program_for, required_course_codes, requirement_rules
+from .selectors import offered_courses, program_for, required_course_codes, requirement_rules
 
 _PDF: list[bytes] = []
 
@@ -64,7 +64,9 @@ def _records(association) -> None:
     courses = {c.code: c for c in Course.objects.all()}
     program = program_for(workers[0].employer)
     codes = required_course_codes(requirement_rules(program)) if program else []
-    codes = [c for c in codes if c in courses] or list(courses)[:2]
+    # Only courses still offered (docs/rules.md#amta-tsb: TSB cannot be recorded any more).
+    offered = set(offered_courses(association, today).values_list("code", flat=True))
+    codes = [c for c in codes if c in offered] or [c for c in courses if c in offered][:2]
     counter = iter(range(1, 1000))
 
     def add(worker, code, completed_on, *, verify=True):

@@ -36,11 +36,29 @@ class AfterCourseDates(forms.Form):
     )
 
 
-class RecordForm(AfterCourseDates):
-    field_order = ["worker", "course", "completed_on", "certificate_number", "hours"]
+class RecordFacts(forms.Form):
+    """The course and what the certificate says: entered on a new record, corrected later."""
 
-    worker = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Worker"))
-    course = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Course"))
+    course = forms.ModelChoiceField(
+        queryset=None,
+        label=gettext_lazy("Course"),
+        required=False,
+        help_text=gettext_lazy(
+            "Courses no longer accepted are not listed. For a course outside the "
+            "catalogue, leave this empty and give its title and provider below."
+        ),
+    )
+    other_course_title = forms.CharField(
+        label=gettext_lazy("Course title (outside the catalogue)"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy(
+            "E.g. an ACSA course of four hours or more, for continuing education."
+        ),
+    )
+    other_course_provider = forms.CharField(
+        label=gettext_lazy("Course provider"), max_length=200, required=False
+    )
     completed_on = forms.DateField(label=gettext_lazy("Completion date"), widget=DATE)
     certificate_number = forms.CharField(
         label=gettext_lazy("Certificate number"), max_length=60, required=False
@@ -48,6 +66,42 @@ class RecordForm(AfterCourseDates):
     hours = forms.DecimalField(
         label=gettext_lazy("Hours"), min_value=0, max_digits=5, decimal_places=1, required=False
     )
+
+    def clean(self):
+        data = super().clean()
+        title = (data.get("other_course_title") or "").strip()
+        if data.get("course") and title:
+            self.add_error(
+                "other_course_title",
+                gettext_lazy("Choose a catalogue course or give a course title, not both."),
+            )
+        elif not data.get("course") and not title and "course" not in self.errors:
+            self.add_error(
+                "course",
+                gettext_lazy(
+                    "Choose a course, or give the title of a course outside the catalogue."
+                ),
+            )
+        if title and not (data.get("other_course_provider") or "").strip():
+            self.add_error(
+                "other_course_provider",
+                gettext_lazy("Say who gave the course (e.g. ACSA), so staff can verify it."),
+            )
+        return data
+
+
+class RecordForm(RecordFacts, AfterCourseDates):
+    field_order = [
+        "worker",
+        "course",
+        "other_course_title",
+        "other_course_provider",
+        "completed_on",
+        "certificate_number",
+        "hours",
+    ]
+
+    worker = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Worker"))
     evidence = forms.FileField(
         label=gettext_lazy("Certificate file"),
         help_text=f"PDF, PNG or JPEG, up to {MAX_MB} MB.",
@@ -234,8 +288,17 @@ class RequirementForm(forms.ModelForm):
         pass
 
 
-class RecordUpdateForm(AfterCourseDates):
-    """What arrives after the course; only the fields the record's course has are shown."""
+class RecordUpdateForm(RecordFacts, AfterCourseDates):
+    """Corrections, and what arrives after the course (only the dates its course has)."""
+
+    field_order = [
+        "course",
+        "other_course_title",
+        "other_course_provider",
+        "completed_on",
+        "certificate_number",
+        "hours",
+    ]
 
     evidence = forms.FileField(
         label=gettext_lazy("New certificate or letter file"),
@@ -245,11 +308,19 @@ class RecordUpdateForm(AfterCourseDates):
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
     )
 
-    def __init__(self, *args, record, **kwargs):
+    def __init__(self, *args, record, courses, **kwargs):
         initial = {f: getattr(record, f) for f in self.base_fields if f != "evidence"}
         super().__init__(*args, initial=initial, **kwargs)
+        # Courses still offered, and the record's own course even if it no longer is.
+        self.fields["course"].queryset = courses
+        self.fields["course"].help_text = gettext_lazy(
+            "Corrections of a verified record are verified again; until then it counts as verified."
+        )
         course = record.course
-        if course.proficiency_name:
+        if course is None:
+            del self.fields["proficiency_submitted_on"], self.fields["proficiency_accepted_on"]
+            del self.fields["maintenance_audit_on"], self.fields["refresher_on"]
+        elif course.proficiency_name:
             name = course.proficiency_name[:1].upper() + course.proficiency_name[1:]
             self.fields["proficiency_submitted_on"].label = f"{name} submitted on"
             self.fields["proficiency_accepted_on"].label = f"{name} accepted on"
@@ -259,16 +330,16 @@ class RecordUpdateForm(AfterCourseDates):
             )
         else:
             del self.fields["proficiency_submitted_on"], self.fields["proficiency_accepted_on"]
-        if course.maintenance_required:
+        if course is not None and course.maintenance_required:
             self.fields["maintenance_audit_on"].label = "Personal maintenance audit submitted on"
             self.fields["refresher_on"].label = "Classroom training completed on"
             self.fields["maintenance_audit_on"].help_text = (
                 f"Submit it at least {course.maintenance_submit_lead_months} months before "
                 "the status expires. The self-audit does not count."
             )
-        else:
+        elif course is not None:
             del self.fields["maintenance_audit_on"], self.fields["refresher_on"]
 
     @property
     def has_dates(self) -> bool:
-        return len(self.fields) > 1
+        return any(f in self.fields for f in AfterCourseDates.base_fields)

@@ -53,10 +53,16 @@ def demo_builders(associations) -> None:
 
 
 def register() -> None:
+    from . import dashboard
+
+    hooks.dashboard_sections.register(dashboard.sections)
     hooks.association_created.register(association_created)
     hooks.home_panels.register(home_panels)
     hooks.checklist_items.register(checklist_items)
     hooks.demo_builders.register(demo_builders)
+    from . import scale
+
+    hooks.scale_builders.register(scale.build)
     from . import reminders
 
     hooks.reminder_sources.register(reminders.reminder_source)

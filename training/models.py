@@ -25,8 +25,20 @@ from simple_history.models import HistoricalRecords
 
 from employers.eligibility import EMPLOYMENT_STATUSES, ROLES
 from secor.models import Jurisdiction, Program, TenantModel
+from secor.validators import bounded_validators, bounds_constraints, date_range_constraint
 
 from . import compliance
+
+# Sane maxima of the catalogue's numbers (months, hours): far past any real course,
+# and inside the date arithmetic of the compliance rules for dates up to 2100.
+COURSE_BOUNDS = {
+    "validity_months": (1, 240),
+    "proficiency_months": (1, 120),
+    "min_hours": (0, 1000),
+    "maintenance_submit_lead_months": (0, 120),
+}
+REQUIREMENT_BOUNDS = {"every_months": (1, 240), "min_hours": (0, 1000)}
+RECORD_BOUNDS = {"hours": (0, 1000)}
 
 
 class Course(TenantModel):
@@ -34,7 +46,7 @@ class Course(TenantModel):
 
     code = models.CharField(
         max_length=20,
-        help_text=gettext_lazy("Short code used on reports, e.g. SAT. Unique in the catalogue."),
+        help_text=gettext_lazy("Short code used on reports. Unique in the catalogue."),
     )
     name = models.CharField(max_length=200)
     validity_months = models.PositiveSmallIntegerField(
@@ -42,31 +54,40 @@ class Course(TenantModel):
         null=True,
         blank=True,
         help_text=gettext_lazy("Leave empty if it never expires."),
+        validators=bounded_validators(COURSE_BOUNDS["validity_months"]),
     )
     proficiency_name = models.CharField(
         max_length=200,
         blank=True,
         help_text=gettext_lazy(
-            "A proficiency that must be accepted after the course, e.g. LSE proficiency."
+            "The name of a proficiency that must be accepted after the course, if any."
         ),
     )
     proficiency_months = models.PositiveSmallIntegerField(
-        gettext_lazy("proficiency deadline (months after the course)"), null=True, blank=True
+        gettext_lazy("proficiency deadline (months after the course)"),
+        null=True,
+        blank=True,
+        validators=bounded_validators(COURSE_BOUNDS["proficiency_months"]),
     )
     accepted_until = models.DateField(
         null=True,
         blank=True,
-        help_text=gettext_lazy("Records are not accepted after this day (AMTA: TSB)."),
+        help_text=gettext_lazy("Records are not accepted after this day. Empty: always."),
     )
     min_hours = models.DecimalField(
-        gettext_lazy("minimum hours"), max_digits=5, decimal_places=1, null=True, blank=True
+        gettext_lazy("minimum hours"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=bounded_validators(COURSE_BOUNDS["min_hours"]),
     )
     maintenance_required = models.BooleanField(
         gettext_lazy("status kept by maintenance"),
         default=False,
         help_text=gettext_lazy(
             "The status is renewed by a maintenance audit plus classroom training inside "
-            "the validity (SCSA auditor status)."
+            "the validity."
         ),
     )
     maintenance_name = models.CharField(
@@ -75,6 +96,7 @@ class Course(TenantModel):
     maintenance_submit_lead_months = models.PositiveSmallIntegerField(
         gettext_lazy("submit maintenance this many months before expiry"),
         default=compliance.MaintenanceRule.submit_lead_months,
+        validators=bounded_validators(COURSE_BOUNDS["maintenance_submit_lead_months"]),
     )
     is_active = models.BooleanField(
         gettext_lazy("offered"),
@@ -104,6 +126,8 @@ class Course(TenantModel):
     class Meta:
         ordering = ["code"]
         constraints = [
+            *bounds_constraints("course", COURSE_BOUNDS),
+            date_range_constraint("course", "accepted_until"),
             models.UniqueConstraint(
                 fields=["association", "code"],
                 name="course_unique_code",
@@ -152,6 +176,8 @@ class CoursePrerequisite(TenantModel):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
     prerequisite = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -170,6 +196,8 @@ class CourseEquivalent(TenantModel):
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
     accepted = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -223,16 +251,22 @@ class TrainingRequirement(TenantModel):
         max_length=2,
         choices=Jurisdiction.choices,
         blank=True,
-        help_text=gettext_lazy("Holders must work in this province (SCSA: Saskatchewan)."),
+        help_text=gettext_lazy("Holders must work in this province. Empty: any province."),
     )
     every_months = models.PositiveSmallIntegerField(
         gettext_lazy("every (months)"),
         null=True,
         blank=True,
         help_text=gettext_lazy("Continuing education: the period."),
+        validators=bounded_validators(REQUIREMENT_BOUNDS["every_months"]),
     )
     min_hours = models.DecimalField(
-        gettext_lazy("minimum hours"), max_digits=5, decimal_places=1, null=True, blank=True
+        gettext_lazy("minimum hours"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=bounded_validators(REQUIREMENT_BOUNDS["min_hours"]),
     )
     one_wcb_account_per_person = models.BooleanField(
         gettext_lazy("a person is the trained employee for one WCB account only"), default=False
@@ -240,9 +274,12 @@ class TrainingRequirement(TenantModel):
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["program", "position", "id"]
         constraints = [
+            *bounds_constraints("requirement", REQUIREMENT_BOUNDS),
             models.UniqueConstraint(
                 fields=["association", "program", "code"],
                 name="requirement_unique_code",
@@ -321,6 +358,8 @@ class RequirementCourse(TenantModel):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "id"]
         constraints = [
@@ -331,7 +370,7 @@ class RequirementCourse(TenantModel):
 
 
 def evidence_path(instance, filename: str) -> str:
-    """A random name in a per-association folder; the original name is kept on the row."""
+    """Where certificate files went before ``secor.EvidenceFile`` (kept for old migrations)."""
     suffix = PurePosixPath(filename).suffix.lower()[:8]
     return f"training/evidence/{instance.association_id}/{uuid.uuid4().hex}{suffix}"
 
@@ -340,12 +379,18 @@ class RecordStatus(models.TextChoices):
     PENDING = "pending", gettext_lazy("Waiting for verification")
     VERIFIED = "verified", gettext_lazy("Verified")
     REJECTED = "rejected", gettext_lazy("Rejected")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
 
 class TrainingRecord(TenantModel):
     """A worker's completion of a course, with its certificate file.
 
-    Only staff-verified records count for compliance.
+    The row holds the facts as the employer last entered them; only what staff
+    verified counts for compliance, and that is ``verification`` — an immutable
+    ``RecordVerification`` with the verified facts in its own columns (never
+    read back from history; docs/adr/0008). A course outside the catalogue
+    (ACSA: "any ACSA course of at least four hours") has no ``course`` but a
+    title and provider.
     """
 
     employer = models.ForeignKey(
@@ -354,30 +399,60 @@ class TrainingRecord(TenantModel):
     worker = models.ForeignKey(
         "employers.Worker", on_delete=models.CASCADE, related_name="training_records"
     )
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="records")
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="records", null=True, blank=True
+    )
+    other_course_title = models.CharField(
+        gettext_lazy("course title (outside the catalogue)"), max_length=200, blank=True
+    )
+    other_course_provider = models.CharField(
+        gettext_lazy("course provider"), max_length=200, blank=True
+    )
     completed_on = models.DateField(gettext_lazy("completion date"))
     certificate_number = models.CharField(
         gettext_lazy("certificate number"), max_length=60, blank=True
     )
-    hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=bounded_validators(RECORD_BOUNDS["hours"]),
+    )
     proficiency_submitted_on = models.DateField(
-        gettext_lazy("proficiency submitted"), null=True, blank=True
+        gettext_lazy("proficiency submitted"),
+        null=True,
+        blank=True,
     )
     proficiency_accepted_on = models.DateField(
-        gettext_lazy("proficiency accepted"), null=True, blank=True
+        gettext_lazy("proficiency accepted"),
+        null=True,
+        blank=True,
     )
     maintenance_audit_on = models.DateField(
-        gettext_lazy("maintenance audit submitted"), null=True, blank=True
+        gettext_lazy("maintenance audit submitted"),
+        null=True,
+        blank=True,
     )
     refresher_on = models.DateField(
-        gettext_lazy("classroom refresher completed"), null=True, blank=True
+        gettext_lazy("classroom refresher completed"),
+        null=True,
+        blank=True,
     )
-    evidence = models.FileField(
-        gettext_lazy("certificate file"), upload_to=evidence_path, max_length=200
+    evidence_file = models.ForeignKey(
+        "secor.EvidenceFile",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("certificate file"),
     )
-    evidence_name = models.CharField(gettext_lazy("original file name"), max_length=200, blank=True)
-    evidence_content_type = models.CharField(max_length=60, blank=True)
-    evidence_size = models.PositiveIntegerField(default=0)
+    verification = models.OneToOneField(
+        "RecordVerification",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The facts as staff last verified them; what compliance counts."),
+    )
     status = models.CharField(
         max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
     )
@@ -390,7 +465,9 @@ class TrainingRecord(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     verified_at = models.DateTimeField(
-        gettext_lazy("verified or rejected at"), null=True, blank=True
+        gettext_lazy("verified or rejected at"),
+        null=True,
+        blank=True,
     )
 
     history = HistoricalRecords()
@@ -398,6 +475,15 @@ class TrainingRecord(TenantModel):
     class Meta:
         ordering = ["-completed_on", "-id"]
         constraints = [
+            *bounds_constraints("record", RECORD_BOUNDS),
+            date_range_constraint(
+                "record",
+                "completed_on",
+                "proficiency_submitted_on",
+                "proficiency_accepted_on",
+                "maintenance_audit_on",
+                "refresher_on",
+            ),
             models.CheckConstraint(
                 condition=Q(hours__isnull=True) | Q(hours__gte=0),
                 name="record_hours_not_negative",
@@ -440,9 +526,21 @@ class TrainingRecord(TenantModel):
                 violation_error_message=gettext_lazy("Give the reason for rejecting the record."),
             ),
             models.CheckConstraint(
-                condition=Q(status=RecordStatus.PENDING)
+                condition=Q(status__in=(RecordStatus.PENDING, RecordStatus.WITHDRAWN))
                 | Q(verified_by__isnull=False, verified_at__isnull=False),
                 name="record_decision_has_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=Q(course__isnull=False, other_course_title="")
+                | (Q(course__isnull=True) & ~Q(other_course_title="")),
+                name="record_course_or_title",
+                violation_error_message=gettext_lazy(
+                    "Choose a catalogue course, or give the title of a course outside it."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RecordStatus.VERIFIED) | Q(verification__isnull=False),
+                name="record_verified_has_verification",
             ),
         ]
         indexes = [
@@ -462,7 +560,16 @@ class TrainingRecord(TenantModel):
         ]
 
     def __str__(self):
-        return f"{self.worker} — {self.course.code} {self.completed_on}"
+        return f"{self.worker} — {self.course_code or self.course_name} {self.completed_on}"
+
+    @property
+    def course_name(self) -> str:
+        return self.course.name if self.course_id else self.other_course_title
+
+    @property
+    def course_code(self) -> str:
+        """The catalogue code; "" for a course outside the catalogue."""
+        return self.course.code if self.course_id else ""
 
     def get_absolute_url(self):
         return reverse(
@@ -474,10 +581,6 @@ class TrainingRecord(TenantModel):
             },
         )
 
-    @property
-    def is_image(self) -> bool:
-        return self.evidence_content_type.startswith("image/")
-
     def clean(self):
         errors = {}
         if self.worker_id and self.employer_id and self.worker.employer_id != self.employer_id:
@@ -487,7 +590,21 @@ class TrainingRecord(TenantModel):
             and self.association_id
             and self.course.association_id != (self.association_id)
         ):
-            errors["course"] = "This course is not in this association's catalogue."
+            errors["course"] = gettext("This course is not in this association's catalogue.")
+        self.other_course_title = (self.other_course_title or "").strip()
+        self.other_course_provider = (self.other_course_provider or "").strip()
+        if self.course_id and self.other_course_title:
+            errors["other_course_title"] = gettext(
+                "Choose a catalogue course or give a course title, not both."
+            )
+        elif not self.course_id and not self.other_course_title:
+            errors["course"] = gettext(
+                "Choose a catalogue course, or give the title of a course outside it."
+            )
+        if self.other_course_title and not self.other_course_provider:
+            errors["other_course_provider"] = gettext(
+                "Say who gave the course (e.g. ACSA), so staff can verify it."
+            )
         done = self.completed_on
         if done:
             for field, verb in (
@@ -525,6 +642,84 @@ class TrainingRecord(TenantModel):
             raise ValidationError(errors)
 
 
+# The facts a verification copies from the record: what compliance counts.
+VERIFIED_FACTS = (
+    "course",
+    "other_course_title",
+    "other_course_provider",
+    "completed_on",
+    "certificate_number",
+    "hours",
+    "proficiency_submitted_on",
+    "proficiency_accepted_on",
+    "maintenance_audit_on",
+    "refresher_on",
+    "evidence_file",
+)
+
+
+class RecordVerification(TenantModel):
+    """Staff verified a record's facts against its certificate file: a version that counts.
+
+    Immutable: a correction after verification is a new version, verified again;
+    until then the record's ``verification`` (this row) is what compliance reads.
+    The facts are copied into explicit columns, so pruning history changes nothing.
+    """
+
+    record = models.ForeignKey(
+        TrainingRecord, on_delete=models.CASCADE, related_name="verifications"
+    )
+    number = models.PositiveIntegerField(default=1)
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    other_course_title = models.CharField(max_length=200, blank=True)
+    other_course_provider = models.CharField(max_length=200, blank=True)
+    completed_on = models.DateField()
+    certificate_number = models.CharField(max_length=60, blank=True)
+    hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    proficiency_submitted_on = models.DateField(null=True, blank=True)
+    proficiency_accepted_on = models.DateField(null=True, blank=True)
+    maintenance_audit_on = models.DateField(null=True, blank=True)
+    refresher_on = models.DateField(null=True, blank=True)
+    evidence_file = models.ForeignKey(
+        "secor.EvidenceFile", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_by_label = models.CharField(max_length=120, blank=True)
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["record", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "record", "number"], name="verification_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(course__isnull=False) | ~Q(other_course_title=""),
+                name="verification_course_or_title",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.record_id} v{self.number} verified {self.verified_at:%Y-%m-%d}"
+
+    @property
+    def course_name(self) -> str:
+        return self.course.name if self.course_id else self.other_course_title
+
+    @property
+    def course_code(self) -> str:
+        return self.course.code if self.course_id else ""
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("A verification is immutable: verify a new version instead.")
+        super().save(*args, **kwargs)
+
+
 class TrainedEmployeeDesignation(TenantModel):
     """SCSA: "A person can only be the 'trained employee' for one WCB account number."
 
@@ -543,6 +738,8 @@ class TrainedEmployeeDesignation(TenantModel):
         "employers.WCBAccount", on_delete=models.CASCADE, related_name="training_designations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -7,13 +7,15 @@ Every function takes its association from its arguments and queries with
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Q
 from django.utils import timezone
 
 from employers.models import Employer, Enrollment, EnrollmentStatus, WCBAccount, Worker
-from secor.models import Program, ProgramKind
+from secor.evidence_files import lineage_of
+from secor.models import EvidenceFile, Program, ProgramKind
 
 from . import compliance
 from .models import (
@@ -32,6 +34,29 @@ def _hours(value) -> float | None:
     return None if value is None else float(value)
 
 
+def course_rule_of(
+    course: Course, prerequisites: tuple[str, ...] = (), accepted_prior: tuple[str, ...] = ()
+) -> compliance.CourseRule:
+    """One catalogue row as the rule's ``CourseRule``."""
+    return compliance.CourseRule(
+        code=course.code,
+        name=course.name,
+        validity_months=course.validity_months,
+        prerequisites=prerequisites,
+        accepted_prior=accepted_prior,
+        proficiency_name=course.proficiency_name or None,
+        proficiency_months=course.proficiency_months,
+        accepted_until=course.accepted_until,
+        min_hours=_hours(course.min_hours),
+        maintenance=compliance.MaintenanceRule(
+            name=course.maintenance_name or compliance.MaintenanceRule.name,
+            submit_lead_months=course.maintenance_submit_lead_months,
+        )
+        if course.maintenance_required
+        else None,
+    )
+
+
 def course_rules(association) -> tuple[compliance.CourseRule, ...]:
     """The association's whole catalogue, inactive courses included (old records need them)."""
     courses = list(Course.objects.for_association(association))
@@ -43,24 +68,21 @@ def course_rules(association) -> tuple[compliance.CourseRule, ...]:
     for link in CourseEquivalent.objects.for_association(association).order_by("id"):
         accepted[link.course_id].append(codes[link.accepted_id])
     return tuple(
-        compliance.CourseRule(
-            code=c.code,
-            name=c.name,
-            validity_months=c.validity_months,
-            prerequisites=tuple(prerequisites[c.pk]),
-            accepted_prior=tuple(accepted[c.pk]),
-            proficiency_name=c.proficiency_name or None,
-            proficiency_months=c.proficiency_months,
-            accepted_until=c.accepted_until,
-            min_hours=_hours(c.min_hours),
-            maintenance=compliance.MaintenanceRule(
-                name=c.maintenance_name or compliance.MaintenanceRule.name,
-                submit_lead_months=c.maintenance_submit_lead_months,
-            )
-            if c.maintenance_required
-            else None,
-        )
-        for c in courses
+        course_rule_of(c, tuple(prerequisites[c.pk]), tuple(accepted[c.pk])) for c in courses
+    )
+
+
+def offered_courses(association, today: date):
+    """Catalogue courses a new record (or a correction) may name today.
+
+    docs/rules.md#amta-tsb: a course past its "accepted until" day is not offered
+    (old records keep it); inactive courses neither.
+    """
+    return (
+        Course.objects.for_association(association)
+        .filter(is_active=True)
+        .filter(Q(accepted_until__isnull=True) | Q(accepted_until__gte=today))
+        .order_by("name")
     )
 
 
@@ -109,74 +131,43 @@ def person_of(worker: Worker) -> compliance.Person:
     )
 
 
-def record_of(record: TrainingRecord) -> compliance.Record:
+def record_of(record: TrainingRecord, facts=None) -> compliance.Record:
+    """The rule's ``Record``: of ``facts`` (a ``RecordVerification``) or else the row itself.
+
+    A course outside the catalogue has course code "" and its title.
+    """
+    facts = facts if facts is not None else record
     return compliance.Record(
         person_id=record.worker_id,
-        course_code=record.course.code,
-        completed_on=record.completed_on,
-        certificate_number=record.certificate_number,
-        hours=_hours(record.hours),
-        proficiency_submitted_on=record.proficiency_submitted_on,
-        proficiency_accepted_on=record.proficiency_accepted_on,
-        maintenance_audit_on=record.maintenance_audit_on,
-        refresher_on=record.refresher_on,
+        course_code=facts.course.code if facts.course_id else "",
+        completed_on=facts.completed_on,
+        certificate_number=facts.certificate_number,
+        hours=_hours(facts.hours),
+        proficiency_submitted_on=facts.proficiency_submitted_on,
+        proficiency_accepted_on=facts.proficiency_accepted_on,
+        maintenance_audit_on=facts.maintenance_audit_on,
+        refresher_on=facts.refresher_on,
+        title=facts.other_course_title,
     )
-
-
-# The facts an employer's update cannot change, and those it can (services.UPDATE_FIELDS).
-_FACT_FIELDS = (
-    "completed_on",
-    "certificate_number",
-    "proficiency_submitted_on",
-    "proficiency_accepted_on",
-    "maintenance_audit_on",
-    "refresher_on",
-)
 
 
 def counted_records(association, **filters) -> list[tuple[TrainingRecord, compliance.Record]]:
     """The records compliance counts, each with the facts it counts.
 
-    Only what staff have verified counts. A verified record that an employer has
-    since updated (``services.record_update``) waits in the verification queue
-    again and meanwhile counts as it was last verified — its history row — so
-    reporting progress never makes verified training disappear. A rejected
-    record counts for nothing.
+    Only what staff have verified counts: each record's ``verification``, the
+    facts staff last verified, in explicit columns (docs/rules.md#training-records).
+    A record an employer has since corrected waits in the queue and meanwhile
+    counts as last verified, so reporting progress never makes verified training
+    disappear; a correction staff reject leaves it so too. A record never
+    verified, or withdrawn, counts for nothing.
     """
-    rows = list(
+    rows = (
         TrainingRecord.objects.for_association(association)
-        .filter(status__in=(RecordStatus.VERIFIED, RecordStatus.PENDING), **filters)
-        .select_related("course")
+        .filter(verification__isnull=False, **filters)
+        .exclude(status=RecordStatus.WITHDRAWN)
+        .select_related("course", "verification", "verification__course")
     )
-    waiting = [r.pk for r in rows if r.status == RecordStatus.PENDING]
-    last_verified = {}
-    if waiting:
-        for version in TrainingRecord.history.filter(
-            association=association, id__in=waiting, status=RecordStatus.VERIFIED
-        ).order_by("history_date", "history_id"):
-            last_verified[version.id] = version  # the latest wins
-    counted = []
-    for row in rows:
-        if row.status == RecordStatus.VERIFIED:
-            counted.append((row, record_of(row)))
-        elif row.pk in last_verified:
-            version = last_verified[row.pk]
-            fact = replace(
-                record_of(row),
-                **{f: getattr(version, f) for f in _FACT_FIELDS},
-                hours=_hours(version.hours),
-            )
-            counted.append((row, fact))
-    return counted
-
-
-def last_verified_version(record: TrainingRecord):
-    """The record as staff last verified it (a history row), or None."""
-    return (
-        record.history.filter(status=RecordStatus.VERIFIED)
-        .order_by("-history_date", "-history_id")
-        .first()
-    )
+    return [(row, record_of(row, row.verification)) for row in rows]
 
 
 def program_for(employer: Employer) -> Program | None:
@@ -276,6 +267,7 @@ def compliance_for(
     assessor_worker: Worker | None = None,
     program: Program | None = None,
     lead_days: int = 90,
+    facts: EmployerFacts | None = None,
 ) -> compliance.ComplianceReport:
     """Each training requirement of ``employer`` met or not on ``as_of`` (an audit's start).
 
@@ -286,13 +278,14 @@ def compliance_for(
     employer's in the association (an external assessor); their verified records
     count for "assessor" requirements only. Only staff-verified records count.
     Designations for other WCB accounts come from the whole association.
+    ``facts``: the employer's facts when the caller has read them already.
     """
     association = employer.association
     if wcb_account is not None and wcb_account.employer_id != employer.pk:
         raise ValueError("The WCB account belongs to another employer.")
     if assessor_worker is not None and assessor_worker.association_id != association.pk:
         raise ValueError("The assessor belongs to another association.")
-    facts = employer_facts(employer, program)
+    facts = facts or employer_facts(employer, program)
     account = wcb_account or default_wcb_account(employer)
     records = list(facts.records)
     if assessor_worker is not None and assessor_worker.employer_id != employer.pk:
@@ -310,12 +303,18 @@ def compliance_for(
     )
 
 
-def chart_for(employer: Employer, *, as_of: date | None = None) -> tuple[compliance.ChartRow, ...]:
-    """The SCSA-style training chart of ``employer`` (verified records)."""
+@dataclass(frozen=True)
+class TrainingChart:
+    rows: tuple[compliance.ChartRow, ...]
+    report: compliance.ComplianceReport  # the assessment the rows are read from
+
+
+def chart_for(employer: Employer, *, as_of: date) -> TrainingChart:
+    """The SCSA-style training chart of ``employer`` on ``as_of``: who holds each
+    required course, read from the compliance assessment of that day."""
     facts = employer_facts(employer)
-    return compliance.training_chart(
-        facts.requirements, facts.courses, facts.people, facts.records, as_of=as_of
-    )
+    report = compliance_for(employer=employer, as_of=as_of, facts=facts)
+    return TrainingChart(compliance.training_chart(report, facts.courses), report)
 
 
 def pending_records(association):
@@ -326,6 +325,32 @@ def pending_records(association):
         .select_related("association", "employer", "worker", "course")
         .order_by("created_at", "id")
     )
+
+
+PENDING_AGE_BUCKETS = ((0, 7), (8, 30), (31, None))  # days waiting: a week, a month, longer
+
+
+def pending_by_age(association, *, today: date) -> list[tuple[tuple[int, int | None], int]]:
+    """Training records waiting for verification, by days waiting (one query)."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import Count, Q
+
+    zone = ZoneInfo(association.time_zone)
+
+    def since(days: int):  # the start of the day `days` days ago, local time
+        return timezone.make_aware(datetime.combine(today - timedelta(days=days), time.min), zone)
+
+    counts = {}
+    for low, high in PENDING_AGE_BUCKETS:
+        # Waiting `low` days or more: received before the end of the day `low` days ago.
+        window = Q(created_at__lt=since(low - 1))
+        if high is not None:
+            window &= Q(created_at__gte=since(high))
+        counts[f"b{low}"] = Count("pk", filter=window)
+    found = pending_records(association).order_by().aggregate(**counts)
+    return [((low, high), found[f"b{low}"]) for low, high in PENDING_AGE_BUCKETS]
 
 
 # --- The employer's training matrix ---------------------------------------------
@@ -386,14 +411,18 @@ def _cell(
     as_of: date,
     lead_days: int,
 ) -> MatrixCell:
+    def code_of(record: TrainingRecord) -> str:
+        # A counted record is judged as verified (its course may since be corrected).
+        return counted[record.pk].course_code if record.pk in counted else record.course_code
+
     matching = [
-        r for r in records if r.course.code == course.code or r.course.code in course.accepted_prior
+        r for r in records if code_of(r) and code_of(r) in (course.code, *course.accepted_prior)
     ]
     if not matching:
         return MatrixCell("missing", "Not trained")
     judged = []
     for record in (r for r in matching if r.pk in counted):
-        rule = rules.get(record.course.code, course)
+        rule = rules.get(code_of(record), course)
         fact = counted[record.pk]
         judged.append((record, compliance.record_status(rule, fact, as_of), rule, fact))
     valid = [j for j in judged if j[1] == compliance.VALID]
@@ -408,7 +437,7 @@ def _cell(
         # Counted as last verified while an employer's update waits (counted_records).
         waiting = "; update waiting for verification" if record.status == "pending" else ""
         if until is None:
-            text = f"Valid (completed {record.completed_on:%Y-%m-%d}){waiting}"
+            text = f"Valid (completed {fact.completed_on:%Y-%m-%d}){waiting}"
             return MatrixCell("valid", text, record)
         days = (until - as_of).days
         state = "expiring" if days <= lead_days else "valid"
@@ -418,7 +447,7 @@ def _cell(
     if pending:
         return MatrixCell("pending", "Waiting for verification", pending[0])
     if judged:
-        record, status, rule, fact = max(judged, key=lambda j: j[0].completed_on)
+        record, status, rule, fact = max(judged, key=lambda j: j[3].completed_on)
         if status == "expired":
             until = compliance.record_valid_until(rule, fact)
             return MatrixCell("expired", f"Expired {until:%Y-%m-%d}", record)
@@ -435,6 +464,7 @@ def training_matrix(employer: Employer, *, as_of: date, lead_days: int = 90) -> 
     for record in (
         TrainingRecord.objects.for_association(employer.association)
         .filter(employer=employer)
+        .exclude(status=RecordStatus.WITHDRAWN)
         .select_related("course")
         .order_by("-completed_on", "-id")
     ):
@@ -454,7 +484,7 @@ def training_matrix(employer: Employer, *, as_of: date, lead_days: int = 90) -> 
     )
 
 
-# --- A record's history: what changed since staff verified it, earlier files ------
+# --- A record's versions: what changed since staff verified it, earlier files ------
 
 
 @dataclass(frozen=True)
@@ -465,6 +495,11 @@ class Change:
 
 
 _CHANGE_LABELS = {
+    "completed_on": "Completion date",
+    "certificate_number": "Certificate number",
+    "hours": "Hours",
+    "other_course_title": "Course title",
+    "other_course_provider": "Course provider",
     "proficiency_submitted_on": "Proficiency submitted",
     "proficiency_accepted_on": "Proficiency accepted",
     "maintenance_audit_on": "Maintenance audit submitted",
@@ -473,45 +508,44 @@ _CHANGE_LABELS = {
 
 
 def _shown(value) -> str:
-    return f"{value:%Y-%m-%d}" if value else "—"
+    if value is None or value == "":
+        return "—"
+    return f"{value:%Y-%m-%d}" if isinstance(value, date) else str(value)
 
 
 def changes_since_verified(record: TrainingRecord) -> tuple[object | None, tuple[Change, ...]]:
     """For a record back in the queue: its last verified version and what differs now.
 
-    (None, ()) for a record staff never verified.
+    (None, ()) for a record staff never verified. Read from the verification's
+    own columns, never from history.
     """
-    version = last_verified_version(record)
+    version = record.verification
     if version is None:
         return None, ()
-    changes = [
+    changes = []
+    if version.course_id != record.course_id:
+        changes.append(Change("Course", version.course_name, record.course_name))
+    changes += [
         Change(label, _shown(getattr(version, f)), _shown(getattr(record, f)))
         for f, label in _CHANGE_LABELS.items()
         if getattr(version, f) != getattr(record, f)
     ]
-    if version.evidence != record.evidence.name:
-        changes.append(Change("Certificate file", version.evidence_name, record.evidence_name))
+    if version.evidence_file_id != record.evidence_file_id:
+        changes.append(
+            Change(
+                "Certificate file",
+                version.evidence_file.original_name if version.evidence_file_id else "—",
+                record.evidence_file.original_name,
+            )
+        )
     return version, tuple(changes)
 
 
-@dataclass(frozen=True)
-class EvidenceVersion:
-    history_id: int
-    name: str
-    size: int
-    replaced_on: date
-
-
-def earlier_evidence(record: TrainingRecord) -> tuple[EvidenceVersion, ...]:
+def earlier_evidence(record: TrainingRecord) -> tuple[EvidenceFile, ...]:
     """The record's earlier certificate files, newest first: replaced, never overwritten."""
-    versions = list(record.history.order_by("history_date", "history_id"))
-    return tuple(
-        EvidenceVersion(
-            previous.history_id,
-            previous.evidence_name or "certificate",
-            previous.evidence_size,
-            timezone.localdate(version.history_date),
-        )
-        for previous, version in reversed(list(zip(versions, versions[1:], strict=False)))
-        if version.evidence != previous.evidence
-    )
+    return tuple(lineage_of(record.evidence_file).exclude(pk=record.evidence_file_id))
+
+
+def evidence_version(record: TrainingRecord, version: int) -> EvidenceFile | None:
+    """Version ``version`` of the record's certificate file (its own lineage only), or None."""
+    return lineage_of(record.evidence_file).filter(version=version).first()

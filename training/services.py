@@ -18,16 +18,20 @@ from django.utils.translation import gettext
 
 from secor import audit
 from secor.dates import association_today
-from secor.models import Membership, Program, ProgramKind, Role
+from secor.evidence_files import discard_bytes, evidence_file_store
+from secor.models import EvidenceFile, Membership, Program, ProgramKind, Role
 from secor.tenancy import scoped_service
 
 from . import evidence as evidence_files
-from . import seeding
+from . import seeding, selectors
+from .compliance import changes as changes_rules
 from .models import (
+    VERIFIED_FACTS,
     Course,
     CourseEquivalent,
     CoursePrerequisite,
     RecordStatus,
+    RecordVerification,
     RequirementCourse,
     TrainedEmployeeDesignation,
     TrainingRecord,
@@ -41,9 +45,18 @@ RECORD_DATE_FIELDS = {
     "maintenance_audit_on": "maintenance audit date",
     "refresher_on": "classroom refresher date",
 }
+EVIDENCE_KIND = "training.certificate"
 
 
 # --- Training records ---------------------------------------------------------
+
+
+def _offer_refusal(course: Course, today: date) -> str | None:
+    """docs/rules.md#amta-tsb: a course no longer accepted is not offered for new records."""
+    reason = changes_rules.course_offer_refusal(
+        selectors.course_rule_of(course), is_active=course.is_active, today=today
+    )
+    return reason.localized if reason is not None else None
 
 
 @scoped_service(lambda kw: kw["employer"].association)
@@ -52,10 +65,12 @@ def record_add(
     *,
     employer,
     worker,
-    course: Course,
     completed_on: date,
     evidence,
     actor,
+    course: Course | None = None,
+    other_course_title: str = "",
+    other_course_provider: str = "",
     certificate_number: str = "",
     hours: Decimal | None = None,
     proficiency_submitted_on: date | None = None,
@@ -66,8 +81,11 @@ def record_add(
 ) -> TrainingRecord:
     """An employer (or staff) records a worker's course with its certificate file.
 
-    The record waits for staff verification before it counts. Every problem is
-    reported at once; nothing is written (row or file) unless all is well.
+    The course is a catalogue course still offered, or (ACSA continuing
+    education, docs/rules.md#acsa-continuing-education) a course outside the
+    catalogue with its title and provider. The record waits for staff
+    verification before it counts. Every problem is reported at once; nothing
+    is written (row or file) unless all is well.
     """
     association = employer.association
     today = today or association_today(association)
@@ -76,6 +94,8 @@ def record_add(
         employer=employer,
         worker=worker,
         course=course,
+        other_course_title=other_course_title or "",
+        other_course_provider=other_course_provider or "",
         completed_on=completed_on,
         certificate_number=(certificate_number or "").strip(),
         hours=hours,
@@ -87,74 +107,113 @@ def record_add(
         status=RecordStatus.PENDING,
     )
     errors: dict[str, list] = {}
+    if course is not None and (refusal := _offer_refusal(course, today)):
+        errors.setdefault("course", []).append(refusal)
     _check_not_future(record, RECORD_DATE_FIELDS, today, errors)
     if evidence is None:
-        errors.setdefault("evidence", []).append("Attach the certificate file (PDF or image).")
-        attached = False
+        errors.setdefault("evidence", []).append(
+            gettext("Attach the certificate file (PDF or image).")
+        )
+        kind = None
     else:
-        attached = _attach_evidence(record, evidence, errors)
-    _full_clean_into(record, errors, exclude=None if attached else ["evidence"])
+        kind = _inspect_evidence(evidence, errors)
+    _full_clean_into(record, errors)
     if errors:
         raise ValidationError(errors)
-    _save_with_file(record)
+    record.evidence_file = _store_evidence(association, evidence, kind, actor)
+    _save_with_file(record, record.evidence_file)
     audit.record(
         association=association,
         actor=actor,
         action="training.record_add",
         obj=record,
-        summary=f"{course.code} of {worker} ({record.completed_on:%Y-%m-%d}) added",
+        summary=f"{record.course_code or record.course_name} of {worker} "
+        f"({record.completed_on:%Y-%m-%d}) added",
         employer_id=employer.pk,
+        evidence_file_id=record.evidence_file_id,
+        sha256=record.evidence_file.sha256,
     )
     return record
 
 
 def _check_not_future(record, fields, today: date, errors: dict[str, list]) -> None:
     for field in fields:
-        value = getattr(record, field)
-        if value is not None and value > today:
+        value = getattr(record, field, None)
+        if field in RECORD_DATE_FIELDS and value is not None and value > today:
             errors.setdefault(field, []).append(
-                f"The {RECORD_DATE_FIELDS[field]} {value:%Y-%m-%d} is in the future (today is "
-                f"{today:%Y-%m-%d}). Enter the date printed on the certificate."
+                gettext(
+                    "The %(what)s %(value)s is in the future (today is %(today)s). "
+                    "Enter the date printed on the certificate."
+                )
+                % {
+                    "what": RECORD_DATE_FIELDS[field],
+                    "value": f"{value:%Y-%m-%d}",
+                    "today": f"{today:%Y-%m-%d}",
+                }
             )
 
 
-def _attach_evidence(record: TrainingRecord, evidence, errors: dict[str, list]) -> bool:
-    """Put an uploaded file on ``record`` if its content is a PDF or image; else note why not.
-
-    The file is written (under a new random name) only when the row is saved.
-    """
+def _inspect_evidence(evidence, errors: dict[str, list]):
+    """The kind of an uploaded file if its content is a PDF or image; else note why not."""
     try:
-        kind = evidence_files.inspect(evidence)
+        return evidence_files.inspect(evidence)
     except ValidationError as error:
         errors.setdefault("evidence", []).extend(error.messages)
-        return False
-    record.evidence_name = PurePosixPath(evidence.name or "").name[:200]
-    # The stored name gets the extension of what the file *is*, not what it was called.
-    evidence.name = f"certificate{kind.extension}"
-    record.evidence = evidence
-    record.evidence_content_type = kind.content_type
-    record.evidence_size = evidence.size
-    return True
+        return None
 
 
-def _full_clean_into(record: TrainingRecord, errors: dict[str, list], exclude=None) -> None:
+def _store_evidence(association, evidence, kind, actor, replaces=None) -> EvidenceFile:
+    """A new immutable evidence file (the next version after ``replaces``), named by its kind."""
+    return evidence_file_store(
+        association=association,
+        kind=EVIDENCE_KIND,
+        upload=evidence,
+        content_type=kind.content_type,
+        original_name=PurePosixPath(evidence.name or "").name,
+        # The stored name gets the extension of what the file *is*, not what it was called.
+        stored_name=f"certificate{kind.extension}",
+        actor=actor,
+        replaces=replaces,
+    )
+
+
+def _full_clean_into(record: TrainingRecord, errors: dict[str, list]) -> None:
     """Model validation, its messages merged into ``errors`` (so all are reported at once)."""
     try:
-        record.full_clean(exclude=exclude)
+        record.full_clean(exclude=["evidence_file", "verification"])
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             known = errors.setdefault(field, [])
             known.extend(m for m in messages if m not in known)
 
 
-def _save_with_file(record: TrainingRecord, *, new_file: bool = True) -> None:
-    """Save the row; if the database refuses it, remove the file just written (if any)."""
+def _save_with_file(record: TrainingRecord, new_file: EvidenceFile | None) -> None:
+    """Save the row; if the database refuses it, remove the bytes just stored (if any)."""
     try:
-        record.save()
+        with transaction.atomic():
+            record.save()
     except Exception:
-        if new_file and record.evidence.name and record.evidence._committed:
-            record.evidence.storage.delete(record.evidence.name)
+        if new_file is not None:
+            discard_bytes(new_file)
         raise
+
+
+def _verify_now(record: TrainingRecord, actor, now: datetime | None = None) -> RecordVerification:
+    """Copy the record's facts into a new immutable verification, which now counts."""
+    number = (
+        RecordVerification.objects.for_association(record.association).filter(record=record).count()
+    )
+    verification = RecordVerification.objects.create(
+        association=record.association,
+        record=record,
+        number=number + 1,
+        **{f: getattr(record, f) for f in VERIFIED_FACTS},
+        verified_by=audit.actor_or_none(actor),
+        verified_by_label=audit.actor_label(actor),
+        verified_at=now or timezone.now(),
+    )
+    record.verification = verification
+    return verification
 
 
 # What an employer (or staff) records after the course, as the dates arrive.
@@ -164,11 +223,28 @@ UPDATE_FIELDS = (
     "maintenance_audit_on",
     "refresher_on",
 )
+# Corrections of what was entered (docs/rules.md#training-records).
+CORRECTION_FIELDS = (
+    "course",
+    "other_course_title",
+    "other_course_provider",
+    "completed_on",
+    "certificate_number",
+    "hours",
+)
 PROFICIENCY_FIELDS = frozenset({"proficiency_submitted_on", "proficiency_accepted_on"})
 MAINTENANCE_FIELDS = frozenset({"maintenance_audit_on", "refresher_on"})
 # No rule counts the submission date (compliance judges the acceptance), so an
 # employer may record it without staff checking the record again.
 UNCHECKED_FIELDS = frozenset({"proficiency_submitted_on"})
+FIELD_LABELS = {
+    **RECORD_DATE_FIELDS,
+    "course": "course",
+    "other_course_title": "course title",
+    "other_course_provider": "course provider",
+    "certificate_number": "certificate number",
+    "hours": "hours",
+}
 
 
 def is_staff(association, user) -> bool:
@@ -182,16 +258,30 @@ def is_staff(association, user) -> bool:
     )
 
 
-def _update_refusals(course: Course, changed: dict) -> dict[str, list]:
+def _update_refusals(course: Course | None, changed: dict) -> dict[str, list]:
     errors: dict[str, list] = {}
     for field, value in changed.items():
-        if value is None:
+        if value is None or field not in UPDATE_FIELDS:
             continue
-        if field in PROFICIENCY_FIELDS and not course.proficiency_name:
-            errors[field] = [f"{course.name} has no proficiency to submit or accept."]
-        if field in MAINTENANCE_FIELDS and not course.maintenance_required:
-            errors[field] = [f"{course.name} is not a status kept by maintenance."]
+        if field in PROFICIENCY_FIELDS and not (course and course.proficiency_name):
+            errors[field] = [
+                gettext("%(course)s has no proficiency to submit or accept.")
+                % {"course": course.name if course else gettext("This course")}
+            ]
+        if field in MAINTENANCE_FIELDS and not (course and course.maintenance_required):
+            errors[field] = [
+                gettext("%(course)s is not a status kept by maintenance.")
+                % {"course": course.name if course else gettext("This course")}
+            ]
     return errors
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
 
 
 @scoped_service(lambda kw: kw["record"].association)
@@ -199,92 +289,170 @@ def _update_refusals(course: Course, changed: dict) -> dict[str, list]:
 def record_update(
     *, record: TrainingRecord, actor, evidence=None, today: date | None = None, **changes
 ) -> TrainingRecord:
-    """Record what happened after the course: proficiency submitted or accepted, the
-    maintenance audit, the classroom refresher, or a new certificate file.
+    """Correct a record or record what happened after the course.
 
-    ``changes`` are any of ``UPDATE_FIELDS`` (None clears a date); ``evidence``
-    is a new file version: it is stored under a new name and the old file stays
-    in storage and in the record's history, never overwritten.
+    ``changes`` are any of ``UPDATE_FIELDS`` (proficiency, maintenance,
+    refresher; None clears a date) and ``CORRECTION_FIELDS`` (course or
+    outside-catalogue title and provider, completion date, certificate number,
+    hours). ``evidence`` is a new file version: a new immutable evidence file of
+    the same lineage; the earlier one stays, never overwritten.
 
-    Who checks what (what a program admin expects: only what staff have seen
-    counts). Staff — the people who accept proficiencies — change the record
-    and its status stays as it is. An employer's change to anything compliance
-    counts (acceptance, maintenance audit, refresher) or a new file sends the
-    record back to the verification queue; until staff verify it, it counts as
-    it was last verified (``selectors.counted_records``), so reporting progress
-    never makes verified training disappear. The proficiency submission date
-    alone counts for nothing and needs no check. A rejected record an employer
-    corrects goes back to the queue too.
+    docs/rules.md#training-records — who checks what (only what staff have seen
+    counts). Staff — the people who verify — change the record and its status
+    stays as it is; a verified record's change is verified by it (a new
+    verification version). An employer's change to anything compliance counts
+    or a new file sends the record back to the verification queue; until staff
+    verify it, the last verified version (``record.verification``) is what
+    counts, so a correction never makes verified training disappear. A
+    withdrawn record cannot change.
 
     All problems are reported at once; nothing (row or file) is written unless
     all is well.
     """
-    unknown = set(changes) - set(UPDATE_FIELDS)
+    unknown = set(changes) - set(UPDATE_FIELDS) - set(CORRECTION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown record fields: {sorted(unknown)}")
     association = record.association
     today = today or association_today(association)
     record = (
         TrainingRecord.objects.for_association(association)
-        .select_for_update()
-        .select_related("course", "worker")
+        .select_for_update(of=("self",))
+        .select_related("course", "worker", "evidence_file")
         .get(pk=record.pk)
     )
+    if refusal := changes_rules.change_refusal(record.status):
+        raise ValidationError(refusal.localized)
+    if "certificate_number" in changes:
+        changes["certificate_number"] = (changes["certificate_number"] or "").strip()
+    for text in ("other_course_title", "other_course_provider"):
+        if text in changes:
+            changes[text] = (changes[text] or "").strip()
     changed = {f: v for f, v in changes.items() if getattr(record, f) != v}
     if not changed and evidence is None:
         raise ValidationError(
             gettext("Nothing was changed: enter a new date or choose a new file.")
         )
-    errors = _update_refusals(record.course, changed)
+    errors: dict[str, list] = {}
+    new_course = changed.get("course")
+    if new_course is not None and (refusal := _offer_refusal(new_course, today)):
+        errors.setdefault("course", []).append(refusal)
+    if new_course is not None:
+        for text in ("other_course_title", "other_course_provider"):
+            if getattr(record, text):
+                changed.setdefault(text, "")
+    errors.update(_update_refusals(changed.get("course", record.course), changed))
     before = {f: getattr(record, f) for f in changed}
     for field, value in changed.items():
         setattr(record, field, value)
+    if changed.get("other_course_title"):
+        record.course = None
     _check_not_future(record, changed, today, errors)
-    attached = evidence is not None and _attach_evidence(record, evidence, errors)
+    kind = _inspect_evidence(evidence, errors) if evidence is not None else None
     by_staff = is_staff(association, actor)
-    back_to_queue = not by_staff and (
-        attached or record.status == RecordStatus.REJECTED or bool(set(changed) - UNCHECKED_FIELDS)
+    previous_status = record.status
+    record.status = changes_rules.status_after_change(
+        record.status,
+        by_staff=by_staff,
+        counted_change=bool(set(changed) - UNCHECKED_FIELDS),
+        new_file=evidence is not None,
     )
-    if back_to_queue:
-        record.status = RecordStatus.PENDING
+    back_to_queue = (
+        record.status == RecordStatus.PENDING and previous_status != RecordStatus.PENDING
+    )
+    if record.status == RecordStatus.PENDING:
         record.rejection_reason = ""
         record.verified_by = None
         record.verified_at = None
-    _full_clean_into(record, errors, exclude=None if attached else ["evidence"])
+    _full_clean_into(record, errors)
     if errors:
         raise ValidationError(errors)
-    _save_with_file(record, new_file=attached)
-    described = [
-        f"{RECORD_DATE_FIELDS[f]} {_iso(before[f])} → {_iso(v)}" for f, v in changed.items()
-    ]
-    if attached:
-        described.append("new certificate file")
+    new_file = None
+    if kind is not None:
+        new_file = _store_evidence(
+            association, evidence, kind, actor, replaces=record.evidence_file
+        )
+        record.evidence_file = new_file
+    if by_staff and record.status == RecordStatus.VERIFIED:
+        _verify_now(record, actor)
+        record.verified_by = audit.actor_or_none(actor)
+        record.verified_at = record.verification.verified_at
+    _save_with_file(record, new_file)
+    described = [f"{FIELD_LABELS[f]} {_shown(before[f])} → {_shown(v)}" for f, v in changed.items()]
+    if new_file is not None:
+        described.append(f"new certificate file (version {new_file.version})")
     audit.record(
         association=association,
         actor=actor,
         action="training.record_update",
         obj=record,
-        summary=f"{record.course.code} of {record.worker} updated: {'; '.join(described)}"
-        + ("; back to verification" if back_to_queue else ""),
+        summary=f"{record.course_code or record.course_name} of {record.worker} updated: "
+        f"{'; '.join(described)}" + ("; back to verification" if back_to_queue else ""),
         employer_id=record.employer_id,
-        changes={f: _iso(v) for f, v in changed.items()},
-        new_file=attached,
+        changes={f: _shown(getattr(v, "pk", v)) for f, v in changed.items()},
+        new_file=new_file is not None,
+        evidence_file_id=record.evidence_file_id,
         back_to_queue=back_to_queue,
     )
     return record
 
 
-def _iso(day: date | None) -> str:
-    return f"{day:%Y-%m-%d}" if day else "—"
+@scoped_service(lambda kw: kw["record"].association)
+@transaction.atomic
+def record_withdraw(*, record: TrainingRecord, actor) -> TrainingRecord:
+    """The employer withdraws a record, or the correction waiting on a verified one.
+
+    docs/rules.md#training-records. A record staff never verified is withdrawn
+    (it never counted; it stays readable, closed). A verified record whose
+    correction waits goes back to its verified version: the facts and file staff
+    verified, status verified. A verified record with nothing waiting is refused:
+    it counts, so it is corrected instead.
+    """
+    record = (
+        TrainingRecord.objects.for_association(record.association)
+        .select_for_update(of=("self",))
+        .select_related("course", "worker", "verification")
+        .get(pk=record.pk)
+    )
+    if refusal := changes_rules.withdraw_refusal(record.status):
+        raise ValidationError(refusal.localized)
+    verification = record.verification
+    if verification is not None:
+        for field in VERIFIED_FACTS:
+            setattr(record, field, getattr(verification, field))
+        record.status = RecordStatus.VERIFIED
+        record.rejection_reason = ""
+        record.verified_by = verification.verified_by
+        record.verified_at = verification.verified_at
+        action, done = "training.record_correction_withdraw", "correction withdrawn"
+    else:
+        record.status = RecordStatus.WITHDRAWN
+        record.rejection_reason = ""
+        record.verified_by = None
+        record.verified_at = None
+        action, done = "training.record_withdraw", "withdrawn"
+    record.full_clean(exclude=["evidence_file", "verification"])
+    record.save()
+    audit.record(
+        association=record.association,
+        actor=actor,
+        action=action,
+        obj=record,
+        summary=f"{record.course_code or record.course_name} of {record.worker} {done}",
+        employer_id=record.employer_id,
+    )
+    return record
 
 
 def _locked_pending(record: TrainingRecord) -> TrainingRecord:
     locked = (
         TrainingRecord.objects.for_association(record.association)
-        .select_for_update()
+        .select_for_update(of=("self",))
+        .select_related("course", "worker")
         .get(pk=record.pk)
     )
     if locked.status != RecordStatus.PENDING:
+        if locked.status == RecordStatus.WITHDRAWN:
+            raise ValidationError(gettext("The employer withdrew this record."))
         who = locked.verified_by or "someone"
         when = timezone.localtime(locked.verified_at).strftime("%Y-%m-%d %H:%M")
         raise ValidationError(
@@ -297,18 +465,24 @@ def _locked_pending(record: TrainingRecord) -> TrainingRecord:
 def _decide(record, *, actor, status, reason, now, verb, done, log):
     """Record a staff decision on a pending record (verify or reject) and log it."""
     record = _locked_pending(record)
+    now = now or timezone.now()
     record.status = status
     record.rejection_reason = reason
-    record.verified_by = actor
-    record.verified_at = now or timezone.now()
-    record.full_clean()
-    record.save(update_fields=["status", "rejection_reason", "verified_by", "verified_at"])
+    record.verified_by = audit.actor_or_none(actor)
+    record.verified_at = now
+    fields = ["status", "rejection_reason", "verified_by", "verified_at"]
+    if status == RecordStatus.VERIFIED:
+        verification = _verify_now(record, actor, now)
+        fields.append("verification")
+        log = {**log, "version": verification.number}
+    record.full_clean(exclude=["evidence_file", "verification"])
+    record.save(update_fields=fields)
     audit.record(
         association=record.association,
         actor=actor,
         action=f"training.record_{verb}",
         obj=record,
-        summary=f"{record.course.code} of {record.worker} {done}",
+        summary=f"{record.course_code or record.course_name} of {record.worker} {done}",
         employer_id=record.employer_id,
         **log,
     )
@@ -318,7 +492,7 @@ def _decide(record, *, actor, status, reason, now, verb, done, log):
 @scoped_service(lambda kw: kw["record"].association)
 @transaction.atomic
 def record_verify(*, record: TrainingRecord, actor, now: datetime | None = None) -> TrainingRecord:
-    """Staff confirm the certificate file matches the record; from now on it counts."""
+    """Staff confirm the certificate file matches the record: a new verified version counts."""
     return _decide(
         record,
         actor=actor,
@@ -336,7 +510,11 @@ def record_verify(*, record: TrainingRecord, actor, now: datetime | None = None)
 def record_reject(
     *, record: TrainingRecord, actor, reason: str, now: datetime | None = None
 ) -> TrainingRecord:
-    """Staff refuse a record, saying why; the employer sees the reason."""
+    """Staff refuse a record (or the correction waiting on it), saying why.
+
+    The employer sees the reason. A rejected correction of a verified record
+    leaves its last verified version counting (docs/rules.md#training-records).
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(

@@ -17,7 +17,11 @@ class VerificationTable(ListTable):
     created_at = tables.Column(verbose_name=_("Added"), attrs={"td": {"class": "text-nowrap"}})
     employer = tables.Column(verbose_name=_("Employer"), accessor="employer__legal_name")
     worker = tables.Column(verbose_name=_("Worker"), accessor="worker__full_name")
-    course = tables.Column(verbose_name=_("Course"), accessor="course__name")
+    course = tables.Column(
+        verbose_name=_("Course"),
+        accessor="course_name",
+        order_by=("course__name", "other_course_title"),
+    )
     completed_on = tables.DateColumn(verbose_name=_("Completed"), format="Y-m-d")
     certificate_number = tables.Column(verbose_name=_("Certificate #"), default="—")
     actions = tables.Column(
@@ -64,6 +68,6 @@ class VerificationTable(ListTable):
             '<span class="visually-hidden"> {} — {}</span></a>',
             url,
             _("Review"),
-            record.course.name,
+            record.course_name,
             record.worker.full_name,
         )

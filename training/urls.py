@@ -24,6 +24,11 @@ urlpatterns = [
         name="record_update",
     ),
     path(
+        "employers/<int:employer_id>/records/<int:record_id>/withdraw/",
+        views.record_withdraw,
+        name="record_withdraw",
+    ),
+    path(
         "employers/<int:employer_id>/records/<int:record_id>/file/",
         views.record_evidence,
         name="record_evidence",

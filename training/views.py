@@ -9,13 +9,12 @@ and then ``filter(employer=employer)`` (404 otherwise); every change goes throug
 from __future__ import annotations
 
 from functools import partial
-from urllib.parse import quote
 
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -29,6 +28,7 @@ from secor.forms import add_service_errors, bound_data, form_submitted
 from secor.http import refuse_method
 from secor.models import Program, ProgramKind
 from secor.permissions import Action, can
+from secor.storage import private_file_response
 from secor.tables import paginate, stream_csv
 from secor.tenancy import association_view
 from secor.uploads import limit_upload_size
@@ -52,7 +52,14 @@ def _kw(request, employer, **extra):
 def _record(employer, record_id) -> TrainingRecord:
     return get_object_or_404(
         TrainingRecord.objects.filter(employer=employer).select_related(
-            "worker", "course", "verified_by", "added_by"
+            "worker",
+            "course",
+            "verified_by",
+            "added_by",
+            "evidence_file",
+            "verification",
+            "verification__course",
+            "verification__evidence_file",
         ),
         pk=record_id,
     )
@@ -194,7 +201,7 @@ def record_add(request, employer_id):
         bound_data(request),
         request.FILES or None,
         workers=_workers(employer).filter(Q(end_date__isnull=True) | Q(end_date__gte=today)),
-        courses=Course.objects.filter(is_active=True).order_by("name"),
+        courses=selectors.offered_courses(request.association, today),
         initial={"worker": request.GET.get("worker")},
     )
     if form_submitted(
@@ -213,7 +220,7 @@ def record_add(request, employer_id):
                 "staff have verified the certificate."
             )
             % {
-                "name": data["course"].name,
+                "name": data["course"].name if data.get("course") else data["other_course_title"],
                 "worker": data["worker"],
                 "short_name": request.association.short_name,
             },
@@ -233,8 +240,12 @@ def record_update(request, employer_id, record_id):
     if refused := refuse_method(request, "GET", "POST"):
         return refused
     by_staff = request.membership.is_staff_role
-    form = forms.RecordUpdateForm(bound_data(request), request.FILES or None, record=record)
     today = association_today(request.association)
+    offered = selectors.offered_courses(request.association, today)
+    courses = Course.objects.filter(Q(pk__in=offered) | Q(pk=record.course_id)).order_by("name")
+    form = forms.RecordUpdateForm(
+        bound_data(request), request.FILES or None, record=record, courses=courses
+    )
     if form_submitted(
         request,
         form,
@@ -266,6 +277,28 @@ def record_update(request, employer_id, record_id):
     )
 
 
+@association_view(action=Action.EDIT_TRAINING)
+def record_withdraw(request, employer_id, record_id):
+    """The employer withdraws a record not yet verified, or the correction waiting on one."""
+    employer = get_employer(request, employer_id)
+    record = _record(employer, record_id)
+    if refused := refuse_method(request, "POST"):
+        return refused
+    try:
+        record = services.record_withdraw(record=record, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if record.status == RecordStatus.WITHDRAWN:
+            messages.success(request, gettext("The record was withdrawn; it does not count."))
+        else:
+            messages.success(
+                request,
+                gettext("Your correction was withdrawn; the record is back as staff verified it."),
+            )
+    return redirect(record.get_absolute_url())
+
+
 @association_view
 def record_detail(request, employer_id, record_id):
     employer = get_employer(request, employer_id)
@@ -282,6 +315,8 @@ def record_detail(request, employer_id, record_id):
             "changes": selectors.changes_since_verified(record)[1]
             if record.status == RecordStatus.PENDING
             else (),
+            "can_withdraw": can(request.membership, Action.EDIT_TRAINING)
+            and record.status in (RecordStatus.PENDING, RecordStatus.REJECTED),
         },
     )
 
@@ -292,8 +327,8 @@ def record_detail(request, employer_id, record_id):
 def record_evidence(request, employer_id, record_id):
     """Stream a certificate file to someone allowed to see the employer; never a public URL.
 
-    Inline (for the preview frame) unless ``?download=1``; ``?version=`` opens a
-    replaced file from the record's history. The file's type was
+    Inline (for the preview frame) unless ``?download=1``; ``?version=`` opens an
+    earlier version of the file (``secor.EvidenceFile``). The file's type was
     found from its content on upload; ``nosniff`` stops the browser guessing
     another. Framing is allowed from this site only, for the preview.
     """
@@ -301,27 +336,23 @@ def record_evidence(request, employer_id, record_id):
     record = _record(employer, record_id)
     if refused := refuse_method(request, "GET"):
         return refused
-    # ?version=<history id>: an earlier file of this record, kept when it was replaced.
+    # ?version=<n>: an earlier version of this record's file, kept when it was replaced.
     version = request.GET.get("version", "")
-    source = record
+    stored = record.evidence_file
     if version:
-        source = record.history.filter(history_id=version).first() if version.isdigit() else None
-        if source is None:
+        stored = selectors.evidence_version(record, int(version)) if version.isdigit() else None
+        if stored is None:
             raise Http404("No such version of the certificate file.")
-    stored = source.evidence if version else record.evidence.name
     try:
-        handle = record.evidence.storage.open(stored, "rb")
+        return private_file_response(
+            stored.file,
+            download_name=stored.original_name or stored.file.name.rsplit("/", 1)[-1],
+            inline=not request.GET.get("download"),
+            content_type=stored.content_type,
+            storage=stored.file.storage,
+        )
     except FileNotFoundError as error:
         raise Http404("The certificate file is missing.") from error
-    name = source.evidence_name or stored.rsplit("/", 1)[-1]
-    response = FileResponse(
-        handle, content_type=source.evidence_content_type or "application/octet-stream"
-    )
-    disposition = "attachment" if request.GET.get("download") else "inline"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @association_view
@@ -340,8 +371,9 @@ def _chart(request, employer_id, template):
     if refused := refuse_method(request, "GET"):
         return refused
     today = association_today(request.association)
+    chart = selectors.chart_for(employer, as_of=today)
     rows = []
-    for row in selectors.chart_for(employer, as_of=today):
+    for row in chart.rows:
         entries = list(row.entries) + [None] * (row.slots - len(row.entries))
         rows.append({"row": row, "lines": [(i + 1, e) for i, e in enumerate(entries)]})
     return render(
@@ -351,6 +383,7 @@ def _chart(request, employer_id, template):
             "employer": employer,
             "today": today,
             "rows": rows,
+            "report": chart.report,
             "accounts": _accounts(employer),
             "designations": TrainedEmployeeDesignation.objects.filter(
                 employer=employer
@@ -391,7 +424,16 @@ def verification_queue_export(request):
 def verification_detail(request, record_id):
     """One record with its file previewed; verify it or reject it with a reason."""
     record = get_object_or_404(
-        TrainingRecord.objects.select_related("employer", "worker", "course", "verified_by"),
+        TrainingRecord.objects.select_related(
+            "employer",
+            "worker",
+            "course",
+            "verified_by",
+            "evidence_file",
+            "verification",
+            "verification__course",
+            "verification__evidence_file",
+        ),
         pk=record_id,
     )
     if refused := refuse_method(request, "GET", "POST"):
@@ -404,7 +446,7 @@ def verification_detail(request, record_id):
                 messages.success(
                     request,
                     gettext("%(name)s of %(worker)s verified.")
-                    % {"name": record.course.name, "worker": record.worker},
+                    % {"name": record.course_name, "worker": record.worker},
                 )
                 return redirect("training:verification_queue", request.association.slug)
             if reject_form.is_valid():
@@ -414,7 +456,7 @@ def verification_detail(request, record_id):
                 messages.success(
                     request,
                     gettext("%(name)s of %(worker)s rejected.")
-                    % {"name": record.course.name, "worker": record.worker},
+                    % {"name": record.course_name, "worker": record.worker},
                 )
                 return redirect("training:verification_queue", request.association.slug)
         except ValidationError as error:

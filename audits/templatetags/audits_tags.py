@@ -1,8 +1,10 @@
 """Template tags for the home-page cards (run inside the view's association scope)."""
 
 from django import template
+from django.utils.translation import gettext
 
 from audits import selectors
+from audits.timeline import ACTIONABLE_KINDS, timeline_chart
 from secor.dates import association_today
 
 register = template.Library()
@@ -15,6 +17,36 @@ def audits_next_deadline(employer):
         return None
     today = association_today(employer.association)
     return selectors.employer_next_deadline(employer, today)
+
+
+@register.simple_tag
+def audits_home_timelines(employer, upcoming: int = 3):
+    """The employer home's glance at each enrollment: its timeline chart (the table of
+    dates folded away), the dates missed, and the next ``upcoming`` dates to meet."""
+    if employer is None:
+        return []
+    today = association_today(employer.association)
+    found = []
+    for n, enrollment in enumerate(selectors.employer_enrollments(employer), start=1):
+        tl = selectors.enrollment_timeline(enrollment, today)
+        title = gettext("%(program)s cycle timeline") % {
+            "program": enrollment.program.get_kind_display()
+        }
+        chart = timeline_chart(tl, n=n, title=title, collapsed=True)
+        rows = chart.extra["geo"].rows
+        found.append(
+            {
+                "tl": tl,
+                "chart": chart,
+                "overdue": [r for r in rows if r.state == "overdue"],
+                "next": [
+                    r
+                    for r in rows
+                    if r.state in ("today", "upcoming") and r.kind in ACTIONABLE_KINDS
+                ][:upcoming],
+            }
+        )
+    return found
 
 
 @register.filter

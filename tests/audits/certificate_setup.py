@@ -81,9 +81,16 @@ def current_revision(certificate) -> CertificateRevision:
         )
 
 
-def passed_audit(association, *, start=date(2021, 1, 1), end=date(2021, 1, 5), employer=None):
-    """An AMTA-style employer with a trained, full-time worker and an active WCB account,
-    whose certification audit (data gathering `start`–`end`) passed at 85 %."""
+def passed_audit(
+    association,
+    *,
+    start=date(2021, 1, 1),
+    end=date(2021, 1, 5),
+    employer=None,
+    trained_on=date(2019, 3, 1),
+):
+    """An AMTA-style employer with a worker trained on `trained_on`, full-time, and an active
+    WCB account, whose certification audit (data gathering `start`–`end`) passed at 85 %."""
     from employers.services import rules_ensure
 
     seeded(association)
@@ -92,7 +99,7 @@ def passed_audit(association, *, start=date(2021, 1, 1), end=date(2021, 1, 5), e
         association.save(update_fields=["seed"])
     rules_ensure(association=association)  # the SECOR size rule of the seed
     e = enrollment(association, employer=employer, status="in_progress")
-    worker = amta_trained_assessor(e.employer, self_evaluator_on=date(2019, 3, 1))
+    worker = amta_trained_assessor(e.employer, self_evaluator_on=trained_on)
     audit = make_audit(
         association,
         employer=e.employer,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pytest
@@ -239,30 +238,72 @@ def test_leap_day_certificate_expires_on_february_28(association):
     assert (certificate.issued_on, certificate.expires_on) == (date(2020, 2, 29), date(2023, 2, 28))
 
 
+# Run by each of the two OS processes below: connect, say ready, wait for "go", issue.
+_ISSUER = """
+import sys
+import time
+from datetime import date
+from pathlib import Path
+import django
+django.setup()
+from audits import certificates
+from audits.models import Audit
+from secor.models import Association
+from secor.tenancy import activate
+association_id, audit_id, folder = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+association = Association.objects.get(pk=association_id)
+with activate(association):
+    audit = Audit.objects.get(pk=audit_id)
+    (folder / f"ready-{audit_id}").touch()
+    while not (folder / "go").exists():
+        time.sleep(0.001)
+    number = certificates.certificate_issue(audit=audit, actor=None, today=date(2021, 2, 1)).number
+print(number)
+"""
+
+
 @pytest.mark.django_db(transaction=True)
-def test_two_admins_issuing_at_the_same_moment_get_distinct_sequential_numbers(association):
+def test_two_admins_issuing_at_the_same_moment_get_distinct_sequential_numbers(
+    association, tmp_path
+):
+    """Two OS processes (each its own connection) issue at the same instant."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
     audits = [passed_audit(association), passed_audit(association, employer=None)]
-    barrier = threading.Barrier(2)
-    numbers, errors = [], []
-
-    def worker(audit):
-        try:
-            barrier.wait(timeout=10)
-            with activate(association):
-                numbers.append(
-                    certificates.certificate_issue(audit=audit, actor=None, today=TODAY).number
-                )
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(a,)) for a in audits]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert errors == []
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]
+    script = tmp_path / "issue.py"
+    script.write_text(_ISSUER)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(association.pk), str(a.pk), str(tmp_path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for a in audits
+    ]
+    deadline = time.monotonic() + 60
+    while not all((tmp_path / f"ready-{a.pk}").exists() for a in audits):
+        assert all(p.poll() is None for p in processes), [p.communicate() for p in processes]
+        assert time.monotonic() < deadline, "the issuing processes did not start"
+        time.sleep(0.01)
+    (tmp_path / "go").touch()
+    outputs = [p.communicate(timeout=60) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    numbers = [out.strip().splitlines()[-1] for out, _ in outputs]
     assert sorted(numbers) == ["AMTA-SECOR-2021-00001", "AMTA-SECOR-2021-00002"]
 
 

@@ -97,6 +97,40 @@ def test_reimporting_the_same_file_changes_nothing(association):
         assert AuditLogEntry.objects.count() == log + 1  # only the import's own row
 
 
+def test_a_holder_already_here_keeps_its_employer_and_enrollment_and_one_live_certificate(
+    association,
+):
+    from ..factories import WCBAccountFactory
+
+    e = enrollment(association, status="in_progress")
+    WCBAccountFactory(
+        association=association,
+        employer=e.employer,
+        board=association.wcb_board,
+        account_number="AB-77",
+    )
+    before = counts(association)
+    text = HEADER + f"\n{e.employer.legal_name},ab-77,SECOR,H-1,2021-01-05\n"
+    assert run(association, text)["created"] == 1
+    with activate(association):
+        e.refresh_from_db()
+        certificate = Certificate.objects.get(number="H-1")
+    assert (e.status, e.status_changed_on) == ("certified", date(2021, 1, 5))
+    assert (certificate.employer_id, certificate.enrollment_id) == (e.employer_id, e.pk)
+    assert counts(association)[:3] == before[:3]  # no new employer, account or enrollment
+    # A second certificate for the same holder, in another file or twice in one: refused.
+    after = counts(association)
+    for text in (
+        HEADER + f"\n{e.employer.legal_name},AB-77,SECOR,H-2,2021-01-05\n",
+        HEADER + "\nNew Ltd.,555,SECOR,N-1,2021-01-05\nNew Ltd.,555,SECOR,N-2,2021-01-05\n",
+    ):
+        with pytest.raises(HoldersRefused) as refused:
+            run(association, text)
+        errors = [error for r in refused.value.preview.rows for error in r.errors]
+        assert len(errors) == 1 and "already holds certificate" in errors[0], errors
+        assert counts(association) == after
+
+
 def test_a_maintenance_audit_in_the_file_counts_for_its_year(association):
     seeded(association)
     text = (
@@ -188,6 +222,74 @@ def test_ten_thousand_rows_are_checked_and_one_bad_row_saves_nothing(association
         "The file has 10,001 rows; at most 10,000 can be imported at once. "
         "Split it into smaller files."
     )
+
+
+def _big_file(n, *, offset=0):
+    """n holders; every other one with its certification audit (passed, ending on issue)."""
+    lines = []
+    for i in range(offset, offset + n):
+        audit = ",certification,2020-12-28,2021-01-05,passed" if i % 2 else ",,,,"
+        lines.append(f"Employer {i} Ltd.,{2000000 + i},SECOR,C-{i},2021-01-05{audit}")
+    return FULL_HEADER + "\n" + "\n".join(lines) + "\n"
+
+
+def _import_counting(association, text):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        result = run(association, text)
+    return result, len(queries)
+
+
+def test_ten_thousand_rows_import_in_bulk_all_or_nothing_and_idempotent(association):
+    """The confirm step on PostgreSQL: 10,000 rows in as many queries as 20 rows (bulk
+    inserts), a bad last row saves nothing, and importing the same file again is a no-op."""
+    import time
+
+    seeded(association)
+    small, small_queries = _import_counting(association, _big_file(20, offset=900_000))
+    assert small == {"rows": 20, "created": 20, "unchanged": 0}
+    before = counts(association)
+
+    text = _big_file(MAX_ROWS)
+    broken = text.rstrip("\n").rsplit("\n", 1)[0] + "\nLast Ltd.,2999999,SECOR,C-x,2021-02-30\n"
+    with pytest.raises(HoldersRefused) as refused:
+        run(association, broken)
+    assert [r.line for r in refused.value.preview.rows if r.errors] == [MAX_ROWS + 1]
+    assert counts(association) == before
+
+    started = time.perf_counter()
+    result, big_queries = _import_counting(association, text)
+    seconds = time.perf_counter() - started
+    assert result == {"rows": MAX_ROWS, "created": MAX_ROWS, "unchanged": 0}
+    assert big_queries == small_queries, (small_queries, big_queries)
+    employers, accounts, enrollments_, cycles, certs, audits = counts(association)
+    assert (employers, accounts, enrollments_, cycles, certs) == tuple(
+        b + MAX_ROWS for b in before[:5]
+    )
+    assert audits == before[5] + MAX_ROWS // 2
+    with activate(association):
+        sample = Certificate.objects.select_related("cycle", "enrollment", "audit").get(
+            number="C-4321"
+        )
+        assert (sample.imported, sample.issued_on, sample.expires_on) == (
+            True,
+            date(2021, 1, 5),
+            date(2024, 1, 5),
+        )
+        assert sample.cycle.certification_date == date(2021, 1, 5)
+        assert sample.enrollment.status == "certified"
+        assert sample.audit.recorded_after_the_fact
+        assert AuditLogEntry.objects.filter(action="audits.certificate_imported").count() == (
+            MAX_ROWS + 20
+        )
+    print(f"\n10,000 holders imported in {seconds:.1f} s, {big_queries} queries")
+
+    again, again_queries = _import_counting(association, text)
+    assert again == {"rows": MAX_ROWS, "created": 0, "unchanged": MAX_ROWS}
+    assert counts(association) == (employers, accounts, enrollments_, cycles, certs, audits)
+    assert again_queries <= small_queries
 
 
 # --- One past audit by hand ----------------------------------------------------------------

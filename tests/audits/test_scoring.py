@@ -99,12 +99,23 @@ def test_exactly_80_overall_and_50_per_element_passes_certification():
 # --- Rounding ---
 
 
-def test_79_95_percent_is_shown_as_79_9_and_fails_80():
+def test_79_95_percent_is_shown_as_79_95_not_80_and_fails_80():
     result = score_audit(TOOL, points(80, e1="79.5"), CERTIFICATION)
 
     assert result.overall_percent == Decimal("79.95")
-    assert result.overall_display == Decimal("79.9")
+    assert result.overall_display == Decimal("79.95")
     assert codes(result) == [("overall_below_minimum", None)]
+    assert "79.95 %" in result.reasons[0].message
+
+
+def test_55_of_60_is_rounded_to_91_7_not_cut_to_91_6():
+    tool = (ElementSpec(1, "Policy", 60),)
+
+    result = score_audit(tool, {1: 55}, CERTIFICATION)
+
+    assert result.overall_display == Decimal("91.7")
+    assert result.elements[0].percent_display == Decimal("91.7")
+    assert result.passed
 
 
 def test_element_below_minimum_by_a_hair_fails():
@@ -112,13 +123,30 @@ def test_element_below_minimum_by_a_hair_fails():
 
     result = score_audit(tool, {1: Decimal("1.499"), 2: 100}, CERTIFICATION)
 
-    assert result.elements[0].percent_display == Decimal("49.9")
+    # 49.966… % would round to 50.0 and seem to meet the 50 % minimum.
+    assert result.elements[0].percent_display == Decimal("49.97")
     assert codes(result) == [("element_below_minimum", 1)]
+    assert "49.97 %" in result.reasons[0].message
 
 
-def test_display_percent_cuts_to_one_decimal():
-    assert display_percent(Decimal(200) / 3) == Decimal("66.6")
+def test_display_percent_rounds_half_up_to_one_decimal():
+    assert display_percent(Decimal(200) / 3) == Decimal("66.7")
+    assert display_percent(Decimal("91.65")) == Decimal("91.7")
+    assert display_percent(Decimal("91.64")) == Decimal("91.6")
     assert display_percent(Decimal(100)) == Decimal("100.0")
+
+
+def test_display_percent_shows_more_decimals_only_where_rounding_would_cross_a_mark():
+    assert display_percent(Decimal("79.95"), 80) == Decimal("79.95")
+    assert display_percent(Decimal("79.995"), 80) == Decimal("79.995")
+    assert display_percent(Decimal("79.94"), 80) == Decimal("79.9")
+    assert display_percent(Decimal("80"), 80) == Decimal("80.0")  # met: nothing to add
+    assert display_percent(Decimal("80.04"), Decimal("80.04")) == Decimal("80.04")
+    # A value that never settles is cut towards zero at six decimals.
+    assert display_percent(Decimal(80) - Decimal(1) / 3 * Decimal("1e-9"), 80) == Decimal(
+        "79.999999"
+    )
+    assert display_percent(Decimal("79.95"), None) == Decimal("80.0")
 
 
 def test_overall_weighs_elements_by_their_points_not_by_their_percent():

@@ -25,8 +25,41 @@ def dev_keys(settings, tmp_path):
 
 @pytest.fixture
 def signed(dev_keys):
+    """A certificate signed the way every build after a worker's first one is: the first
+    signature of a key makes the CMS template, this second one fills it in."""
+    key = signing_key("scsa", display_name="SCSA")
     pdf = render_certificate(certificate_data(), branding=branding(), verify_url=VERIFY_URL)
-    return sign_pdf(pdf, signing_key("scsa", display_name="SCSA"), reason="SECOR certificate")
+    sign_pdf(pdf, key, reason="SECOR certificate")
+    assert key.signer._templates, "the first signature made no template"
+    return sign_pdf(pdf, key, reason="SECOR certificate")
+
+
+def test_a_templated_signature_container_is_the_one_pyhanko_builds(dev_keys):
+    import asyncio
+    import hashlib
+
+    from pyhanko.sign import signers
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    key = signing_key("scsa")
+    plain = signers.SimpleSigner(
+        signing_cert=key.certificate,
+        signing_key=key.signer.signing_key,
+        cert_registry=key.signer.cert_registry,
+    )
+
+    def container(signer, digest):
+        return asyncio.run(
+            signer.async_sign(
+                digest, "sha256", use_pades=True, signed_attr_settings=PdfCMSSignedAttributes()
+            )
+        ).dump()
+
+    first, other = hashlib.sha256(b"first").digest(), hashlib.sha256(b"other").digest()
+    assert container(key.signer, first) == container(plain, first)  # makes the template
+    assert key.signer._templates
+    assert container(key.signer, other) == container(plain, other)  # fills it in
+    assert container(key.signer, first) != container(key.signer, other)
 
 
 def test_development_key_is_made_on_first_use_and_kept_private(dev_keys):

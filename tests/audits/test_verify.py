@@ -259,7 +259,8 @@ def test_registry_csv_download(client, association):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")  # Excel's byte-order mark
+    rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][:3] == ["employer", "city", "wcb_account"]
     assert rows[1][0] == "'=HYPERLINK(1)"
     assert rows[1][4] == live.number

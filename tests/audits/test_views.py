@@ -316,6 +316,13 @@ def test_employer_users_cannot_score(client, association):
 
 # --- Program admin: rules and tools --------------------------------------------------------
 
+EMPTY_ROWS = {
+    "package-TOTAL_FORMS": "0",
+    "package-INITIAL_FORMS": "0",
+    "milestones-TOTAL_FORMS": "0",
+    "milestones-INITIAL_FORMS": "0",
+}
+
 
 def test_admin_edits_rules_and_reviewer_cannot(client, association):
     audit = make_audit(association)
@@ -336,8 +343,7 @@ def test_admin_edits_rules_and_reviewer_cannot(client, association):
         "corrections_within_days": 15,
         "min_documentation_months": 3,
         "min_documentation_window_months": 12,
-        "maintenance_package": "[]",
-        "milestones": "[]",
+        **EMPTY_ROWS,
         "reapply_wait_months": 0,
         "full_overall_min_percent": "80",
         "full_element_min_percent": "50",
@@ -375,7 +381,7 @@ def test_admin_edits_a_draft_tool_refuses_duplicates_and_publishes(client, assoc
     assert "Element 1 appears 2 times." in page(response)
     rows["el-1-number"] = "2"
     assert client.post(detail, rows).status_code == 302
-    assert client.post(detail, {"action": "publish"}).status_code == 302
+    assert client.post(detail, {"action": "confirm_publish"}).status_code == 302
     with activate(association):
         draft.refresh_from_db()
         assert (draft.status, draft.elements.count()) == ("published", 2)

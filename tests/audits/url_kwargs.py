@@ -18,6 +18,10 @@ def _rules_id(association, employer):
         return ProgramRules.objects.get(program=program).pk
 
 
+def _program_id(association, employer):
+    return seeded(association).pk
+
+
 def _tool_id(association, employer):
     from audits.models import AuditTool
 
@@ -60,6 +64,7 @@ BUILDERS = {
     "revision": lambda association, employer: 1,
     "audit_id": _audit_id,
     "rules_id": _rules_id,
+    "program_id": _program_id,
     "tool_id": _tool_id,
     "milestone_id": _milestone_id,
 }

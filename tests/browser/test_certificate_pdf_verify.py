@@ -1,22 +1,30 @@
-"""A certificate's PDF is built by a real Celery worker while the page watches; the
-employer downloads it; the public verifies it by number and by dropping the file."""
+"""An admin issues a certificate through the issue page and watches a real Celery worker
+build its PDF; the status forms change it and back; the employer downloads it; the public
+verifies it by number and by dropping the file. axe runs on every page visited."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from audits import signing
+from audits.models import Certificate
 from audits.signing import verify_signature
+from secor.dates import association_today
 from secor.models import Role
+from secor.tenancy import activate
 
-from ..audits.certificate_setup import current_revision, make_certificate
+from ..audits.certificate_setup import passed_audit
 from ..conftest import member
 from .conftest import check_page, log_in, visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+DOWNLOAD = "Download the certificate (PDF)"
 
 
 @pytest.fixture(autouse=True)
@@ -27,51 +35,85 @@ def _keys(settings, tmp_path):
     signing._key_cache.clear()
 
 
-def _issue(association, employer, live_server, settings):
-    """Stand-in for the issue page until the issuing slice's page is merged."""
-    from django.db import transaction
-
-    from audits.certificate_pdf import enqueue
-
-    settings.SITE_URL = live_server.url
-    today = date.today()
-    certificate = make_certificate(
-        association,
-        employer=employer,
-        legal_name="Prairie Roofing & Sons Ltd.",
-        issued_on=date(today.year - 1, 1, 5),
-        expires_on=date(today.year + 2, 1, 5),
-    )
-    with transaction.atomic():
-        enqueue(current_revision(certificate).pk)
-    return certificate
+def _url(name, association, **kwargs):
+    return reverse(f"audits:{name}", kwargs={"association_slug": association.slug, **kwargs})
 
 
-def test_pdf_builds_employer_downloads_public_verifies_by_number_and_file(
+def test_admin_issues_watches_the_build_employer_downloads_public_verifies_by_number_and_file(
     page, association, live_server, settings, celery_worker, tmp_path
 ):
+    settings.SITE_URL = live_server.url
+    today = association_today(association)
+    audit = passed_audit(
+        association,
+        start=today - timedelta(days=12),
+        end=today - timedelta(days=8),
+        trained_on=today - timedelta(days=400),
+    )
+    with activate(association):
+        audit.employer.legal_name = "Prairie Roofing & Sons Ltd."
+        audit.employer.save(update_fields=["legal_name"])
     admin = member(association, Role.PROGRAM_ADMIN)
-    employer_user = member(association, Role.EMPLOYER)
-    log_in(page, admin)
-    certificate = _issue(association, employer_user.employer, live_server, settings)
-    pdf_path = f"/{association.slug}/audits/certificates/{certificate.pk}/pdf/status/"
+    employer_user = member(association, Role.EMPLOYER, employer=audit.employer)
 
-    # The admin watches the build: the panel polls until the download appears.
-    visit(page, pdf_path)
-    download = page.get_by_role("link", name="Download the certificate (PDF)")
-    expect(download).to_be_visible(timeout=30_000)
+    # The admin reads the checklist on the issue page and issues.
+    log_in(page, admin)
+    visit(page, _url("certificate_issue", association, audit_id=audit.pk))
+    expect(page.get_by_role("heading", name="Before issuing")).to_be_visible()
+    expect(page.get_by_text("(not met)")).to_have_count(0)
+    page.get_by_role("button", name="Issue the certificate").click()
+    expect(page.get_by_text("issued; its PDF is building.")).to_be_visible()
+    with activate(association):
+        certificate = Certificate.objects.get(audit=audit)
+    assert page.url.endswith(_url("certificate_detail", association, certificate_id=certificate.pk))
     check_page(page)
 
-    # The employer downloads the signed PDF.
+    # The PDF panel shows the build's progress, polling until the download appears.
+    panel = page.locator(f"#certificate-pdf-{certificate.pk} [role=status]")
+    first = panel.inner_text()
+    assert any(
+        words in first
+        for words in ("Waiting to build the signed PDF", "Building the signed PDF", "Signed PDF")
+    ), first
+    expect(page.get_by_role("link", name=DOWNLOAD)).to_be_visible(timeout=60_000)
+    check_page(page)
+
+    # The status forms: suspending needs a reason (the error is tied to the field), then
+    # suspend, then reinstate; each page checked by axe.
+    status_path = _url("certificate_status", association, certificate_id=certificate.pk)
+    visit(page, status_path)
+    page.get_by_label("Suspend").check()
+    page.get_by_role("button", name="Change the status").click()
+    expect(page.locator("#id_reason_error")).to_have_text(
+        "Give the reason: the employer's users are told it."
+    )
+    expect(page.get_by_label("Reason")).to_have_attribute(
+        "aria-describedby", re.compile(r"\bid_reason_error\b")
+    )
+    check_page(page)
+    page.get_by_label("Reason").fill("Serious incident under review.")
+    page.get_by_role("button", name="Change the status").click()
+    expect(page.get_by_text("Certificate status changed.")).to_be_visible()
+    check_page(page)
+    visit(page, status_path)
+    expect(page.get_by_label("Cancel")).to_have_count(1)
+    page.get_by_label("Reinstate (valid again)").check()
+    page.get_by_role("button", name="Change the status").click()
+    expect(page.get_by_text("Certificate status changed.")).to_be_visible()
+    check_page(page)
+
+    # The employer finds it among their certificates and downloads the signed PDF.
     page.context.clear_cookies()
     log_in(page, employer_user)
-    visit(page, pdf_path)
+    visit(page, _url("employer_certificates", association, employer_id=audit.employer_id))
+    page.get_by_role("link", name=f"Signed PDF {certificate.number}").click()
+    expect(page.get_by_role("link", name=DOWNLOAD)).to_be_visible()
+    check_page(page)
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download the certificate (PDF)").click()
+        page.get_by_role("link", name=DOWNLOAD).click()
     saved = tmp_path / "certificate.pdf"
     info.value.save_as(saved)
-    data = saved.read_bytes()
-    assert verify_signature(data).intact
+    assert verify_signature(saved.read_bytes()).intact
 
     # The public (signed out) verifies by number…
     page.context.clear_cookies()

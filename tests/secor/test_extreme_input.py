@@ -51,21 +51,37 @@ class _Page(HTMLParser):
         self.links: list[str] = []
         self.forms: list[dict] = []
         self._form = None
+        self._buttons: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
         elif tag == "form" and (a.get("method") or "get").lower() == "post":
-            self._form = {"action": a.get("action") or "", "fields": {}}
+            self._form = {"action": a.get("action") or "", "fields": {}, "button": None}
+            self._buttons = []
             self.forms.append(self._form)
         elif self._form is not None and tag in ("input", "select", "textarea") and a.get("name"):
-            if a.get("type") in ("submit", "button", "file"):
+            if a.get("type") in ("submit", "button"):
+                self._buttons.append((a["name"], a.get("value", "")))
+                return
+            if a.get("type") == "file":
                 return
             self._form["fields"].setdefault(a["name"], a.get("value", ""))
+        elif (
+            self._form is not None
+            and tag == "button"
+            and a.get("name")
+            and (a.get("type") or "submit") == "submit"
+        ):
+            self._buttons.append((a["name"], a.get("value", "")))
 
     def handle_endtag(self, tag):
-        if tag == "form":
+        if tag == "form" and self._form is not None:
+            # One more form per named submit button ("Add element", "Publish…"):
+            # each button leads somewhere else in the view.
+            for button in dict.fromkeys(self._buttons):
+                self.forms.append({**self._form, "button": button})
             self._form = None
 
 
@@ -94,7 +110,7 @@ def _crawl(client, start):
         per_route[route] = per_route.get(route, 0) + 1
         response = client.get(url)
         if response.status_code >= 500:
-            forms.append((url, None, {}))
+            forms.append((url, None, {}, None))
             continue
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
@@ -102,10 +118,10 @@ def _crawl(client, start):
         page.feed(response.content.decode())
         for form in page.forms:
             action = urljoin(url, form["action"]) or url
-            key = (_route(action), frozenset(form["fields"]))
+            key = (_route(action), frozenset(form["fields"]), form["button"])
             if key not in form_keys:
                 form_keys.add(key)
-                forms.append((url, action, form["fields"]))
+                forms.append((url, action, form["fields"], form["button"]))
         for href in page.links:
             target = urljoin(url, href).split("#")[0]
             parts = urlsplit(target)
@@ -124,6 +140,20 @@ def demo(db, settings):
     settings.SECOR_INVITATIONS_PER_USER_PER_HOUR = 10_000
     settings.SECOR_INVITATIONS_PER_ASSOCIATION_PER_HOUR = 10_000
     call_command("demo_data", verbosity=0)
+    # A draft audit tool per program, so the crawl reaches the tool editor's form.
+    from audits.services import tool_create_draft
+    from secor.models import Program
+    from secor.tenancy import activate, scopes_disabled
+
+    with scopes_disabled():
+        programs = list(Program.objects.select_related("association"))
+    for program in programs:
+        with activate(program.association):
+            tool_create_draft(program=program, actor=None)
+
+
+# What a refused form answers with: an error on a field, a summary, or a message.
+MESSAGE_MARKERS = ('role="alert"', "is-invalid", "invalid-feedback", 'class="alert')
 
 
 @pytest.mark.parametrize("email", ROLES)
@@ -136,7 +166,8 @@ def test_every_form_of_every_page_survives_extreme_values(demo, email):
     pages, forms = _crawl(client, f"/{slug}/")
     assert len(pages) > 3
     failures = []
-    for page_url, action, fields in forms:
+    silent = []
+    for page_url, action, fields, button in forms:
         if action is None:
             failures.append(f"GET {page_url}")
             continue
@@ -145,9 +176,18 @@ def test_every_form_of_every_page_survives_extreme_values(demo, email):
         for value in EXTREMES:
             data = dict.fromkeys(fields, value)
             data.pop("csrfmiddlewaretoken", None)
+            if button:
+                data[button[0]] = button[1]
             response = client.post(action, data)
+            where = f"{action} {button or ''} (from {page_url}) with {value[:20]!r}"
             if response.status_code >= 500:
-                failures.append(f"{action} (from {page_url}) with {value[:20]!r}")
+                failures.append(where)
+            elif response.status_code == 200 and not response.headers.get("HX-Request"):
+                html = response.content.decode()
+                if "<html" in html and not any(m in html for m in MESSAGE_MARKERS):
+                    silent.append(where)
             # A POST may have signed us out of a role (deactivated, changed): sign back in.
             client.force_login(user)
     assert failures == [], "\n".join(failures)
+    # A full page answered to a POST says what happened (a redirect is the saved value).
+    assert silent == [], "Answered without a message:\n" + "\n".join(silent)

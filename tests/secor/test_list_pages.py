@@ -64,17 +64,32 @@ def populate(association, count: int) -> None:
         TrainingRecordFactory(employer=employer)
 
 
+def people(association, count: int) -> None:
+    """`count` members of the association: staff and employer users, some inactive."""
+    for i in range(count):
+        role = [Role.REVIEWER, Role.AUDITOR, Role.EMPLOYER][i % 3]
+        user = member(association, role, mfa=False)
+        if i % 7 == 0:
+            user.membership.is_active = False
+            user.membership.save(update_fields=["is_active"])
+
+
 def url(name, association):
     return reverse(name, kwargs={"association_slug": association.slug})
 
 
-def count_queries(client, path) -> int:
+def captured_sql(client, path) -> list[str]:
+    """The SQL of one GET of `path` (a streamed body read to the end)."""
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
         assert response.status_code == 200, path
         if response.streaming:
             b"".join(response.streaming_content)
-    return len(captured)
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def count_queries(client, path) -> int:
+    return len(captured_sql(client, path))
 
 
 def streamed_rows(response) -> list[list[str]]:
@@ -91,14 +106,16 @@ def test_list_pages_and_home_use_the_same_number_of_queries_at_5_and_200_rows(
     client, association, admin
 ):
     client.force_login(admin)
-    paths = [url("association_home", association)]
+    paths = [url("association_home", association), url("staff", association)]
     for page, export in PAGES:
         paths += [url(page, association), url(export, association)]
     populate(association, 5)
+    people(association, 5)
     for path in paths:
         count_queries(client, path)  # the first visit stores the association in the session
     small = {path: count_queries(client, path) for path in paths}
     populate(association, 195)
+    people(association, 195)
     large = {path: count_queries(client, path) for path in paths}
     assert large == small
     print("queries at 5 and 200 rows:", small)  # noqa: T201 - the report reads them
@@ -232,3 +249,65 @@ def test_directory_search_conditions_can_use_the_trigram_and_wcb_number_indexes(
             plans[index] = "\n".join(row[0] for row in cursor.fetchall())
     for index, plan in plans.items():
         assert index in plan, plan
+
+
+def test_the_people_page_renders_one_page_of_members(client, association, admin):
+    client.force_login(admin)
+    people(association, PER_PAGE + 5)
+    response = client.get(url("staff", association))
+    table = response.context["table"]
+    assert table.paginator.count == PER_PAGE + 6  # and the admin
+    assert len(table.page.object_list) == PER_PAGE
+    body = response.content.decode()
+    assert body.count("<tr") <= PER_PAGE + 1
+    assert body.count('name="change" value="role"') + body.count('value="reactivate"') >= 20
+    second = client.get(url("staff", association) + "?page=2").context["table"]
+    assert len(second.page.object_list) == 6
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_a_get_of_a_list_page_writes_nothing(client, association, admin):
+    """Directory, queues, audits, board, certificates, people, home and every export:
+    reads only (the session is stored on the first visit, before the check)."""
+    client.force_login(admin)
+    populate(association, 5)
+    people(association, 5)
+    paths = [url("association_home", association), url("staff", association)]
+    for page, export in PAGES:
+        paths += [url(page, association), url(export, association)]
+    for path in paths:
+        captured_sql(client, path)
+    wrote = {
+        path: [sql[:60] for sql in captured_sql(client, path) if sql.lstrip().startswith(WRITES)]
+        for path in paths
+    }
+    assert {path: sql for path, sql in wrote.items() if sql} == {}
+
+
+def test_the_public_registry_csv_streams_every_row_in_the_same_queries(client, association):
+    from ..audits.certificate_setup import make_certificate
+
+    association.public_registry = True
+    association.save(update_fields=["public_registry"])
+    today = association_today(association)
+    path = reverse("verify_registry_csv", kwargs={"association_slug": association.slug})
+
+    def certify(n):
+        for _ in range(n):
+            make_certificate(
+                association,
+                issued_on=today - timedelta(days=30),
+                expires_on=today + timedelta(days=700),
+            )
+
+    certify(2)
+    small = captured_sql(client, path)
+    certify(28)
+    response = client.get(path)
+    assert response.streaming
+    assert len(streamed_rows(response)) == 30 + 1
+    large = captured_sql(client, path)
+    assert len(large) == len(small)
+    assert not [sql for sql in large if sql.lstrip().startswith(WRITES)]

@@ -50,6 +50,7 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
         ("training:record_add", "get"),
         ("training:designation_add", "post"),
         ("training:designation_remove", "post"),
+        ("training:record_withdraw", "post"),
     ],
     Action.UPDATE_TRAINING_RECORD: [("training:record_update", "get")],
     Action.VERIFY_TRAINING: [
@@ -77,7 +78,11 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
         ("audits:employer_milestones", "post"),
     ],
     Action.SCORE_AUDIT: [("audits:scores", "get"), ("audits:scores_preview", "post")],
-    Action.EDIT_PROGRAM_RULES: [("audits:rules_list", "get"), ("audits:rules_edit", "get")],
+    Action.EDIT_PROGRAM_RULES: [
+        ("audits:rules_list", "get"),
+        ("audits:rules_edit", "get"),
+        ("audits:rules_new", "get"),
+    ],
     Action.EDIT_AUDIT_TOOLS: [("audits:tools_list", "get"), ("audits:tool_detail", "get")],
     Action.VIEW_CERTIFICATES: [
         ("audits:certificate_list", "get"),
@@ -94,6 +99,7 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
         ("audits:holders_import_confirm", "post"),
         ("audits:historic_audit", "get"),
     ],
+    Action.VIEW_DASHBOARD: [("dashboard", "get"), ("dashboard_export", "get")],
 }
 PATTERNS = dict(association_url_patterns())
 CELLS = [(action, name, method) for action, pages in PAGES.items() for name, method in pages]

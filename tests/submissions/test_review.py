@@ -272,10 +272,11 @@ def test_the_workload_counts_open_due_and_overdue_per_reviewer(
     client.force_login(admin_user)
     response = client.get(url("review_workload", association))
     assert response.status_code == 200
-    rows = {
-        r.label: r
-        for r in response.context["bars"] and [b["row"] for b in response.context["bars"]]
-    }
+    rows = {r.label: r for r in response.context["rows"]}
+    page = response.content.decode()
+    # The chart's table links each reviewer to their open submissions in the queue.
+    assert f"?status=open&amp;assignee={reviewer.pk}" in page
+    assert "?status=open&amp;assignee=nobody" in page
     assert rows[str(reviewer)].open == 1 and rows[str(reviewer)].overdue == 1
     assert rows["Not assigned"].open == 1 and rows["Not assigned"].overdue == 0
 

@@ -7,6 +7,8 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from secor.evidence_files import sha256_of
+
 from ..factories import EmployerFactory, WorkerFactory
 
 
@@ -53,8 +55,26 @@ class CourseFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: f"Course {o.code}")
 
 
+class EvidenceFileFactory(factory.django.DjangoModelFactory):
+    """A stored certificate file (version 1 of its own lineage), a real small PDF."""
+
+    class Meta:
+        model = "secor.EvidenceFile"
+
+    association = factory.SubFactory("tests.factories.AssociationFactory")
+    kind = "training.certificate"
+    file = factory.LazyFunction(pdf_upload)
+    original_name = "certificate.pdf"
+    content_type = "application/pdf"
+    size = factory.LazyAttribute(lambda o: o.file.size)
+    sha256 = factory.LazyAttribute(lambda o: sha256_of(o.file))
+
+
 class TrainingRecordFactory(factory.django.DjangoModelFactory):
-    """A record with a real small PDF; pending unless told otherwise."""
+    """A record with a real small PDF; pending unless told otherwise.
+
+    ``verified=True`` also stores the verification (the facts that count).
+    """
 
     class Meta:
         model = "training.TrainingRecord"
@@ -69,10 +89,9 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
     course = factory.SubFactory(CourseFactory, association=factory.SelfAttribute("..association"))
     completed_on = date(2024, 3, 1)
     certificate_number = factory.Sequence(lambda n: f"CERT-{n:05d}")
-    evidence = factory.LazyFunction(pdf_upload)
-    evidence_name = "certificate.pdf"
-    evidence_content_type = "application/pdf"
-    evidence_size = factory.LazyAttribute(lambda o: o.evidence.size)
+    evidence_file = factory.SubFactory(
+        EvidenceFileFactory, association=factory.SelfAttribute("..association")
+    )
     status = "pending"
 
     class Params:
@@ -81,3 +100,23 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
             verified_by=factory.SubFactory("tests.factories.UserFactory"),
             verified_at=factory.LazyFunction(timezone.now),
         )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from training.models import VERIFIED_FACTS, RecordVerification
+
+        status = kwargs.get("status")
+        if status == "verified":
+            kwargs["status"] = "pending"
+        record = super()._create(model_class, *args, **kwargs)
+        if status == "verified":
+            record.verification = RecordVerification.objects.create(
+                association=record.association,
+                record=record,
+                **{f: getattr(record, f) for f in VERIFIED_FACTS},
+                verified_by=record.verified_by,
+                verified_at=record.verified_at,
+            )
+            record.status = "verified"
+            record.save(update_fields=["verification", "status"])
+        return record

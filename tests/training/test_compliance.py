@@ -462,14 +462,15 @@ def test_employee_outside_saskatchewan_does_not_count():
     assert codes(report.verdict("LSE")) == [("outside_province", "lee")]
 
 
-def test_training_chart_lists_trained_employees_and_scot_per_full_time_employee():
+def test_training_chart_lists_the_holders_and_scot_per_full_time_employee():
     records = [
         *scsa_trained(proficiency_accepted_on=D(2025, 6, 1)),
         Record("kim", "CSO", D(2024, 3, 4), "CSO-77"),
     ]
     people = [worker("lee"), worker("kim"), worker("max"), worker("pat", "part_time")]
+    report = assess(SCSA, people, records, D(2025, 7, 2))
 
-    rows = training_chart(SCSA.requirements, SCSA.courses, people, records)
+    rows = training_chart(report, SCSA.courses)
 
     def row(label):
         found = next(r for r in rows if r.label == label)
@@ -487,12 +488,34 @@ def test_training_chart_lists_trained_employees_and_scot_per_full_time_employee(
     assert row("Self-audit and Internal Auditor Certification") == [
         ("lee", "SAT", "", D(2025, 6, 1))
     ]
-    assert row("Safety Construction Orientation Training") == [
+    # Max has no SCOT: not listed as if trained; the row says why, as the compliance page does.
+    scot = next(r for r in rows if r.requirement_code == "SCOT")
+    assert row(scot.label) == [
         ("lee", "SCOT", "SCOT-lee", D(2024, 10, 1)),
         ("kim", "CSO", "CSO-77", D(2024, 3, 4)),
-        ("max", None, "", None),
     ]
-    assert [r.slots for r in rows] == [2, 2, 2, 2, 2, 3]
+    assert not scot.met and scot.problems == report.verdict("SCOT").reasons
+    assert [(p.code, p.person_id) for p in scot.problems] == [("no_record", "max")]
+    assert [r.slots for r in rows] == [2, 2, 2, 2, 2, 2]
+
+
+def test_the_chart_lists_only_holders_and_shows_the_compliance_pages_problems():
+    """Safety Auditor Training taken before Safety Management does not count: the chart
+    does not list Lee as trained, and gives the compliance assessment's own reason."""
+    records = [
+        Record("lee", "SAT", D(2024, 6, 3), "SAT-1", proficiency_accepted_on=D(2024, 9, 1)),
+        Record("lee", "SM", D(2024, 11, 5), "SM-lee"),
+    ]
+    report = assess(SCSA, [worker("lee")], records, D(2025, 1, 6))
+
+    rows = {r.requirement_code: r for r in training_chart(report, SCSA.courses)}
+
+    sat = rows["SAT"]
+    assert sat.entries == () and not sat.met
+    assert sat.problems == report.verdict("SAT").reasons
+    assert [p.code for p in sat.problems] == ["prerequisite_missing"]
+    assert "without first completing Safety Management" in sat.problems[0].message
+    assert [e.person.id for e in rows["SM"].entries] == ["lee"] and rows["SM"].problems == ()
 
 
 # --- ACSA (docs/rules.md#acsa-prerequisites) --------------------------------
@@ -569,24 +592,26 @@ def test_continuing_education_counts_for_three_years(as_of, met):
     assert verdict.met is met
 
 
-def test_the_chart_marks_a_trained_employee_whose_course_no_longer_counts():
-    from training.compliance import SCSA, training_chart
-
+def test_the_chart_drops_a_trained_employee_whose_course_no_longer_counts():
     courses = {c.code: c for c in SCSA.courses}
     auditor = next(c for c in SCSA.courses if c.proficiency_months and c.validity_months)
     person = Person("p1", "Casey", "full_time_permanent", "SK", date(2015, 1, 1))
-    record = Record(
-        "p1", auditor.code, date(2020, 1, 10), "SAT-1", proficiency_accepted_on=date(2020, 5, 1)
-    )
-    rows = training_chart(
-        SCSA.requirements, courses.values(), [person], [record], as_of=date(2025, 6, 1)
-    )
-    entry = next(r for r in rows if r.label == auditor.name).entries[0]
-    assert entry.status == "expired"
-    fresh = training_chart(
-        SCSA.requirements, courses.values(), [person], [record], as_of=date(2021, 6, 1)
-    )
-    assert next(r for r in fresh if r.label == auditor.name).entries[0].status == "valid"
+    records = [
+        Record("p1", "SM", date(2019, 6, 1), "SM-1"),
+        Record(
+            "p1", auditor.code, date(2020, 1, 10), "SAT-1", proficiency_accepted_on=date(2020, 5, 1)
+        ),
+    ]
+
+    def auditor_row(as_of):
+        report = assess(SCSA, [person], records, as_of)
+        return next(r for r in training_chart(report, courses.values()) if r.label == auditor.name)
+
+    expired = auditor_row(date(2025, 6, 1))
+    assert expired.entries == () and [p.code for p in expired.problems] == ["expired"]
+    fresh = auditor_row(date(2021, 6, 1))
+    assert [(e.person.name, e.valid_until) for e in fresh.entries] == [("Casey", date(2023, 1, 10))]
+    assert fresh.problems == ()
 
 
 # --- Naming the trained employee --------------------------------------------------

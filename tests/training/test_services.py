@@ -1,5 +1,6 @@
 """Training services: adding records with certificate files, verifying, the catalogue."""
 
+import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -62,11 +63,13 @@ def test_record_add_stores_the_pdf_privately_under_a_random_name(worker):
 
     assert record.status == "pending"
     assert record.certificate_number == "SE-1"
-    assert record.evidence_content_type == "application/pdf"
-    assert record.evidence_name == "My Cert.PDF"
-    assert record.evidence.name.startswith(f"training/evidence/{worker.association_id}/")
-    assert record.evidence.name.endswith(".pdf") and "Cert" not in record.evidence.name
-    assert [p.name for p in stored_files()] == [Path(record.evidence.name).name]
+    stored = record.evidence_file
+    assert (stored.content_type, stored.original_name) == ("application/pdf", "My Cert.PDF")
+    assert (stored.kind, stored.version, stored.stored_by) == ("training.certificate", 1, user)
+    assert stored.sha256 == hashlib.sha256(pdf_upload().read()).hexdigest()
+    assert stored.file.name.startswith(f"training/evidence/{worker.association_id}/")
+    assert stored.file.name.endswith(".pdf") and "Cert" not in stored.file.name
+    assert [p.name for p in stored_files()] == [Path(stored.file.name).name]
     entry = AuditLogEntry.objects.for_association(worker.association).get(
         action="training.record_add"
     )
@@ -79,8 +82,8 @@ def test_record_add_stores_the_pdf_privately_under_a_random_name(worker):
 
 def test_png_certificate_is_accepted_and_stored_as_png(worker):
     record = add(worker, evidence=SimpleUploadedFile("scan.pdf", png_bytes()))
-    assert record.evidence_content_type == "image/png"
-    assert record.evidence.name.endswith(".png")
+    assert record.evidence_file.content_type == "image/png"
+    assert record.evidence_file.file.name.endswith(".png")
 
 
 def test_completion_date_in_the_future_is_refused_and_nothing_is_saved(worker):
@@ -125,7 +128,8 @@ def test_a_50_mb_file_is_refused_with_the_size_and_the_limit(worker):
 
 def test_a_file_of_exactly_10_mb_is_within_the_limit(worker):
     data = b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024 - 9 - 6) + b"%%EOF\n"
-    assert add(worker, evidence=SimpleUploadedFile("big.pdf", data)).evidence_size == 10 * 1024**2
+    record = add(worker, evidence=SimpleUploadedFile("big.pdf", data))
+    assert record.evidence_file.size == 10 * 1024**2
 
 
 def test_a_renamed_windows_program_is_refused_by_its_content(worker):

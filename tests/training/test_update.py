@@ -1,5 +1,6 @@
 """Updating a training record after it was added: proficiency, maintenance, a new file."""
 
+import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -7,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from secor.models import AuditLogEntry, Role
 from training import selectors, services
@@ -15,7 +15,7 @@ from training.models import TrainingRecord
 
 from ..conftest import member
 from ..factories import EmployerFactory, WorkerFactory
-from .factories import exe_upload, png_bytes
+from .factories import exe_upload, png_bytes, png_upload
 from .helpers import course, record_url, verified
 from .test_services import stored_files
 
@@ -40,6 +40,19 @@ def ana(employer_user):
 def update(record, actor, **kw):
     kw.setdefault("today", TODAY)
     return services.record_update(record=record, actor=actor, **kw)
+
+
+def form_data(record, **changes):
+    """The update form as the browser sends it: every fact as it is, plus ``changes``."""
+    data = {
+        "course": record.course_id or "",
+        "other_course_title": record.other_course_title,
+        "other_course_provider": record.other_course_provider,
+        "completed_on": f"{record.completed_on:%Y-%m-%d}",
+        "certificate_number": record.certificate_number,
+        "hours": "" if record.hours is None else str(record.hours),
+    }
+    return {**data, **changes}
 
 
 def reload(record):
@@ -123,7 +136,7 @@ def test_proficiency_before_the_course_is_refused_and_nothing_is_half_saved(ana,
         None,
         None,
     )
-    assert after.evidence.name == lse.evidence.name
+    assert after.evidence_file_id == lse.evidence_file_id
     assert stored_files() == files_before
     assert not AuditLogEntry.objects.for_association(ana.association).filter(
         action="training.record_update"
@@ -132,21 +145,28 @@ def test_proficiency_before_the_course_is_refused_and_nothing_is_half_saved(ana,
 
 def test_a_new_file_is_a_new_version_and_the_old_one_is_kept(ana, employer_user):
     lse = verified(ana, "LSE", D(2025, 1, 10))
-    old_name = lse.evidence.name
+    old = lse.evidence_file
 
     update(lse, employer_user, evidence=SimpleUploadedFile("acceptance.png", png_bytes()))
 
     lse = reload(lse)
-    assert lse.evidence.name != old_name and lse.evidence.name.endswith(".png")
-    assert (lse.evidence_name, lse.evidence_content_type, lse.status) == (
+    new = lse.evidence_file
+    assert new.pk != old.pk and new.file.name.endswith(".png")
+    assert (new.original_name, new.content_type, new.lineage, new.version, lse.status) == (
         "acceptance.png",
         "image/png",
+        old.lineage,
+        2,
         "pending",
     )
+    assert new.sha256 == hashlib.sha256(png_bytes()).hexdigest()
+    assert new.stored_by == employer_user
     kept = {p.name for p in stored_files()}
-    assert {Path(old_name).name, Path(lse.evidence.name).name} <= kept
+    assert {Path(old.file.name).name, Path(new.file.name).name} <= kept
     [earlier] = selectors.earlier_evidence(lse)
-    assert (earlier.name, earlier.replaced_on) == ("certificate.pdf", timezone.localdate())
+    assert (earlier.pk, earlier.version, earlier.original_name) == (old.pk, 1, "certificate.pdf")
+    # Until staff verify the new file, the verified version (and its file) counts.
+    assert lse.verification.evidence_file_id == old.pk
     version, changes = selectors.changes_since_verified(lse)
     assert version is not None
     assert [(c.label, c.before, c.after) for c in changes] == [
@@ -203,7 +223,9 @@ def test_a_rejected_record_corrected_by_the_employer_goes_back_to_the_queue(
     assert (record.status, record.rejection_reason) == ("pending", "")
     entry = AuditLogEntry.objects.for_association(scsa).get(action="training.record_update")
     assert entry.actor == employer_user
-    assert entry.summary == "SM of Ana Lee updated: new certificate file; back to verification"
+    assert entry.summary == (
+        "SM of Ana Lee updated: new certificate file (version 2); back to verification"
+    )
 
 
 # --- Through the browser's door -----------------------------------------------------
@@ -222,7 +244,7 @@ def test_employer_updates_a_record_through_the_form(client, ana, employer_user, 
     assert "Personal maintenance audit" not in form  # LSE has no maintenance
     response = client.post(
         url("record_update", lse),
-        {"proficiency_submitted_on": "2025-04-02", "proficiency_accepted_on": "2025-05-20"},
+        form_data(lse, proficiency_submitted_on="2025-04-02", proficiency_accepted_on="2025-05-20"),
         follow=True,
     )
 
@@ -237,7 +259,9 @@ def test_employer_updates_a_record_through_the_form(client, ana, employer_user, 
 def test_proficiency_before_the_course_is_shown_on_its_field(client, ana, employer_user):
     lse = verified(ana, "LSE", D(2025, 1, 10))
     client.force_login(employer_user)
-    response = client.post(url("record_update", lse), {"proficiency_accepted_on": "2025-01-01"})
+    response = client.post(
+        url("record_update", lse), form_data(lse, proficiency_accepted_on="2025-01-01")
+    )
     assert response.status_code == 200
     assert "The proficiency cannot be accepted (2025-01-01)" in response.content.decode()
     assert reload(lse).status == "verified"
@@ -276,7 +300,7 @@ def test_staff_see_what_changed_and_can_open_the_replaced_file(client, scsa, ana
     assert "An update to a record verified on" in page
     assert '<th scope="row">Proficiency accepted</th><td>—</td><td>2025-05-20</td>' in page
     [earlier] = selectors.earlier_evidence(reload(lse))
-    old = client.get(url("record_evidence", lse) + f"?version={earlier.history_id}")
+    old = client.get(url("record_evidence", lse) + f"?version={earlier.version}")
     assert old["Content-Type"] == "application/pdf"
     assert b"".join(old.streaming_content).startswith(b"%PDF-")
     current = client.get(url("record_evidence", lse))
@@ -288,7 +312,8 @@ def test_a_version_of_another_record_is_not_served(client, ana, employer_user):
     mine = verified(ana, "LSE", D(2025, 1, 10))
     other = WorkerFactory(employer=EmployerFactory(association=ana.association), province="SK")
     theirs = verified(other, "LSE", D(2025, 1, 10))
-    their_version = theirs.history.first().history_id
+    update(theirs, member(ana.association, Role.REVIEWER), evidence=png_upload())
+    assert reload(theirs).evidence_file.version == 2
     client.force_login(employer_user)
-    response = client.get(url("record_evidence", mine) + f"?version={their_version}")
+    response = client.get(url("record_evidence", mine) + "?version=2")
     assert response.status_code == 404

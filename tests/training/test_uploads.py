@@ -59,7 +59,7 @@ def test_a_file_of_exactly_the_limit_passes_the_upload_handler(client, amta, emp
     client.force_login(employer_user)
     response = client.post(add_url(worker), form(worker, pdf_of(evidence.MAX_BYTES)))
     assert response.status_code == 302
-    assert TrainingRecord.objects.for_association(amta).get().evidence_size == 10 * MB
+    assert TrainingRecord.objects.for_association(amta).get().evidence_file.size == 10 * MB
 
 
 @pytest.mark.django_db
@@ -71,7 +71,8 @@ def test_the_update_form_refuses_an_oversized_file_too(client, amta, employer_us
     response = client.post(update_url, {"evidence": big})
     assert response.status_code == 413
     record.refresh_from_db()
-    assert (record.status, record.evidence_size) == ("verified", len(record.evidence.read()))
+    stored = record.evidence_file
+    assert (record.status, stored.version, stored.size) == ("verified", 1, len(stored.file.read()))
 
 
 @pytest.mark.django_db

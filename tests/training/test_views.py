@@ -210,8 +210,8 @@ def test_the_verification_page_previews_images_with_img_and_pdfs_in_a_frame(clie
     image = TrainingRecordFactory(
         employer=worker.employer,
         worker=worker,
-        evidence=SimpleUploadedFile("scan.png", png_bytes()),
-        evidence_content_type="image/png",
+        evidence_file__file=SimpleUploadedFile("scan.png", png_bytes()),
+        evidence_file__content_type="image/png",
     )
     client.force_login(member(amta, Role.REVIEWER))
     pdf_page = client.get(url("verification_detail", amta, record_id=pdf.pk)).content.decode()
@@ -247,6 +247,8 @@ def test_scsa_chart_and_printable_page(client, scsa):
     user = member(scsa, Role.EMPLOYER)
     worker = WorkerFactory(employer=user.employer, province="SK", full_name="Ana Trained")
     verified(worker, "SM", date(2024, 1, 10), certificate_number="SM-1")
+    # Taken before its prerequisite: it does not count, so Ana is not listed as holding it.
+    verified(worker, "SAT", date(2023, 6, 1), certificate_number="SAT-9")
     client.force_login(user)
 
     page = client.get(url("chart", scsa, employer_id=user.employer.pk)).content.decode()
@@ -256,6 +258,8 @@ def test_scsa_chart_and_printable_page(client, scsa):
         assert "SECOR Required Course" in html and "Certificate #/Date Completed" in html
         assert "Ana Trained" in html and "SM-1 / 2024-01-10" in html
         assert "Leadership for Safety Excellence" in html
+        assert "SAT-9" not in html
+        assert "without first completing Safety Management" in html  # the compliance reason
         assert "css/training.css" in html
         assert "style=" not in html and "<script>" not in html
 

@@ -70,7 +70,21 @@ class ComplianceReport:
 def _course_for(
     req: RequirementRule, record: Record, courses: Mapping[str, CourseRule]
 ) -> CourseRule | None:
-    """The rule judging `record` under `req`, or None if the record is irrelevant."""
+    """The rule judging `record` under `req`, or None if the record is irrelevant.
+
+    A course outside the catalogue (course code "") counts only for continuing
+    education that accepts any course: ACSA, docs/rules.md#acsa-continuing-education,
+    "an ACSA course of at least four hours", judged on its hours and recency.
+    """
+    if not record.course_code:
+        if req.kind != CONTINUING_EDUCATION or req.course_codes:
+            return None
+        return CourseRule(
+            code="",
+            name=record.title or "a course outside the catalogue",
+            validity_months=req.every_months,
+            min_hours=req.min_hours,
+        )
     for code in req.course_codes or tuple(courses):
         target = courses[code]
         if record.course_code == code or record.course_code in target.accepted_prior:

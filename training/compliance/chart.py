@@ -1,24 +1,31 @@
-"""The data of SCSA's training chart (docs/rules.md#scsa-training-chart)."""
+"""The data of SCSA's training chart (docs/rules.md#scsa-training-chart).
+
+The chart is read from the compliance assessment (``assess_compliance``), never
+worked out again: its entries are a requirement's holders, and its problems are
+the same reasons the compliance page gives.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .assess import _person_blockers, _satisfies
-from .records import Person, Record, _Facts, _facts, record_status
-from .rules import ALL_HOLDERS, AT_LEAST_ONE, CourseRule, PersonId, RequirementRule
+from secor.reasons import Reason
+
+from .assess import ComplianceReport, Holder, RequirementVerdict, _satisfies
+from .records import Person
+from .rules import ALL_HOLDERS, AT_LEAST_ONE, VALID, CourseRule
 
 
 @dataclass(frozen=True)
 class ChartEntry:
     person: Person
-    course_code: str | None  # None: not trained yet
+    course_code: str  # the course the record is for (a prior course may be accepted)
     certificate_number: str
     on: date | None  # completion, or proficiency acceptance on proficiency rows
-    # With an as_of: "valid" or the reason code why the record does not count.
-    status: str | None = None
+    valid_until: date | None = None  # None: no expiry
+    status: str = VALID  # every entry is a holder: its training counts on the chart's date
 
 
 @dataclass(frozen=True)
@@ -27,76 +34,62 @@ class ChartRow:
     label: str
     entries: tuple[ChartEntry, ...]
     slots: int  # lines a printed chart shows: "#1", "#2", ...
+    met: bool = True  # the requirement behind the row, on the chart's date
+    # Why the requirement is not met (the compliance page's reasons), on its first row only.
+    problems: tuple[Reason, ...] = ()
 
 
-def training_chart(
-    rules: Iterable[RequirementRule],
-    courses: Iterable[CourseRule],
-    people: Iterable[Person],
-    records: Iterable[Record],
-    *,
-    as_of: date | None = None,
-) -> tuple[ChartRow, ...]:
-    """The data of SCSA's training chart (docs/rules.md#scsa-training-chart).
+def training_chart(report: ComplianceReport, courses: Iterable[CourseRule]) -> tuple[ChartRow, ...]:
+    """The data of SCSA's training chart (docs/rules.md#scsa-training-chart), from `report`.
 
     "Please use the below chart to track who currently has the required
     training for your company, along with their certificate numbers and
     certification dates." One row per required course and one per proficiency
-    (Internal Safety Auditor Certificate, LSE Proficiency) with trained
-    employees "#1", "#2"; for an all-holders course (SCOT) one entry per
-    eligible employee, blank when untrained. Entries show each person's latest
-    record, valid or not; `assess_compliance` judges them. Without `as_of`,
-    employment dates are not checked.
+    (Internal Safety Auditor Certificate, LSE Proficiency). Only people who
+    currently hold the training appear — the holders the compliance assessment
+    found on ``report.as_of`` — on lines "#1", "#2" (a line per holder for an
+    all-holders course such as SCOT). A requirement that is not met carries the
+    assessment's own reasons (a course taken before its prerequisite, a
+    proficiency missed, an employee without SCOT…) on its first row.
     """
-    facts = _facts(courses, people, records, as_of or date.max, "")
+    by_code = {c.code: c for c in courses}
     rows: list[ChartRow] = []
-    for req in rules:
+    for verdict in report.verdicts:
+        req = verdict.requirement
         if req.kind not in (AT_LEAST_ONE, ALL_HOLDERS):
             continue
-        eligible = [p for p in facts.people.values() if not _person_blockers(p, req, as_of)]
-        for code in req.course_codes:
-            course = facts.courses[code]
-            latest = {p.id: _latest_record(code, p, facts) for p in eligible}
-            shown = [p for p in eligible if req.kind == ALL_HOLDERS or latest[p.id]]
-            status = {
-                pid: record_status(facts.courses[r.course_code], r, as_of)
-                for pid, r in latest.items()
-                if r and as_of and r.course_code in facts.courses
-            }
-            rows.append(_chart_row(req, course.name, shown, latest, status, _completion))
+        for i, code in enumerate(req.course_codes):
+            course = by_code.get(code)
+            if course is None:
+                continue
+            holders = [h for h in verdict.holders if _satisfies(code, h.record, by_code)]
+            problems = verdict.reasons if i == 0 else ()
+            rows.append(_row(verdict, course.name, holders, problems, proficiency=False))
             if course.proficiency_name:
                 label = course.proficiency_name[:1].upper() + course.proficiency_name[1:]
-                rows.append(_chart_row(req, label, shown, latest, status, _proficiency))
+                rows.append(_row(verdict, label, holders, (), proficiency=True))
     return tuple(rows)
 
 
-def _latest_record(code: str, person: Person, facts: _Facts) -> Record | None:
-    matching = [r for r in facts.records.get(person.id, ()) if _satisfies(code, r, facts.courses)]
-    return max(matching, key=lambda r: r.completed_on, default=None)
-
-
-def _completion(record: Record) -> tuple[str, date | None]:
-    return record.certificate_number, record.completed_on
-
-
-def _proficiency(record: Record) -> tuple[str, date | None]:
-    return "", record.proficiency_accepted_on
-
-
-def _chart_row(
-    req: RequirementRule,
+def _row(
+    verdict: RequirementVerdict,
     label: str,
-    people: list[Person],
-    latest: Mapping[PersonId, Record | None],
-    status: Mapping[PersonId, str],
-    view: Callable[[Record], tuple[str, date | None]],
+    holders: list[Holder],
+    problems: tuple[Reason, ...],
+    *,
+    proficiency: bool,
 ) -> ChartRow:
-    entries = []
-    for person in people:
-        record = latest[person.id]
-        certificate, on = view(record) if record else ("", None)
-        code = record.course_code if record else None
-        entries.append(ChartEntry(person, code, certificate, on, status.get(person.id)))
+    entries = tuple(
+        ChartEntry(
+            person=h.person,
+            course_code=h.record.course_code,
+            certificate_number="" if proficiency else h.record.certificate_number,
+            on=h.record.proficiency_accepted_on if proficiency else h.record.completed_on,
+            valid_until=h.valid_until,
+        )
+        for h in holders
+    )
     # The seed's chart prints "#1" and "#2" for each trained-employee course.
-    slots = len(entries) if req.kind == ALL_HOLDERS else max(2, len(entries))
-    return ChartRow(req.code, label, tuple(entries), slots)
+    req = verdict.requirement
+    slots = max(len(entries), 1) if req.kind == ALL_HOLDERS else max(2, len(entries))
+    return ChartRow(req.code, label, entries, slots, verdict.met, problems)

@@ -54,6 +54,9 @@ def counts_as_full_time_permanent(person: Person) -> bool:
 
 @dataclass(frozen=True)
 class Record:
+    """A verified training record. ``course_code`` "" is a course outside the catalogue,
+    named by ``title`` (docs/rules.md#acsa-continuing-education)."""
+
     person_id: PersonId
     course_code: str
     completed_on: date
@@ -63,6 +66,7 @@ class Record:
     proficiency_accepted_on: date | None = None
     maintenance_audit_on: date | None = None
     refresher_on: date | None = None
+    title: str = ""
 
 
 @dataclass(frozen=True)

@@ -30,18 +30,3 @@ def training_queue_count(association) -> int:
 def unmet(report) -> list:
     """The requirements a report says are not met."""
     return [v for v in report.verdicts if not v.met] if report is not None else []
-
-
-CHART_STATUS_LABELS = {
-    "expired": "expired",
-    "proficiency_missed": "proficiency missed: course must be repeated",
-    "proficiency_pending": "proficiency not yet accepted",
-    "not_accepted_after": "no longer accepted",
-    "too_few_hours": "too few hours",
-}
-
-
-@register.filter
-def chart_status(code: str) -> str:
-    """Words for a chart entry that does not count, printed beside its date."""
-    return CHART_STATUS_LABELS.get(code, code.replace("_", " "))

@@ -15,14 +15,12 @@ from django.utils.translation import gettext as _
 
 from employers.access import visible_employers
 from secor.http import safe_next_url
-from secor.models import Role
+from secor.permissions import Action, can
 from secor.storage import private_file_response
 from secor.tenancy import association_view
 
 from . import certificate_pdf as pdfbuild
 from .models import Certificate, CertificateRevision
-
-STAFF = {Role.PROGRAM_ADMIN, Role.REVIEWER, Role.AUDITOR}
 
 
 def _certificate(request, certificate_id: int) -> Certificate:
@@ -41,7 +39,7 @@ def _current_revision(certificate: Certificate) -> CertificateRevision | None:
 
 
 def _is_staff(request) -> bool:
-    return request.membership.role in STAFF
+    return request.membership.is_staff_role
 
 
 def _download_name(number: str, revision: int | None = None) -> str:
@@ -64,7 +62,7 @@ def pdf_status_context(request, certificate: Certificate) -> dict:
         "certificate": certificate,
         "revision": revision,
         "old_revisions": revisions,
-        "can_retry": request.membership.role == Role.PROGRAM_ADMIN,
+        "can_retry": can(request.membership, Action.ISSUE_CERTIFICATES),
         "association": request.association,
         "polling": revision is not None
         and revision.pdf_status in (pdfbuild.PENDING, pdfbuild.BUILDING),
@@ -96,7 +94,7 @@ def certificate_pdf(request, certificate_id: int):
     )
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_CERTIFICATES)
 def certificate_revision_pdf(request, certificate_id: int, revision: int):
     """Any revision's PDF, old ones included: staff only."""
     certificate = _certificate(request, certificate_id)
@@ -111,7 +109,7 @@ def certificate_revision_pdf(request, certificate_id: int, revision: int):
     )
 
 
-@association_view(roles={Role.PROGRAM_ADMIN})
+@association_view(action=Action.ISSUE_CERTIFICATES)
 def certificate_pdf_retry(request, certificate_id: int, revision: int):
     certificate = _certificate(request, certificate_id)
     row = get_object_or_404(

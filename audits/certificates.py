@@ -16,10 +16,10 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from employers.models import WCBAccount
 from secor.audit import actor_or_none, record
+from secor.dates import association_today
 from secor.models import Membership, Notification, Role
 
 from . import numbering, selectors
@@ -42,14 +42,6 @@ ISSUABLE_TYPES = (
     AuditType.RE_AUDIT,
     AuditType.LIMITED_SCOPE,
 )
-
-
-def _actor(actor):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
-def _today(association) -> date:
-    return sched.local_date(timezone.now(), association.time_zone)
 
 
 def number_pattern(program) -> str:
@@ -126,7 +118,7 @@ def _new_revision(certificate: Certificate, *, actor, reason: str) -> Certificat
         expires_on=certificate.expires_on,
         reason=reason,
         pdf_status=PdfStatus.PENDING,
-        created_by=_actor(actor),
+        created_by=actor_or_none(actor),
     )
     _enqueue_pdf(revision)
     return revision
@@ -175,7 +167,7 @@ def certificate_issue(
     existing = Certificate.objects.for_association(association).filter(audit=audit).first()
     if existing is not None:
         return existing
-    today = today or _today(association)
+    today = today or association_today(association)
     wcb_account = wcb_account or default_wcb_account(audit.employer)
     blockers = issue_blockers(audit, today=today, wcb_account=wcb_account)
     if blockers:
@@ -203,7 +195,7 @@ def certificate_issue(
         expires_on=sched.add_years(issued_on, validity),
         status=CertificateStatus.VALID,
         status_changed_on=today,
-        issued_by=_actor(actor),
+        issued_by=actor_or_none(actor),
     )
     certificate.full_clean()
     certificate.save()
@@ -272,7 +264,7 @@ def certificate_import(
         expires_on=sched.add_years(issued_on, validity),
         status=CertificateStatus.VALID,
         imported=True,
-        issued_by=_actor(actor),
+        issued_by=actor_or_none(actor),
     )
     certificate.full_clean()
     certificate.save()
@@ -288,7 +280,7 @@ def certificate_import(
         reason="Imported from the association's records.",
         pdf_status=PdfStatus.PENDING if build_pdf else PdfStatus.FAILED,
         pdf_error="" if build_pdf else "Imported without a PDF.",
-        created_by=_actor(actor),
+        created_by=actor_or_none(actor),
     )
     if build_pdf:
         _enqueue_pdf(revision)
@@ -352,7 +344,7 @@ def certificate_change_status(
         )
     if status in (CertificateStatus.SUSPENDED, CertificateStatus.CANCELLED) and not reason.strip():
         raise ValidationError("Give the reason: the employer's users are told it.")
-    on = on or _today(certificate.association)
+    on = on or association_today(certificate.association)
     if status == CertificateStatus.VALID and certificate.expires_on < on:
         raise ValidationError(
             f"This certificate expired on {certificate.expires_on}: it cannot be reinstated."
@@ -496,12 +488,12 @@ def holders_import(*, association, actor, text: str, today: date | None = None) 
     from .models import AuditCycle, ConductedBy
     from .snapshot import rules_from_snapshot, rules_snapshot
 
-    today = today or _today(association)
+    today = today or association_today(association)
     preview = parse_holders_csv(text, association=association, today=today)
     if not preview.ok:
         raise HoldersRefused(preview)
     rows = [row for row in preview.rows if row.action != "unchanged"]
-    actor_row = _actor(actor)
+    actor_row = actor_or_none(actor)
     programs = {p.kind: p for p in Program.objects.for_association(association)}
     setup = {}
     for kind, program in programs.items():

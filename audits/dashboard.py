@@ -36,7 +36,6 @@ def expiring_chart(association, today) -> charts.Chart:
         items=items,
         category_header=_("Month"),
         count_header=_("Certificates"),
-        horizontal=False,
     )
 
 

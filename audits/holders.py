@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from employers.imports import decode_upload
+from secor import csv_import
 from secor.models import ProgramKind
 
 from . import schedule as sched
@@ -79,29 +80,12 @@ class HolderRow:
 
 
 @dataclass
-class HoldersPreview:
-    error: str | None = None
+class HoldersPreview(csv_import.CsvPreview):
     rows: list[HolderRow] = field(default_factory=list)
 
     @property
-    def error_count(self) -> int:
-        return sum(1 for row in self.rows if row.errors)
-
-    @property
-    def has_row_errors(self) -> bool:
-        return self.error_count > 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.error and not self.has_row_errors and bool(self.rows)
-
-    @property
-    def creates(self) -> int:
-        return sum(1 for row in self.rows if row.action == "create")
-
-    @property
     def unchanged(self) -> int:
-        return sum(1 for row in self.rows if row.action == "unchanged")
+        return self.count("unchanged")
 
 
 class HoldersRefused(Exception):
@@ -113,18 +97,9 @@ class HoldersRefused(Exception):
 
 
 def _header_problem(header: list[str]) -> str | None:
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    duplicated = sorted({c for c in header if header.count(c) > 1})
-    if not (missing or unknown or duplicated):
+    parts = csv_import.header_problems(header, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
+    if not parts:
         return None
-    parts = []
-    if missing:
-        parts.append(f"missing column(s): {', '.join(missing)}")
-    if unknown:
-        parts.append(f"unknown column(s): {', '.join(unknown)}")
-    if duplicated:
-        parts.append(f"repeated column(s): {', '.join(duplicated)}")
     return (
         "The header row is wrong: "
         + "; ".join(parts)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from secor.choices import text_choices
 from secor.models import Program, TenantModel
 from secor.validators import bounded_validators, bounds_constraints, date_range_constraint
 
@@ -41,11 +42,7 @@ def _bounded(name: str) -> list:
     return bounded_validators(RULE_BOUNDS[name])
 
 
-def _choices(enum, labels):
-    return models.TextChoices(enum.__name__, [(m.name, (m.value, labels[m.value])) for m in enum])
-
-
-AuditType = _choices(
+AuditType = text_choices(
     _AuditType,
     {
         "certification": "Certification",
@@ -56,7 +53,7 @@ AuditType = _choices(
         "limited_scope": "Limited scope",
     },
 )
-MaintenanceDeadline = _choices(
+MaintenanceDeadline = text_choices(
     _MaintenanceDeadline,
     {
         "calendar_year_end": "Within each calendar year (by December 31)",
@@ -66,14 +63,14 @@ MaintenanceDeadline = _choices(
         "expiry_month": "In the certificate's expiry month",
     },
 )
-CertificateStatus = _choices(
+CertificateStatus = text_choices(
     _CertificateStatus,
     {
-        "valid": "Valid",
-        "expired": "Expired",
-        "suspended": "Suspended",
-        "cancelled": "Cancelled",
-        "superseded": "Superseded",
+        "valid": _("Valid"),
+        "expired": _("Expired"),
+        "suspended": _("Suspended"),
+        "cancelled": _("Cancelled"),
+        "superseded": _("Superseded"),
     },
 )
 

@@ -22,9 +22,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from secor.dates import association_today
 from secor.models import Association
 from secor.tables import CHUNK as CSV_CHUNK
 from secor.tables import stream_csv
@@ -32,7 +32,6 @@ from secor.tenancy import activate
 from secor.uploads import limit_upload_size
 
 from . import verification
-from .schedule import local_date
 
 FILE_MAX_BYTES = 5 * 1024 * 1024
 REGISTRY_PAGE = 50
@@ -164,7 +163,7 @@ def _registry_rows(association: Association, filters: dict):
     """Certificates valid today, with what the registry prints. Call inside the scope."""
     from .models import Certificate
 
-    today = local_date(timezone.now(), association.time_zone)
+    today = association_today(association)
     rows = (
         Certificate.objects.filter(status="valid", expires_on__gte=today)
         .select_related("employer", "program", "wcb_account")

@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from employers.models import Enrollment, EnrollmentStatus
-from secor.audit import record
+from secor.audit import actor_or_none, record
+from secor.dates import association_today
 from secor.models import Program
 from secor.tenancy import activate
 
@@ -43,10 +44,6 @@ from .snapshot import RULE_FIELDS, rules_from_snapshot, rules_snapshot
 # The certificate number pattern is edited with the rules but not frozen in an
 # audit's snapshot: numbering happens at issue time.
 EDITABLE_RULE_FIELDS = (*RULE_FIELDS, "certificate_number_pattern")
-
-
-def _local_today(association) -> date:
-    return sched.local_date(timezone.now(), association.time_zone)
 
 
 def _raise(reasons) -> None:
@@ -227,7 +224,7 @@ def tool_publish_version(*, tool: AuditTool, actor) -> AuditTool:
     _raise(validate_tool(selectors.tool_specs(tool)))
     tool.status = AuditTool.Status.PUBLISHED
     tool.published_at = timezone.now()
-    tool.published_by = actor if actor is not None and actor.is_authenticated else None
+    tool.published_by = actor_or_none(actor)
     tool.full_clean()
     tool.save(update_fields=["status", "published_at", "published_by"])
     record(
@@ -309,7 +306,7 @@ def audit_plan(
     enrollment = (
         Enrollment.objects.for_association(association).select_for_update().get(pk=enrollment.pk)
     )
-    today = today or _local_today(association)
+    today = today or association_today(association)
     check = selectors.plan_check(
         enrollment=enrollment,
         start=data_gathering_start,
@@ -352,7 +349,7 @@ def audit_plan(
         data_gathering_end=data_gathering_end,
         tool=check.tool,
         rules_snapshot=rules_snapshot(rules_row),
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=actor_or_none(actor),
     )
     audit.full_clean()
     audit.save()
@@ -389,7 +386,7 @@ def audit_update_dates(
         start=data_gathering_start,
         end=data_gathering_end,
         conducted_by=audit.conducted_by,
-        today=today or _local_today(audit.association),
+        today=today or association_today(audit.association),
         assessor_worker=audit.assessor_worker,
         assessor_name=audit.assessor_name,
         audit=audit,
@@ -511,7 +508,7 @@ def scores_save(
         raise ValidationError(
             f"This audit is {audit.get_status_display().lower()}: its scores can no longer change."
         )
-    today = today or _local_today(audit.association)
+    today = today or association_today(audit.association)
     if today < audit.data_gathering_start:
         raise ValidationError(
             f"Data gathering starts on {audit.data_gathering_start}: scores can be entered "
@@ -543,7 +540,7 @@ def scores_save(
                 "points": value,
                 "max_points": element.max_points,
                 "comment": comments.get(number, ""),
-                "scored_by": actor if actor is not None and actor.is_authenticated else None,
+                "scored_by": actor_or_none(actor),
             },
         )
     audit.overall_percent = (
@@ -765,7 +762,7 @@ def milestone_record(
         milestone.due_on = due_on
     if notes is not None:
         milestone.notes = notes
-    milestone.recorded_by = actor if actor is not None and actor.is_authenticated else None
+    milestone.recorded_by = actor_or_none(actor)
     milestone.full_clean()
     milestone.save()
     record(
@@ -842,7 +839,7 @@ def audit_record_historic(
     cycle (unless `cycle`, the one it certified, is given).
     """
     association = enrollment.association
-    today = today or _local_today(association)
+    today = today or association_today(association)
     if audit_type not in HISTORIC_TYPES:
         raise ValidationError("Choose certification, baseline, recertification or maintenance.")
     if data_gathering_end < data_gathering_start:
@@ -910,7 +907,7 @@ def audit_record_historic(
         overall_percent=overall_percent,
         outcome_reasons=[{"code": "recorded_after_the_fact", "params": {}}],
         recorded_after_the_fact=True,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=actor_or_none(actor),
     )
     audit.full_clean()
     audit.save()

@@ -23,19 +23,7 @@ from audits.schedule import (
     ScheduleRules,
     reapply_date,
 )
-
-
-class EnrollmentStatus(StrEnum):
-    """registered → in progress → certified → (lapsed | cancelled |
-    de-rolled | moved to COR)."""
-
-    REGISTERED = "registered"
-    IN_PROGRESS = "in_progress"
-    CERTIFIED = "certified"
-    LAPSED = "lapsed"
-    CANCELLED = "cancelled"
-    DEROLLED = "derolled"
-    MOVED_TO_COR = "moved_to_cor"
+from employers.enrollment import EnrollmentStatus  # the one enum (re-exported)
 
 
 class CertificateStatus(StrEnum):

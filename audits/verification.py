@@ -14,22 +14,15 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from secor.dates import association_today
 from secor.models import Association
 from secor.tenancy import activate
 
-from .schedule import local_date
+from .models import CertificateStatus
 from .signing import SignatureCheck, verify_signature
 
-STATUS_LABELS = {
-    "valid": _("Valid"),
-    "expired": _("Expired"),
-    "suspended": _("Suspended"),
-    "cancelled": _("Cancelled"),
-    "superseded": _("Superseded"),
-}
 STATUS_EXPLANATIONS = {
     "valid": _("This certificate is genuine and currently valid."),
     "expired": _("This certificate is genuine but has expired."),
@@ -53,7 +46,8 @@ class PublicCertificate:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        known = self.status in CertificateStatus.values
+        return CertificateStatus(self.status).label if known else self.status
 
     @property
     def explanation(self) -> str:
@@ -86,7 +80,7 @@ def find_certificate(association: Association, number: str) -> PublicCertificate
     number = (number or "").strip()
     if not number or len(number) > 80:
         return None
-    today = local_date(timezone.now(), association.time_zone)
+    today = association_today(association)
     with activate(association):
         certificate = Certificate.objects.filter(number=number).select_related("program").first()
         if certificate is None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.utils.translation import gettext
 
+from secor import csv_import
 from secor.models import Jurisdiction, ProgramKind
 from secor.validators import EARLIEST_DATE, LATEST_DATE, first_control_character
 
@@ -98,85 +97,27 @@ class ImportRow:
 
 
 @dataclass
-class ImportPreview:
-    error: str | None = None
+class ImportPreview(csv_import.CsvPreview):
     rows: list[ImportRow] = field(default_factory=list)
 
     @property
-    def error_count(self) -> int:
-        return sum(1 for row in self.rows if row.errors)
-
-    @property
-    def has_row_errors(self) -> bool:
-        return self.error_count > 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.error and not self.has_row_errors and bool(self.rows)
-
-    @property
-    def creates(self) -> int:
-        return sum(1 for row in self.rows if row.action == "create")
-
-    @property
     def updates(self) -> int:
-        return sum(1 for row in self.rows if row.action == "update")
+        return self.count("update")
 
 
 def decode_upload(data: bytes) -> str:
-    """UTF-8 text (a byte-order mark from Excel is fine), or a ValidationError saying how."""
-    if len(data) > MAX_BYTES:
-        raise ValidationError(
-            gettext("The file is larger than %(value)s MB. Split it into smaller files.")
-            % {"value": MAX_BYTES // (1024 * 1024)}
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError(
-            gettext(
-                "The file is not UTF-8 text (the first unreadable byte is at "
-                "position %(start)s). In Excel choose File → Save As → “CSV "
-                "UTF-8 (Comma delimited)”, then upload that file."
-            )
-            % {"start": error.start}
-        ) from error
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ValidationError(
-            f"The file contains NUL bytes (the first on line {line}), so it is not a CSV "
-            "text file — perhaps a spreadsheet saved in another format. In Excel choose "
-            "File → Save As → “CSV UTF-8 (Comma delimited)”, then upload that file."
-        )
-    return text
-
-
-def header_problem(
-    header: list[str], *, missing: list[str], known: Iterable[str], columns: str
-) -> str | None:
-    """What is wrong with a CSV's first row, or None; ``columns`` says what it should name."""
-    known = set(known)
-    unknown = [c for c in header if c not in known]
-    duplicated = sorted({c for c in header if header.count(c) > 1})
-    if not (missing or unknown or duplicated):
-        return None
-    parts = []
-    if missing:
-        parts.append(f"missing column(s): {', '.join(missing)}")
-    if unknown:
-        parts.append(f"unknown column(s): {', '.join(unknown) or '(empty)'}")
-    if duplicated:
-        parts.append(f"repeated column(s): {', '.join(duplicated)}")
-    return "The first row must name the columns; " + "; ".join(parts) + f". {columns}"
+    """UTF-8 text, or a ValidationError saying how (``secor.csv_import``)."""
+    return csv_import.decode_upload(data, max_bytes=MAX_BYTES)
 
 
 def _header_problem(header: list[str]) -> str | None:
-    return header_problem(
-        header,
-        missing=[c for c in REQUIRED_COLUMNS if c not in header],
-        known=COLUMNS,
-        columns=f"Required: {', '.join(REQUIRED_COLUMNS)}. "
-        f"Optional: {', '.join(OPTIONAL_COLUMNS)}.",
+    parts = csv_import.header_problems(header, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
+    if not parts:
+        return None
+    return (
+        "The first row must name the columns; "
+        + "; ".join(parts)
+        + f". Required: {', '.join(REQUIRED_COLUMNS)}. Optional: {', '.join(OPTIONAL_COLUMNS)}."
     )
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
+from secor.choices import text_choices
 from secor.models import Jurisdiction, Program, TenantModel
 
 from .eligibility import (
@@ -24,6 +25,8 @@ from .eligibility import (
     category_of,
     role_and_status,
 )
+from .enrollment import OPEN_STATUSES
+from .enrollment import EnrollmentStatus as _EnrollmentStatus
 
 
 class Role(models.TextChoices):
@@ -185,9 +188,13 @@ class WCBAccount(TenantModel):
     class Meta:
         ordering = ["board", "account_number"]
         constraints = [
+            # Unique per board whatever the case: "ab-12" and "AB-12" are one account
+            # (the service compares with iexact; this is the database's word on it).
             models.UniqueConstraint(
-                fields=["association", "board", "account_number"],
-                name="wcbaccount_unique_number",
+                F("association"),
+                Upper("board"),
+                Upper("account_number"),
+                name="wcbaccount_unique_number_any_case",
                 violation_error_message=gettext_lazy(
                     "This WCB account number is already registered with this association."
                 ),
@@ -204,18 +211,26 @@ class WCBAccount(TenantModel):
         return f"{self.board} {self.account_number}"
 
 
-class EnrollmentStatus(models.TextChoices):
-    REGISTERED = "registered", gettext_lazy("Registered")
-    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
-    CERTIFIED = "certified", gettext_lazy("Certified")
-    LAPSED = "lapsed", gettext_lazy("Lapsed")
-    CANCELLED = "cancelled", gettext_lazy("Cancelled")
-    DEROLLED = "derolled", gettext_lazy("De-rolled")
-    MOVED_TO_COR = "moved_to_cor", gettext_lazy("Moved to COR")
-
+class _EnrollmentStatusQueries:
     @classmethod
     def open_statuses(cls) -> list[str]:
-        return [cls.REGISTERED, cls.IN_PROGRESS, cls.CERTIFIED]
+        return [cls(s) for s in OPEN_STATUSES]
+
+
+# The one enrollment-status enum (employers.enrollment), with its words.
+EnrollmentStatus = text_choices(
+    _EnrollmentStatus,
+    {
+        "registered": gettext_lazy("Registered"),
+        "in_progress": gettext_lazy("In progress"),
+        "certified": gettext_lazy("Certified"),
+        "lapsed": gettext_lazy("Lapsed"),
+        "cancelled": gettext_lazy("Cancelled"),
+        "derolled": gettext_lazy("De-rolled"),
+        "moved_to_cor": gettext_lazy("Moved to COR"),
+    },
+    mixin=_EnrollmentStatusQueries,
+)
 
 
 class Enrollment(TenantModel):

@@ -22,11 +22,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
+from secor import csv_import
 from secor.models import Jurisdiction
 from secor.validators import EARLIEST_DATE, LATEST_DATE, first_control_character
 
 from .eligibility import EMPLOYMENT_TYPES, role_and_status
-from .imports import header_problem
 from .models import CATEGORY_LABELS, WORKER_FIELDS, EmploymentStatus, Role, Worker
 
 MAX_ROWS = 2_000
@@ -105,16 +105,18 @@ class RosterImport:
 
 
 def _header_problem(header: list[str]) -> str | None:
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    optional = (*(c for c in COLUMNS if c not in REQUIRED_COLUMNS), *OLD_KIND_COLUMNS)
+    parts = csv_import.header_problems(header, required=REQUIRED_COLUMNS, optional=optional)
     if not any(c in header for c in ("employment_status", *OLD_KIND_COLUMNS)):
-        missing.append("employment_status")
-    return header_problem(
-        header,
-        missing=missing,
-        known=(*COLUMNS, *OLD_KIND_COLUMNS),
-        columns=f"Columns: {', '.join(COLUMNS)} (full_name, start_date and employment_status "
+        parts.insert(0, "missing column(s): employment_status")
+    if not parts:
+        return None
+    return (
+        "The first row must name the columns; "
+        + "; ".join(parts)
+        + f". Columns: {', '.join(COLUMNS)} (full_name, start_date and employment_status "
         "are required; a file with one employment_type column instead of role and "
-        "employment_status is accepted too).",
+        "employment_status is accepted too)."
     )
 
 

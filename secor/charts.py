@@ -12,8 +12,8 @@ Two kinds:
 * ``bars`` — ``bar_chart``: vertical columns (one per category) or horizontal
   rows, one series or several stacked, an optional limit line, each bar
   optionally a link to the filtered list it counts. The links in the picture are
-  for the mouse only (``tabindex="-1"`` inside ``role="img"``); the same links
-  are in the table, where the keyboard reaches them once each.
+  for the mouse only (``tabindex="-1"``, the picture ``aria-hidden``); the same
+  links are in the table, where the keyboard and screen readers reach them once each.
 * ``timeline`` — the cycle timeline, whose geometry (bands, numbered markers,
   label placement) is ``audits.timeline``; it is wrapped in the same ``Chart``
   so it goes through the same include.
@@ -137,6 +137,12 @@ class Chart:
     # kind "timeline": the wide and compact geometries (audits.timeline.Geometry).
     variants: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
     extra: dict = field(default_factory=dict)
+
+    @property
+    def linked(self) -> bool:
+        """Bars link to lists: the picture is then hidden from assistive technology (links
+        inside ``role="img"`` would be nested controls) and the table carries it all."""
+        return any(r.url for r in self.rects)
 
 
 # --- Bar charts ---------------------------------------------------------------------
@@ -327,7 +333,8 @@ def _rows(
 ) -> dict:
     n = len(categories)
     labels = list(axis_labels) if axis_labels is not None else list(categories)
-    label_w = min(max([text_width(t, FONT) for t in labels] + [40]) + 8, 220)
+    # Labels are measured generously (capitals, bold numbers): the text must never be cut.
+    label_w = min(max([text_width(t, FONT) * 1.2 for t in labels] + [40]) + 12, 240)
     width = 640
     right = 40
     plot = width - label_w - right

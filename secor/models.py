@@ -237,10 +237,6 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", gettext_lazy("Program auditor")
     EMPLOYER = "employer", gettext_lazy("Employer user")
 
-    @classmethod
-    def staff_roles(cls) -> frozenset[str]:
-        return frozenset({cls.PROGRAM_ADMIN, cls.REVIEWER, cls.AUDITOR})
-
 
 class Membership(TenantModel):
     """A user's role in one association. One person may belong to several."""
@@ -289,7 +285,9 @@ class Membership(TenantModel):
 
     @property
     def is_staff_role(self) -> bool:
-        return self.role in Role.staff_roles()
+        from .permissions import STAFF  # the role sets live in the one table's module
+
+        return self.role in STAFF
 
 
 def _hash_token(token: str) -> str:

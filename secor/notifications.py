@@ -52,6 +52,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import hooks
+from .dates import association_today
 from .models import (
     Association,
     Delivery,
@@ -245,10 +246,6 @@ def expand(
 # --- The sweep ----------------------------------------------------------------------
 
 
-def local_today(association: Association) -> date:
-    return timezone.now().astimezone(ZoneInfo(association.time_zone)).date()
-
-
 def window_start_for(association: Association, today: date) -> date:
     """The day after the last sweep that ran (bounded), so missed days are covered."""
     with activate(association):
@@ -326,7 +323,7 @@ def sweep(
     result.already = sum(1 for d in due if d.key in existing)
     if dry_run:
         return result
-    real_today = local_today(association)
+    real_today = association_today(association)
     rows = [
         Reminder(
             association=association,

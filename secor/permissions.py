@@ -71,6 +71,11 @@ class Action(StrEnum):
     VIEW_CERTIFICATES = "certificates.view"  # list, export, one certificate
     ISSUE_CERTIFICATES = "certificates.issue"  # issue, reissue, change status
     IMPORT_HISTORY = "certificates.import_history"  # current holders, historic audits
+    # Submissions: the QA review (queue, workload, workspace, files, changes)
+    REVIEW_SUBMISSIONS = "submissions.review"
+    # Reminders
+    EDIT_REMINDER_SETTINGS = "reminders.edit_settings"  # the association's lead times
+    VIEW_REMINDER_LOG = "reminders.view_log"  # every reminder sent about one employer
     # Program
     VIEW_DASHBOARD = "program.view_dashboard"  # the program dashboard and its CSV exports
 
@@ -103,6 +108,9 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.VIEW_CERTIFICATES: STAFF,
     Action.ISSUE_CERTIFICATES: ADMIN,
     Action.IMPORT_HISTORY: ADMIN,
+    Action.REVIEW_SUBMISSIONS: STAFF,
+    Action.EDIT_REMINDER_SETTINGS: ADMIN,
+    Action.VIEW_REMINDER_LOG: STAFF,
     Action.VIEW_DASHBOARD: STAFF,
 }
 assert set(PERMISSIONS) == set(Action), "every action needs a row in the table"

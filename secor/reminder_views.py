@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import audit, hooks
 from . import notifications as n
+from .dates import association_today
 from .forms import bound_data
 from .models import (
     CalendarFeed,
@@ -28,10 +29,8 @@ from .models import (
     ReminderSetting,
     Role,
 )
+from .permissions import Action
 from .tenancy import association_view, scopes_disabled
-
-STAFF = {Role.PROGRAM_ADMIN, Role.REVIEWER, Role.AUDITOR}
-
 
 # --- Services (one per action) ------------------------------------------------------
 
@@ -169,7 +168,7 @@ def preferences(request):
     form = PreferencesForm(
         bound_data(request),
         initial={"muted": current},
-        staff=request.membership.role in STAFF,
+        staff=request.membership.is_staff_role,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -185,7 +184,7 @@ def preferences(request):
     )
 
 
-@association_view(roles={Role.PROGRAM_ADMIN})
+@association_view(action=Action.EDIT_REMINDER_SETTINGS)
 @require_http_methods(["GET", "POST"])
 def reminder_settings(request):
     """The program admin sets each kind's lead days for the association."""
@@ -228,7 +227,7 @@ def _employer(request, employer_id):
     return get_object_or_404(employers, pk=employer_id)
 
 
-@association_view(roles=STAFF)
+@association_view(action=Action.VIEW_REMINDER_LOG)
 def employer_log(request, employer_id):
     """Staff: every reminder sent about one employer, when, to whom, delivered or not."""
     employer = _employer(request, employer_id)  # 404 first: a POST learns nothing either
@@ -286,7 +285,7 @@ def calendar_feed(request, token):
         raise Http404("No such calendar.")
     employer, association = feed.employer, feed.association
     employer.association = association
-    today = n.local_today(association)
+    today = association_today(association)
     events = []
     from .tenancy import activate
 

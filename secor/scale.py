@@ -8,8 +8,9 @@ order and pass what the next one needs through `ScalePlan.made`.
 
 Scale rows are recognisable, so a rerun first removes its own previous data (and
 never the demo data): every scale employer's legal name starts with `PREFIX`,
-every scale user's address ends with `USER_DOMAIN`, and `wipe` deletes them with
-every row that points at them, at any depth.
+every scale user's address ends with `USER_DOMAIN`, every scale evidence file is
+stored under `EVIDENCE_PREFIX`, and `wipe` deletes them with every row that points
+at them, at any depth.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.utils import timezone
 PREFIX = "Scale employer "
 USER_DOMAIN = "@scale.example"
 NOTIFICATION_KEY = "scale:"
+EVIDENCE_PREFIX = "scale/"  # the stored name of every scale evidence file
 
 
 @dataclass
@@ -69,8 +71,10 @@ def copy_insert(model, objs: Sequence[models.Model], plan: ScalePlan | None = No
     meta = model._meta
     fields = list(meta.concrete_fields)
     now = timezone.now()
-    for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
+    fresh = [obj for obj in objs if obj.pk is None]  # a row may come with a reserved id
+    for obj, pk in zip(fresh, reserve_ids(model, len(fresh)), strict=True):
         obj.pk = pk
+    for obj in objs:
         for f in fields:
             auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
             if auto and getattr(obj, f.attname) is None:
@@ -134,6 +138,13 @@ def wipe() -> dict[str, int]:
             employer_model,
             f"SELECT {pk} AS id FROM {q(employer_model._meta.db_table)} WHERE legal_name LIKE %s",
             [PREFIX + "%"],
+        )
+        evidence = apps.get_model("secor", "EvidenceFile")
+        mark(
+            evidence,
+            f"SELECT {q(evidence._meta.pk.column)} AS id FROM {q(evidence._meta.db_table)} "
+            "WHERE file LIKE %s",
+            [EVIDENCE_PREFIX + "%"],
         )
         mark(
             user_model,

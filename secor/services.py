@@ -16,7 +16,9 @@ from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 
 from . import audit, hooks, ratelimit
+from .audit import actor_or_none
 from .models import Association, Invitation, Membership, Program, Role, User
+from .permissions import STAFF
 from .tasks import send_invitation_email
 
 
@@ -348,7 +350,7 @@ def _role_label(membership: Membership) -> str:
 
 def _save_membership(membership: Membership, *, actor, reason: str) -> None:
     membership.full_clean()
-    membership._history_user = actor if actor is not None and actor.is_authenticated else None
+    membership._history_user = actor_or_none(actor)
     membership._change_reason = reason
     membership.save()
 
@@ -373,7 +375,7 @@ def membership_change_role(*, membership: Membership, actor, role: str) -> Membe
             )
         membership.is_employer_admin = role == EMPLOYER_ADMIN
     else:
-        if role not in Role.staff_roles():
+        if role not in STAFF:
             raise ValidationError(
                 {
                     "role": "Staff can be program admins, reviewers or program auditors. "

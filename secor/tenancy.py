@@ -102,13 +102,13 @@ def _membership(user, slug):
     return membership
 
 
-def association_view(view=None, *, action=None, roles=None):
+def association_view(view=None, *, action=None):
     """Wrap a view that lives under ``/<association_slug>/``.
 
     Anonymous → login. Unknown slug or no active membership → 404. A staff
     role without TOTP (while ``SECOR_REQUIRE_STAFF_MFA``) → MFA set-up page.
-    A member whose role may not take ``action`` (secor/permissions.py) → 403.
-    (``roles=``, a set of role names, is the older spelling; prefer ``action``.)
+    A member whose role may not take ``action`` (secor/permissions.py) → 403;
+    no ``action``: every member (the view narrows employer users itself).
     The view and its template rendering run inside the association's scope,
     with the association's time zone active (restored afterwards).
 
@@ -130,12 +130,10 @@ def association_view(view=None, *, action=None, roles=None):
                 and not user_has_mfa(request.user)
             ):
                 return redirect(f"{_mfa_setup_url()}?next={request.get_full_path()}")
-            if action is not None or roles is not None:
-                from .permissions import can, roles_of
+            if action is not None:
+                from .permissions import can
 
-                if (action is not None and not can(membership, action)) or (
-                    roles is not None and not roles_of(membership) & set(roles)
-                ):
+                if not can(membership, action):
                     raise PermissionDenied("Your role in this association cannot open this page.")
             request.association = membership.association
             request.membership = membership

@@ -17,7 +17,7 @@ from secor.tables import stream_csv
 from . import hooks, services
 from .forms import form_submitted
 from .models import Invitation, Membership, Notification, Role, User
-from .permissions import Action
+from .permissions import STAFF, Action
 from .selectors import memberships_for_user
 from .tables import ListTable, paginate
 from .tenancy import association_view
@@ -80,7 +80,7 @@ def notifications(request):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Email address"))
     role = forms.ChoiceField(
-        choices=[(r.value, r.label) for r in Role if r in Role.staff_roles()],
+        choices=[(r.value, r.label) for r in Role if r in STAFF],
         help_text=gettext_lazy(
             "Staff must set up two-factor authentication. Employer users are invited "
             "from their employer's page."
@@ -88,7 +88,7 @@ class InvitationForm(forms.Form):
     )
 
 
-STAFF_ROLE_CHOICES = [(r.value, r.label) for r in Role if r in Role.staff_roles()]
+STAFF_ROLE_CHOICES = [(r.value, r.label) for r in Role if r in STAFF]
 EMPLOYER_ROLE_CHOICES = [
     (Role.EMPLOYER.value, Role.EMPLOYER.label),
     (services.EMPLOYER_ADMIN, "Employer admin"),

@@ -32,15 +32,14 @@ from django.db.models import (
 from django.db.models.functions import Cast, TruncMonth
 from django.utils.translation import gettext as _
 
-from secor.models import Membership, Role
+from secor.models import Membership
+from secor.permissions import ADMIN, STAFF
 
 from . import diff, workflow
 from .models import NoteKind, ReviewNote, Submission, SubmissionEntry, SubmissionStatus
 
 # The queue: waiting for a reviewer, in review, or sent back (the reviewer follows it up).
 OPEN_STATUSES = [*sorted(workflow.QUEUED), workflow.Status.CORRECTIONS_REQUESTED]
-ALL_SEES = frozenset({Role.PROGRAM_ADMIN})
-REVIEWERS = frozenset({Role.PROGRAM_ADMIN, Role.REVIEWER, Role.AUDITOR})
 
 
 def review_days() -> int:
@@ -48,7 +47,7 @@ def review_days() -> int:
 
 
 def sees_all(membership) -> bool:
-    return membership.role in ALL_SEES
+    return membership.role in ADMIN
 
 
 def visible(membership):
@@ -87,7 +86,7 @@ def queue(membership):
 def staff_members(association) -> list[Membership]:
     return list(
         Membership.objects.for_association(association)
-        .filter(is_active=True, role__in=list(REVIEWERS))
+        .filter(is_active=True, role__in=list(STAFF))
         .select_related("user")
         .order_by("user__email")
     )

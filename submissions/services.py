@@ -32,8 +32,10 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from audits import schedule as sched
-from secor.audit import record
+from secor.audit import actor_or_none, record
+from secor.dates import association_today
 from secor.models import Membership, Notification, Role
+from secor.permissions import STAFF
 from secor.tenancy import activate
 
 from . import audit_outcome, selectors, workflow
@@ -58,10 +60,6 @@ Action = workflow.Action
 
 def _now() -> datetime:
     return timezone.now()
-
-
-def _local_today(association) -> date:
-    return sched.local_date(timezone.now(), association.time_zone)
 
 
 def _refuse(refusal: workflow.Refusal | None) -> None:
@@ -92,7 +90,7 @@ def _move(
         action=action.value,
         from_status=before,
         to_status=to.value,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor_or_none(actor),
         note=note,
         staff_only=staff_only,
     )
@@ -253,7 +251,7 @@ def upload_create(
         audit=audit,
         kind=kind,
         program=program,
-        today=_local_today(association),
+        today=association_today(association),
         length=length,
         starting=True,
     )
@@ -317,7 +315,7 @@ def submission_create_from_upload(*, upload: Upload, sha256: str, actor) -> Uplo
             audit=upload.audit,
             kind=upload.kind,
             program=upload.program,
-            today=_local_today(association),
+            today=association_today(association),
             length=upload.length,
         )
     # Outside the transaction: moving a large file to S3 takes a while and must
@@ -355,7 +353,7 @@ def _create_submission(upload: Upload, *, stored_name: str, sha256: str, actor) 
         employer=upload.employer, audit=upload.audit, kind=upload.kind
     )
     deadline = selectors.receipt_deadline(upload.audit) if upload.audit else None
-    today = _local_today(upload.association)
+    today = association_today(upload.association)
     submission = Submission(
         association=upload.association,
         employer=upload.employer,
@@ -423,7 +421,7 @@ def submission_create_from_link(*, employer, audit, kind: str, program, link: st
         audit=audit,
         kind=kind,
         program=program,
-        today=_local_today(association),
+        today=association_today(association),
         length=0,
     )
     if not rule.allow_link:
@@ -433,7 +431,7 @@ def submission_create_from_link(*, employer, audit, kind: str, program, link: st
     latest = selectors.latest_version(employer=employer, audit=audit, kind=kind)
     verdict = workflow.can_upload(latest.status if latest else None)
     deadline = selectors.receipt_deadline(audit) if audit else None
-    today = _local_today(association)
+    today = association_today(association)
     submission = Submission.objects.create(
         association=association,
         employer=employer,
@@ -727,7 +725,7 @@ def submission_assign(*, submission: Submission, assignee, actor, note: str = ""
     if assignee is not None:
         is_staff = (
             Membership.objects.for_association(row.association)
-            .filter(user=assignee, is_active=True, role__in=list(Role.staff_roles()))
+            .filter(user=assignee, is_active=True, role__in=list(STAFF))
             .exists()
         )
         if not is_staff:
@@ -855,7 +853,7 @@ def submission_request_corrections(
     otherwise: docs/rules.md § AMTA — timelines).
     """
     row = _locked(submission)
-    today = _local_today(row.association)
+    today = association_today(row.association)
     if due_on is None:
         rule = selectors.rule_for(row.program, row.kind)
         due_on = today + timedelta(days=rule.corrections_days)
@@ -901,7 +899,7 @@ def submission_accept(*, submission: Submission, actor, note: str = "") -> Submi
     _move(row, Action.ACCEPT, actor=actor, note=note)
     if row.audit_id is not None and row.kind in SubmissionKind.audit_kinds():
         audit_outcome.record_outcome(
-            audit=row.audit, actor=actor, decided_on=_local_today(row.association)
+            audit=row.audit, actor=actor, decided_on=association_today(row.association)
         )
     _notify_employer(
         row,
@@ -926,7 +924,7 @@ def submission_reject(*, submission: Submission, actor, reason: str, note: str =
         audit_outcome.record_rejection(
             audit=row.audit,
             actor=actor,
-            decided_on=_local_today(row.association),
+            decided_on=association_today(row.association),
             reason_code=reason,
             note=note,
         )

@@ -18,13 +18,12 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audits import schedule as sched
 from audits.models import Audit
 from employers.models import Enrollment, EnrollmentStatus
+from secor.dates import association_today
 from secor.forms import add_service_errors, bound_data
 from secor.models import Role
 from secor.tenancy import association_view
@@ -41,10 +40,6 @@ from .models import (
     Upload,
     UploadStatus,
 )
-
-
-def _today(request):
-    return sched.local_date(timezone.now(), request.association.time_zone)
 
 
 def _is_employer(request) -> bool:
@@ -140,7 +135,7 @@ def _upload_page(request, target, *, tus_endpoint: str):
     rule = selectors.rule_for(target["program"], target["kind"])
     if rule is None or not rule.is_enabled:
         raise Http404("Not submitted online here.")
-    today = _today(request)
+    today = association_today(request.association)
     deadline = selectors.receipt_deadline(audit) if audit else None
     late = deadline is not None and today > deadline
     latest = selectors.latest_version(employer=target["employer"], audit=audit, kind=target["kind"])

@@ -8,7 +8,7 @@ assigned to another reviewer, is a 404; entries are looked up within it.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import quote
 
 from csp.decorators import csp_replace
@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -26,12 +25,13 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from audits import schedule as sched
 from audits import selectors as audit_selectors
 from audits import services as audit_services
 from audits.models import Element, ElementScore
 from secor import charts
+from secor.dates import association_today
 from secor.forms import add_service_errors
+from secor.permissions import Action
 from secor.tables import stream_csv
 from secor.tenancy import association_view
 
@@ -49,13 +49,8 @@ from .review_forms import (
 )
 from .review_tables import QueueTable, status_badge
 
-REVIEWERS = review.REVIEWERS
 IN_REVIEW = (SubmissionStatus.IN_REVIEW, SubmissionStatus.RESUBMITTED)
 PREVIEW_MAX_BYTES = 64 * 1024**2
-
-
-def _today(request) -> date:
-    return sched.local_date(timezone.now(), request.association.time_zone)
 
 
 def _submission(request, submission_id) -> Submission:
@@ -81,7 +76,7 @@ def _workspace_url(request, submission) -> str:
 
 def _queue_table(request, *, paginate):
     staff = review.staff_members(request.association)
-    today = _today(request)
+    today = association_today(request.association)
     filterset = QueueFilter(
         request.GET,
         queryset=review.queue(request.membership),
@@ -95,7 +90,7 @@ def _queue_table(request, *, paginate):
     return filterset, table
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 @require_GET
 def queue(request):
     """Submissions to review, oldest first; filters; a reviewer sees theirs and unassigned."""
@@ -112,7 +107,7 @@ def queue(request):
     )
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 @require_GET
 def queue_export(request):
     """The filtered queue as CSV, every page, streamed row by row (`secor.tables`)."""
@@ -121,11 +116,11 @@ def queue_export(request):
     return stream_csv(table, name)
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 @require_GET
 def workload(request):
     """Per reviewer: open, due within 7 days, overdue; and submissions received per month."""
-    today = _today(request)
+    today = association_today(request.association)
     rows = review.workload(request.association, today=today)
     months = review.received_by_month(request.association, today=today)
     context = {
@@ -343,12 +338,12 @@ def _handle_post(request, submission, forms, elements) -> str | None:
     raise Http404("Unknown action.")
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 @require_http_methods(["GET", "POST"])
 def workspace(request, submission_id):
     """One submission: files by element, previews, scores, notes, decision, timeline."""
     submission = _submission(request, submission_id)
-    today = _today(request)
+    today = association_today(request.association)
     elements = _elements(submission)
     forms = _Forms(request, submission, elements, today)
     if request.method == "POST":
@@ -435,7 +430,7 @@ def _get_only(request):
     return None
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 def changes(request, submission_id):
     """What changed since the previous version, by element; which notes were answered."""
     submission = _submission(request, submission_id)
@@ -543,7 +538,7 @@ def _stream(submission, entry, *, content_type: str, inline: bool, max_bytes: in
     return response
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 @xframe_options_sameorigin
 @csp_replace({"frame-ancestors": ["'self'"], "object-src": ["'self'"]})
 def entry_preview(request, submission_id, entry_id):
@@ -565,7 +560,7 @@ def entry_preview(request, submission_id, entry_id):
     )
 
 
-@association_view(roles=REVIEWERS)
+@association_view(action=Action.REVIEW_SUBMISSIONS)
 def entry_download(request, submission_id, entry_id):
     """One file of the zip as a download (its recorded size is the limit)."""
     submission, entry = _entry(request, submission_id, entry_id)

@@ -6,6 +6,7 @@ from django.core.cache import cache
 
 from secor.celery import app as celery_app
 from secor.models import Role
+from secor.permissions import STAFF
 
 from .factories import AssociationFactory, EmployerFactory, MembershipFactory, UserFactory
 
@@ -91,7 +92,7 @@ def member(association, role, *, mfa=None, employer=None, employer_admin=False, 
         is_employer_admin=employer_admin,
     )
     user.employer = employer
-    if mfa if mfa is not None else role in Role.staff_roles():
+    if mfa if mfa is not None else role in STAFF:
         user.totp_secret = add_totp(user)
     return user
 

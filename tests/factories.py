@@ -87,22 +87,37 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     contact_email = factory.Sequence(lambda n: f"office{n}@hauling.example")
 
 
-class WCBAccountFactory(factory.django.DjangoModelFactory):
+class EmployerOwnedFactory(factory.django.DjangoModelFactory):
+    """A row of one employer, in that employer's association (the database refuses
+    anything else, ADR 0006): the association given, else the employer's."""
+
+    class Meta:
+        abstract = True
+
+    association = factory.SubFactory(AssociationFactory)
+    employer = factory.SubFactory(
+        EmployerFactory, association=factory.SelfAttribute("..association")
+    )
+
+    @classmethod
+    def _generate(cls, strategy, params):
+        if "association" not in params and params.get("employer") is not None:
+            params["association"] = params["employer"].association
+        return super()._generate(strategy, params)
+
+
+class WCBAccountFactory(EmployerOwnedFactory):
     class Meta:
         model = "employers.WCBAccount"
 
-    employer = factory.SubFactory(EmployerFactory)
-    association = factory.SelfAttribute("employer.association")
     board = "WCB-Alberta"
     account_number = factory.Sequence(lambda n: f"{1000000 + n}")
 
 
-class WorkerFactory(factory.django.DjangoModelFactory):
+class WorkerFactory(EmployerOwnedFactory):
     class Meta:
         model = "employers.Worker"
 
-    employer = factory.SubFactory(EmployerFactory)
-    association = factory.SelfAttribute("employer.association")
     full_name = factory.Faker("name")
     role = "other"
     employment_status = "full_time_permanent"
@@ -111,12 +126,10 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2015, 1, 1)
 
 
-class EnrollmentFactory(factory.django.DjangoModelFactory):
+class EnrollmentFactory(EmployerOwnedFactory):
     class Meta:
         model = "employers.Enrollment"
 
-    employer = factory.SubFactory(EmployerFactory)
-    association = factory.SelfAttribute("employer.association")
     program = factory.LazyAttribute(
         lambda o: Program.objects.for_association(o.association).get_or_create(
             association=o.association, kind="secor"
@@ -125,12 +138,10 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     registered_on = factory.Faker("date_between", start_date="-2y", end_date="-1d")
 
 
-class HeadcountDeclarationFactory(factory.django.DjangoModelFactory):
+class HeadcountDeclarationFactory(EmployerOwnedFactory):
     class Meta:
         model = "employers.HeadcountDeclaration"
 
-    employer = factory.SubFactory(EmployerFactory)
-    association = factory.SelfAttribute("employer.association")
     period_start = factory.Faker("date_between", start_date="-11M", end_date="-6M")
     period_end = factory.LazyAttribute(lambda o: o.period_start)
     full_time_permanent = 3

@@ -77,7 +77,7 @@ def _records(association, **filters):
     """Counted records (verified, or waiting for verification) of current workers."""
     return (
         TrainingRecord.objects.for_association(association)
-        .exclude(status=RecordStatus.REJECTED)
+        .exclude(status__in=(RecordStatus.REJECTED, RecordStatus.WITHDRAWN))
         .filter(**filters)
         .select_related("course", "worker")
         .order_by("worker_id", "course_id", "-completed_on", "-id")
@@ -292,8 +292,9 @@ def calendar_events(employer, today: date) -> list[n.CalendarEvent]:
     rules = {c.code: c for c in course_rules(association)}
     current = Q(worker__end_date__isnull=True) | Q(worker__end_date__gte=today)
     events = []
+    # Courses outside the catalogue have no expiry of their own (continuing education only).
     for record in _latest_per_worker_course(
-        _records(association, employer=employer).filter(current)
+        _records(association, employer=employer).filter(current, course__isnull=False)
     ):
         course = rules.get(record.course.code)
         if course is None:

@@ -1,18 +1,24 @@
 """Scale data of the training app: ~10 training records per employer (two per worker).
 
-Courses come from the association's catalogue; most records are verified by
-the scale reviewer, some wait for verification (the queue), a few are rejected.
+Courses come from the association's catalogue. Each record has its certificate
+file (`EvidenceFile`, stored under `secor.scale.EVIDENCE_PREFIX`); most are
+verified by the scale reviewer (with the `RecordVerification` compliance
+reads), some wait for verification (the queue), a few are rejected.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from django.utils import timezone
 
-from secor.scale import ScalePlan, copy_insert
+from secor.models import EvidenceFile
+from secor.scale import EVIDENCE_PREFIX, ScalePlan, copy_insert, reserve_ids
 
-from .models import Course, RecordStatus, TrainingRecord
+from .models import Course, RecordStatus, RecordVerification, TrainingRecord
+
+FACTS = ("course", "completed_on", "certificate_number", "hours")
 
 
 def build(plan: ScalePlan) -> None:
@@ -26,7 +32,7 @@ def build(plan: ScalePlan) -> None:
             )
             courses = [course]
         reviewer = plan.made["staff"][association.pk]
-        records = []
+        records, files = [], []
         for employer, _enrollment, workers in plan.made["employers"][association.pk]["rows"]:
             for w in workers:
                 for course in rng.sample(courses, min(2, len(courses))):
@@ -40,6 +46,19 @@ def build(plan: ScalePlan) -> None:
                         else RecordStatus.REJECTED
                     )
                     decided = status != RecordStatus.PENDING
+                    name = f"{EVIDENCE_PREFIX}training/{employer.pk}/{w.pk}-{course.pk}.pdf"
+                    evidence = EvidenceFile(
+                        association=association,
+                        kind="training.certificate",
+                        file=name,
+                        original_name="certificate.pdf",
+                        content_type="application/pdf",
+                        size=48213,
+                        sha256=hashlib.sha256(name.encode()).hexdigest(),
+                        stored_by_label="Scale data",
+                        stored_at=now,
+                    )
+                    files.append(evidence)
                     records.append(
                         TrainingRecord(
                             association=association,
@@ -49,10 +68,7 @@ def build(plan: ScalePlan) -> None:
                             completed_on=completed,
                             certificate_number=f"C{rng.randint(100000, 999999)}",
                             hours=8,
-                            evidence=f"training/evidence/scale/{employer.pk}/{w.pk}.pdf",
-                            evidence_name="certificate.pdf",
-                            evidence_content_type="application/pdf",
-                            evidence_size=48213,
+                            evidence_file=evidence,
                             status=status,
                             rejection_reason="The scan is unreadable."
                             if status == RecordStatus.REJECTED
@@ -61,4 +77,29 @@ def build(plan: ScalePlan) -> None:
                             verified_at=now if decided else None,
                         )
                     )
+        copy_insert(EvidenceFile, files, plan)
+        for record, evidence in zip(records, files, strict=True):
+            record.evidence_file = evidence  # its id is known now
+        verified = [r for r in records if r.status == RecordStatus.VERIFIED]
+        # A verified record points at its verification and the verification at the record:
+        # ids first (PostgreSQL checks the foreign keys at commit).
+        for record, pk in zip(records, reserve_ids(TrainingRecord, len(records)), strict=True):
+            record.pk = pk
+        verifications = []
+        ids = reserve_ids(RecordVerification, len(verified))
+        for record, pk in zip(verified, ids, strict=True):
+            verifications.append(
+                RecordVerification(
+                    pk=pk,
+                    association=association,
+                    record=record,
+                    evidence_file=record.evidence_file,
+                    verified_by=reviewer,
+                    verified_by_label=reviewer.email,
+                    verified_at=now,
+                    **{f: getattr(record, f) for f in FACTS},
+                )
+            )
+            record.verification_id = pk
         copy_insert(TrainingRecord, records, plan)
+        copy_insert(RecordVerification, verifications, plan)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
-from django.utils import timezone
 
 from employers.models import Employer, Enrollment, EnrollmentStatus, WCBAccount, Worker
 from secor.evidence_files import lineage_of
@@ -202,12 +201,13 @@ def account_label(account: WCBAccount | None) -> str:
     return f"{account.board} {account.account_number}" if account is not None else ""
 
 
-def designations(association) -> tuple[compliance.Designation, ...]:
+def designations(association, employer=None) -> tuple[compliance.Designation, ...]:
     """Every trained-employee designation in the association, for the one-account rule.
 
     A designation is matched by worker id (the same roster row) and by each of
     that worker's verified certificate numbers (the same human on another
-    employer's roster).
+    employer's roster). Those of employers other than ``employer`` are marked
+    ``other_employer``: the reasons shown to ``employer`` do not name them.
     """
     rows = list(
         TrainedEmployeeDesignation.objects.for_association(association).select_related(
@@ -225,9 +225,14 @@ def designations(association) -> tuple[compliance.Designation, ...]:
     found = []
     for d in rows:
         label = account_label(d.wcb_account)
-        found.append(compliance.Designation(wcb_account=label, person_id=d.worker_id))
+        other = employer is not None and d.employer_id != employer.pk
+        found.append(
+            compliance.Designation(wcb_account=label, person_id=d.worker_id, other_employer=other)
+        )
         found.extend(
-            compliance.Designation(wcb_account=label, certificate_number=number)
+            compliance.Designation(
+                wcb_account=label, certificate_number=number, other_employer=other
+            )
             for number in sorted(certificates[d.worker_id])
         )
     return tuple(found)
@@ -297,7 +302,7 @@ def compliance_for(
         records,
         as_of=as_of,
         wcb_account=account_label(account),
-        designations=designations(association),
+        designations=designations(association, employer),
         assessor_id=assessor_worker.pk if assessor_worker is not None else None,
         lead_days=lead_days,
     )
@@ -336,6 +341,7 @@ def pending_by_age(association, *, today: date) -> list[tuple[tuple[int, int | N
     from zoneinfo import ZoneInfo
 
     from django.db.models import Count, Q
+    from django.utils import timezone
 
     zone = ZoneInfo(association.time_zone)
 

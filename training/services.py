@@ -19,7 +19,8 @@ from django.utils.translation import gettext
 from secor import audit
 from secor.dates import association_today
 from secor.evidence_files import discard_bytes, evidence_file_store
-from secor.models import EvidenceFile, Membership, Program, ProgramKind, Role
+from secor.models import EvidenceFile, Membership, Program, ProgramKind
+from secor.permissions import STAFF
 from secor.tenancy import scoped_service
 
 from . import evidence as evidence_files
@@ -253,7 +254,7 @@ def is_staff(association, user) -> bool:
         return False
     return (
         Membership.objects.for_association(association)
-        .filter(user=user, is_active=True, role__in=Role.staff_roles())
+        .filter(user=user, is_active=True, role__in=STAFF)
         .exists()
     )
 

@@ -86,3 +86,25 @@ def test_each_cycle_gets_a_marked_certificate_and_review_states_become_received(
     assert apps.get_model("audits", "AuditCycle")._base_manager.get(pk=cycle.pk).ends_on == date(
         2024, 1, 5
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_range_migration_refuses_out_of_range_rules_and_names_them(association):
+    """Decided: refuse, never clamp (secor.migration_checks); the operator fixes the row."""
+    from secor.migration_checks import RowsOutOfRange
+
+    from .factories import seeded
+
+    seeded(association)
+    apps = _migrate([("audits", "0007_fill_submission_due_on")])
+    try:
+        Rules = apps.get_model("audits", "ProgramRules")
+        rules = Rules._base_manager.filter(association_id=association.pk).first()
+        Rules._base_manager.filter(pk=rules.pk).update(maintenance_notice_days=30000)
+        with pytest.raises(RowsOutOfRange) as refused:
+            _migrate([("audits", "0008_rules_and_dates_in_sane_ranges")])
+        assert f"audits.ProgramRules id {rules.pk}" in str(refused.value)
+        assert "programrules_maintenance_notice_days_range" in str(refused.value)
+        Rules._base_manager.filter(pk=rules.pk).update(maintenance_notice_days=90)
+    finally:
+        _migrate_to_latest()

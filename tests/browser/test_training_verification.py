@@ -13,7 +13,7 @@ from training.models import Course, TrainingRecord
 
 from ..conftest import member
 from ..factories import WorkerFactory
-from ..training.factories import pdf_bytes, png_bytes
+from ..training.factories import TrainingRecordFactory, pdf_bytes, png_bytes
 from ..training.helpers import verified
 from .conftest import check_page, log_in, visit
 
@@ -43,7 +43,11 @@ def test_employer_adds_a_pdf_certificate_staff_verify_it_and_the_panel_turns_gre
 
     visit(page, training_path + "records/add/")
     page.get_by_label("Worker").select_option(label="Dana Driver")
-    page.get_by_label("Course").select_option(label="Self-Evaluator (SE)")
+    page.get_by_label("Course", exact=True).select_option(label="Self-Evaluator (SE)")
+    # TSB is no longer accepted (docs/rules.md#amta-tsb): not offered for new records.
+    expect(page.get_by_label("Course", exact=True).locator("option", has_text="TSB")).to_have_count(
+        0
+    )
     page.get_by_label("Completion date").fill("2024-05-01")
     page.get_by_label("Certificate number").fill("SE-2024-001")
     page.get_by_label("Certificate file").set_input_files(
@@ -153,7 +157,7 @@ def test_employer_records_a_maintenance_audit_and_staff_see_what_changed(page, o
     log_in(page, user)
 
     visit(page, record_path)
-    page.get_by_role("link", name="Record proficiency or maintenance dates, or a new file").click()
+    page.get_by_role("link", name="Correct the record, add dates or a new file").click()
     check_page(page)
     page.get_by_label("Personal maintenance audit submitted on").fill("2025-05-01")
     page.get_by_label("New certificate or letter file").set_input_files(
@@ -164,7 +168,7 @@ def test_employer_records_a_maintenance_audit_and_staff_see_what_changed(page, o
     expect(page.get_by_role("row", name=re.compile("Maintenance audit submitted"))).to_be_visible()
     check_page(page)
 
-    page.get_by_role("link", name="Record proficiency or maintenance dates, or a new file").click()
+    page.get_by_role("link", name="Correct the record, add dates or a new file").click()
     page.get_by_label("New certificate or letter file").set_input_files(
         {"name": "huge.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-" + b"0" * 11 * 2**20}
     )
@@ -182,6 +186,54 @@ def test_employer_records_a_maintenance_audit_and_staff_see_what_changed(page, o
     expect(page.get_by_role("status").filter(has_text="verified")).to_be_visible()
     sat.refresh_from_db()
     assert (sat.status, sat.maintenance_audit_on) == ("verified", date(2025, 5, 1))
+
+
+def test_a_verified_record_corrected_is_verified_again_and_counts_as_verified_meanwhile(page, amta):
+    """docs/rules.md#training-records: a correction after verification is a new version."""
+    employer_user = member(amta, Role.EMPLOYER)
+    worker = WorkerFactory(employer=employer_user.employer, full_name="Dana Driver")
+    record = verified(worker, "SE", date(2024, 5, 1), certificate_number="SE-1")
+    record_path = f"/{amta.slug}/training/employers/{worker.employer_id}/records/{record.pk}/"
+    log_in(page, employer_user)
+
+    visit(page, record_path)
+    page.get_by_role("link", name="Correct the record, add dates or a new file").click()
+    check_page(page)
+    page.get_by_label("Completion date").fill("2024-05-03")
+    page.get_by_label("Hours").fill("7.5")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status").filter(has_text="staff will verify")).to_be_visible()
+    expect(page.get_by_role("row", name="Completion date 2024-05-01 2024-05-03")).to_be_visible()
+    expect(page.get_by_text("Counts as verified")).to_be_visible()
+    expect(page.get_by_role("button", name="Withdraw my correction")).to_be_visible()
+    check_page(page)
+
+    page.context.clear_cookies()
+    log_in(page, member(amta, Role.REVIEWER))
+    visit(page, f"/{amta.slug}/training/verification/{record.pk}/")
+    expect(page.get_by_text("An update to a record verified on")).to_be_visible()
+    expect(page.get_by_role("row", name="Hours — 7.5")).to_be_visible()
+    check_page(page)
+    page.get_by_role("button", name="Verify: the file matches").click()
+    expect(page.get_by_role("status").filter(has_text="verified")).to_be_visible()
+    record.refresh_from_db()
+    assert (record.status, record.verification.number) == ("verified", 2)
+    assert record.verification.completed_on == date(2024, 5, 3)
+
+
+def test_an_employer_withdraws_a_record_not_yet_verified(page, amta):
+    employer_user = member(amta, Role.EMPLOYER)
+    worker = WorkerFactory(employer=employer_user.employer, full_name="Wes Withdrawn")
+    record = TrainingRecordFactory(
+        employer=worker.employer,
+        worker=worker,
+        course=Course.objects.for_association(amta).get(code="SE"),
+    )
+    log_in(page, employer_user)
+    visit(page, f"/{amta.slug}/training/employers/{worker.employer_id}/records/{record.pk}/")
+    page.get_by_role("button", name="Withdraw this record").click()
+    expect(page.get_by_role("status").filter(has_text="withdrawn")).to_be_visible()
+    expect(page.get_by_text("Withdrawn: this record does not count")).to_be_visible()
 
 
 def test_naming_a_trained_employee_refuses_a_part_timer_and_confirms_a_move(

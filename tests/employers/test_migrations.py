@@ -15,8 +15,8 @@ from ..factories import EmployerFactory
 from ..migration_steps import migrate, migrate_to_latest
 from .conftest import add_programs
 
-BEFORE = [("employers", "0004_wcb_number_and_name_search_indexes")]
-AFTER = [("employers", "0005_worker_role_and_status")]
+BEFORE = [("employers", "0006_tenant_keys")]
+AFTER = [("employers", "0007_worker_role_and_status")]
 
 EXPECTED = {
     "owner": ("owner", "full_time_permanent"),

@@ -77,3 +77,37 @@ def test_the_allow_list_names_only_models_that_exist_and_lack_history():
 )
 def test_the_models_the_policy_named_have_history(label):
     assert has_history(apps.get_model(label))
+
+
+@pytest.mark.django_db
+def test_an_evidence_file_cannot_be_changed_or_deleted_even_by_raw_sql(association):
+    from django.db import DatabaseError, connection, transaction
+
+    from secor.models import EvidenceFile
+
+    from ..factories import UserFactory
+    from ..training.factories import EvidenceFileFactory
+
+    stored = EvidenceFileFactory(association=association, stored_by=UserFactory())
+    with pytest.raises(TypeError, match="immutable"):
+        stored.save()
+    with pytest.raises(TypeError, match="immutable"):
+        stored.delete()
+    with pytest.raises(TypeError, match="immutable"):
+        EvidenceFile.objects.for_association(association).update(sha256="0" * 64)
+    if connection.vendor != "postgresql":
+        return
+    for sql in (
+        "UPDATE secor_evidencefile SET sha256 = repeat('0', 64) WHERE id = %s",
+        "DELETE FROM secor_evidencefile WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="immutable"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [stored.pk])
+    # A deleted user's files stay, without the user (the one update allowed).
+    stored.stored_by.delete()
+    kept = EvidenceFile.objects.for_association(association).get(pk=stored.pk)
+    assert (kept.stored_by, kept.sha256) == (None, stored.sha256)

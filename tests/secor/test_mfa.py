@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from secor.models import Role
+from secor.permissions import STAFF
 
 from ..conftest import member, totp_code
 from ..factories import PASSWORD
@@ -11,7 +12,7 @@ from ..factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("role", sorted(Role.staff_roles()))
+@pytest.mark.parametrize("role", sorted(STAFF))
 def test_staff_without_mfa_are_sent_to_set_it_up(client, association, role):
     client.force_login(member(association, role, mfa=False))
     response = client.get(f"/{association.slug}/")
@@ -19,7 +20,7 @@ def test_staff_without_mfa_are_sent_to_set_it_up(client, association, role):
     assert response.url == f"{reverse('mfa_activate_totp')}?next=/{association.slug}/"
 
 
-@pytest.mark.parametrize("role", sorted(Role.staff_roles()))
+@pytest.mark.parametrize("role", sorted(STAFF))
 def test_staff_with_mfa_reach_the_association(client, association, role):
     client.force_login(member(association, role))
     assert client.get(f"/{association.slug}/").status_code == 200

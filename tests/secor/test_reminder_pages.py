@@ -14,6 +14,7 @@ from icalendar import Calendar
 
 from audits.models import Milestone
 from secor import notifications
+from secor.dates import association_today
 from secor.models import CalendarFeed, Delivery, MutedReminderKind, Reminder, ReminderSetting, Role
 from secor.tenancy import activate
 
@@ -279,7 +280,7 @@ def test_the_feed_holds_corrections_due(client, association):
     from ..submissions.url_kwargs import _submission
 
     employer = EmployerFactory(association=association)
-    due = notifications.local_today(association) + timedelta(days=10)
+    due = association_today(association) + timedelta(days=10)
     submission = _submission(association, employer, corrections_due_on=due)
     client.force_login(member(association, Role.EMPLOYER, employer=employer))
     url = _feed_url(client, association, employer)

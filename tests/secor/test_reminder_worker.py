@@ -25,6 +25,7 @@ from django_scopes import scopes_disabled
 
 from secor import notifications
 from secor.celery import app as celery_app
+from secor.dates import association_today
 from secor.models import Delivery, Notification, Reminder, ReminderSetting, Role
 from secor.tenancy import activate
 
@@ -55,7 +56,7 @@ def wait_for(predicate, timeout=30.0, every=0.1):
 
 def due_today(association):
     """An employer user and a certificate whose 30-day expiry reminder is due today."""
-    today = notifications.local_today(association)
+    today = association_today(association)
     expires = today + timedelta(days=30)
     e, _ = certified(association, expires.replace(year=expires.year - 3))
     user = member(association, Role.EMPLOYER, employer=e.employer)

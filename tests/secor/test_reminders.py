@@ -13,6 +13,7 @@ from django_scopes import scopes_disabled
 from audits.models import Milestone, MilestoneLetter
 from employers.models import Enrollment
 from secor import notifications
+from secor.dates import association_today
 from secor.models import (
     Delivery,
     MutedReminderKind,
@@ -484,7 +485,7 @@ def test_corrections_due_reaches_the_employer_and_the_assigned_reviewer_muted_or
     user = member(association, Role.EMPLOYER, employer=employer)
     reviewer = member(association, Role.REVIEWER)
     member(association, Role.REVIEWER)  # not assigned: not told
-    today = notifications.local_today(association)
+    today = association_today(association)
     _submission(
         association, employer, assigned_to=reviewer, corrections_due_on=today + timedelta(days=7)
     )
@@ -506,7 +507,7 @@ def test_the_staff_digest_is_one_email_with_every_apps_lists(run_day, associatio
 
     admin = member(association, Role.PROGRAM_ADMIN)
     _milestone(association)  # due 2021-06-01, still pending: a de-roll candidate
-    today = notifications.local_today(association)
+    today = association_today(association)
     waiting = _submission(
         association, EmployerFactory(association=association), status="awaiting_review"
     )

@@ -21,6 +21,8 @@ SCALE_MODELS = [
     "employers.Enrollment",
     "employers.Worker",
     "training.TrainingRecord",
+    "training.RecordVerification",
+    "secor.EvidenceFile",
     "audits.AuditCycle",
     "audits.Audit",
     "audits.Certificate",

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audits import services as audit_services
+from secor.dates import association_today
 from secor.models import AuditLogEntry
 from secor.tenancy import activate
 from submissions import services
@@ -68,7 +69,7 @@ def test_a_reviewer_takes_it_asks_for_corrections_and_the_employer_answers_and_r
     v1 = _reload(queued)
     assert v1.status == "corrections_requested"
     assert v1.assigned_to == reviewer
-    assert (v1.corrections_due_on - services._local_today(association)).days == 15
+    assert (v1.corrections_due_on - association_today(association)).days == 15
 
     page = employer_client.get(f"/{association.slug}/submissions/{v1.pk}/").content.decode()
     assert "add the inspection reports for March" in page

@@ -79,8 +79,13 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "training.TrainingRecord"
 
-    employer = factory.SubFactory(EmployerFactory)
-    association = factory.SelfAttribute("employer.association")
+    # Everything in one association (the database refuses a record whose worker or
+    # course is another association's): the association given, else the employer's
+    # or the worker's.
+    association = factory.SubFactory("tests.factories.AssociationFactory")
+    employer = factory.SubFactory(
+        EmployerFactory, association=factory.SelfAttribute("..association")
+    )
     worker = factory.SubFactory(
         WorkerFactory,
         employer=factory.SelfAttribute("..employer"),
@@ -93,6 +98,14 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
         EvidenceFileFactory, association=factory.SelfAttribute("..association")
     )
     status = "pending"
+
+    @classmethod
+    def _generate(cls, strategy, params):
+        if "employer" not in params and "worker" in params:
+            params["employer"] = params["worker"].employer
+        if "association" not in params and "employer" in params:
+            params["association"] = params["employer"].association
+        return super()._generate(strategy, params)
 
     class Params:
         verified = factory.Trait(

@@ -405,6 +405,18 @@ def test_trained_employee_of_another_wcb_account_does_not_count(designation):
     assert "trained employee for WCB account WCB-2" in report.verdict("SAT").reasons[0].message
 
 
+def test_another_employers_account_is_not_named_in_the_reason():
+    records = scsa_trained(proficiency_accepted_on=D(2025, 6, 1))
+    theirs = Designation("WCB-77", person_id="lee", other_employer=True)
+
+    report = assess(SCSA, [worker("lee")], records, D(2025, 7, 2), designations=[theirs])
+
+    reason = report.verdict("SAT").reasons[0]
+    assert reason.code == "trained_for_other_account"
+    assert "another employer's WCB account" in reason.message
+    assert "WCB-77" not in reason.message and "WCB-77" not in dict(reason.params).values()
+
+
 def test_designation_for_the_same_wcb_account_is_fine():
     records = scsa_trained(proficiency_accepted_on=D(2025, 6, 1))
     same = Designation("WCB-1", person_id="lee", certificate_number="SAT-1")
@@ -508,7 +520,9 @@ def test_the_chart_lists_only_holders_and_shows_the_compliance_pages_problems():
     ]
     report = assess(SCSA, [worker("lee")], records, D(2025, 1, 6))
 
-    rows = {r.requirement_code: r for r in training_chart(report, SCSA.courses)}
+    rows: dict = {}
+    for r in training_chart(report, SCSA.courses):
+        rows.setdefault(r.requirement_code, r)  # a course's own row, before its proficiency's
 
     sat = rows["SAT"]
     assert sat.entries == () and not sat.met

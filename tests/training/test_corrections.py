@@ -347,3 +347,53 @@ def test_the_add_form_takes_an_outside_course_and_refuses_one_without_provider(c
     )
     assert RecordVerification.objects.for_association(acsa).count() == 0
     assert Worker.objects.for_association(acsa).count() == 1
+
+
+# --- Query counts: the same at two data sizes ------------------------------------------
+
+
+def _count_queries(fn) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured.captured_queries)
+
+
+def test_compliance_reads_verified_facts_in_the_same_queries_at_two_sizes(amta, employer_user):
+    def grow(n):
+        for i in range(n):
+            worker = WorkerFactory(employer=employer_user.employer, employment_type="owner")
+            record = verified(worker, "SE", D(2023, 1, 1 + i % 28))
+            if i % 2:
+                services.record_update(
+                    record=record, actor=employer_user, hours=Decimal(i), today=TODAY
+                )
+
+    employer = employer_user.employer
+    grow(2)
+    small = _count_queries(lambda: selectors.compliance_for(employer=employer, as_of=TODAY))
+    grow(20)
+    large = _count_queries(lambda: selectors.compliance_for(employer=employer, as_of=TODAY))
+    assert small == large
+
+
+def test_the_record_page_lists_earlier_files_in_the_same_queries_at_two_sizes(
+    client, amta, owner, employer_user, reviewer
+):
+    record = verified(owner, "SE", D(2024, 1, 10))
+    client.force_login(employer_user)
+
+    def replace(n):
+        for _ in range(n):
+            services.record_update(record=record, actor=reviewer, evidence=pdf_upload())
+
+    replace(1)
+    client.get(record.get_absolute_url())  # the session's first page loads more
+    small = _count_queries(lambda: client.get(record.get_absolute_url()))
+    replace(5)
+    page = client.get(record.get_absolute_url()).content.decode()
+    large = _count_queries(lambda: client.get(record.get_absolute_url()))
+    assert small == large
+    assert page.count("?version=") == 6  # versions 1…6 are earlier files (7 is current)

@@ -116,7 +116,11 @@ def test_person_designated_for_another_employers_account_is_matched_by_certifica
     report = compliance_for(employer=second, as_of=D(2025, 6, 1))
 
     assert not report.verdict("SAT").met
-    assert "trained_for_other_account" in {r.code for r in report.verdict("SAT").reasons}
+    reason = next(r for r in report.verdict("SAT").reasons if r.code == "trained_for_other_account")
+    # The second employer learns that Pat is trained for another employer, not which account.
+    assert "another employer's WCB account" in reason.localized
+    assert first_account.account_number not in reason.localized
+    assert first_account.account_number not in repr(reason)
     assert report.verdict("SCOT").met  # SCOT has no one-account rule
     assert compliance_for(employer=first, as_of=D(2025, 6, 1)).compliant
 

@@ -159,7 +159,7 @@ def _norm(certificate_number: str) -> str:
     return "".join(certificate_number.split()).casefold()
 
 
-def _other_account(person: Person, facts: _Facts) -> str | None:
+def _other_account(person: Person, facts: _Facts) -> Designation | None:
     """SCSA, docs/rules.md#scsa-one-wcb-account: "A person can only be the 'trained
     employee' for one WCB account number." Matched by person or by any of
     their certificate numbers, against designations for other accounts."""
@@ -167,7 +167,7 @@ def _other_account(person: Person, facts: _Facts) -> str | None:
     certificates.discard("")
     return next(
         (
-            d.wcb_account
+            d
             for d in facts.designations
             if d.wcb_account != facts.wcb_account
             and (d.person_id == person.id or _norm(d.certificate_number) in certificates)
@@ -177,6 +177,15 @@ def _other_account(person: Person, facts: _Facts) -> str | None:
 
 
 _Result = tuple[Holder | None, list[Reason]]
+
+
+def _blocker(code, req, facts, person, latest, other: Designation | None) -> Reason:
+    if code == "trained_for_other_account" and other is not None and other.other_employer:
+        # Same code, but the other employer's account number stays out of the message.
+        key = "trained_for_other_employers_account"
+        return _reason(key, req, facts, person, *latest, code=code)
+    account = other.wcb_account if other is not None else None
+    return _reason(code, req, facts, person, *latest, other_account=account)
 
 
 def _latest_expiry_first(item: tuple[Record, CourseRule]) -> tuple[bool, date]:
@@ -196,9 +205,7 @@ def _evaluate(
         blockers.append("trained_for_other_account")
     latest = max(relevant, key=lambda rc: rc[0].completed_on, default=(None, None))
     if blockers:
-        return None, [
-            _reason(code, req, facts, person, *latest, other_account=other) for code in blockers
-        ]
+        return None, [_blocker(code, req, facts, person, latest, other) for code in blockers]
     if not relevant:
         key = "no_record_assessor" if req.kind == ASSESSOR else "no_record_person"
         return None, [_reason(key, req, facts, person, code="no_record")]

@@ -89,6 +89,11 @@ _MESSAGES = {
         "{other_account}, and a person can be the trained employee for only one WCB account. "
         "Train another employee for WCB account {wcb_account}."
     ),
+    "trained_for_other_employers_account": gettext_noop(
+        "{Who} is already the trained employee for another employer's WCB account, and a "
+        "person can be the trained employee for only one WCB account. "
+        "Train another employee for WCB account {wcb_account}."
+    ),
     "continuing_education_overdue": gettext_noop(
         "{Who}'s last qualifying course, {course} on {done}, counted "
         "until {until}. Take a course of at least {min_hours} hours before the audit starts."

@@ -80,6 +80,9 @@ class Designation:
     wcb_account: str
     person_id: PersonId | None = None
     certificate_number: str = ""
+    # The account is another employer's: a reason never names it (an employer
+    # sees no other employer's data, not even in a message).
+    other_employer: bool = False
 
 
 # --- Dates and single records -----------------------------------------------

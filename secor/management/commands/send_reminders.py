@@ -15,6 +15,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from secor import notifications
+from secor.dates import association_today
 from secor.models import Association
 
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         if found is None:
             known = ", ".join(Association.objects.order_by("slug").values_list("slug", flat=True))
             raise CommandError(f"No association with slug {association!r}. Known: {known}.")
-        day = self._day(date) if date else notifications.local_today(found)
+        day = self._day(date) if date else association_today(found)
         result = notifications.sweep(found, day, window_start=day, dry_run=dry_run)
         new = [d for d in result.due if d.key not in result.existing_keys]
         for due in result.due:

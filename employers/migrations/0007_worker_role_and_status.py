@@ -112,7 +112,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("employers", "0004_wcb_number_and_name_search_indexes"),
+        ("employers", "0006_tenant_keys"),
         ("secor", "0007_membership_employer_admin_and_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

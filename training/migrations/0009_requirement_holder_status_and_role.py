@@ -52,7 +52,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("training", "0007_requirement_history_in_sane_ranges")]
+    dependencies = [("training", "0008_tenant_keys")]
 
     operations = [
         *(

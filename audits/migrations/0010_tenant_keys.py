@@ -1,0 +1,16 @@
+"""Composite keys onto (association_id, id): this app's rows cannot point at another
+association's rows (ADR 0006; PostgreSQL only, derived from the models by secor.tenant_keys).
+"""
+
+from django.db import migrations
+
+from secor.tenant_keys import ensure_tenant_keys
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("audits", "0009_history_on_user_edited_models"),
+        ("employers", "0006_tenant_keys"),
+    ]
+
+    operations = [ensure_tenant_keys("audits")]

@@ -18,7 +18,7 @@ from .schedule import (
     PACKAGE_MAX_ITEMS,
     MaintenanceDeadline,
 )
-from .snapshot import RULE_FIELDS
+from .snapshot import PLANNING_RULE_FIELDS, RULE_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -68,15 +68,31 @@ class PlanForm(DatesForm):
         required=False,
         label=gettext_lazy("Trained assessor"),
         help_text=gettext_lazy(
-            "Only when your own trained assessor conducts it: their training must be "
-            "valid on the first day of data gathering."
+            "Only when your own trained assessor conducts it: their own training must be "
+            "valid on the first day of data gathering. Only current workers who can hold "
+            "the training are listed."
         ),
     )
-    assessor_name = forms.CharField(
-        label=gettext_lazy("External assessor's name"),
-        max_length=150,
+    external_assessor = forms.ModelChoiceField(
+        queryset=Worker.objects.none(),
         required=False,
-        help_text=gettext_lazy("Only when an external assessor conducts it."),
+        label=gettext_lazy("External assessor"),
+        help_text=gettext_lazy(
+            "Only when an external assessor conducts it: a consultant on your roster whose "
+            "certificate, with its evidence, staff have verified."
+        ),
+    )
+    documentation_from = forms.DateField(
+        label=gettext_lazy("Health and safety documentation from"),
+        widget=DateInput(),
+        required=False,
+        help_text=gettext_lazy("The first day of the documentation your system has produced."),
+    )
+    documentation_to = forms.DateField(
+        label=gettext_lazy("Health and safety documentation to"),
+        widget=DateInput(),
+        required=False,
+        help_text=gettext_lazy("The last day it covers, before the audit starts."),
     )
     limited_scope = forms.BooleanField(
         label="Limited scope: audit only the elements that failed",
@@ -89,19 +105,35 @@ class PlanForm(DatesForm):
         "enrollment",
         "conducted_by",
         "assessor_worker",
-        "assessor_name",
+        "external_assessor",
         "data_gathering_start",
         "data_gathering_end",
+        "documentation_from",
+        "documentation_to",
         "limited_scope",
     ]
 
-    def __init__(self, *args, enrollments, workers, follow_up=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        enrollments,
+        workers,
+        external_workers=None,
+        follow_up=False,
+        documentation=True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         if not follow_up:
             del self.fields["limited_scope"]
+        if not documentation:
+            del self.fields["documentation_from"]
+            del self.fields["documentation_to"]
         self.fields["enrollment"].queryset = enrollments
         self.fields["enrollment"].label_from_instance = lambda e: e.program.get_kind_display()
         self.fields["assessor_worker"].queryset = workers
+        if external_workers is not None:
+            self.fields["external_assessor"].queryset = external_workers
         if len(enrollments) == 1:
             self.fields["enrollment"].widget = forms.HiddenInput()
             self.initial.setdefault("enrollment", enrollments[0].pk)
@@ -111,8 +143,13 @@ class PlanForm(DatesForm):
         by = data.get("conducted_by")
         if by == ConductedBy.TRAINED_ASSESSOR and not data.get("assessor_worker"):
             self.add_error("assessor_worker", "Choose the trained assessor from your workers.")
-        if by == ConductedBy.EXTERNAL_ASSESSOR and not data.get("assessor_name", "").strip():
-            self.add_error("assessor_name", "Give the external assessor's name.")
+        if by == ConductedBy.EXTERNAL_ASSESSOR and not data.get("external_assessor"):
+            self.add_error(
+                "external_assessor", "Choose the external assessor, or record one first."
+            )
+        begin, end = data.get("documentation_from"), data.get("documentation_to")
+        if begin and end and end < begin:
+            self.add_error("documentation_to", "The documentation cannot end before it starts.")
         return data
 
 
@@ -150,6 +187,7 @@ class RulesForm(forms.ModelForm):
         model = ProgramRules
         fields = [
             *(f for f in RULE_FIELDS if f not in ("maintenance_package", "milestones")),
+            *PLANNING_RULE_FIELDS,
             "certificate_number_pattern",
         ]
         # Help for the association's admin (here, not on the model: no migration).

@@ -74,7 +74,12 @@ def _training(audit: Audit) -> Check:
     from training.selectors import compliance_for
 
     check = Check("training", _("Training compliant at the audit dates"))
-    assessor = audit.assessor_worker if audit.conducted_by == "trained_assessor" else None
+    # The named assessor, the employer's own or an external one on the roster.
+    assessor = (
+        audit.assessor_worker
+        if audit.conducted_by in ("trained_assessor", "external_assessor")
+        else None
+    )
     seen = set()
     for as_of in sorted({audit.data_gathering_start, audit.data_gathering_end}):
         report = compliance_for(
@@ -135,8 +140,6 @@ def _eligibility(audit: Audit) -> Check | None:
 
 
 def _standing(audit: Audit, today: date) -> Check:
-    from employers.selectors import secor_rule
-
     enrollment = audit.enrollment
     check = Check("standing", _("Enrollment in good standing"))
     if enrollment.status != EnrollmentStatus.CERTIFIED:
@@ -146,24 +149,12 @@ def _standing(audit: Audit, today: date) -> Check:
                 f"The enrollment is {enrollment.get_status_display().lower()}.",
             )
         )
-    rule = secor_rule(audit.association) if enrollment.program.kind == ProgramKind.SECOR else None
-    # No rule set up: the eligibility check above already blocks.
-    if rule is not None and rule.requires_membership:
-        if not enrollment.membership_number:
-            check.reasons.append(
-                Reason(
-                    "membership_missing",
-                    f"The rules need a current {audit.association} membership; none is recorded.",
-                )
-            )
-        elif enrollment.membership_expires_on and enrollment.membership_expires_on < today:
-            check.reasons.append(
-                Reason(
-                    "membership_expired",
-                    f"Membership {enrollment.membership_number} expired on "
-                    f"{enrollment.membership_expires_on}.",
-                )
-            )
+    # Good standing on the day the certificate is issued (docs/rules.md#acsa-prerequisites):
+    # the same rule planning and submission apply.
+    if enrollment.program.kind == ProgramKind.SECOR:
+        from .selectors import standing_reasons
+
+        check.reasons.extend(standing_reasons(enrollment, today))
     open_milestones = (
         Milestone.objects.for_association(audit.association)
         .filter(enrollment=enrollment)

@@ -192,6 +192,20 @@ class ProgramRules(TenantModel):
         blank=True,
         validators=PERCENT,
     )
+    # docs/rules.md#scsa-external-audit: SCSA's baseline audit is conducted by an SCSA
+    # program auditor, after the manual review (docs/rules.md#scsa-baseline-request).
+    certification_by_program_auditor = models.BooleanField(
+        "certification (baseline) audits are conducted by an association program auditor",
+        default=False,
+        help_text="The employer cannot plan its own certification audit; staff book it.",
+    )
+    certification_after_milestone = models.CharField(
+        "certification audit only after this milestone is accepted",
+        max_length=40,
+        blank=True,
+        help_text="A milestone code, e.g. manual (SCSA: after the manual review). "
+        "Empty: no milestone is needed.",
+    )
     certificate_number_pattern = models.CharField(
         max_length=80,
         blank=True,
@@ -475,6 +489,13 @@ class Audit(TenantModel):
     )
     scope_elements = models.JSONField(default=list, blank=True)
     recorded_after_the_fact = models.BooleanField(default=False)
+    # The health and safety documentation the planner confirmed, with its dates
+    # (docs/rules.md#amta-minimum-documentation, docs/rules.md#scsa-hsms-six-months).
+    documentation_from = models.DateField(null=True, blank=True)
+    documentation_to = models.DateField(null=True, blank=True)
+    documentation_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -497,6 +518,13 @@ class Audit(TenantModel):
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=1),
                 name="audit_year_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(documentation_from__isnull=True)
+                | Q(documentation_to__isnull=True)
+                | Q(documentation_to__gte=F("documentation_from")),
+                name="audit_documentation_end_after_start",
+                violation_error_message="The documentation cannot end before it starts.",
             ),
         ]
         indexes = [

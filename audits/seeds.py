@@ -103,6 +103,10 @@ SEEDS: dict[str, dict[str, dict]] = {
             # "submit the … Audit Tool along with 2 Safe Work Practices and 2 Safe
             # Job Procedures … prior to the audit due date": dated by receipt.
             maintenance_dated_by="received",
+            # docs/rules.md#scsa-external-audit, docs/rules.md#scsa-baseline-request: the
+            # baseline audit is an SCSA program auditor's, after the manual review.
+            certification_by_program_auditor=True,
+            certification_after_milestone="manual",
         ),
     },
 }
@@ -124,11 +128,15 @@ def seed_association(get_model, association, seed_key: str) -> list:
     created = []
     for kind, seed in SEEDS.get(seed_key, {}).items():
         program, _ = Program._base_manager.get_or_create(association=association, kind=kind)
+        known = {f.name for f in ProgramRules._meta.get_fields()}
         rules_qs = ProgramRules._base_manager.filter(association=association, program=program)
         if not rules_qs.exists():
             created.append(
                 ProgramRules._base_manager.create(
-                    association=association, program=program, **seed["rules"]
+                    association=association,
+                    program=program,
+                    # A migration's historical model may predate some rule fields.
+                    **{k: v for k, v in seed["rules"].items() if k in known},
                 )
             )
         tools = AuditTool._base_manager.filter(association=association, program=program)

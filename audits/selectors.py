@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from employers.models import Enrollment, EnrollmentStatus, Worker
 from training.selectors import compliance_for
 
+from . import planning
 from . import schedule as sched
 from .models import (
     Audit,
@@ -455,6 +456,135 @@ def training_report(*, employer, as_of: date, assessor_worker=None, program=None
     )
 
 
+def assessor_holder_rule(program) -> tuple[frozenset[str] | None, str | None]:
+    """Who may hold the program's training: employment types and province (from its rules).
+
+    The union over the program's requirements that name holders (SCSA: full-time
+    permanent Saskatchewan employees); the trained-employee types when none do.
+    """
+    from employers.eligibility import EMPLOYMENT_STATUSES
+    from training.compliance import TRAINED_EMPLOYEE_STATUSES
+    from training.selectors import requirement_rules
+
+    # Employment statuses (docs/rules.md#reading-role-and-status): the role does not decide.
+    rules = [r for r in requirement_rules(program) if not r.anyone]
+    if not rules:
+        return TRAINED_EMPLOYEE_STATUSES, None
+    types = frozenset().union(
+        *(
+            r.holder_statuses if r.holder_statuses is not None else EMPLOYMENT_STATUSES
+            for r in rules
+        )
+    )
+    provinces = {r.province for r in rules}
+    return types, provinces.pop() if len(provinces) == 1 else None
+
+
+def candidate_of(worker: Worker) -> planning.Candidate:
+    return planning.Candidate(
+        worker.full_name,
+        worker.employment_status,
+        worker.province or "",
+        worker.start_date,
+        worker.end_date,
+    )
+
+
+def assessor_choices(employer, program, on: date):
+    """The workers offered as the trained assessor: current on ``on``, able to hold the course.
+
+    Former workers and people who cannot hold the course (subcontractors, part-time)
+    are not offered (docs/rules.md#scsa-trained-employee).
+    """
+    holder_types, province = assessor_holder_rule(program) if program else (None, None)
+    workers = Worker.objects.filter(employer=employer).order_by("full_name")
+    ids = [
+        w.pk
+        for w in workers
+        if planning.can_be_assessor(
+            candidate_of(w), on=on, holder_types=holder_types, province=province
+        )
+    ]
+    return workers.filter(pk__in=ids)
+
+
+EXTERNAL_TYPES = ("consultant",)
+
+
+def external_assessor_choices(employer, on: date):
+    """People recorded as external assessors: consultants on the roster, not gone by ``on``."""
+    return (
+        Worker.objects.filter(employer=employer, employment_status__in=EXTERNAL_TYPES)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .order_by("full_name")
+    )
+
+
+def membership_of(enrollment: Enrollment) -> planning.Membership:
+    """The enrollment's membership and whether the association requires one (1 query)."""
+    from employers.selectors import secor_rule
+
+    rule = secor_rule(enrollment.association)
+    return planning.Membership(
+        required=bool(rule and rule.requires_membership),
+        number=enrollment.membership_number,
+        expires_on=enrollment.membership_expires_on,
+    )
+
+
+def standing_reasons(enrollment: Enrollment, on: date) -> list[Reason]:
+    """Good standing on ``on``: a current membership where one is required.
+
+    Checked when planning, submitting and issuing (docs/rules.md#acsa-prerequisites).
+    """
+    return planning.membership_reasons(
+        membership_of(enrollment), on=on, association=enrollment.association.short_name
+    )
+
+
+def size_limit_reasons(enrollment: Enrollment, today: date) -> list[Reason]:
+    """SECOR only: an employer over the size limit applies for COR.
+
+    docs/rules.md#compute-eligibility.
+    """
+    from employers.selectors import employer_eligibility
+    from secor.models import ProgramKind
+
+    if enrollment.program.kind != ProgramKind.SECOR:
+        return []
+    verdict = employer_eligibility(employer=enrollment.employer, today=today)
+    if verdict is None:
+        return []
+    return planning.size_limit_reasons(
+        applies=True,
+        eligible=verdict.eligible,
+        why=[r.message for r in verdict.reasons if r.blocking],
+        apply_instead=verdict_program(enrollment),
+    )
+
+
+def verdict_program(enrollment: Enrollment) -> str:
+    from employers.selectors import secor_rule
+
+    rule = secor_rule(enrollment.association)
+    return rule.over_limit_program if rule is not None else "COR"
+
+
+def _milestone_accepted_on(enrollment: Enrollment, code: str) -> tuple[str, date | None]:
+    from .models import MilestoneOutcome
+
+    milestone = (
+        Milestone.objects.for_association(enrollment.association)
+        .filter(enrollment=enrollment, code=code)
+        .order_by("-due_on")
+        .first()
+    )
+    if milestone is None:
+        return code, None
+    accepted = milestone.met_on if milestone.outcome == MilestoneOutcome.ACCEPTED else None
+    return milestone.label, accepted
+
+
 def plan_check(
     *,
     enrollment: Enrollment,
@@ -465,12 +595,19 @@ def plan_check(
     assessor_worker: Worker | None = None,
     assessor_name: str = "",
     audit: Audit | None = None,
+    by_staff: bool = False,
+    documentation_from: date | None = None,
+    documentation_to: date | None = None,
 ) -> PlanCheck:
-    """Everything that blocks planning (or re-dating) an audit, each with a clear message.
+    """Everything that would void the audit, each with a clear message.
 
-    For an audit that already started (`audit` given), its own frozen rules and
-    slot apply; otherwise the program's current rules and the next slot.
+    docs/rules.md#reading-planning-checks. For an audit that already started (`audit`
+    given), its own frozen rules and slot apply and only the dates and the assessor's
+    training are checked again; otherwise the program's current rules, the next slot,
+    the registration, good standing, the size limit, who conducts it and the
+    documentation the planner confirms.
     """
+    rules_row = None
     if audit is not None:
         rules = audit_rules(audit)
         slot = Slot(audit.audit_type, audit.year, audit.cycle, label=audit.get_audit_type_display())
@@ -502,6 +639,13 @@ def plan_check(
     if check.slot is None:
         return check
     slot = check.slot
+    association = enrollment.association.short_name
+    if audit is None:
+        check.blockers += planning.registration_reasons(
+            confirmed=enrollment.status != EnrollmentStatus.REGISTERED, association=association
+        )
+        check.blockers += standing_reasons(enrollment, max(start, today))
+        check.blockers += size_limit_reasons(enrollment, today)
 
     gathering = sched.check_data_gathering(start, end, rules)
     check.blockers.extend(gathering.reasons)
@@ -536,13 +680,9 @@ def plan_check(
             )
         )
     check.submission_due = sched.submission_deadline(end, rules)
-    if check.submission_due and check.submission_due < today and audit is None:
-        check.blockers.append(
-            Reason(
-                "submission_window_passed",
-                gettext("An audit ending %(end)s had to be received by %(submission_due)s.")
-                % {"end": end, "submission_due": check.submission_due},
-            )
+    if audit is None:
+        check.blockers += planning.past_audit_reasons(
+            end=end, submission_due=check.submission_due, today=today, by_staff=by_staff
         )
     if (
         slot.audit_type == AuditType.MAINTENANCE
@@ -555,17 +695,28 @@ def plan_check(
         )
 
     # Who conducts it.
+    certification = slot.audit_type in (AuditType.CERTIFICATION, AuditType.BASELINE)
     if conducted_by not in ConductedBy.values:
         check.blockers.append(
             Reason("conducted_by_missing", gettext("Choose who conducts the audit."))
         )
-    if conducted_by == ConductedBy.TRAINED_ASSESSOR:
+    elif audit is None:
+        check.blockers += planning.conductor_reasons(
+            conducted_by=conducted_by,
+            certification=certification,
+            program_auditor_only=bool(rules_row and rules_row.certification_by_program_auditor),
+            by_staff=by_staff,
+            association=association,
+        )
+    if conducted_by in (ConductedBy.TRAINED_ASSESSOR, ConductedBy.EXTERNAL_ASSESSOR):
+        external = conducted_by == ConductedBy.EXTERNAL_ASSESSOR
         if assessor_worker is None:
-            check.blockers.append(
-                Reason(
-                    "assessor_missing", gettext("Choose the trained assessor from your workers.")
-                )
+            message = (
+                gettext("Choose the external assessor, or record one first.")
+                if external
+                else gettext("Choose the trained assessor from your workers.")
             )
+            check.blockers.append(Reason("assessor_missing", message))
         elif assessor_worker.employer_id != enrollment.employer_id:
             check.blockers.append(
                 Reason(
@@ -573,23 +724,34 @@ def plan_check(
                     gettext("The assessor must be one of the employer's workers."),
                 )
             )
-        elif assessor_worker.end_date and assessor_worker.end_date < start:
-            check.blockers.append(
-                Reason(
-                    "assessor_left",
-                    gettext(
-                        "%(full_name)s left on %(end_date)s, before the audit "
-                        "starts: a replacement must be trained before the next audit."
-                    )
-                    % {
-                        "full_name": assessor_worker.full_name,
-                        "end_date": assessor_worker.end_date,
-                    },
-                )
+        elif external:
+            check.blockers += planning.assessor_reasons(
+                candidate_of(assessor_worker), on=start, holder_types=None, province=None
             )
-    elif conducted_by == ConductedBy.EXTERNAL_ASSESSOR and not assessor_name.strip():
-        check.blockers.append(
-            Reason("assessor_missing", gettext("Give the external assessor's name."))
+        else:
+            holder_types, province = assessor_holder_rule(enrollment.program)
+            check.blockers += planning.assessor_reasons(
+                candidate_of(assessor_worker),
+                on=start,
+                holder_types=holder_types,
+                province=province,
+            )
+
+    # SCSA's baseline: after the manual review and 6 months of HSMS.
+    if audit is None and certification and rules_row and rules_row.certification_after_milestone:
+        label, accepted_on = _milestone_accepted_on(
+            enrollment, rules_row.certification_after_milestone
+        )
+        check.blockers += planning.baseline_milestone_reasons(
+            milestone_label=label, accepted_on=accepted_on, audit_start=start
+        )
+    if audit is None and certification:
+        check.blockers += planning.documentation_reasons(
+            months=rules.min_documentation_months,
+            window_months=rules.min_documentation_window_months,
+            starts_on=documentation_from,
+            ends_on=documentation_to,
+            audit_start=start,
         )
 
     # Training valid at the start of data gathering (docs/rules.md#amta-training:
@@ -597,7 +759,9 @@ def plan_check(
     report = training_report(
         employer=enrollment.employer,
         as_of=start,
-        assessor_worker=assessor_worker if conducted_by == ConductedBy.TRAINED_ASSESSOR else None,
+        assessor_worker=assessor_worker
+        if conducted_by in (ConductedBy.TRAINED_ASSESSOR, ConductedBy.EXTERNAL_ASSESSOR)
+        else None,
         program=enrollment.program,
     )
     check.training_checked = True
@@ -606,34 +770,17 @@ def plan_check(
             continue
         for reason in verdict.reasons:
             check.blockers.append(Reason(f"training:{reason.code}", reason.message))
-            if not verdict.reasons:
-                name = getattr(verdict.requirement, "label", "") or getattr(
-                    verdict.requirement, "code", "a training requirement"
-                )
-                check.blockers.append(
-                    Reason(
-                        "training:not_met",
-                        gettext("Training requirement not met on %(start)s: %(name)s.")
-                        % {"start": start, "name": name},
-                    )
-                )
-    if slot.audit_type in (AuditType.CERTIFICATION, AuditType.BASELINE):
-        window = rules.min_documentation_window_months
-        months = rules.min_documentation_months
-        # "within a period of N months", never "a 8-month period" (a/an follows the number).
-        check.notes.append(
-            gettext(
-                "You need at least %(months)s months of health and safety documentation "
-                "within a period of %(window)s months before the audit starts."
+        if not verdict.reasons:
+            name = getattr(verdict.requirement, "label", "") or getattr(
+                verdict.requirement, "code", "a training requirement"
             )
-            % {"months": months, "window": window}
-            if window
-            else gettext(
-                "You need at least %(months)s months of health and safety documentation "
-                "before the audit starts."
+            check.blockers.append(
+                Reason(
+                    "training:not_met",
+                    gettext("Training requirement not met on %(start)s: %(name)s.")
+                    % {"start": start, "name": name},
+                )
             )
-            % {"months": months}
-        )
     return check
 
 
@@ -966,3 +1113,24 @@ def certificates_expiring_by_month(
         months.append((month, found.get(month, 0)))
         month = (month + timedelta(days=32)).replace(day=1)
     return months
+
+
+def association_has_milestones(association) -> bool:
+    """True when a program's rules name registration milestones.
+
+    An association without milestones gets no milestone menu. Asked on every
+    staff page (the menu), so cached; the rules services clear it on a change.
+    """
+    from django.core.cache import cache
+
+    key = milestones_cache_key(association.pk)
+    found = cache.get(key)
+    if found is None:
+        rules = ProgramRules.objects.for_association(association).exclude(milestones=[])
+        found = rules.exists()
+        cache.set(key, found, timeout=600)
+    return found
+
+
+def milestones_cache_key(association_id: int) -> str:
+    return f"audits:has-milestones:{association_id}"

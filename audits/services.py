@@ -39,11 +39,11 @@ from .models import (
 )
 from .scoring import ElementSpec, ScoreResult, score_audit, validate_tool
 from .seeds import seed_association
-from .snapshot import RULE_FIELDS, rules_from_snapshot, rules_snapshot
+from .snapshot import PLANNING_RULE_FIELDS, RULE_FIELDS, rules_from_snapshot, rules_snapshot
 
 # The certificate number pattern is edited with the rules but not frozen in an
 # audit's snapshot: numbering happens at issue time.
-EDITABLE_RULE_FIELDS = (*RULE_FIELDS, "certificate_number_pattern")
+EDITABLE_RULE_FIELDS = (*RULE_FIELDS, *PLANNING_RULE_FIELDS, "certificate_number_pattern")
 
 
 def _raise(reasons) -> None:
@@ -90,6 +90,7 @@ def rules_update(*, rules: ProgramRules, actor, data: Mapping) -> ProgramRules:
         "certificate_number_pattern": rules.certificate_number_pattern,
     }
     changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    _forget_milestones_flag(rules.association_id)
     record(
         association=rules.association,
         actor=actor,
@@ -101,6 +102,15 @@ def rules_update(*, rules: ProgramRules, actor, data: Mapping) -> ProgramRules:
     return rules
 
 
+def _forget_milestones_flag(association_id: int) -> None:
+    from django.core.cache import cache
+
+    key = selectors.milestones_cache_key(association_id)
+    cache.delete(key)
+    # Again once committed: a page read between the two may have cached the old rules.
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 @transaction.atomic
 def rules_create(*, program: Program, actor, data: Mapping) -> ProgramRules:
     """First rules for a program with no seed (docs/rules.md § Reading — no seed)."""
@@ -110,6 +120,7 @@ def rules_create(*, program: Program, actor, data: Mapping) -> ProgramRules:
             setattr(rules, name, data[name])
     rules.full_clean()
     rules.save()
+    _forget_milestones_flag(program.association_id)
     record(
         association=program.association,
         actor=actor,
@@ -240,46 +251,6 @@ def tool_publish_version(*, tool: AuditTool, actor) -> AuditTool:
 # --- Audits --------------------------------------------------------------------------
 
 
-def _carry_over(audit: Audit, actor) -> int:
-    """Maintenance from last year's audit: copy what its tool version allows.
-
-    The assessor carries over when none is given; element scores carry over only
-    for elements with the same number and maximum in the new audit's tool
-    version (a changed element must be scored afresh), so nothing out of a
-    superseded tool leaks into the new one.
-    """
-    previous = (
-        Audit.objects.for_association(audit.association)
-        .filter(enrollment=audit.enrollment, status=AuditStatus.PASSED)
-        .exclude(pk=audit.pk)
-        .order_by("-data_gathering_end")
-        .first()
-    )
-    if previous is None:
-        return 0
-    current = {
-        e.number: e
-        for e in Element.objects.for_association(audit.association).filter(tool=audit.tool)
-    }
-    copied = 0
-    previous_scores = ElementScore.objects.for_association(audit.association).filter(audit=previous)
-    for score in previous_scores.select_related("element"):
-        element = current.get(score.element.number)
-        if element is None or element.max_points != score.element.max_points:
-            continue
-        ElementScore.objects.create(
-            association=audit.association,
-            audit=audit,
-            element=element,
-            points=score.points,
-            max_points=element.max_points,
-            comment=f"Carried over from the {previous.data_gathering_end:%Y} audit.",
-            scored_by=None,
-        )
-        copied += 1
-    return copied
-
-
 @transaction.atomic
 def audit_plan(
     *,
@@ -291,16 +262,20 @@ def audit_plan(
     assessor_worker=None,
     assessor_name: str = "",
     today: date | None = None,
-    carry_over: bool = True,
     limited_scope: bool = False,
+    by_staff: bool = False,
+    documentation_from: date | None = None,
+    documentation_to: date | None = None,
 ) -> Audit:
     """Plan the next audit of an enrollment; its type comes from the cycle year.
 
-    Raises ValidationError listing everything that blocks it (dates against the
-    rules, the window of the cycle year, the assessor and the training valid on
-    the first day of data gathering). After a failed certification the next
-    audit is a re-audit, or with `limited_scope` a limited-scope audit covering
-    only the elements that failed.
+    Raises ValidationError listing everything that would void it
+    (docs/rules.md#reading-planning-checks: registration confirmed by staff, good
+    standing, the size limit, dates against the rules and the cycle year's window, who
+    conducts it, the assessor's own training valid on the first day of data gathering,
+    the documentation confirmed). After a failed certification the next audit is a
+    re-audit, or with `limited_scope` a limited-scope audit covering only the elements
+    that failed. A new audit starts with no scores: nothing is copied from last year's.
     """
     association = enrollment.association
     enrollment = (
@@ -315,6 +290,9 @@ def audit_plan(
         today=today,
         assessor_worker=assessor_worker,
         assessor_name=assessor_name,
+        by_staff=by_staff,
+        documentation_from=documentation_from,
+        documentation_to=documentation_to,
     )
     _raise(check.blockers)
     rules_row = selectors.program_rules(enrollment.program)
@@ -342,9 +320,16 @@ def audit_plan(
         follows=slot.follows,
         scope_elements=scope,
         conducted_by=conducted_by,
-        assessor_worker=assessor_worker if conducted_by == ConductedBy.TRAINED_ASSESSOR else None,
+        assessor_worker=assessor_worker
+        if conducted_by in (ConductedBy.TRAINED_ASSESSOR, ConductedBy.EXTERNAL_ASSESSOR)
+        else None,
         assessor_name=assessor_name
         or (assessor_worker.full_name if assessor_worker is not None else ""),
+        documentation_from=documentation_from,
+        documentation_to=documentation_to,
+        documentation_confirmed_by=actor
+        if documentation_from is not None and actor is not None and actor.is_authenticated
+        else None,
         data_gathering_start=data_gathering_start,
         data_gathering_end=data_gathering_end,
         tool=check.tool,
@@ -353,11 +338,6 @@ def audit_plan(
     )
     audit.full_clean()
     audit.save()
-    copied = _carry_over(audit, actor) if carry_over and slot.audit_type == "maintenance" else 0
-    if enrollment.status == EnrollmentStatus.REGISTERED:
-        enrollment.status = EnrollmentStatus.IN_PROGRESS
-        enrollment.status_changed_on = today
-        enrollment.save(update_fields=["status", "status_changed_on"])
     record(
         association=association,
         actor=actor,
@@ -367,8 +347,10 @@ def audit_plan(
         start=str(data_gathering_start),
         end=str(data_gathering_end),
         tool_version=audit.tool.version,
-        carried_over_scores=copied,
         scope_elements=scope,
+        documentation=[str(documentation_from), str(documentation_to)]
+        if documentation_from
+        else None,
     )
     return audit
 

@@ -38,6 +38,8 @@ _PERCENTS = (
 )
 # Every `ProgramRules` field an association's admin edits (and a snapshot keeps).
 RULE_FIELDS = (*_SCALARS, "maintenance_package", "milestones", *_PERCENTS)
+# Read when an audit is planned, never after: not part of an audit's snapshot.
+PLANNING_RULE_FIELDS = ("certification_by_program_auditor", "certification_after_milestone")
 FULL_AUDIT_TYPES = frozenset(
     {
         AuditType.CERTIFICATION,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from employers.access import get_employer
 from employers.imports import MAX_BYTES as EMPLOYER_IMPORT_MAX_BYTES
-from employers.models import Enrollment, EnrollmentStatus, WCBAccount, Worker
+from employers.models import Enrollment, EnrollmentStatus, WCBAccount
 from secor.dates import association_today
 from secor.forms import (
     add_once_token,
@@ -72,6 +72,7 @@ from .models import (
     AuditTool,
     Certificate,
     CertificateRevision,
+    ConductedBy,
     Element,
     ElementScore,
     Milestone,
@@ -124,7 +125,7 @@ def plan(request, employer_id):
     enrollments = Enrollment.objects.filter(
         employer=employer, status__in=EnrollmentStatus.open_statuses()
     ).select_related("program", "association")
-    workers = Worker.objects.filter(employer=employer).order_by("full_name")
+    by_staff = request.membership.is_staff_role
     slots = []
     for enrollment in enrollments:
         rules = selectors.audit_rules_for(enrollment)
@@ -133,25 +134,44 @@ def plan(request, employer_id):
         )
         slots.append({"enrollment": enrollment, "slot": slot, "why_not": why_not, "rules": rules})
     follow_up = any(s["slot"] is not None and s["slot"].failing_elements for s in slots)
+    certification = any(
+        s["slot"] is not None and s["slot"].audit_type in ("certification", "baseline")
+        for s in slots
+    )
+    first = enrollments[0] if enrollments else None
     form = PlanForm(
-        bound_data(request), enrollments=enrollments, workers=workers, follow_up=follow_up
+        bound_data(request),
+        enrollments=enrollments,
+        workers=selectors.assessor_choices(employer, first.program if first else None, today),
+        external_workers=selectors.external_assessor_choices(employer, today),
+        follow_up=follow_up,
+        documentation=certification,
     )
     outcome = {}
 
     def check_and_plan(**data):
         """Refuse with every blocker at once; else plan the audit."""
+        by = data["conducted_by"]
+        assessor = {
+            ConductedBy.TRAINED_ASSESSOR: data.get("assessor_worker"),
+            ConductedBy.EXTERNAL_ASSESSOR: data.get("external_assessor"),
+        }.get(by)
         args = {
             "enrollment": data["enrollment"],
-            "conducted_by": data["conducted_by"],
-            "assessor_worker": data.get("assessor_worker"),
-            "assessor_name": data.get("assessor_name", ""),
+            "conducted_by": by,
+            "assessor_worker": assessor,
+            "by_staff": by_staff,
+            "documentation_from": data.get("documentation_from"),
+            "documentation_to": data.get("documentation_to"),
         }
         check = selectors.plan_check(
             **args, start=data["data_gathering_start"], end=data["data_gathering_end"], today=today
         )
         outcome["check"] = check
         if not check.ok:
-            raise ValidationError([ValidationError(r.message, code=r.code) for r in check.blockers])
+            raise ValidationError(
+                [ValidationError(r.localized, code=r.code) for r in check.blockers]
+            )
         outcome["audit"] = services.audit_plan(
             **args,
             data_gathering_start=data["data_gathering_start"],
@@ -189,6 +209,7 @@ def plan(request, employer_id):
         blocked = form.errors.as_data().get(NON_FIELD_ERRORS, [])
         form.errors.pop(NON_FIELD_ERRORS, None)
     blockers = [m for error in blocked for m in error.messages]
+    codes = {error.code for error in blocked}
     check = outcome.get("check")
     return render(
         request,
@@ -200,6 +221,10 @@ def plan(request, employer_id):
             "blockers": blockers,
             "notes": check.notes if check else [],
             "training_blocked": any(e.code and e.code.startswith("training:") for e in blocked),
+            "membership_blocked": bool(codes & {"membership_expired", "membership_missing"}),
+            "size_blocked": "over_size_limit" in codes,
+            "past_blocked": "submission_window_passed" in codes,
+            "by_staff": by_staff,
             "today": today,
         },
     )
@@ -576,7 +601,11 @@ def tool_detail(request, tool_id):
     """
     tool = get_object_or_404(AuditTool.objects.select_related("program"), pk=tool_id)
     elements = list(Element.objects.filter(tool=tool))
-    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    action = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action not in ("add", "save", "publish", "confirm_publish"):
+            action = "save"
     errors = []
     if action and not tool.is_draft:
         errors = [

@@ -217,13 +217,29 @@ class EnrollmentConfirmForm(forms.Form):
             ].help_text = "Required by your association before the registration is confirmed."
 
 
+class ApplyForm(forms.Form):
+    """Only a confirmation button: the program comes from the page."""
+
+
+class MembershipForm(forms.Form):
+    membership_number = forms.CharField(
+        label=gettext_lazy("Association membership number"), max_length=40
+    )
+    membership_expires_on = forms.DateField(
+        label=gettext_lazy("The renewed membership expires on"), widget=DateInput()
+    )
+
+
 class EnrollmentStatusForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("New status"), choices=EnrollmentStatus.choices)
     reapply_on = forms.DateField(
         label=gettext_lazy("May apply again on"),
         required=False,
         widget=DateInput(),
-        help_text=gettext_lazy("Only for a de-roll (SCSA: six months after)."),
+        help_text=gettext_lazy(
+            "Only for a de-roll. Empty: the program's wait after today (SCSA: six months); "
+            "never earlier than that."
+        ),
     )
 
 

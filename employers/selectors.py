@@ -169,7 +169,9 @@ def employer_checklist(association, employer: Employer, today, *, page: dict):
             bool(enrollments) and all(e.status != EnrollmentStatus.REGISTERED for e in enrollments),
             gettext("%(association)s confirms your registration")
             % {"association": employer.association},
-            detail="Program staff check your company and WCB account." if enrollments else "",
+            detail=gettext("Program staff check the company and its WCB account.")
+            if enrollments
+            else "",
         ),
         ChecklistItem(
             any(a.is_active for a in page["wcb_accounts"]),
@@ -199,16 +201,36 @@ def employer_checklist(association, employer: Employer, today, *, page: dict):
             )
         )
     if rule is not None and rule.requires_membership:
-        membership = next((e for e in enrollments if e.membership_number), None)
+        # Good standing is a membership current today, not one merely on file
+        # (docs/rules.md#acsa-prerequisites).
+        membership = next(
+            (e for e in enrollments if e.program_id == rule.program_id and e.membership_number),
+            None,
+        )
+        current = (
+            membership is not None
+            and membership.membership_expires_on is not None
+            and membership.membership_expires_on >= today
+        )
+        if membership is None:
+            detail = ""
+        elif current:
+            detail = gettext("Membership %(number)s, expires %(day)s") % {
+                "number": membership.membership_number,
+                "day": membership.membership_expires_on,
+            }
+        else:
+            detail = gettext("Membership %(number)s expired on %(day)s: renew it.") % {
+                "number": membership.membership_number,
+                "day": membership.membership_expires_on,
+            }
         items.append(
             ChecklistItem(
-                membership is not None,
+                current,
                 gettext("Hold a current %(association)s membership")
                 % {"association": employer.association},
-                detail=f"Membership {membership.membership_number}, expires "
-                f"{membership.membership_expires_on}"
-                if membership
-                else "",
+                reverse("employers:membership", kwargs=kw) if membership is not None else "",
+                detail=detail,
             )
         )
     return items
@@ -227,20 +249,29 @@ def employer_page(employer: Employer) -> dict:
     rule = secor_rule(association)
     workers = list(employer.workers.all())
     declarations = list(employer.headcount_declarations.select_related("declared_by"))
+    enrollments = list(employer.enrollments.select_related("program", "confirmed_by"))
+    open_programs = {
+        e.program.kind for e in enrollments if e.status in EnrollmentStatus.open_statuses()
+    }
+    # A COR registrant is not judged by SECOR's size limit (docs/rules.md#acsa-size-limit).
+    not_secor = bool(open_programs) and ProgramKind.SECOR not in open_programs
     page = {
         "today": today,
-        "rule": rule,
+        "rule": None if not_secor else rule,
+        "not_secor": not_secor,
         "workers": workers,
         "current_workers": [w for w in workers if w.end_date is None or w.end_date >= today],
         "declarations": declarations,
         "wcb_accounts": list(employer.wcb_accounts.all()),
-        "enrollments": list(employer.enrollments.select_related("program", "confirmed_by")),
-        "verdict": assess(
+        "enrollments": enrollments,
+        "verdict": None
+        if not_secor
+        else assess(
             rule=rule, today=today, employer=employer, workers=workers, declarations=declarations
         ),
     }
     # A SECOR program whose size rule nobody set up says so (no silent default).
-    page["rule_missing"] = rule is None and runs_secor(association)
+    page["rule_missing"] = not not_secor and rule is None and runs_secor(association)
     page["checklist"] = checklist(employer, page)
     return page
 

@@ -25,7 +25,7 @@ from secor.dates import association_today
 from secor.models import Association, Invitation, Membership, Program, ProgramKind, Role
 from secor.tenancy import activate
 
-from . import selectors
+from . import selectors, standing
 from .eligibility import EMPLOYMENT_STATUSES, EMPLOYMENT_TYPES, ROLES, SEEDED_RULES
 from .models import (
     CONTACT_FIELDS,
@@ -116,6 +116,31 @@ def _check_account_free(*, association, board, account_number, exclude_pk=None) 
                 % {"account_number": account_number, "board": board, "association": association}
             }
         )
+
+
+def _check_not_waiting(*, association, board, account_number, program) -> None:
+    """A WCB account whose employer was de-rolled registers again only after the wait."""
+    derolled = (
+        Enrollment.objects.for_association(association)
+        .filter(
+            program=program,
+            status=EnrollmentStatus.DEROLLED,
+            employer__wcb_accounts__board__iexact=board,
+            employer__wcb_accounts__account_number__iexact=account_number,
+        )
+        .order_by("-reapply_on")
+        .first()
+    )
+    if derolled is None:
+        return
+    _refuse(
+        standing.reenroll_reasons(
+            reapply_on=derolled.reapply_on,
+            today=association_today(association),
+            what=gettext("register again"),
+        ),
+        "account_number",
+    )
 
 
 # --- Program rules -------------------------------------------------------------------
@@ -294,6 +319,9 @@ def employer_register(
                 }
             )
         board, account_number = _normalise_account(board or association.wcb_board, account_number)
+        _check_not_waiting(
+            association=association, board=board, account_number=account_number, program=program
+        )
         _check_account_free(association=association, board=board, account_number=account_number)
         employer = Employer(association=association, legal_name=legal_name)
         _set(employer, {"legal_name": legal_name, **profile}, PROFILE_FIELDS)
@@ -641,16 +669,60 @@ def enrollment_confirm(
     return enrollment
 
 
+def reapply_wait_months(enrollment: Enrollment) -> int:
+    """The program's wait after a de-roll (its program rules; 0 when not set up)."""
+    from django.apps import apps
+
+    rules = (
+        apps.get_model("audits", "ProgramRules")
+        .objects.for_association(enrollment.association)
+        .filter(program=enrollment.program)
+        .first()
+    )
+    return rules.reapply_wait_months if rules is not None else 0
+
+
+def _refuse(reasons, field=None) -> None:
+    if reasons:
+        messages = [r.message for r in reasons]
+        raise ValidationError({field: messages} if field else messages)
+
+
 @transaction.atomic
 def enrollment_set_status(
     *, enrollment: Enrollment, actor, status: str, reapply_on: date | None = None
 ) -> Enrollment:
-    """A program admin records a status the workflow does not set by itself."""
+    """A program admin records a status the workflow does not set by itself.
+
+    A de-roll's re-apply date defaults to the program's wait after today and is never
+    earlier (docs/rules.md#reading-de-roll-reapply); a de-rolled enrollment is not set
+    back to an open status before that date.
+    """
     with activate(enrollment.association):
         if status not in EnrollmentStatus.values:
             raise ValidationError({"status": gettext("Unknown status.")})
-        if status == EnrollmentStatus.DEROLLED and reapply_on is None:
-            raise ValidationError({"reapply_on": gettext("Say when the employer may apply again.")})
+        today = association_today(enrollment.association)
+        if status == EnrollmentStatus.DEROLLED:
+            wait = reapply_wait_months(enrollment)
+            reapply_on = reapply_on or standing.earliest_reapply(today, wait)
+            _refuse(
+                standing.reapply_date_reasons(
+                    derolled_on=today, wait_months=wait, reapply_on=reapply_on
+                ),
+                "reapply_on",
+            )
+        elif (
+            enrollment.status == EnrollmentStatus.DEROLLED
+            and status in EnrollmentStatus.open_statuses()
+        ):
+            _refuse(
+                standing.reenroll_reasons(
+                    reapply_on=enrollment.reapply_on,
+                    today=today,
+                    what=gettext("be set back to an open status"),
+                ),
+                "status",
+            )
         old = enrollment.get_status_display()
         enrollment.status = status
         enrollment.reapply_on = reapply_on if status == EnrollmentStatus.DEROLLED else None
@@ -661,6 +733,78 @@ def enrollment_set_status(
             reason="Status changed",
             action="enrollment.status",
             summary=f"{enrollment} changed from {old} to {enrollment.get_status_display()}",
+        )
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_membership_renew(
+    *, enrollment: Enrollment, actor, membership_number: str, membership_expires_on: date
+) -> Enrollment:
+    """Record a renewed association membership (number and new expiry date).
+
+    Good standing is checked on the dates that matter (planning, submission, issue:
+    docs/rules.md#acsa-prerequisites); an expiry already past renews nothing.
+    """
+    with activate(enrollment.association):
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        errors = {}
+        if not (membership_number or "").strip():
+            errors["membership_number"] = gettext("Enter the membership number.")
+        today = association_today(enrollment.association)
+        if membership_expires_on is None:
+            errors["membership_expires_on"] = gettext("Enter the date the membership expires.")
+        elif membership_expires_on < today:
+            errors["membership_expires_on"] = gettext(
+                "A membership that expired on %(day)s is not current: enter the new expiry date."
+            ) % {"day": membership_expires_on}
+        if errors:
+            raise ValidationError(errors)
+        enrollment.membership_number = membership_number.strip()
+        enrollment.membership_expires_on = membership_expires_on
+        _save_and_record(
+            enrollment,
+            actor=actor,
+            reason="Membership renewed",
+            action="enrollment.membership_renew",
+            summary=f"Membership of {enrollment.employer} renewed until {membership_expires_on}",
+        )
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_apply(*, employer: Employer, actor, program_kind: str) -> Enrollment:
+    """An employer applies for another program (over the SECOR limit: COR).
+
+    docs/rules.md#acsa-size-limit: "you will need to apply for a Certificate of
+    Recognition (COR) instead". The enrollment starts as registered; staff confirm it.
+    """
+    association = employer.association
+    with activate(association):
+        program = Program.objects.filter(kind=program_kind, is_active=True).first()
+        if program is None:
+            raise ValidationError(
+                gettext("%(association)s does not run this program.") % {"association": association}
+            )
+        if Enrollment.objects.filter(
+            employer=employer, program=program, status__in=EnrollmentStatus.open_statuses()
+        ).exists():
+            raise ValidationError(
+                gettext("%(employer)s has already applied for %(program)s.")
+                % {"employer": employer, "program": program.get_kind_display()}
+            )
+        enrollment = Enrollment(
+            association=association,
+            employer=employer,
+            program=program,
+            registered_on=association_today(association),
+        )
+        _save_and_record(
+            enrollment,
+            actor=actor,
+            reason="Applied",
+            action="enrollment.apply",
+            summary=f"{employer} applied for {program.get_kind_display()}",
         )
     return enrollment
 

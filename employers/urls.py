@@ -23,6 +23,8 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("<int:employer_id>/eligibility/", views.eligibility, name="eligibility"),
+    path("<int:employer_id>/membership/", views.membership, name="membership"),
+    path("<int:employer_id>/apply/cor/", views.apply_cor, name="apply_cor"),
     path("<int:employer_id>/wcb/add/", views.wcb_add, name="wcb_add"),
     path("<int:employer_id>/wcb/<int:account_id>/", views.wcb_edit, name="wcb_edit"),
     path("<int:employer_id>/workers/", views.workers, name="workers"),

@@ -28,7 +28,7 @@ from secor import views as secor_views
 from secor.dates import association_today
 from secor.forms import bound_data, form_submitted
 from secor.http import require_methods
-from secor.models import Association, Invitation, Membership
+from secor.models import Association, Invitation, Membership, Program, ProgramKind
 from secor.permissions import Action, can, require
 from secor.tables import paginate, stream_csv
 from secor.tenancy import association_view
@@ -38,7 +38,7 @@ from .access import get_employer
 from .filters import EmployerFilter
 from .imports import ImportRefused, decode_upload, parse_employers_csv
 from .jobs import preview_path
-from .models import EligibilityRule
+from .models import EligibilityRule, EnrollmentStatus
 from .tables import EmployerTable
 
 
@@ -242,7 +242,14 @@ def worker_add(request, employer_id):
     return _form_page(
         request,
         employer,
-        forms.WorkerForm(bound_data(request), initial={"province": employer.province}),
+        forms.WorkerForm(
+            bound_data(request),
+            initial={
+                "province": employer.province,
+                # "Record an external assessor" from the plan page: a consultant.
+                "employment_type": request.GET.get("employment_type", ""),
+            },
+        ),
         lambda **data: services.worker_add(employer=employer, actor=request.user, **data),
         # Read only after the form is valid, when the name is the cleaned one.
         success=gettext("%(full_name)s added to your roster.")
@@ -452,6 +459,69 @@ def enrollment_confirm(request, employer_id, enrollment_id):
     )
 
 
+@association_view(action=Action.EDIT_EMPLOYER)
+@require_methods("GET", "POST")
+def membership(request, employer_id):
+    """Renew the association membership good standing needs (docs/rules.md#acsa-prerequisites)."""
+    employer = get_employer(request, employer_id)
+    rule = selectors.secor_rule(request.association)
+    enrollment = (
+        employer.enrollments.filter(status__in=EnrollmentStatus.open_statuses())
+        .filter(program=rule.program if rule is not None else None)
+        .first()
+    )
+    if enrollment is None or not rule.requires_membership:
+        raise Http404("No membership is needed.")
+    current = enrollment.membership_expires_on
+    return _form_page(
+        request,
+        employer,
+        forms.MembershipForm(
+            bound_data(request), initial={"membership_number": enrollment.membership_number}
+        ),
+        lambda **data: services.enrollment_membership_renew(
+            enrollment=enrollment, actor=request.user, **data
+        ),
+        success=gettext("Membership renewed."),
+        title=gettext("Renew your %(association)s membership")
+        % {"association": request.association.short_name},
+        intro=gettext("The membership on file expires on %(day)s.") % {"day": current}
+        if current
+        else gettext("No membership is on file yet."),
+        submit=gettext("Record the renewed membership"),
+    )
+
+
+@association_view(action=Action.EDIT_EMPLOYER)
+@require_methods("GET", "POST")
+def apply_cor(request, employer_id):
+    """Over the SECOR size limit: apply for COR instead (docs/rules.md#acsa-size-limit)."""
+    employer = get_employer(request, employer_id)
+    if not Program.objects.filter(kind=ProgramKind.COR, is_active=True).exists():
+        return render(
+            request,
+            "employers/apply_elsewhere.html",
+            {"employer": employer, "association": request.association},
+        )
+    return _form_page(
+        request,
+        employer,
+        forms.ApplyForm(bound_data(request)),
+        lambda **data: services.enrollment_apply(
+            employer=employer, actor=request.user, program_kind=ProgramKind.COR
+        ),
+        success=gettext("Your COR application is registered; program staff will confirm it."),
+        title=gettext("Apply for COR"),
+        intro=gettext(
+            "With more people than SECOR allows, %(employer)s applies for a COR. Program "
+            "staff confirm the registration."
+        )
+        % {"employer": employer},
+        submit=gettext("Apply for COR"),
+        once=True,
+    )
+
+
 @association_view(action=Action.CHANGE_ENROLLMENT_STATUS)
 @require_methods("GET", "POST")
 def enrollment_status(request, employer_id, enrollment_id):
@@ -635,4 +705,10 @@ def register(request):
             % {"employer": employer, "short_name": association.short_name},
         )
         return redirect(employer.get_absolute_url())
-    return render(request, "employers/register.html", {"form": form})
+    with scopes_disabled():
+        memberships = list(
+            Membership.objects.filter(user=request.user, is_active=True).select_related(
+                "association", "employer"
+            )
+        )
+    return render(request, "employers/register.html", {"form": form, "memberships": memberships})

@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .tenancy import TenantManager
+from .validators import bounded_validators, bounds_constraints
 
 
 class UserManager(BaseUserManager):
@@ -423,6 +425,11 @@ class AuditLogEntry(TenantModel):
 # --- Reminders (secor.notifications delivers them) -----------------------------
 
 
+# Reminder lead times: at most two years before a deadline (the forms say the same).
+LEAD_DAYS_BOUNDS = (0, 730)
+THRESHOLD_DAYS_BOUNDS = (1, 365)
+
+
 class ReminderSetting(TenantModel):
     """An association's lead times for one reminder kind (``secor.notifications.KINDS``).
 
@@ -433,7 +440,9 @@ class ReminderSetting(TenantModel):
     kind = models.CharField(max_length=60)
     lead_days = models.JSONField(default=list, blank=True)
     # Staff digest only: list submissions that have waited longer than this.
-    threshold_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    threshold_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=bounded_validators(THRESHOLD_DAYS_BOUNDS)
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -441,11 +450,25 @@ class ReminderSetting(TenantModel):
     class Meta:
         ordering = ["kind"]
         constraints = [
-            models.UniqueConstraint(fields=["association", "kind"], name="remindersetting_unique")
+            models.UniqueConstraint(fields=["association", "kind"], name="remindersetting_unique"),
+            *bounds_constraints("remindersetting", {"threshold_days": THRESHOLD_DAYS_BOUNDS}),
         ]
 
     def __str__(self):
         return f"{self.kind}: {self.lead_days}"
+
+    def clean(self):
+        low, high = LEAD_DAYS_BOUNDS
+        days = self.lead_days
+        if not isinstance(days, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and low <= d <= high for d in days
+        ):
+            raise ValidationError(
+                {
+                    "lead_days": _("Lead times are whole numbers of days from %(low)s to %(high)s.")
+                    % {"low": low, "high": high}
+                }
+            )
 
 
 class ReminderStatus(models.TextChoices):

@@ -66,6 +66,7 @@ def preferences_update(*, association, user, muted: list[str]) -> None:
 def reminder_setting_update(*, setting: ReminderSetting, actor, lead_days, threshold_days=None):
     setting.lead_days = sorted(set(lead_days), reverse=True)
     setting.threshold_days = threshold_days
+    setting.full_clean()
     setting.save(update_fields=["lead_days", "threshold_days", "updated_at"])
     audit.record(
         association=setting.association,

@@ -8,9 +8,10 @@ order and pass what the next one needs through `ScalePlan.made`.
 
 Scale rows are recognisable, so a rerun first removes its own previous data (and
 never the demo data): every scale employer's legal name starts with `PREFIX`,
-every scale user's address ends with `USER_DOMAIN`, every scale evidence file is
-stored under `EVIDENCE_PREFIX`, and `wipe` deletes them with every row that points
-at them, at any depth.
+every scale user's address ends with `USER_DOMAIN`, and `wipe` deletes them with
+every row that points at them, at any depth. Evidence files are immutable and never
+deleted (the database refuses): scale ones are named by position under
+`EVIDENCE_PREFIX`, and a rerun points its records at the ones already stored.
 """
 
 from __future__ import annotations
@@ -138,13 +139,6 @@ def wipe() -> dict[str, int]:
             employer_model,
             f"SELECT {pk} AS id FROM {q(employer_model._meta.db_table)} WHERE legal_name LIKE %s",
             [PREFIX + "%"],
-        )
-        evidence = apps.get_model("secor", "EvidenceFile")
-        mark(
-            evidence,
-            f"SELECT {q(evidence._meta.pk.column)} AS id FROM {q(evidence._meta.db_table)} "
-            "WHERE file LIKE %s",
-            [EVIDENCE_PREFIX + "%"],
         )
         mark(
             user_model,

@@ -29,10 +29,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from secor.models import Program, TenantModel
+from secor.validators import bounded_validators, bounds_constraints
 
 from . import workflow
 
 GIB = 1024**3
+# Sane ranges of a submission rule's numbers (an upload past 50 GiB is a typo).
+SUBMISSION_RULE_BOUNDS = {
+    "max_bytes": (1, 50 * GIB),
+    "corrections_days": (1, 366),
+    "sample_threshold": (1, 10_000),
+}
 
 
 class SubmissionKind(models.TextChoices):
@@ -88,7 +95,11 @@ class SubmissionRule(TenantModel):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=30, choices=SubmissionKind.choices)
     is_enabled = models.BooleanField(_("employers can submit this"), default=True)
-    max_bytes = models.BigIntegerField(_("size limit (bytes)"), default=GIB)
+    max_bytes = models.BigIntegerField(
+        _("size limit (bytes)"),
+        default=GIB,
+        validators=bounded_validators(SUBMISSION_RULE_BOUNDS["max_bytes"]),
+    )
     allow_link = models.BooleanField(
         _("a download link may be sent instead of a file"),
         default=False,
@@ -97,7 +108,11 @@ class SubmissionRule(TenantModel):
     accept_late = models.BooleanField(
         _("accept uploads after the deadline (flagged as late)"), default=True
     )
-    corrections_days = models.PositiveSmallIntegerField(_("days to answer corrections"), default=15)
+    corrections_days = models.PositiveSmallIntegerField(
+        _("days to answer corrections"),
+        default=15,
+        validators=bounded_validators(SUBMISSION_RULE_BOUNDS["corrections_days"]),
+    )
     use_tool_elements = models.BooleanField(
         _("one folder per element of the audit tool"), default=True
     )
@@ -108,13 +123,14 @@ class SubmissionRule(TenantModel):
         _("required documents"),
         default=list,
         blank=True,
-        help_text=_('Pairs of [document, count], e.g. [["Safe Work Practice", 2]].'),
+        help_text=_("Pairs of [document, count]: the document's name and how many are needed."),
     )
     sample_threshold = models.PositiveIntegerField(
         _("most documents in one element folder"),
         null=True,
         blank=True,
         help_text=_("More than this is flagged as more than a sample. Empty: the standard check."),
+        validators=bounded_validators(SUBMISSION_RULE_BOUNDS["sample_threshold"]),
     )
     instructions = models.TextField(_("instructions shown on the upload page"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -134,6 +150,7 @@ class SubmissionRule(TenantModel):
                 condition=Q(corrections_days__gte=1),
                 name="submissionrule_corrections_days_positive",
             ),
+            *bounds_constraints("submissionrule", SUBMISSION_RULE_BOUNDS),
         ]
 
     def __str__(self):

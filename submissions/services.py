@@ -224,6 +224,12 @@ def upload_permission(
             code="audit_closed",
         )
     if audit is not None:
+        # Good standing on the day it is sent (docs/rules.md#acsa-prerequisites).
+        from audits.selectors import standing_reasons
+
+        standing = standing_reasons(audit.enrollment, today)
+        if standing:
+            raise ValidationError(standing[0].localized, code=standing[0].code)
         deadline = selectors.receipt_deadline(audit)
         if deadline is not None and today > deadline and not rule.accept_late:
             raise ValidationError(

@@ -264,6 +264,7 @@ class RequirementForm(forms.ModelForm):
             "every_months",
             "min_hours",
             "one_wcb_account_per_person",
+            "held_by_assessor",
             "position",
             "is_active",
         ]

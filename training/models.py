@@ -271,6 +271,15 @@ class TrainingRequirement(TenantModel):
     one_wcb_account_per_person = models.BooleanField(
         gettext_lazy("a person is the trained employee for one WCB account only"), default=False
     )
+    held_by_assessor = models.BooleanField(
+        gettext_lazy("the person conducting the audit must hold it personally"),
+        default=False,
+        help_text=gettext_lazy(
+            "AMTA: the Self-Evaluator training of the owner or key employee completing the "
+            "audit, valid on its first day. When an audit names its assessor, only their "
+            "own record counts."
+        ),
+    )
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
@@ -445,7 +454,8 @@ class TrainingRecord(TenantModel):
         related_name="+",
         verbose_name=gettext_lazy("certificate file"),
     )
-    verification = models.OneToOneField(
+    # The last verification (a plain key: earlier ones stay, pointed at by nothing).
+    verification = models.ForeignKey(
         "RecordVerification",
         on_delete=models.SET_NULL,
         related_name="+",

@@ -1,7 +1,8 @@
 """Scale data of the training app: ~10 training records per employer (two per worker).
 
 Courses come from the association's catalogue. Each record has its certificate
-file (`EvidenceFile`, stored under `secor.scale.EVIDENCE_PREFIX`); most are
+file (`EvidenceFile`, named by position under `secor.scale.EVIDENCE_PREFIX`, so
+a rerun reuses the immutable rows it stored before instead of adding more); most are
 verified by the scale reviewer (with the `RecordVerification` compliance
 reads), some wait for verification (the queue), a few are rejected.
 """
@@ -32,9 +33,16 @@ def build(plan: ScalePlan) -> None:
             )
             courses = [course]
         reviewer = plan.made["staff"][association.pk]
+        prefix = f"{EVIDENCE_PREFIX}training/{association.slug}/"
+        stored = dict(
+            EvidenceFile.objects.filter(association=association, file__startswith=prefix)
+            .values_list("file", "pk")
+            .iterator()
+        )
         records, files = [], []
-        for employer, _enrollment, workers in plan.made["employers"][association.pk]["rows"]:
-            for w in workers:
+        rows = plan.made["employers"][association.pk]["rows"]
+        for k, (employer, _enrollment, workers) in enumerate(rows):
+            for j, w in enumerate(workers):
                 for course in rng.sample(courses, min(2, len(courses))):
                     completed = max(w.start_date, today - timedelta(days=rng.randint(30, 1500)))
                     roll = rng.random()
@@ -46,8 +54,9 @@ def build(plan: ScalePlan) -> None:
                         else RecordStatus.REJECTED
                     )
                     decided = status != RecordStatus.PENDING
-                    name = f"{EVIDENCE_PREFIX}training/{employer.pk}/{w.pk}-{course.pk}.pdf"
+                    name = f"{prefix}{k:06d}/{j}-{course.pk}.pdf"
                     evidence = EvidenceFile(
+                        pk=stored.get(name),
                         association=association,
                         kind="training.certificate",
                         file=name,
@@ -77,7 +86,7 @@ def build(plan: ScalePlan) -> None:
                             verified_at=now if decided else None,
                         )
                     )
-        copy_insert(EvidenceFile, files, plan)
+        copy_insert(EvidenceFile, [f for f in files if f.pk is None], plan)
         for record, evidence in zip(records, files, strict=True):
             record.evidence_file = evidence  # its id is known now
         verified = [r for r in records if r.status == RecordStatus.VERIFIED]

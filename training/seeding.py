@@ -20,7 +20,62 @@ def _hours(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def seed_rules(models, association, rules: TrainingRules, program=None) -> dict[str, int]:
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
+def _sorted(values) -> list[str] | None:
+    return sorted(values) if values is not None else None
+
+
+def _seed_requirements(models, association, program, requirements, courses) -> int:
+    created = 0
+    for position, rule in enumerate(requirements):
+        requirement, was_created = models.TrainingRequirement._base_manager.get_or_create(
+            association_id=association.pk,
+            program=program,
+            code=rule.code,
+            defaults={
+                "label": rule.label,
+                "kind": rule.kind,
+                # Migrations before the split (0009) knew one field, holding the same
+                # status values under its old name.
+                **(
+                    {
+                        "holder_statuses": _sorted(rule.holder_statuses),
+                        "holder_roles": _sorted(rule.holder_roles),
+                    }
+                    if _has_field(models.TrainingRequirement, "holder_statuses")
+                    else {"holder_types": _sorted(rule.holder_statuses)}
+                ),
+                "province": rule.province or "",
+                "every_months": rule.every_months,
+                "min_hours": _hours(rule.min_hours),
+                "one_wcb_account_per_person": rule.one_wcb_account_per_person,
+                # Absent from the model in migrations before the field existed.
+                **(
+                    {"held_by_assessor": rule.held_by_assessor}
+                    if _has_field(models.TrainingRequirement, "held_by_assessor")
+                    else {}
+                ),
+                "position": position,
+            },
+        )
+        created += was_created
+        if was_created:
+            for index, code in enumerate(rule.course_codes):
+                models.RequirementCourse._base_manager.create(
+                    association_id=association.pk,
+                    requirement=requirement,
+                    course=courses[code],
+                    position=index,
+                )
+    return created
+
+
+def seed_rules(
+    models, association, rules: TrainingRules, program=None, cor_program=None
+) -> dict[str, int]:
     """Create ``rules``' courses (and, given a program, its requirements).
 
     ``models`` has attributes Course, CoursePrerequisite, CourseEquivalent,
@@ -67,50 +122,22 @@ def seed_rules(models, association, rules: TrainingRules, program=None) -> dict[
             models.CourseEquivalent._base_manager.get_or_create(
                 association_id=association.pk, course=courses[rule.code], accepted=courses[code]
             )
-    if program is None:
-        return created
-    for position, rule in enumerate(rules.requirements):
-        holders = {
-            "holder_statuses": sorted(rule.holder_statuses)
-            if rule.holder_statuses is not None
-            else None,
-            "holder_roles": sorted(rule.holder_roles) if rule.holder_roles is not None else None,
-        }
-        # Migration 0002 runs this on the models of its day, whose one field held the
-        # (same) status values under its old name.
-        fields = {f.name for f in models.TrainingRequirement._meta.get_fields()}
-        if "holder_statuses" not in fields:
-            holders = {"holder_types": holders["holder_statuses"]}
-        requirement, was_created = models.TrainingRequirement._base_manager.get_or_create(
-            association_id=association.pk,
-            program=program,
-            code=rule.code,
-            defaults={
-                "label": rule.label,
-                "kind": rule.kind,
-                **holders,
-                "province": rule.province or "",
-                "every_months": rule.every_months,
-                "min_hours": _hours(rule.min_hours),
-                "one_wcb_account_per_person": rule.one_wcb_account_per_person,
-                "position": position,
-            },
+    if program is not None:
+        created["requirements"] += _seed_requirements(
+            models, association, program, rules.requirements, courses
         )
-        created["requirements"] += was_created
-        if was_created:
-            for index, code in enumerate(rule.course_codes):
-                models.RequirementCourse._base_manager.create(
-                    association_id=association.pk,
-                    requirement=requirement,
-                    course=courses[code],
-                    position=index,
-                )
+    if cor_program is not None:
+        created["requirements"] += _seed_requirements(
+            models, association, cor_program, rules.cor_requirements, courses
+        )
     return created
 
 
-def seed_by_key(models, association, seed_key: str, program=None) -> dict[str, int]:
+def seed_by_key(
+    models, association, seed_key: str, program=None, cor_program=None
+) -> dict[str, int]:
     """Seed ``SEEDED_RULES[seed_key]``; keys are ``Association.seed`` values, any case."""
     seed_key = seed_key.lower()
     if seed_key not in SEEDED_RULES:
         raise ValueError(f"Unknown seed {seed_key!r}; choose one of {sorted(SEEDED_RULES)}.")
-    return seed_rules(models, association, SEEDED_RULES[seed_key], program)
+    return seed_rules(models, association, SEEDED_RULES[seed_key], program, cor_program)

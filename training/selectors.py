@@ -113,6 +113,7 @@ def requirement_rules(program) -> tuple[compliance.RequirementRule, ...]:
             every_months=r.every_months,
             min_hours=_hours(r.min_hours),
             one_wcb_account_per_person=r.one_wcb_account_per_person,
+            held_by_assessor=r.held_by_assessor,
         )
         for r in requirements
     )

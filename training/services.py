@@ -733,6 +733,7 @@ REQUIREMENT_FIELDS = (
     "every_months",
     "min_hours",
     "one_wcb_account_per_person",
+    "held_by_assessor",
     "position",
     "is_active",
 )
@@ -795,8 +796,10 @@ def catalogue_seed(*, association, seed_key: str, actor=None) -> dict[str, int]:
 
     Idempotent: a second run creates nothing and changes nothing an admin edited.
     """
-    program = Program.objects.for_association(association).filter(kind=ProgramKind.SECOR).first()
-    created = seeding.seed_by_key(_SEED_MODELS, association, seed_key, program)
+    programs = Program.objects.for_association(association)
+    program = programs.filter(kind=ProgramKind.SECOR).first()
+    cor_program = programs.filter(kind=ProgramKind.COR).first()
+    created = seeding.seed_by_key(_SEED_MODELS, association, seed_key, program, cor_program)
     if any(created.values()):
         audit.record(
             association=association,

@@ -71,3 +71,38 @@ class VerificationTable(ListTable):
             record.course_name,
             record.worker.full_name,
         )
+
+
+class EmployerRecordsTable(ListTable):
+    """An employer's training records on its training page: one page at a time."""
+
+    worker = tables.Column(verbose_name=_("Worker"), accessor="worker__full_name")
+    course = tables.Column(
+        verbose_name=_("Course"),
+        accessor="course_name",
+        order_by=("course__name", "other_course_title"),
+    )
+    completed_on = tables.DateColumn(verbose_name=_("Completed"), format="Y-m-d")
+    certificate_number = tables.Column(verbose_name=_("Certificate #"), default="—")
+    status = tables.TemplateColumn(
+        verbose_name=_("Status"), template_name="training/_status_badge.html"
+    )
+
+    class Meta:
+        model = TrainingRecord
+        fields = ()
+        sequence = ("worker", "course", "completed_on", "certificate_number", "status")
+        template_name = TEMPLATE
+        attrs = ATTRS
+        empty_text = _("No training records yet.")
+
+    def render_course(self, record):
+        url = reverse(
+            "training:record_detail",
+            kwargs={
+                "association_slug": record.association.slug,
+                "employer_id": record.employer_id,
+                "record_id": record.pk,
+            },
+        )
+        return format_html('<a href="{}">{}</a>', url, record.course_name)

@@ -42,7 +42,7 @@ from .models import (
     TrainingRecord,
     TrainingRequirement,
 )
-from .tables import VerificationTable
+from .tables import EmployerRecordsTable, VerificationTable
 
 
 def _kw(request, employer, **extra):
@@ -88,8 +88,13 @@ def employer_training(request, employer_id):
         "today": today,
         "matrix": selectors.training_matrix(employer, as_of=today),
         "report": selectors.compliance_for(employer=employer, as_of=today),
-        "records": TrainingRecord.objects.filter(employer=employer).select_related(
-            "worker", "course"
+        "records": paginate(
+            request,
+            EmployerRecordsTable(
+                TrainingRecord.objects.filter(employer=employer)
+                .select_related("worker", "course", "association")
+                .order_by("-completed_on", "-id")
+            ),
         ),
     }
     return render(request, "training/employer.html", context)
@@ -490,10 +495,6 @@ def verification_detail(request, record_id):
 # --- Catalogue admin -------------------------------------------------------------
 
 
-def _secor_program(association):
-    return Program.objects.for_association(association).filter(kind=ProgramKind.SECOR).first()
-
-
 @association_view(action=Action.VIEW_CATALOGUE)
 def courses(request):
     """The catalogue and each program's requirements; program admins edit them."""
@@ -579,9 +580,15 @@ def _requirement_form_page(request, program, requirement=None):
 
 @association_view(action=Action.EDIT_CATALOGUE)
 def requirement_add(request):
-    program = _secor_program(request.association)
+    """A requirement for the program named by ``?program=`` (SECOR by default, or COR)."""
+    kind = request.GET.get("program", ProgramKind.SECOR)
+    program = (
+        Program.objects.for_association(request.association).filter(kind=kind).first()
+        if kind in ProgramKind.values
+        else None
+    )
     if program is None:
-        raise Http404("This association runs no SECOR program.")
+        raise Http404("This association runs no such program.")
     return _requirement_form_page(request, program)
 
 

@@ -68,3 +68,9 @@ def audits_staff_counts(association):
     """Audits whose report is due within 30 days, and overdue ones."""
     today = association_today(association)
     return selectors.staff_audit_counts(association, today)
+
+
+@register.simple_tag
+def audits_has_milestones(association) -> bool:
+    """Whether the milestone pages mean anything here: rules name milestones, or some exist."""
+    return selectors.association_has_milestones(association)

@@ -19,7 +19,12 @@ def employer_home(context):
     if membership is None or membership.role != Role.EMPLOYER:
         return {"employer": None}
     employer = get_employer(request, membership.employer_id)
-    return {"employer": employer, "request": request, **selectors.employer_page(employer)}
+    return {
+        "employer": employer,
+        "request": request,
+        "may": context.get("may", {}),
+        **selectors.employer_page(employer),
+    }
 
 
 @register.simple_tag(takes_context=True)

@@ -89,3 +89,17 @@ def audit(association, employer=None, **fields) -> Audit:
 
 
 __all__ = ["AuditCycle", "audit", "certified", "enrollment", "seeded"]
+
+
+def plannable(e):
+    """Make ``e`` plannable: confirmed by staff, AMTA training seeded and a trained assessor.
+
+    Returns the keyword arguments naming who conducts the audit.
+    """
+    from .training_setup import amta_trained_assessor
+
+    if e.status == "registered":
+        Enrollment.objects.filter(pk=e.pk).update(status="in_progress")
+        e.refresh_from_db()
+    worker = amta_trained_assessor(e.employer, self_evaluator_on=date(2020, 6, 1))
+    return {"conducted_by": "trained_assessor", "assessor_worker": worker}

@@ -16,7 +16,7 @@ from secor.tasks import daily_fanout, run_daily_for_association
 from secor.tenancy import activate
 
 from ..conftest import member
-from .factories import certified, enrollment
+from .factories import certified, enrollment, plannable
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +78,7 @@ def test_maintenance_audit_done_in_the_window_keeps_the_certificate(association)
             enrollment=e,
             data_gathering_start=date(2022, 3, 1),
             data_gathering_end=date(2022, 3, 10),
-            conducted_by="external_assessor",
-            assessor_name="Pat",
+            **plannable(e),
             actor=None,
             today=date(2022, 2, 1),
         )
@@ -95,8 +94,7 @@ def test_planned_audit_conducted_in_december_gets_its_submission_time_then_cance
             enrollment=e,
             data_gathering_start=date(2022, 12, 10),
             data_gathering_end=date(2022, 12, 20),
-            conducted_by="external_assessor",
-            assessor_name="Pat",
+            **plannable(e),
             actor=None,
             today=date(2022, 12, 1),
         )

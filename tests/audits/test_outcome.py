@@ -14,7 +14,7 @@ from secor.models import AuditLogEntry
 from secor.tenancy import activate
 
 from .factories import audit as make_audit
-from .factories import certified, enrollment
+from .factories import certified, enrollment, plannable
 
 pytestmark = pytest.mark.django_db
 
@@ -152,8 +152,7 @@ def test_failed_certification_offers_a_limited_scope_on_the_failing_elements(ass
             enrollment=e,
             data_gathering_start=date(2021, 4, 1),
             data_gathering_end=date(2021, 4, 5),
-            conducted_by="external_assessor",
-            assessor_name="Pat",
+            **plannable(e),
             actor=None,
             today=date(2021, 3, 1),
             limited_scope=True,
@@ -179,8 +178,9 @@ def test_limited_scope_is_refused_when_no_failed_audit_precedes_it(association):
             enrollment=e,
             data_gathering_start=date(2021, 4, 1),
             data_gathering_end=date(2021, 4, 5),
-            conducted_by="external_assessor",
-            assessor_name="Pat",
+            **plannable(e),
+            documentation_from=date(2020, 6, 1),
+            documentation_to=date(2021, 3, 31),
             actor=None,
             today=date(2021, 3, 1),
             limited_scope=True,
@@ -194,8 +194,7 @@ def test_one_reader_says_whether_a_maintenance_audit_counts_for_its_year(associa
             enrollment=e,
             data_gathering_start=date(2022, 3, 1),
             data_gathering_end=date(2022, 3, 10),
-            conducted_by="external_assessor",
-            assessor_name="Pat",
+            **plannable(e),
             actor=None,
             today=date(2022, 2, 1),
         )

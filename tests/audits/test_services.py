@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from audits import selectors, services
-from audits.models import Audit, AuditTool, Element, ElementScore, ProgramRules
+from audits.models import Audit, AuditTool, Element, ElementScore, Milestone, ProgramRules
 from audits.snapshot import rules_snapshot
 from secor.models import AuditLogEntry, Program
 from secor.tenancy import activate
@@ -116,7 +116,18 @@ def test_leap_day_certification_expires_feb_28_and_scsa_maintenance_due_feb_28(
 
 def plan(e, start, end, today, **kwargs):
     kwargs.setdefault("conducted_by", "external_assessor")
-    kwargs.setdefault("assessor_name", "Pat Assessor")
+    if kwargs["conducted_by"] == "external_assessor" and "assessor_worker" not in kwargs:
+        kwargs["assessor_worker"] = WorkerFactory(
+            employer=e.employer,
+            association=e.association,
+            full_name="Pat Assessor",
+            employment_type="consultant",
+        )
+    if kwargs["conducted_by"] == "program_auditor":
+        kwargs.setdefault("by_staff", True)
+    if kwargs.get("documentation_from") is None:
+        kwargs["documentation_from"] = date(start.year - 1, start.month, 1)
+        kwargs["documentation_to"] = start - timedelta(days=1)
     with activate(e.association):
         return services.audit_plan(
             enrollment=e,
@@ -168,26 +179,86 @@ def test_plan_after_year_two_closed_is_year_three(association):
     assert audit.year == 3
 
 
-def test_registrant_plans_a_certification_and_becomes_in_progress(association):
-    e = enrollment(association)
+def test_unconfirmed_registrant_cannot_plan_and_stays_waiting_for_staff(association):
+    e = enrollment(association)  # registered: staff have not confirmed it
+    with pytest.raises(ValidationError) as error:
+        plan(e, date(2021, 1, 1), date(2021, 1, 5), today=date(2020, 12, 1))
+    assert "AMTA has not confirmed your registration yet" in messages(error.value)
+    e.refresh_from_db()
+    assert e.status == "registered"  # still on the staff confirmation list
+
+
+def test_confirmed_registrant_plans_a_certification(association):
+    e = enrollment(association, status="in_progress")
     audit = plan(e, date(2021, 1, 1), date(2021, 1, 5), today=date(2020, 12, 1))
     assert (audit.audit_type, audit.year, audit.cycle) == ("certification", 1, None)
-    e.refresh_from_db()
-    assert e.status == "in_progress"
+    assert (audit.documentation_from, audit.documentation_to) == (
+        date(2020, 1, 1),
+        date(2020, 12, 31),
+    )
     with pytest.raises(ValidationError, match="already planned"):
         plan(e, date(2021, 2, 1), date(2021, 2, 5), today=date(2020, 12, 1))
 
 
+def _accept_manual(e, on):
+    with activate(e.association):
+        services.milestones_schedule(enrollment=e, actor=None)
+        manual = Milestone.objects.get(enrollment=e, code="manual")
+        services.milestone_record(milestone=manual, outcome="accepted", met_on=on, actor=None)
+
+
 def test_program_auditor_certification_is_a_baseline(other_association):
-    e = enrollment(other_association)
+    e = enrollment(other_association, status="in_progress")
+    _accept_manual(e, date(2020, 11, 1))
     audit = plan(
         e,
         date(2021, 1, 1),
         date(2021, 1, 5),
         today=date(2020, 12, 1),
         conducted_by="program_auditor",
+        documentation_from=date(2020, 6, 1),
+        documentation_to=date(2020, 12, 31),
     )
     assert audit.audit_type == "baseline"
+
+
+def test_scsa_registrant_cannot_plan_its_own_baseline_audit(other_association):
+    e = enrollment(other_association, status="in_progress")
+    _accept_manual(e, date(2020, 11, 1))
+    for by, staff in (("external_assessor", False), ("program_auditor", False)):
+        with pytest.raises(ValidationError) as error:
+            plan(
+                e,
+                date(2021, 1, 1),
+                date(2021, 1, 5),
+                today=date(2020, 12, 1),
+                conducted_by=by,
+                by_staff=staff,
+            )
+        text = messages(error.value)
+        assert "SCSA program auditor" in text or "booked by SCSA staff" in text, text
+
+
+def test_scsa_baseline_waits_for_the_manual_review_and_six_months_of_hsms(other_association):
+    e = enrollment(other_association, status="in_progress")
+    with activate(other_association):
+        services.milestones_schedule(enrollment=e, actor=None)
+    with pytest.raises(ValidationError) as error:
+        plan(
+            e,
+            date(2021, 1, 1),
+            date(2021, 1, 5),
+            today=date(2020, 12, 1),
+            conducted_by="program_auditor",
+            documentation_from=date(2020, 9, 1),  # four months
+            documentation_to=date(2020, 12, 31),
+        )
+    text = messages(error.value)
+    assert "after the milestone “Health and Safety Manual submitted” is accepted" in text
+    assert (
+        "Documentation from 2020-09-01 to 2020-12-31 is not 6 months before the audit "
+        "starts on 2021-01-01." in text
+    )
 
 
 def test_trained_assessor_who_left_before_the_start_blocks_the_plan(association):
@@ -368,7 +439,7 @@ def test_decided_certification_opens_a_cycle_on_the_last_day_on_site(association
     assert audit.cycle.ends_on == date(2024, 1, 5)
 
 
-def test_maintenance_from_last_years_audit_carries_over_only_unchanged_elements(association):
+def test_new_maintenance_audit_starts_with_no_scores_from_last_year(association):
     e, cycle = certified(association)
     with activate(association):
         last_year = Audit.objects.create(
@@ -405,8 +476,9 @@ def test_maintenance_from_last_years_audit_carries_over_only_unchanged_elements(
             ElementScore.objects.filter(audit=audit).values_list("element__number", "points")
         )
     assert audit.tool.version == 2
-    assert sorted(carried) == [1, 2, 4, 5, 6, 7, 8, 9, 10]  # element 3 changed its maximum
-    assert carried[1] == 80
+    assert carried == {}  # nobody has scored it: no "85 % meets the pass marks"
+    with activate(association):
+        assert selectors.audit_points(audit) == {}
 
 
 # --- Tools --------------------------------------------------------------------------------

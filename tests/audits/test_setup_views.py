@@ -311,3 +311,21 @@ def test_publish_with_a_bad_typed_row_refuses_and_publishes_nothing(admin, assoc
     with activate(association):
         draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_milestone_menu_only_where_the_rules_have_milestones(admin, association, program):
+    board = url("milestone_board", association)
+    home = f"/{association.slug}/"
+    assert f'href="{board}"' not in page(admin.get(home))
+
+    data = rules_data(
+        **{
+            "milestones-TOTAL_FORMS": "1",
+            "milestones-0-code": "manual",
+            "milestones-0-label": "Manual submitted",
+            "milestones-0-start_month": "9",
+            "milestones-0-due_month": "10",
+        }
+    )
+    admin.post(url("rules_new", association, program_id=program.pk), data)
+    assert f'href="{board}"' in page(admin.get(home))

@@ -69,12 +69,13 @@ def test_employer_plans_a_maintenance_audit_and_it_is_on_the_timeline(client, as
     client.force_login(member(association, Role.EMPLOYER, employer=e.employer))
     plan_url = url("plan", association, employer_id=e.employer_id)
     assert "Year 2 maintenance" in page(client.get(plan_url))
+    pat = WorkerFactory(employer=e.employer, association=association, employment_type="consultant")
     response = client.post(
         plan_url,
         {
             "enrollment": e.pk,
             "conducted_by": "external_assessor",
-            "assessor_name": "Pat Assessor",
+            "external_assessor": pat.pk,
             "data_gathering_start": "2022-03-01",
             "data_gathering_end": "2022-03-15",
         },
@@ -109,7 +110,7 @@ def test_plan_form_says_exactly_what_blocks_it(client, association, today, monke
     )
     html = page(response)
     assert response.status_code == 200
-    assert "This audit cannot be planned yet:" in html
+    assert "This audit cannot be planned:" in html
     assert "Sam Lee&#x27;s Self-Evaluator expired 2022-01-10." in html
     assert "is 20 days; at most 15 are allowed" in html
     with activate(association):
@@ -199,7 +200,9 @@ def test_audit_detail_moves_dates_under_its_own_rules(client, association, today
             data_gathering_start=date(2022, 3, 1),
             data_gathering_end=date(2022, 3, 5),
             conducted_by="external_assessor",
-            assessor_name="Pat",
+            assessor_worker=WorkerFactory(
+                employer=e.employer, association=association, employment_type="consultant"
+            ),
             actor=None,
             today=today,
         )

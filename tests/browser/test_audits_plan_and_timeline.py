@@ -101,7 +101,7 @@ def test_employer_with_an_expired_assessor_course_sees_why_the_audit_is_blocked(
 
     plan_audit(page, association, enrollment.employer, worker, start, end)
 
-    blockers = page.get_by_role("alert").filter(has_text="This audit cannot be planned yet")
+    blockers = page.get_by_role("alert").filter(has_text="This audit cannot be planned:")
     expect(blockers).to_contain_text(
         re.compile(f"Self-Evaluator training of Sam Lee was valid until .*not valid on {start}")
     )
@@ -132,9 +132,10 @@ def test_program_admin_pages_for_rules_tools_and_milestones_are_accessible(page,
         visit(page, f"/{association.slug}/{path}")
     visit(page, f"/{association.slug}/audits/tools/")
     page.get_by_role("button", name=re.compile("Start a new version")).first.click()
-    expect(page.get_by_role("button", name="Publish this version")).to_be_visible()
+    expect(page.get_by_role("button", name="Save and publish…")).to_be_visible()
     check_page(page)
-    page.get_by_role("button", name="Publish this version").click()
+    page.get_by_role("button", name="Save and publish…").click()
+    page.get_by_role("button", name="Yes, publish version 2").click()
     expect(page.get_by_text(re.compile(r"Version 2 published"))).to_be_visible()
     visit(page, f"/{association.slug}/audits/rules/")
     page.get_by_role("link", name=re.compile("Edit")).first.click()

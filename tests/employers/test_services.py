@@ -1,6 +1,6 @@
 """Employer services: one action each, validated, audited, all-or-nothing."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -330,17 +330,24 @@ def test_acsa_requires_a_membership_number_to_confirm(db, staff):
     assert enrollment.membership_number == "M-1"
 
 
-def test_a_derolment_needs_a_reapply_date(amta, staff, employer):
+def test_a_derolment_reapply_date_defaults_to_the_wait_and_is_never_earlier(amta, staff, employer):
+    from secor.dates import association_today
+
     from ..factories import EnrollmentFactory
 
+    today = association_today(amta)
     enrollment = EnrollmentFactory(employer=employer)
     with pytest.raises(ValidationError, match="apply again"):
-        services.enrollment_set_status(enrollment=enrollment, actor=staff, status="derolled")
-    services.enrollment_set_status(
-        enrollment=enrollment, actor=staff, status="derolled", reapply_on=date(2026, 1, 1)
-    )
+        services.enrollment_set_status(
+            enrollment=enrollment,
+            actor=staff,
+            status="derolled",
+            reapply_on=today - timedelta(days=1),
+        )
+    # No program rules: no wait, so the employer may apply again from today.
+    services.enrollment_set_status(enrollment=enrollment, actor=staff, status="derolled")
     enrollment.refresh_from_db()
-    assert enrollment.status == "derolled"
+    assert (enrollment.status, enrollment.reapply_on) == ("derolled", today)
 
 
 def test_invite_colleague_creates_an_employer_invitation(amta, alice, employer, mailoutbox):

@@ -228,6 +228,9 @@ def test_an_audit_plan_sent_twice_plans_one_audit(client, association, monkeypat
     with time_machine.travel(datetime(2022, 2, 1, 19, 0, tzinfo=UTC), tick=False):
         e, _ = certified(association, date(2021, 1, 5))
         client.force_login(member(association, Role.EMPLOYER, employer=e.employer))
+        pat = WorkerFactory(
+            employer=e.employer, association=association, employment_type="consultant"
+        )
         before = count(Audit, enrollment=e)
         post_twice(
             client,
@@ -238,7 +241,7 @@ def test_an_audit_plan_sent_twice_plans_one_audit(client, association, monkeypat
             lambda: {
                 "enrollment": e.pk,
                 "conducted_by": "external_assessor",
-                "assessor_name": "Pat Assessor",
+                "external_assessor": pat.pk,
                 "data_gathering_start": "2022-03-01",
                 "data_gathering_end": "2022-03-15",
             },

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from audits.models import Audit, Milestone
 from audits.selectors import staff_audit_counts
+from audits.snapshot import rules_snapshot
 from employers.filters import EmployerFilter
 from employers.models import Employer
 from secor.dates import association_today
@@ -311,3 +312,55 @@ def test_the_public_registry_csv_streams_every_row_in_the_same_queries(client, a
     large = captured_sql(client, path)
     assert len(large) == len(small)
     assert not [sql for sql in large if sql.lstrip().startswith(WRITES)]
+
+
+def test_an_employers_training_records_are_paged_in_the_same_queries(client, association, admin):
+    """The employer's training page lists one page of records, whatever their number."""
+    client.force_login(admin)
+    employer = EmployerFactory(association=association)
+    first = TrainingRecordFactory(employer=employer)
+    path = reverse(
+        "training:employer",
+        kwargs={"association_slug": association.slug, "employer_id": employer.pk},
+    )
+    for _ in range(4):
+        TrainingRecordFactory(employer=employer, worker=first.worker)
+    captured_sql(client, path)
+    small = count_queries(client, path)
+    for _ in range(PER_PAGE + 5):
+        TrainingRecordFactory(employer=employer, worker=first.worker)
+    assert count_queries(client, path) == small
+    table = client.get(path).context["records"]
+    assert table.paginator.count == PER_PAGE + 10
+    assert len(table.page.object_list) == PER_PAGE
+
+
+def test_stored_report_due_dates_follow_the_pure_schedule_through_a_rule_change(association):
+    """The column is `schedule.submission_deadline` of the audit's own frozen rules: a rule
+    change leaves a planned audit's date (it keeps its snapshot) and sets the next one's."""
+    from audits import services
+    from audits.schedule import submission_deadline
+    from audits.snapshot import rules_from_snapshot
+
+    def pure(a):
+        return submission_deadline(a.data_gathering_end, rules_from_snapshot(a.rules_snapshot))
+
+    populate(association, 1)
+    with activate(association):
+        before = Audit.objects.get()
+        assert before.submission_due_on == pure(before)
+        rules = services.selectors.program_rules(before.enrollment.program)
+        days = rules.submission_within_days
+        services.rules_update(rules=rules, actor=None, data={"submission_within_days": days + 9})
+        before.refresh_from_db()
+        assert before.submission_due_on == pure(before)
+        later = audit(
+            association,
+            data_gathering_start=date(2026, 3, 1),
+            data_gathering_end=date(2026, 3, 5),
+            rules_snapshot=rules_snapshot(rules),
+        )
+        later.refresh_from_db()
+        assert later.submission_due_on == pure(later)
+        old_rules = rules_from_snapshot(before.rules_snapshot)
+        assert later.submission_due_on != submission_deadline(later.data_gathering_end, old_rules)

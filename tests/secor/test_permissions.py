@@ -36,6 +36,8 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
         ("employers:edit", "get"),
         ("employers:wcb_add", "get"),
         ("employers:wcb_edit", "post"),
+        ("employers:membership", "get"),
+        ("employers:apply_cor", "get"),
     ],
     Action.EDIT_ROSTER: [
         ("employers:worker_add", "get"),
@@ -162,6 +164,7 @@ DATA_404 = {
     "submissions:review_changes",  # first version: nothing to compare
     "submissions:review_entry_preview",  # no stored zip behind the entry
     "submissions:review_entry_download",
+    "employers:membership",  # the walk's association requires no membership
 }
 
 # Pages whose ids must belong together (the generic builder makes each id on its own).

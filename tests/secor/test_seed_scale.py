@@ -22,7 +22,6 @@ SCALE_MODELS = [
     "employers.Worker",
     "training.TrainingRecord",
     "training.RecordVerification",
-    "secor.EvidenceFile",
     "audits.AuditCycle",
     "audits.Audit",
     "audits.Certificate",
@@ -117,6 +116,13 @@ def test_a_rerun_leaves_the_same_rows_and_never_touches_other_data():
     assert counts() == first
     with scopes_disabled():
         assert Employer.objects.filter(pk=own.pk).exists()
+    evidence = apps.get_model("secor.EvidenceFile")
+    with scopes_disabled():
+        stored = evidence.objects.count()
+    call_command("seed_scale", employers=50, verbosity=0)
+    with scopes_disabled():
+        # Immutable evidence files are reused, never deleted nor added twice.
+        assert evidence.objects.count() == stored
     call_command("seed_scale", employers=0, verbosity=0, wipe_only=True)
     with scopes_disabled():
         assert list(Employer.objects.all()) == [own]

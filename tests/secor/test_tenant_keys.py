@@ -27,7 +27,7 @@ from submissions.models import (
     SubmissionEvent,
     Upload,
 )
-from training.models import TrainedEmployeeDesignation
+from training.models import RecordVerification, TrainedEmployeeDesignation, TrainingRecord
 
 from ..factories import EmployerFactory, UserFactory, WCBAccountFactory, WorkerFactory
 
@@ -119,10 +119,27 @@ def _rows_for_the_models_the_demo_leaves_empty(association: Association) -> None
     SubmissionEvent.objects.create(**a, submission=second, action="received", to_status="received")
     ReviewNote.objects.create(**a, submission=second, entry=entry, kind="comment", text="t")
     Assignment.objects.create(**a, submission=second)
+    # A verification no record points at yet (a record's current one is one-to-one).
+    record = TrainingRecord.objects.filter(**a).exclude(verification=None).first()
+    RecordVerification.objects.create(
+        **a, record=record, number=99, course=record.course, completed_on=record.completed_on,
+        verified_at=timezone.now(),
+    )  # fmt: skip
     Upload.objects.create(
         **a, employer=employer, program=program, kind="manual", created_by=user, length=1,
         filename="a.zip", expires_at=later, submission=second,
     )  # fmt: skip
+
+
+def _copy_row(cursor, table: str, pk: int) -> int:
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    columns = ", ".join(f'"{f.column}"' for f in model._meta.concrete_fields if not f.primary_key)
+    cursor.execute(
+        f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM "{table}" WHERE id = %s '
+        "RETURNING id",
+        [pk],
+    )
+    return cursor.fetchone()[0]
 
 
 def _sql(query, params=()):
@@ -146,9 +163,9 @@ def test_the_database_refuses_a_row_pointing_at_another_associations_row_for_eve
         # … and another association's parent, preferably one no child row points at
         # yet (so a one-to-one or unique key cannot refuse the row first).
         parent = child and _sql(
-            f'SELECT p.id FROM "{key.parent_table}" p WHERE p.association_id <> %s '
-            f'ORDER BY EXISTS (SELECT 1 FROM "{key.child_table}" c WHERE c."{key.column}" = p.id), '
-            "p.id LIMIT 1",
+            f'SELECT p.id, EXISTS (SELECT 1 FROM "{key.child_table}" c '
+            f'WHERE c."{key.column}" = p.id) AS used FROM "{key.parent_table}" p '
+            "WHERE p.association_id <> %s ORDER BY used, p.id LIMIT 1",
             [child[1]],
         )
         if not child or not parent:
@@ -157,13 +174,10 @@ def test_the_database_refuses_a_row_pointing_at_another_associations_row_for_eve
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                if FIELDS[(key.child_table, key.column)].unique:
-                    # A one-to-one key: free the parent first (rolled back with the rest).
-                    cursor.execute(
-                        f'UPDATE "{key.child_table}" SET "{key.column}" = NULL '
-                        f'WHERE "{key.column}" = %s',
-                        [parent[0]],
-                    )
+                if parent[1] and FIELDS[(key.child_table, key.column)].unique:
+                    # A one-to-one key: point at a fresh copy of the other association's
+                    # parent, which no row uses yet (rolled back with the rest).
+                    parent = (_copy_row(cursor, key.parent_table, parent[0]),)
                 cursor.execute(
                     f'UPDATE "{key.child_table}" SET "{key.column}" = %s WHERE id = %s',
                     [parent[0], child[0]],

@@ -7,8 +7,8 @@ import pytest
 from ..employers.conftest import add_programs
 from ..migration_steps import migrate, migrate_to_latest
 
-BEFORE = [("training", "0008_tenant_keys")]
-AFTER = [("training", "0009_requirement_holder_status_and_role")]
+BEFORE = [("training", "0010_last_verification_plain_key")]
+AFTER = [("training", "0011_requirement_holder_status_and_role")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -414,3 +414,33 @@ def test_admin_loads_a_seeded_catalogue_into_a_new_association(client, db):
     client.force_login(member(fresh, Role.PROGRAM_ADMIN))
     client.post(url("catalogue_seed", fresh), {"seed": "ACSA"})
     assert Course.objects.for_association(fresh).count() == 3
+
+
+def test_an_empty_catalogue_shows_no_lone_unlabelled_boxes(client, association):
+    from secor.models import Program
+    from secor.tenancy import activate
+
+    with activate(association):
+        Program.objects.create(association=association, kind="secor")
+    client.force_login(member(association, Role.PROGRAM_ADMIN))
+    html = client.get(url("course_add", association)).content.decode()
+    assert html.count("Nothing to choose from yet.") == 2  # prerequisites, accepted before
+    assert 'name="prerequisites"' not in html
+    assert 'name="accepted_prior"' not in html
+
+
+def test_a_course_validity_past_its_maximum_is_refused_on_the_field(client, amta):
+    client.force_login(member(amta, Role.PROGRAM_ADMIN))
+    response = client.post(
+        url("course_add", amta),
+        {
+            "code": "huge",
+            "name": "Huge",
+            "validity_months": "99999999",
+            "maintenance_submit_lead_months": "4",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_validity_months_error"' in html
+    assert not Course.objects.for_association(amta).filter(code="HUGE").exists()

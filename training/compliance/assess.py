@@ -251,6 +251,9 @@ def _verdict(
 def _any_holder(
     req: RequirementRule, facts: _Facts, assessor_id: PersonId | None
 ) -> RequirementVerdict:
+    if req.held_by_assessor and assessor_id is not None:
+        # A second holder in the company does not make the named assessor trained.
+        return _assessor(req, facts, assessor_id)
     # Only the roster counts: an external assessor's courses do not put a trained
     # employee on the payroll (ACSA, docs/rules.md#acsa-assessor).
     results = [
@@ -280,8 +283,12 @@ def _assessor(
 ) -> RequirementVerdict:
     if assessor_id is None:
         return _verdict(req, [], False, [_reason("assessor_not_named", req, facts)])
-    person = facts.people.get(assessor_id) or Person(assessor_id, "the external assessor", "")
-    results = [_evaluate(req, person, facts, check_person=False)]
+    person = facts.people.get(assessor_id)
+    # The assessor's own record, valid on the first day; a requirement naming who may
+    # hold it (AMTA: "the owner or key employee completing the audit") checks the person.
+    check_person = person is not None and not req.anyone
+    person = person or Person(assessor_id, "the external assessor", "")
+    results = [_evaluate(req, person, facts, check_person=check_person)]
     return _verdict(req, results, results[0][0] is not None, [])
 
 

@@ -109,6 +109,8 @@ class RequirementRule:
       every_months (ACSA: "Every three years, at least one full-time employee
       ... must complete an ACSA course"; "a four (4) hour minimum").
 
+    held_by_assessor: with an assessor named, only that person's own record counts.
+
     holder_statuses and holder_roles: the employment statuses and roles that may
     hold it; None means any (both None: anyone, used for assessors). province
     restricts holders (SCSA: "full time permanent Saskatchewan employee").
@@ -126,6 +128,10 @@ class RequirementRule:
     every_months: int | None = None
     min_hours: float | None = None
     one_wcb_account_per_person: bool = False
+    # The audit's named assessor must hold it personally, valid on the first day (AMTA:
+    # "Who can take it? The owner or key employee completing the audit"). Without a
+    # named assessor (the compliance page), any eligible holder shows it is held.
+    held_by_assessor: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -148,3 +154,5 @@ class TrainingRules:
     seed: str
     courses: tuple[CourseRule, ...]
     requirements: tuple[RequirementRule, ...]
+    # The COR program's requirements, where the association runs one.
+    cor_requirements: tuple[RequirementRule, ...] = ()

@@ -30,7 +30,27 @@ AMTA = TrainingRules(
     ),
     requirements=(
         RequirementRule("basics", "HSSB or HSPB", AT_LEAST_ONE, ("HSSB", "HSPB", "TSB")),
-        RequirementRule("self_evaluator", "Self-Evaluator training", AT_LEAST_ONE, ("SE",)),
+        # "Who can take it? The owner or key employee completing the audit": the
+        # assessor's own training, valid on the first day (docs/rules.md#amta-training).
+        RequirementRule(
+            "self_evaluator",
+            "Self-Evaluator training",
+            AT_LEAST_ONE,
+            ("SE",),
+            held_by_assessor=True,
+        ),
+    ),
+    # "HSSB or HSPB required for all COR/SECOR"; a COR is audited by a Certified COR
+    # Auditor (docs/rules.md#amta-training).
+    cor_requirements=(
+        RequirementRule("basics", "HSSB or HSPB", AT_LEAST_ONE, ("HSSB", "HSPB", "TSB")),
+        RequirementRule(
+            "cor_auditor",
+            "Certified COR Auditor (the auditor's own)",
+            ASSESSOR,
+            ("CCA",),
+            holder_statuses=None,
+        ),
     ),
 )
 """AMTA SECOR: "HSSB or HSPB required for all COR/SECOR"; "Self-Evaluator (3 years)";
@@ -106,7 +126,15 @@ SCSA = TrainingRules(
     requirements=(
         *(
             RequirementRule(
-                code, label, AT_LEAST_ONE, (code,), province="SK", one_wcb_account_per_person=True
+                code,
+                label,
+                AT_LEAST_ONE,
+                (code,),
+                province="SK",
+                one_wcb_account_per_person=True,
+                # "SECOR audits are accepted only from someone with valid Internal
+                # Auditor status" (docs/rules.md#scsa-safety-auditor-training).
+                held_by_assessor=code == "SAT",
             )
             for code, label in (
                 ("SM", "Safety Management"),

@@ -52,7 +52,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("training", "0008_tenant_keys")]
+    dependencies = [("training", "0010_last_verification_plain_key")]
 
     operations = [
         *(

@@ -515,10 +515,14 @@ def test_rules_with_a_fixed_deadline_need_a_month_and_day(association):
     program = seeded(association)
     with activate(association):
         rules = ProgramRules.objects.get(program=program)
-        with pytest.raises(ValidationError, match="month and a day"):
+        with pytest.raises(ValidationError) as refused:
             services.rules_update(
                 rules=rules, actor=None, data={"maintenance_deadline_kind": "fixed_month_day"}
             )
+    # Refused on the field, in words (not a code name).
+    assert refused.value.message_dict == {
+        "maintenance_fixed_month": ["Choose the month of the fixed deadline."]
+    }
 
 
 # --- With the real training module ------------------------------------------------------

@@ -236,7 +236,7 @@ class Candidate:
     """A person who might conduct the audit."""
 
     name: str
-    employment_type: str
+    employment_status: str  # compared with the statuses that may hold the course
     province: str
     start_date: date
     end_date: date | None
@@ -271,7 +271,7 @@ def assessor_reasons(
                 fields,
             )
         ]
-    if holder_types is not None and person.employment_type not in holder_types:
+    if holder_types is not None and person.employment_status not in holder_types:
         return [
             Reason.from_template(
                 "assessor_cannot_hold_course",

@@ -462,13 +462,20 @@ def assessor_holder_rule(program) -> tuple[frozenset[str] | None, str | None]:
     The union over the program's requirements that name holders (SCSA: full-time
     permanent Saskatchewan employees); the trained-employee types when none do.
     """
-    from training.compliance import TRAINED_EMPLOYEE_TYPES
+    from employers.eligibility import EMPLOYMENT_STATUSES
+    from training.compliance import TRAINED_EMPLOYEE_STATUSES
     from training.selectors import requirement_rules
 
-    rules = [r for r in requirement_rules(program) if r.holder_types is not None]
+    # Employment statuses (docs/rules.md#reading-role-and-status): the role does not decide.
+    rules = [r for r in requirement_rules(program) if not r.anyone]
     if not rules:
-        return TRAINED_EMPLOYEE_TYPES, None
-    types = frozenset().union(*(r.holder_types for r in rules))
+        return TRAINED_EMPLOYEE_STATUSES, None
+    types = frozenset().union(
+        *(
+            r.holder_statuses if r.holder_statuses is not None else EMPLOYMENT_STATUSES
+            for r in rules
+        )
+    )
     provinces = {r.province for r in rules}
     return types, provinces.pop() if len(provinces) == 1 else None
 
@@ -476,7 +483,7 @@ def assessor_holder_rule(program) -> tuple[frozenset[str] | None, str | None]:
 def candidate_of(worker: Worker) -> planning.Candidate:
     return planning.Candidate(
         worker.full_name,
-        worker.employment_type,
+        worker.employment_status,
         worker.province or "",
         worker.start_date,
         worker.end_date,
@@ -507,7 +514,7 @@ EXTERNAL_TYPES = ("consultant",)
 def external_assessor_choices(employer, on: date):
     """People recorded as external assessors: consultants on the roster, not gone by ``on``."""
     return (
-        Worker.objects.filter(employer=employer, employment_type__in=EXTERNAL_TYPES)
+        Worker.objects.filter(employer=employer, employment_status__in=EXTERNAL_TYPES)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
         .order_by("full_name")
     )

@@ -91,7 +91,7 @@ def build(association, program, start: int, count: int) -> None:
                 association=association,
                 employer=e,
                 full_name=f"Worker {i}",
-                employment_type="full_time_permanent",
+                employment_status="full_time_permanent",
                 start_date=date(2020, 1, 1),
             )
         )

@@ -15,18 +15,20 @@ from secor.tenancy import activate
 from . import services
 from .models import Employer, Enrollment, EnrollmentStatus
 
-# (name suffix, status, [(employment type, count, months ago started, months ago ended)],
-#  declared peak (full-time people) or None, general contractor expecting n)
+# (name suffix, status, [(role, employment status, count, months ago started, months ago
+#  ended)], a declared seasonal crew not on the roster (temporary people) or None, general
+#  contractor expecting n)
 DEMO_EMPLOYERS = [
     (
         "Demo Contracting Ltd.",
         EnrollmentStatus.IN_PROGRESS,
         [
-            ("owner", 1, 60, None),
-            ("full_time_permanent", 4, 30, None),
-            ("clerical", 1, 20, None),
-            ("casual", 2, 8, 5),
-            ("family_member", 1, 14, None),
+            ("owner", "full_time_permanent", 1, 60, None),
+            ("other", "full_time_permanent", 3, 30, None),
+            ("manager", "full_time_permanent", 1, 30, None),
+            ("clerical", "part_time", 1, 20, None),
+            ("other", "casual", 2, 8, 5),
+            ("family_member", "volunteer", 1, 14, None),
         ],
         None,
         None,
@@ -34,25 +36,32 @@ DEMO_EMPLOYERS = [
     (
         "Prairie Small Roofing Ltd.",
         EnrollmentStatus.REGISTERED,
-        [("owner", 1, 40, None), ("full_time_permanent", 2, 18, None)],
+        [
+            ("owner", "full_time_permanent", 1, 40, None),
+            ("other", "full_time_permanent", 2, 18, None),
+        ],
         None,
         None,
     ),
     (
         "Big Sky Paving Inc.",
         EnrollmentStatus.IN_PROGRESS,
-        [("owner", 2, 80, None), ("full_time_permanent", 6, 36, None)],
-        13,
+        [
+            ("owner", "full_time_permanent", 2, 80, None),
+            ("other", "full_time_permanent", 6, 36, None),
+        ],
+        5,
         None,
     ),
     (
         "Certified Hauling Co.",
         EnrollmentStatus.CERTIFIED,
         [
-            ("owner", 1, 90, None),
-            ("full_time_permanent", 3, 50, None),
-            ("part_time", 2, 24, None),
-            ("subcontractor", 2, 10, None),
+            ("owner", "full_time_permanent", 1, 90, None),
+            ("other", "full_time_permanent", 2, 50, None),
+            ("family_member", "full_time_permanent", 1, 50, None),
+            ("other", "part_time", 2, 24, None),
+            ("other", "subcontractor", 2, 10, None),
         ],
         None,
         None,
@@ -60,7 +69,10 @@ DEMO_EMPLOYERS = [
     (
         "General Builders Ltd.",
         EnrollmentStatus.REGISTERED,
-        [("owner", 1, 30, None), ("full_time_permanent", 3, 12, None)],
+        [
+            ("owner", "full_time_permanent", 1, 30, None),
+            ("other", "full_time_permanent", 3, 12, None),
+        ],
         None,
         14,
     ),
@@ -140,8 +152,8 @@ def _build_one(association) -> None:
             account_number=f"{association.pk:02}{index + 1:05}",
         )
         people = [
-            (employment_type, started, ended)
-            for employment_type, count, started, ended in roster
+            (role, status, started, ended)
+            for role, status, count, started, ended in roster
             for _ in range(count)
         ]
         # One call for the whole roster: one insert and one verdict, not one per person.
@@ -151,12 +163,13 @@ def _build_one(association) -> None:
             workers=[
                 {
                     "full_name": f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {suffix.split()[0]}",
-                    "employment_type": employment_type,
+                    "role": role,
+                    "employment_status": status,
                     "province": association.jurisdiction,
                     "start_date": _months_ago(today, started),
                     "end_date": _months_ago(today, ended) if ended is not None else None,
                 }
-                for n, (employment_type, started, ended) in enumerate(people)
+                for n, (role, status, started, ended) in enumerate(people)
             ],
         )
         if declared:
@@ -165,7 +178,7 @@ def _build_one(association) -> None:
                 actor=None,
                 period_start=_months_ago(today, 4),
                 period_end=_months_ago(today, 3),
-                counts={"owner": 2, "full_time_permanent": declared - 2},
+                counts={"temporary": declared},
             )
         if not Enrollment.objects.filter(employer=employer, program=secor).exists():
             enrollment = Enrollment.objects.create(

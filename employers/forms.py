@@ -8,16 +8,19 @@ from django.utils.translation import gettext, gettext_lazy
 from secor.forms import Checkboxes
 from secor.models import Association, ProgramKind
 
-from .eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
+from .eligibility import EMPLOYMENT_TYPES
 from .imports import MAX_BYTES, MAX_ROWS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from .models import (
+    CATEGORY_LABELS,
     PROFILE_FIELDS,
     RULE_FIELDS,
     WORKER_FIELDS,
     EligibilityRule,
     Employer,
+    EmploymentStatus,
     EnrollmentStatus,
     HeadcountDeclaration,
+    Role,
     WCBAccount,
 )
 from .models import Worker as WorkerModel
@@ -80,17 +83,35 @@ class WorkerForm(forms.ModelForm):
         model = WorkerModel
         fields = WORKER_FIELDS
         labels = {
-            "full_name": "Full name",
-            "employment_type": "Kind of worker",
-            "start_date": "First day worked",
-            "end_date": "Last day worked",
-            "email": "Email (optional)",
+            "full_name": gettext_lazy("Full name"),
+            "role": gettext_lazy("Role"),
+            "employment_status": gettext_lazy("Employment status"),
+            "start_date": gettext_lazy("First day worked"),
+            "end_date": gettext_lazy("Last day worked"),
+            "fte": gettext_lazy("Full-time equivalent (optional)"),
+            "weekly_hours": gettext_lazy("Hours a week (optional)"),
+            "email": gettext_lazy("Email (optional)"),
         }
         help_texts = {
-            "employment_type": "Owners, managers, office staff, family members and volunteers "
-            "are workers too: list everyone.",
-            "province": "Where this person mostly works. SCSA counts only Saskatchewan workers.",
-            "end_date": "Leave empty if they still work for you.",
+            "role": gettext_lazy(
+                "Owners, managers, office staff, family members and volunteers are workers "
+                "too: list everyone. Choose “Other” for anyone else."
+            ),
+            "employment_status": gettext_lazy(
+                "How they work for you. A full-time manager is a manager and full-time "
+                "permanent; an unpaid family member helping out is a volunteer."
+            ),
+            "province": gettext_lazy(
+                "Where this person mostly works. SCSA counts only Saskatchewan workers."
+            ),
+            "end_date": gettext_lazy("Leave empty if they still work for you."),
+            "fte": gettext_lazy(
+                "Only if your association counts full-time equivalents: 1 for full time, "
+                "0.5 for half time. Or give the hours a week instead."
+            ),
+            "weekly_hours": gettext_lazy(
+                "Only if your association counts full-time equivalents and you did not give one."
+            ),
         }
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
@@ -128,16 +149,21 @@ class WorkerEndForm(forms.Form):
 class HeadcountForm(forms.ModelForm):
     class Meta:
         model = HeadcountDeclaration
-        fields = ["period_start", "period_end", *EMPLOYMENT_TYPES]
+        fields = ["period_start", "period_end", *EMPLOYMENT_TYPES, "fte"]
         labels = {
             "period_start": "Period from",
             "period_end": "Period to",
-            **{t: EMPLOYMENT_TYPE_LABELS[t] for t in EMPLOYMENT_TYPES},
+            **{t: CATEGORY_LABELS[t] for t in EMPLOYMENT_TYPES},
+            "fte": gettext_lazy("Full-time equivalents (optional)"),
         }
         help_texts = {
             "period_start": "For example the first day of a month or of your busy season.",
             "subcontractor": "Subcontractors working on your jobs.",
             "family_member": "Unpaid family members who help out.",
+            "fte": gettext_lazy(
+                "Only if your association counts full-time equivalents: the counted people's "
+                "hours over a full-time week, e.g. 6.5."
+            ),
         }
         widgets = {"period_start": DateInput(), "period_end": DateInput()}
         error_messages = dict.fromkeys(EMPLOYMENT_TYPES, NEGATIVE)
@@ -156,7 +182,8 @@ class HeadcountForm(forms.ModelForm):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "The period cannot end before it starts.")
-        if not self.errors and not any(data.get(t) for t in EMPLOYMENT_TYPES):
+        nobody = not any(data.get(t) for t in EMPLOYMENT_TYPES) and data.get("fte") is None
+        if not self.errors and nobody:
             raise forms.ValidationError(gettext("Enter at least one person."))
         return data
 
@@ -217,14 +244,22 @@ class EnrollmentStatusForm(forms.Form):
 
 
 class EligibilityRuleForm(forms.ModelForm):
-    counted_types = forms.MultipleChoiceField(
-        label=gettext_lazy("Who counts towards the limit"),
-        choices=[(t, EMPLOYMENT_TYPE_LABELS[t]) for t in EMPLOYMENT_TYPES],
+    counted_roles = forms.MultipleChoiceField(
+        label=gettext_lazy("Roles counted towards the limit"),
+        choices=Role.choices,
         widget=Checkboxes,
         help_text=gettext_lazy(
-            "Tick every kind of worker your program counts. ACSA counts everyone on "
-            "the WCB account; SCSA counts owners, full-time, part-time, casual and "
-            "subcontractors."
+            "A person counts when both their role and their employment status are ticked. "
+            "ACSA and SCSA count every role."
+        ),
+    )
+    counted_statuses = forms.MultipleChoiceField(
+        label=gettext_lazy("Employment statuses counted towards the limit"),
+        choices=EmploymentStatus.choices,
+        widget=Checkboxes,
+        help_text=gettext_lazy(
+            "ACSA counts everyone on the WCB account but subcontractors and consultants; "
+            "SCSA counts full-time, part-time, casual, temporary and subcontractors."
         ),
     )
 
@@ -284,6 +319,19 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, associations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["association"].queryset = associations
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file of your workers"),
+        help_text=gettext_lazy(
+            "UTF-8 CSV with a first row naming the columns: full_name, role, "
+            "employment_status, province, start_date, end_date, fte, weekly_hours, email "
+            "(full_name, start_date and employment_status are required; dates like "
+            "2025-03-31). The roster export has the same columns. Everyone is added, or "
+            "nobody if a row has an error."
+        ),
+    )
 
 
 class ImportUploadForm(forms.Form):

@@ -15,13 +15,52 @@ from simple_history.models import HistoricalRecords
 from secor.choices import text_choices
 from secor.models import Jurisdiction, Program, TenantModel
 
-from .eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES, EligibilityRules
+from .eligibility import (
+    COUNT_FTE,
+    COUNT_PEOPLE,
+    EMPLOYMENT_STATUSES,
+    EMPLOYMENT_TYPES,
+    ROLES,
+    EligibilityRules,
+    category_of,
+    role_and_status,
+)
 from .enrollment import OPEN_STATUSES
 from .enrollment import EnrollmentStatus as _EnrollmentStatus
 
-EmploymentType = models.TextChoices(
-    "EmploymentType", [(t, (t, EMPLOYMENT_TYPE_LABELS[t])) for t in EMPLOYMENT_TYPES]
-)
+
+class Role(models.TextChoices):
+    """A worker's role (docs/rules.md#reading-role-and-status)."""
+
+    OWNER = "owner", gettext_lazy("Owner")
+    MANAGER = "manager", gettext_lazy("Manager")
+    CLERICAL = "clerical", gettext_lazy("Clerical or administrative")
+    FAMILY_MEMBER = "family_member", gettext_lazy("Family member")
+    OTHER = "other", gettext_lazy("Other")
+
+
+class EmploymentStatus(models.TextChoices):
+    """A worker's employment status (docs/rules.md#reading-role-and-status)."""
+
+    FULL_TIME_PERMANENT = "full_time_permanent", gettext_lazy("Full-time permanent")
+    PART_TIME = "part_time", gettext_lazy("Part-time")
+    CASUAL = "casual", gettext_lazy("Casual")
+    TEMPORARY = "temporary", gettext_lazy("Temporary")
+    SUBCONTRACTOR = "subcontractor", gettext_lazy("Subcontractor")
+    CONSULTANT = "consultant", gettext_lazy("Consultant")
+    VOLUNTEER = "volunteer", gettext_lazy("Volunteer")
+
+
+assert tuple(Role.values) == ROLES and tuple(EmploymentStatus.values) == EMPLOYMENT_STATUSES
+
+
+class CountUnit(models.TextChoices):
+    PEOPLE = COUNT_PEOPLE, gettext_lazy("People")
+    FTE = COUNT_FTE, gettext_lazy("Full-time equivalents (FTE)")
+
+
+# The headcount categories (a declaration's columns), in people words.
+CATEGORY_LABELS = {**dict(EmploymentStatus.choices), **dict(Role.choices)}
 
 # What people edit, named once for the forms, the services and the CSV import.
 # Contact fields are what an import sets; the profile adds the general-contractor facts.
@@ -36,10 +75,23 @@ CONTACT_FIELDS = (
     "contact_email",
 )
 PROFILE_FIELDS = (*CONTACT_FIELDS, "is_general_contractor", "expected_workers")
-WORKER_FIELDS = ("full_name", "employment_type", "province", "start_date", "end_date", "email")
+WORKER_FIELDS = (
+    "full_name",
+    "role",
+    "employment_status",
+    "province",
+    "start_date",
+    "end_date",
+    "fte",
+    "weekly_hours",
+    "email",
+)
 RULE_FIELDS = (
     "limit",
-    "counted_types",
+    "count_unit",
+    "full_time_hours",
+    "counted_roles",
+    "counted_statuses",
     "window_months",
     "province",
     "over_limit_program",
@@ -235,12 +287,35 @@ class Worker(TenantModel):
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="workers")
     full_name = models.CharField(max_length=150)
-    employment_type = models.CharField(max_length=30, choices=EmploymentType.choices)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.OTHER)
+    employment_status = models.CharField(
+        gettext_lazy("employment status"),
+        max_length=30,
+        choices=EmploymentStatus.choices,
+        default=EmploymentStatus.FULL_TIME_PERMANENT,
+    )
     province = models.CharField(
         gettext_lazy("province worked in"), max_length=2, choices=Jurisdiction.choices, blank=True
     )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text=gettext_lazy("Last day worked."))
+    # Only a size rule counting full-time equivalents reads these (BC construction).
+    fte = models.DecimalField(
+        gettext_lazy("full-time equivalent"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(2)],
+    )
+    weekly_hours = models.DecimalField(
+        gettext_lazy("hours a week"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     email = models.EmailField(blank=True)
 
     history = HistoricalRecords()
@@ -254,12 +329,50 @@ class Worker(TenantModel):
                 violation_error_message=gettext_lazy(
                     "The end date cannot be before the start date."
                 ),
-            )
+            ),
+            models.CheckConstraint(condition=Q(role__in=ROLES), name="worker_role_known"),
+            models.CheckConstraint(
+                condition=Q(employment_status__in=EMPLOYMENT_STATUSES),
+                name="worker_employment_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(fte__isnull=True) | Q(fte__gte=0, fte__lte=2),
+                name="worker_fte_range",
+                violation_error_message=gettext_lazy("A full-time equivalent is between 0 and 2."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__isnull=True)
+                | Q(weekly_hours__gte=0, weekly_hours__lte=100),
+                name="worker_weekly_hours_range",
+                violation_error_message=gettext_lazy("Hours a week are between 0 and 100."),
+            ),
         ]
         indexes = [models.Index(fields=["association", "employer"], name="worker_employer_idx")]
 
     def __str__(self):
         return self.full_name
+
+    @property
+    def employment_type(self) -> str:
+        """Compatibility: the headcount category (the role, or the status for "other")."""
+        return category_of(self.role, self.employment_status)
+
+    @employment_type.setter
+    def employment_type(self, kind: str) -> None:
+        """Compatibility: an old single kind sets both facts (``role_and_status``)."""
+        self.role, self.employment_status = role_and_status(kind)
+
+    @property
+    def is_full_time_permanent(self) -> bool:
+        return self.employment_status == EmploymentStatus.FULL_TIME_PERMANENT
+
+    @property
+    def role_and_status_display(self) -> str:
+        """ "Manager, full-time permanent"; just the status for the "other" role."""
+        status = self.get_employment_status_display()
+        if self.role == Role.OTHER:
+            return status
+        return f"{self.get_role_display()}, {status[:1].lower()}{status[1:]}"
 
 
 class HeadcountDeclaration(TenantModel):
@@ -290,6 +403,14 @@ class HeadcountDeclaration(TenantModel):
     clerical = models.PositiveSmallIntegerField(
         gettext_lazy("clerical or administrative"), default=0
     )
+    fte = models.DecimalField(
+        gettext_lazy("full-time equivalents"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
 
     history = HistoricalRecords()
 
@@ -300,7 +421,12 @@ class HeadcountDeclaration(TenantModel):
                 condition=Q(period_end__gte=F("period_start")),
                 name="headcount_end_after_start",
                 violation_error_message=gettext_lazy("The period cannot end before it starts."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(fte__isnull=True) | Q(fte__gte=0),
+                name="headcount_fte_not_negative",
+                violation_error_message=gettext_lazy("Full-time equivalents cannot be negative."),
+            ),
         ]
 
     def __str__(self):
@@ -332,10 +458,31 @@ class EligibilityRule(TenantModel):
             "in the window (ACSA: 10; SCSA: 9)."
         ),
     )
-    counted_types = models.JSONField(
-        gettext_lazy("who counts"),
+    count_unit = models.CharField(
+        gettext_lazy("what the limit counts"),
+        max_length=10,
+        choices=CountUnit.choices,
+        default=CountUnit.PEOPLE,
+        help_text=gettext_lazy(
+            "People, or full-time equivalents (BC construction: up to 19 FTE). An FTE is "
+            "a worker's recorded fraction, or their weekly hours over a full-time week."
+        ),
+    )
+    full_time_hours = models.PositiveSmallIntegerField(
+        gettext_lazy("hours in a full-time week"),
+        default=40,
+        validators=[MinValueValidator(1), MaxValueValidator(80)],
+        help_text=gettext_lazy("Only for full-time equivalents: the weekly hours of one FTE."),
+    )
+    counted_roles = models.JSONField(
+        gettext_lazy("roles counted"),
         default=list,
-        help_text=gettext_lazy("The kinds of worker counted towards the limit."),
+        help_text=gettext_lazy("The roles counted towards the limit."),
+    )
+    counted_statuses = models.JSONField(
+        gettext_lazy("employment statuses counted"),
+        default=list,
+        help_text=gettext_lazy("The employment statuses counted towards the limit."),
     )
     window_months = models.PositiveSmallIntegerField(
         gettext_lazy("look-back window in months"),
@@ -390,19 +537,35 @@ class EligibilityRule(TenantModel):
         return f"{self.program} size rule"
 
     def clean(self):
-        unknown = set(self.counted_types or []) - set(EMPLOYMENT_TYPES)
-        if unknown:
-            raise ValidationError(
-                {
-                    "counted_types": gettext("Unknown kinds of worker: %(sorted)s")
-                    % {"sorted": sorted(unknown)}
+        errors = {}
+        for name, allowed in (("counted_roles", ROLES), ("counted_statuses", EMPLOYMENT_STATUSES)):
+            unknown = set(getattr(self, name) or []) - set(allowed)
+            if unknown:
+                errors[name] = gettext("Unknown choices: %(sorted)s") % {
+                    "sorted": ", ".join(sorted(unknown))
                 }
-            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def counted_role_labels(self) -> list[str]:
+        return [str(label) for value, label in Role.choices if value in self.counted_roles]
+
+    @property
+    def counted_status_labels(self) -> list[str]:
+        return [
+            str(label)
+            for value, label in EmploymentStatus.choices
+            if value in self.counted_statuses
+        ]
 
     def as_rules(self) -> EligibilityRules:
         return EligibilityRules(
             limit=self.limit,
-            counted_types=frozenset(self.counted_types),
+            counted_roles=frozenset(self.counted_roles),
+            counted_statuses=frozenset(self.counted_statuses),
+            count_unit=self.count_unit,
+            full_time_hours=self.full_time_hours,
             window_months=self.window_months,
             province=self.province or None,
             over_limit_program=self.over_limit_program,

@@ -60,13 +60,22 @@ def runs_secor(association) -> bool:
 
 def roster_entries(workers: Iterable[Worker]) -> list[RosterEntry]:
     return [
-        RosterEntry(w.full_name, w.employment_type, w.province or None, w.start_date, w.end_date)
+        RosterEntry(
+            w.full_name,
+            w.role,
+            w.employment_status,
+            w.province or None,
+            w.start_date,
+            w.end_date,
+            fte=w.fte,
+            weekly_hours=w.weekly_hours,
+        )
         for w in workers
     ]
 
 
 def headcount_periods(declarations: Iterable[HeadcountDeclaration]) -> list[HeadcountPeriod]:
-    return [HeadcountPeriod(d.period_start, d.period_end, d.counts) for d in declarations]
+    return [HeadcountPeriod(d.period_start, d.period_end, d.counts, d.fte) for d in declarations]
 
 
 def assess(*, rule, today, employer, workers, declarations) -> EligibilityVerdict | None:

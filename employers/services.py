@@ -26,7 +26,7 @@ from secor.models import Association, Invitation, Membership, Program, ProgramKi
 from secor.tenancy import activate
 
 from . import selectors, standing
-from .eligibility import EMPLOYMENT_TYPES, SEEDED_RULES
+from .eligibility import EMPLOYMENT_STATUSES, EMPLOYMENT_TYPES, ROLES, SEEDED_RULES
 from .models import (
     CONTACT_FIELDS,
     PROFILE_FIELDS,
@@ -181,6 +181,13 @@ def rules_ensure(*, association: Association) -> list[EligibilityRule]:
     return rules
 
 
+def _in_canonical_order(fields: dict) -> None:
+    """Counted roles and statuses stored in the order screens list them."""
+    for name, order in (("counted_roles", ROLES), ("counted_statuses", EMPLOYMENT_STATUSES)):
+        if name in fields:
+            fields[name] = [value for value in order if value in fields[name]]
+
+
 @transaction.atomic
 def eligibility_rule_create(*, association: Association, actor, **fields) -> EligibilityRule:
     """A program admin sets up the SECOR size rule of an association that has none."""
@@ -192,8 +199,7 @@ def eligibility_rule_create(*, association: Association, actor, **fields) -> Eli
             raise ValidationError(
                 gettext("The SECOR size rule is already set up: edit it instead.")
             )
-        if "counted_types" in fields:
-            fields["counted_types"] = [t for t in EMPLOYMENT_TYPES if t in fields["counted_types"]]
+        _in_canonical_order(fields)
         rule = EligibilityRule(association=association, program=program)
         _set(rule, fields, RULE_FIELDS)
         _save_and_record(
@@ -211,8 +217,7 @@ def eligibility_rule_create(*, association: Association, actor, **fields) -> Eli
 def eligibility_rule_update(*, rule: EligibilityRule, actor, **fields) -> EligibilityRule:
     """A program admin edits the SECOR size rule; every employer's verdict is redone."""
     with activate(rule.association):
-        if "counted_types" in fields:
-            fields["counted_types"] = [t for t in EMPLOYMENT_TYPES if t in fields["counted_types"]]
+        _in_canonical_order(fields)
         if _update(
             rule,
             fields,
@@ -261,7 +266,7 @@ def eligibility_refresh(
                     declarations=employer.headcount_declarations.all(),
                 )
                 employer.eligibility_status = selectors.status_for(verdict)
-                employer.eligibility_peak = verdict.peak_count if verdict else None
+                employer.eligibility_peak = verdict.peak_cache if verdict else None
                 employer.eligibility_assessed_on = today
             Employer.objects.bulk_update(
                 chunk,
@@ -446,10 +451,13 @@ def worker_add(
     employer: Employer,
     actor,
     full_name: str,
-    employment_type: str,
+    employment_status: str,
     start_date: date,
+    role: str = "other",
     province: str = "",
     end_date: date | None = None,
+    fte=None,
+    weekly_hours=None,
     email: str = "",
 ) -> Worker:
     # The natural key behind a double-entered worker: a duplicate inflates the
@@ -473,10 +481,13 @@ def worker_add(
         workers=[
             {
                 "full_name": full_name,
-                "employment_type": employment_type,
+                "role": role,
+                "employment_status": employment_status,
                 "start_date": start_date,
                 "province": province,
                 "end_date": end_date,
+                "fte": fte,
+                "weekly_hours": weekly_hours,
                 "email": email,
             }
         ],
@@ -498,7 +509,12 @@ def roster_add(*, employer: Employer, actor, workers: Iterable[dict]) -> list[Wo
             worker = Worker(association=employer.association, employer=employer)
             _set(worker, fields, WORKER_FIELDS)
             # The employer was loaded, so its keys exist: no query per person for them.
-            worker.full_clean(exclude=["association", "employer"])
+            # The check constraints are checked here in Python, not by full_clean, which
+            # would run a query per constraint per person; the database still enforces
+            # them. Role, status, FTE and hours are field choices and validators.
+            worker.full_clean(exclude=["association", "employer"], validate_constraints=False)
+            if worker.end_date and worker.start_date and worker.end_date < worker.start_date:
+                raise ValidationError(gettext("The end date cannot be before the start date."))
             roster.append(worker)
         roster = bulk_create_with_history(
             roster,
@@ -516,6 +532,22 @@ def roster_add(*, employer: Employer, actor, workers: Iterable[dict]) -> list[Wo
             )
         _refresh(employer)
     return roster
+
+
+@transaction.atomic
+def roster_import(*, employer: Employer, actor, text: str):
+    """Add everyone in a roster CSV (``roster_csv``), or nobody when a row is wrong.
+
+    Returns the ``RosterImport``: its ``workers`` were added when ``ok``; otherwise its
+    errors say what to fix and nothing was written.
+    """
+    from .roster_csv import parse_roster_csv
+
+    existing = Worker.objects.for_association(employer.association).filter(employer=employer)
+    parsed = parse_roster_csv(text, existing=existing.values_list("full_name", "start_date"))
+    if parsed.ok:
+        roster_add(employer=employer, actor=actor, workers=parsed.workers)
+    return parsed
 
 
 @transaction.atomic
@@ -555,9 +587,15 @@ def worker_end_employment(*, worker: Worker, actor, end_date: date) -> Worker:
 
 @transaction.atomic
 def headcount_declare(
-    *, employer: Employer, actor, period_start: date, period_end: date, counts: dict[str, int]
+    *,
+    employer: Employer,
+    actor,
+    period_start: date,
+    period_end: date,
+    counts: dict[str, int],
+    fte=None,
 ) -> HeadcountDeclaration:
-    """Declare how many people of each kind worked in a period."""
+    """Declare how many people of each category (and, optionally, how many FTE) worked."""
     unknown = set(counts) - set(EMPLOYMENT_TYPES)
     if unknown:
         raise TypeError(f"Unknown employment types: {sorted(unknown)}")
@@ -568,6 +606,7 @@ def headcount_declare(
             period_start=period_start,
             period_end=period_end,
             declared_by=audit.actor_or_none(actor),
+            fte=fte,
             **counts,
         )
         _save_and_record(

@@ -182,6 +182,59 @@ def workers(request, employer_id):
     return render(request, "employers/workers.html", context)
 
 
+def _uploaded_text(form) -> str | None:
+    """The form's ``file`` as UTF-8 text, or None with the reason on the field."""
+    upload = form.cleaned_data["file"]
+    try:
+        if upload.size > forms.MAX_BYTES:
+            decode_upload(b" " * (forms.MAX_BYTES + 1))  # raises the size message
+        return decode_upload(upload.read())
+    except ValidationError as error:
+        form.add_error("file", error)
+        return None
+
+
+@association_view
+@require_methods("GET")
+def roster_export(request, employer_id):
+    """The roster as CSV, two columns for role and employment status, in people words."""
+    from .roster_csv import export_rows
+
+    employer = get_employer(request, employer_id)
+    name = f"{slugify(str(employer))}-roster.csv"
+    return stream_csv(None, name, rows=export_rows(employer.workers.all()))
+
+
+@association_view(action=Action.EDIT_ROSTER)
+@require_methods("GET", "POST")
+def roster_import(request, employer_id):
+    employer = get_employer(request, employer_id)
+    form = forms.RosterUploadForm(bound_data(request), request.FILES or None)
+    context = {"employer": employer, "form": form}
+    if request.method == "POST" and form.is_valid() and (text := _uploaded_text(form)):
+        try:
+            parsed = services.roster_import(employer=employer, actor=request.user, text=text)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if parsed.error:
+                form.add_error("file", parsed.error)
+            elif parsed.ok:
+                messages.success(
+                    request,
+                    gettext("%(count)s people added to your roster.")
+                    % {"count": len(parsed.workers)},
+                )
+                return redirect(_workers_url(request, employer))
+            else:
+                form.add_error(
+                    "file",
+                    gettext("Nothing was added: correct the rows listed and upload again."),
+                )
+                context["row_errors"] = parsed.row_errors
+    return render(request, "employers/roster_import.html", context)
+
+
 @association_view(action=Action.EDIT_ROSTER)
 @require_methods("GET", "POST")
 def worker_add(request, employer_id):
@@ -257,12 +310,13 @@ def headcount(request, employer_id):
     if form_submitted(
         request,
         form,
-        lambda period_start, period_end, **_counts: services.headcount_declare(
+        lambda period_start, period_end, fte=None, **_counts: services.headcount_declare(
             employer=employer,
             actor=request.user,
             period_start=period_start,
             period_end=period_end,
             counts=form.counts,
+            fte=fte,
         ),
         success=gettext("Headcount declared."),
         once=True,
@@ -569,25 +623,17 @@ def _import_path(association, token) -> str:
 def import_upload(request):
     form = forms.ImportUploadForm(bound_data(request), request.FILES or None)
     context = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > forms.MAX_BYTES:
-                decode_upload(b" " * (forms.MAX_BYTES + 1))  # raises the size message
-            text = decode_upload(upload.read())
-        except ValidationError as error:
-            form.add_error("file", error)
+    if request.method == "POST" and form.is_valid() and (text := _uploaded_text(form)):
+        preview = parse_employers_csv(text, association=request.association)
+        if preview.error:
+            form.add_error("file", preview.error)
         else:
-            preview = parse_employers_csv(text, association=request.association)
-            if preview.error:
-                form.add_error("file", preview.error)
-            else:
-                token = uuid.uuid4().hex
-                if preview.ok:
-                    default_storage.save(
-                        _import_path(request.association, token), ContentFile(text.encode())
-                    )
-                context.update(preview=preview, token=token)
+            token = uuid.uuid4().hex
+            if preview.ok:
+                default_storage.save(
+                    _import_path(request.association, token), ContentFile(text.encode())
+                )
+            context.update(preview=preview, token=token)
     return render(request, "employers/import.html", context)
 
 

@@ -119,7 +119,8 @@ class WorkerFactory(EmployerOwnedFactory):
         model = "employers.Worker"
 
     full_name = factory.Faker("name")
-    employment_type = "full_time_permanent"
+    role = "other"
+    employment_status = "full_time_permanent"
     province = "AB"
     # Fixed, long before any date the tests use: a random start date made tests flaky.
     start_date = datetime.date(2015, 1, 1)

@@ -18,7 +18,7 @@ from secor.models import Membership, Role
 from secor.tenancy import activate
 
 from . import services
-from .compliance import TRAINED_EMPLOYEE_TYPES, add_months
+from .compliance import TRAINED_EMPLOYEE_STATUSES, add_months
 from .models import Course, TrainingRecord
 from .selectors import offered_courses, program_for, required_course_codes, requirement_rules
 
@@ -51,7 +51,7 @@ def _records(association) -> None:
     # Trained-employee types first, so the valid records count for compliance.
     workers = sorted(
         Worker.objects.select_related("employer").filter(end_date__isnull=True),
-        key=lambda w: (w.employment_type not in TRAINED_EMPLOYEE_TYPES, w.pk),
+        key=lambda w: (w.employment_status not in TRAINED_EMPLOYEE_STATUSES, w.pk),
     )
     if not workers:
         return

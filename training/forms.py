@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from employers.eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
+from employers.models import EmploymentStatus, Role
 from secor.forms import Checkboxes
 from secor.models import Jurisdiction
 
@@ -161,6 +161,8 @@ class RejectForm(forms.Form):
 class DesignationForm(forms.Form):
     worker = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Trained employee"))
     wcb_account = forms.ModelChoiceField(queryset=None, label=gettext_lazy("for WCB account"))
+    # Set by the confirm step: move a person already named for another account.
+    move = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, workers, accounts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,12 +230,22 @@ class RequirementForm(forms.ModelForm):
             "for continuing education to count any course."
         ),
     )
-    holder_types = forms.MultipleChoiceField(
-        choices=[(t, EMPLOYMENT_TYPE_LABELS[t]) for t in EMPLOYMENT_TYPES],
+    holder_statuses = forms.MultipleChoiceField(
+        choices=EmploymentStatus.choices,
         required=False,
         widget=Checkboxes,
-        label=gettext_lazy("Who may hold it"),
-        help_text=gettext_lazy("Leave all unticked to accept anyone (e.g. an external assessor)."),
+        label=gettext_lazy("Employment statuses that may hold it"),
+        help_text=gettext_lazy(
+            "SCSA: full-time permanent only. Leave all unticked to accept any status (e.g. "
+            "an external assessor)."
+        ),
+    )
+    holder_roles = forms.MultipleChoiceField(
+        choices=Role.choices,
+        required=False,
+        widget=Checkboxes,
+        label=gettext_lazy("Roles that may hold it"),
+        help_text=gettext_lazy("Leave all unticked to accept any role."),
     )
     province = forms.ChoiceField(
         choices=[("", "Any province"), *Jurisdiction.choices], required=False
@@ -246,7 +258,8 @@ class RequirementForm(forms.ModelForm):
             "code",
             "label",
             "kind",
-            "holder_types",
+            "holder_statuses",
+            "holder_roles",
             "province",
             "every_months",
             "min_hours",
@@ -263,10 +276,14 @@ class RequirementForm(forms.ModelForm):
             self.fields["courses"].initial = list(
                 self.instance.courses.values_list("pk", flat=True)
             )
-            self.initial["holder_types"] = self.instance.holder_types or []
+            self.initial["holder_statuses"] = self.instance.holder_statuses or []
+            self.initial["holder_roles"] = self.instance.holder_roles or []
 
-    def clean_holder_types(self):
-        return self.cleaned_data["holder_types"] or None
+    def clean_holder_statuses(self):
+        return self.cleaned_data["holder_statuses"] or None
+
+    def clean_holder_roles(self):
+        return self.cleaned_data["holder_roles"] or None
 
     def _post_clean(self):
         pass

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
-from employers.eligibility import EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPES
+from employers.eligibility import EMPLOYMENT_STATUSES, ROLES
 from secor.models import Jurisdiction, Program, TenantModel
 from secor.validators import bounded_validators, bounds_constraints, date_range_constraint
 
@@ -219,12 +219,9 @@ class RequirementKind(models.TextChoices):
     CONTINUING_EDUCATION = compliance.CONTINUING_EDUCATION, gettext_lazy("Continuing education")
 
 
-EmploymentChoices = [(t, EMPLOYMENT_TYPE_LABELS[t]) for t in EMPLOYMENT_TYPES]
-
-
 def default_holder_types() -> list[str]:
-    """Owners and full-time permanent employees (see compliance.py's docstring)."""
-    return sorted(compliance.TRAINED_EMPLOYEE_TYPES)
+    """Full-time permanent employees (see compliance's docstring). Named for migration 0001."""
+    return sorted(compliance.TRAINED_EMPLOYEE_STATUSES)
 
 
 class TrainingRequirement(TenantModel):
@@ -239,11 +236,16 @@ class TrainingRequirement(TenantModel):
     courses = models.ManyToManyField(
         Course, through="RequirementCourse", related_name="requirements", blank=True
     )
-    # Employment types that may hold it; null means anyone (assessors).
-    holder_types = models.JSONField(
+    # Employment statuses and roles that may hold it; null means any (both null:
+    # anyone, for assessors). docs/rules.md#reading-role-and-status.
+    holder_statuses = models.JSONField(
+        gettext_lazy("employment statuses that may hold it"),
         null=True,
         blank=True,
         default=default_holder_types,
+    )
+    holder_roles = models.JSONField(
+        gettext_lazy("roles that may hold it"), null=True, blank=True, default=None
     )
     province = models.CharField(
         max_length=2,
@@ -315,16 +317,39 @@ class TrainingRequirement(TenantModel):
     def __str__(self):
         return self.label
 
+    @property
+    def holders_display(self) -> str:
+        """Who may hold it, in people words: "Full-time permanent", "anyone"."""
+        from employers.models import EmploymentStatus, Role
+
+        if self.holder_statuses is None and self.holder_roles is None:
+            return gettext("anyone")
+        parts = []
+        if self.holder_statuses is not None:
+            parts.append(
+                ", ".join(
+                    str(label)
+                    for value, label in EmploymentStatus.choices
+                    if value in self.holder_statuses
+                )
+            )
+        if self.holder_roles is not None:
+            roles = ", ".join(
+                str(label) for value, label in Role.choices if value in self.holder_roles
+            )
+            parts.append(gettext("roles: %(roles)s") % {"roles": roles})
+        return "; ".join(parts)
+
     def clean(self):
         if self.kind == compliance.CONTINUING_EDUCATION and self.every_months is None:
             raise ValidationError({"every_months": gettext("Continuing education needs a period.")})
-        if self.holder_types is not None:
-            unknown = set(self.holder_types) - set(EMPLOYMENT_TYPES)
+        for name, allowed in (("holder_statuses", EMPLOYMENT_STATUSES), ("holder_roles", ROLES)):
+            unknown = set(getattr(self, name) or ()) - set(allowed)
             if unknown:
                 raise ValidationError(
                     {
-                        "holder_types": gettext("Unknown employment types: %(unknown)s.")
-                        % {"unknown": unknown}
+                        name: gettext("Unknown choices: %(unknown)s.")
+                        % {"unknown": ", ".join(sorted(unknown))}
                     }
                 )
         if (

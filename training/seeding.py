@@ -24,6 +24,10 @@ def _has_field(model, name: str) -> bool:
     return any(f.name == name for f in model._meta.get_fields())
 
 
+def _sorted(values) -> list[str] | None:
+    return sorted(values) if values is not None else None
+
+
 def _seed_requirements(models, association, program, requirements, courses) -> int:
     created = 0
     for position, rule in enumerate(requirements):
@@ -34,9 +38,16 @@ def _seed_requirements(models, association, program, requirements, courses) -> i
             defaults={
                 "label": rule.label,
                 "kind": rule.kind,
-                "holder_types": sorted(rule.holder_types)
-                if rule.holder_types is not None
-                else None,
+                # Migrations before the split (0009) knew one field, holding the same
+                # status values under its old name.
+                **(
+                    {
+                        "holder_statuses": _sorted(rule.holder_statuses),
+                        "holder_roles": _sorted(rule.holder_roles),
+                    }
+                    if _has_field(models.TrainingRequirement, "holder_statuses")
+                    else {"holder_types": _sorted(rule.holder_statuses)}
+                ),
                 "province": rule.province or "",
                 "every_months": rule.every_months,
                 "min_hours": _hours(rule.min_hours),

@@ -536,16 +536,61 @@ def record_reject(
 # --- Trained-employee designations (one WCB account per person) --------------
 
 
+class DesignationMoveNeeded(Exception):
+    """The worker is the trained employee of another WCB account: ask before moving them.
+
+    SCSA, docs/rules.md#scsa-one-wcb-account: "A person can only be the 'trained
+    employee' for one WCB account number." Naming them for a second account moves
+    them, and the first account loses its trained employee, so the employer confirms.
+    """
+
+    def __init__(self, designation: TrainedEmployeeDesignation):
+        super().__init__(
+            f"{designation.worker} is the trained employee for {designation.wcb_account}"
+        )
+        self.designation = designation
+
+
 @scoped_service(lambda kw: kw["employer"].association)
 @transaction.atomic
-def designation_set(*, employer, worker, wcb_account, actor) -> TrainedEmployeeDesignation:
-    """Name ``worker`` the trained employee of ``wcb_account`` (moving any earlier one)."""
+def designation_set(
+    *, employer, worker, wcb_account, actor, move: bool = False
+) -> TrainedEmployeeDesignation:
+    """Name ``worker`` the trained employee of ``wcb_account``.
+
+    Refused (``ValidationError`` on ``worker``) when the program's trained-employee
+    requirements do not let this worker hold them — SCSA: "full time permanent
+    Saskatchewan employee", so never a subcontractor or part-timer
+    (docs/rules.md#scsa-trained-employee). A worker already named for another account
+    raises ``DesignationMoveNeeded`` unless ``move`` is True (the employer confirmed).
+    """
+    from . import selectors
+    from .compliance import trained_employee_refusal
+
     association = employer.association
+    program = selectors.program_for(employer)
+    requirements = selectors.requirement_rules(program) if program is not None else ()
+    refusal = trained_employee_refusal(
+        selectors.person_of(worker),
+        requirements,
+        as_of=association_today(association),
+        wcb_account=selectors.account_label(wcb_account),
+    )
+    if refusal is not None:
+        raise ValidationError({"worker": refusal.localized})
     designation = (
         TrainedEmployeeDesignation.objects.for_association(association)
+        .select_related("wcb_account", "worker")
         .filter(worker=worker)
         .first()
-    ) or TrainedEmployeeDesignation(association=association, employer=employer, worker=worker)
+    )
+    if designation is not None and designation.wcb_account_id == wcb_account.pk:
+        return designation
+    if designation is not None and not move:
+        raise DesignationMoveNeeded(designation)
+    designation = designation or TrainedEmployeeDesignation(
+        association=association, employer=employer, worker=worker
+    )
     designation.wcb_account = wcb_account
     designation.full_clean()
     designation.save()
@@ -682,7 +727,8 @@ REQUIREMENT_FIELDS = (
     "code",
     "label",
     "kind",
-    "holder_types",
+    "holder_statuses",
+    "holder_roles",
     "province",
     "every_months",
     "min_hours",

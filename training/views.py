@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -152,6 +153,15 @@ def designation_add(request, employer_id):
     if form.is_valid():
         try:
             services.designation_set(employer=employer, actor=request.user, **form.cleaned_data)
+        except services.DesignationMoveNeeded as needed:
+            context = {
+                "employer": employer,
+                "current": needed.designation,
+                "worker": form.cleaned_data["worker"],
+                "wcb_account": form.cleaned_data["wcb_account"],
+                "cancel_url": reverse("training:compliance", kwargs=_kw(request, employer)),
+            }
+            return render(request, "training/designation_move.html", context)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -6,7 +6,7 @@ from secor.models import Role
 
 from .. import selectors
 from ..access import get_employer
-from ..eligibility import EMPLOYMENT_TYPE_LABELS
+from ..models import CATEGORY_LABELS
 
 register = template.Library()
 
@@ -35,5 +35,5 @@ def registrations_waiting(context):
 
 @register.filter
 def employment_type(value):
-    """'full_time_permanent' → 'Full-time permanent'."""
-    return EMPLOYMENT_TYPE_LABELS.get(value, value)
+    """A headcount category in people words: 'full_time_permanent' → 'Full-time permanent'."""
+    return CATEGORY_LABELS.get(value, value)

@@ -234,4 +234,3 @@ def test_an_employer_withdraws_a_record_not_yet_verified(page, amta):
     page.get_by_role("button", name="Withdraw this record").click()
     expect(page.get_by_role("status").filter(has_text="withdrawn")).to_be_visible()
     expect(page.get_by_text("Withdrawn: this record does not count")).to_be_visible()
-    check_page(page)

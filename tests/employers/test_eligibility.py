@@ -5,14 +5,17 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
 from employers.eligibility import (
     ACSA_RULES,
     AMTA_RULES,
+    EMPLOYMENT_STATUSES,
     EMPLOYMENT_TYPE_LABELS,
     EMPLOYMENT_TYPES,
+    ROLES,
     SCSA_RULES,
     SEEDED_RULES,
     EligibilityRules,
@@ -27,8 +30,10 @@ LONG_AGO = date(2020, 1, 1)
 
 def people(count, employment_type, start=LONG_AGO, end=None, province="AB", prefix=None):
     prefix = prefix or employment_type
+    # A headcount category ("owner", "part_time"): its role and employment status.
     return [
-        RosterEntry(f"{prefix} {i}", employment_type, province, start, end) for i in range(count)
+        RosterEntry.of_kind(f"{prefix} {i}", employment_type, province, start, end)
+        for i in range(count)
     ]
 
 
@@ -92,9 +97,10 @@ def test_acsa_eleven_people_at_any_point_in_the_past_12_months_is_not_eligible()
     assert verdict.reason_codes == ["over_limit"]
     assert verdict.reasons[0].blocking is True
     assert verdict.reasons[0].message == (
-        "11 people worked for you on 2024-07-02 (owner 1, full-time permanent 5, part-time 1,"
-        " temporary 1, family member 1, volunteer 1, clerical or administrative 1);"
-        " SECOR allows no more than 10 at any time in the past 12 months."
+        "On 2024-07-02, 11 people worked for you: 11 people named on your roster (owner 1,"
+        " full-time permanent 5, part-time 1, temporary 1, family member 1, volunteer 1,"
+        " clerical or administrative 1); SECOR allows no more than 10 at any time in the"
+        " past 12 months."
     )
     assert verdict.next_steps == ["Apply for COR instead."]
 
@@ -194,9 +200,9 @@ def test_scsa_ten_saskatchewan_people_is_not_eligible():
     assert (verdict.peak_count, verdict.peak_date) == (10, date(2024, 11, 4))
     assert verdict.peak_breakdown["subcontractor"] == 3
     assert verdict.reasons[0].message == (
-        "10 people worked for you in SK on 2024-11-04 (owner 1, full-time permanent 4,"
-        " part-time 1, casual 1, subcontractor 3); SECOR allows no more than 9 in SK at any"
-        " time in the past 12 months."
+        "On 2024-11-04, 10 people worked for you in SK: 10 people named on your roster"
+        " (owner 1, full-time permanent 4, part-time 1, casual 1, subcontractor 3); SECOR"
+        " allows no more than 9 in SK at any time in the past 12 months."
     )
     assert verdict.next_steps == ["Apply for COR instead."]
 
@@ -207,14 +213,18 @@ def test_scsa_does_not_count_consultants_and_says_so():
     verdict = assess_eligibility(SCSA_RULES, AS_OF, roster, [])
 
     assert (verdict.eligible, verdict.peak_count) == (True, 9)
-    assert "consultant" in verdict.excluded_types
+    assert "consultant" in verdict.excluded_statuses
     assert verdict.excluded_at_peak == {"consultant": 2}
     assert verdict.reason_codes == ["within_limit", "not_counted"]
     assert verdict.reasons[1].message == "Not counted on 2024-03-04: consultant 2."
 
 
 def test_acsa_counts_everyone_on_the_wcb_account_but_not_consultants():
-    assert ACSA_RULES.counted_types == frozenset(EMPLOYMENT_TYPES) - {"subcontractor", "consultant"}
+    assert ACSA_RULES.counted_roles == frozenset(ROLES)
+    assert ACSA_RULES.counted_statuses == frozenset(EMPLOYMENT_STATUSES) - {
+        "subcontractor",
+        "consultant",
+    }
 
 
 def test_scsa_does_not_count_people_working_outside_saskatchewan():
@@ -282,21 +292,20 @@ def test_general_contractor_rule_only_applies_where_the_association_has_it():
 def test_amta_follows_its_rule_data():
     assert AMTA_RULES.as_dict() == {
         "limit": 10,
-        "counted_types": [
-            "owner",
+        "counted_roles": ["owner", "manager", "clerical", "family_member", "other"],
+        "counted_statuses": [
             "full_time_permanent",
             "part_time",
             "casual",
             "temporary",
-            "family_member",
             "volunteer",
-            "manager",
-            "clerical",
         ],
         "window_months": 12,
         "province": None,
         "over_limit_program": "COR",
         "general_contractor_rule": False,
+        "count_unit": "people",
+        "full_time_hours": 40,
     }
     roster = acsa_ten() + people(1, "manager", date(2025, 1, 6))
     assert assess_eligibility(AMTA_RULES, AS_OF, roster, []).eligible is False
@@ -316,15 +325,14 @@ def test_seeded_rules_round_trip_through_plain_data():
     )
 
 
-def test_a_declaration_raises_the_peak_above_the_roster():
-    roster = acsa_ten()[:8]
+def test_a_declaration_alone_is_the_count_when_nobody_is_named():
     busy_quarter = HeadcountPeriod(
         date(2024, 6, 1),
         date(2024, 8, 31),
         {"owner": 1, "full_time_permanent": 7, "temporary": 4, "consultant": 1},
     )
 
-    verdict = assess_eligibility(ACSA_RULES, AS_OF, roster, [busy_quarter])
+    verdict = assess_eligibility(ACSA_RULES, AS_OF, [], [busy_quarter])
 
     assert verdict.eligible is False
     assert (verdict.peak_count, verdict.peak_date) == (12, date(2024, 6, 1))
@@ -332,16 +340,42 @@ def test_a_declaration_raises_the_peak_above_the_roster():
     assert verdict.peak_breakdown == {"owner": 1, "full_time_permanent": 7, "temporary": 4}
     assert verdict.excluded_at_peak == {"consultant": 1}
     assert verdict.reasons[0].message.startswith(
-        "You declared 12 people for 2024-06-01 to 2024-08-31 (owner 1,"
+        "On 2024-06-01, 12 people worked for you: 12 people declared for 2024-06-01 to"
+        " 2024-08-31 (owner 1,"
     )
 
 
-def test_a_smaller_declaration_does_not_lower_the_roster_count():
+def test_acsa_six_named_plus_five_declared_is_eleven_not_the_larger_six():
+    """docs/rules.md#reading-headcount: a declaration covers people the roster does not
+    name, so a day's count is named plus declared — never the larger of the two."""
+    named = people(1, "owner") + people(5, "full_time_permanent")
+    seasonal_crew = HeadcountPeriod(date(2024, 6, 1), date(2024, 8, 31), {"temporary": 5})
+
+    verdict = assess_eligibility(ACSA_RULES, AS_OF, named, [seasonal_crew])
+
+    assert verdict.eligible is False
+    assert (verdict.peak_count, verdict.peak_date) == (11, date(2024, 6, 1))
+    assert (verdict.peak_named, verdict.peak_declared) == (6, 5)
+    assert verdict.peak_source == "roster_and_declaration"
+    assert verdict.peak_breakdown == {"owner": 1, "full_time_permanent": 5, "temporary": 5}
+    assert verdict.reasons[0].message == (
+        "On 2024-06-01, 11 people worked for you: 6 people named on your roster (owner 1,"
+        " full-time permanent 5) and 5 people declared for 2024-06-01 to 2024-08-31"
+        " (temporary 5); SECOR allows no more than 10 at any time in the past 12 months."
+    )
+    assert verdict.headline.message == (
+        "Not eligible for SECOR: 11 people worked for you at one time in the period"
+        " checked; the limit is 10."
+    )
+
+
+def test_a_declaration_adds_to_the_roster_on_the_days_it_covers():
     quiet = HeadcountPeriod(date(2024, 1, 1), date(2024, 12, 31), {"owner": 1, "volunteer": 4})
 
-    verdict = assess_eligibility(ACSA_RULES, AS_OF, acsa_ten(), [quiet])
+    verdict = assess_eligibility(ACSA_RULES, AS_OF, acsa_ten()[:5], [quiet])
 
-    assert (verdict.peak_count, verdict.peak_source) == (10, "roster")
+    assert (verdict.peak_count, verdict.peak_date) == (10, date(2024, 3, 4))
+    assert verdict.peak_source == "roster_and_declaration"
 
 
 def test_overlapping_declarations_take_the_larger_not_the_sum():
@@ -409,11 +443,15 @@ def test_nothing_entered_for_the_window_is_a_warning_not_a_failure():
 @pytest.mark.parametrize(
     "build",
     [
-        lambda: RosterEntry("A", "contractor", "AB", LONG_AGO),
-        lambda: RosterEntry("A", "owner", "AB", AS_OF, AS_OF - timedelta(days=1)),
+        lambda: RosterEntry("A", "contractor", "full_time_permanent", "AB", LONG_AGO),
+        lambda: RosterEntry("A", "owner", "owner", "AB", LONG_AGO),
+        lambda: RosterEntry("A", "owner", "part_time", "AB", AS_OF, AS_OF - timedelta(days=1)),
+        lambda: RosterEntry.of_kind("A", "contractor", "AB", LONG_AGO),
         lambda: HeadcountPeriod(LONG_AGO, AS_OF, {"owner": -1}),
         lambda: HeadcountPeriod(LONG_AGO, AS_OF, {"staff": 3}),
-        lambda: EligibilityRules(limit=10, counted_types=frozenset({"employee"})),
+        lambda: EligibilityRules(10, frozenset({"employee"}), frozenset()),
+        lambda: EligibilityRules(10, frozenset(), frozenset({"manager"})),
+        lambda: EligibilityRules(10, frozenset(), frozenset(), count_unit="hours"),
     ],
 )
 def test_invalid_inputs_are_rejected(build):
@@ -429,7 +467,11 @@ def test_sweep_matches_a_day_by_day_count_on_a_random_roster(with_declarations):
         start = date(2023, 1, 1) + timedelta(days=rng.randrange(900))
         end = start + timedelta(days=rng.randrange(120)) if rng.random() < 0.8 else None
         province = rng.choice(["SK", "SK", "AB"])
-        roster.append(RosterEntry(f"p{i}", rng.choice(EMPLOYMENT_TYPES), province, start, end))
+        roster.append(
+            RosterEntry(
+                f"p{i}", rng.choice(ROLES), rng.choice(EMPLOYMENT_STATUSES), province, start, end
+            )
+        )
     declarations = [
         HeadcountPeriod(date(2024, 5, 1), date(2024, 5, 20), {"casual": 150, "owner": 2}),
         HeadcountPeriod(date(2024, 5, 10), date(2024, 6, 30), {"part_time": 160}),
@@ -443,14 +485,15 @@ def test_sweep_matches_a_day_by_day_count_on_a_random_roster(with_declarations):
             for e in roster
             if e.start_date <= day <= (e.end_date or day)
             and e.province == "SK"
-            and e.employment_type in SCSA_RULES.counted_types
+            and SCSA_RULES.counts(e.role, e.employment_status)
         )
         declared = [
-            sum(n for t, n in d.counts.items() if t in SCSA_RULES.counted_types)
+            sum(n for t, n in d.counts.items() if SCSA_RULES.counts_category(t))
             for d in declarations
             if d.start <= day <= d.end
         ]
-        return max([on_roster, *declared])
+        # Named plus the larger of the declarations covering the day.
+        return on_roster + max(declared, default=0)
 
     days = [verdict.window_start + timedelta(days=n) for n in range(367)]
     daily = [(counted_on(day), day) for day in days if day <= AS_OF]
@@ -458,3 +501,153 @@ def test_sweep_matches_a_day_by_day_count_on_a_random_roster(with_declarations):
     assert verdict.peak_count == best
     assert verdict.peak_date == next(day for count, day in daily if count == best)
     assert sum(verdict.peak_breakdown.values()) == best
+
+
+# --- Role and status are two facts ---------------------------------------------------
+
+
+def test_a_full_time_family_member_counts_for_scsa_but_an_unpaid_one_does_not():
+    full_time = RosterEntry("Kim", "family_member", "full_time_permanent", "SK", LONG_AGO)
+    helping = RosterEntry("Lou", "family_member", "volunteer", "SK", LONG_AGO)
+
+    verdict = assess_eligibility(SCSA_RULES, AS_OF, [full_time, helping], [])
+
+    assert verdict.peak_count == 1
+    assert verdict.excluded_at_peak == {"family_member": 1}
+
+
+def test_every_old_kind_maps_to_a_role_and_a_status():
+    from employers.eligibility import category_of, role_and_status
+
+    for kind in EMPLOYMENT_TYPES:
+        role, status = role_and_status(kind)
+        assert (role in ROLES, status in EMPLOYMENT_STATUSES) == (True, True)
+        assert category_of(role, status) == kind
+    assert role_and_status("manager") == ("manager", "full_time_permanent")
+    assert role_and_status("family_member") == ("family_member", "volunteer")
+
+
+def test_old_counted_kinds_convert_to_roles_and_statuses_keeping_the_verdicts():
+    from employers.eligibility import counted_from_kinds
+
+    old_scsa = [
+        t for t in EMPLOYMENT_TYPES if t not in {"consultant", "volunteer", "family_member"}
+    ]
+    roles, statuses = counted_from_kinds(old_scsa)
+    assert roles == ["owner", "manager", "clerical", "other"]
+    assert statuses == ["full_time_permanent", "part_time", "casual", "temporary", "subcontractor"]
+
+
+# --- Full-time equivalents (BC construction: "up to 19 full-time equivalents") -------
+
+BC_RULES = EligibilityRules(
+    limit=19,
+    counted_roles=frozenset(ROLES),
+    counted_statuses=frozenset(EMPLOYMENT_STATUSES) - {"subcontractor", "consultant"},
+    count_unit="fte",
+    full_time_hours=40,
+)
+
+
+def test_fte_rule_counts_thirty_half_time_people_as_fifteen_and_eligible():
+    """docs/rules.md#other-bc-construction: small employer up to 19 FTE. Thirty people
+    working 20 hours a week are 15 FTE: eligible, though 30 people exceed 19."""
+    roster = [
+        RosterEntry(f"p{i}", "other", "part_time", "BC", LONG_AGO, weekly_hours=Decimal(20))
+        for i in range(30)
+    ]
+
+    verdict = assess_eligibility(BC_RULES, AS_OF, roster, [])
+
+    assert verdict.eligible is True
+    assert verdict.peak_count == Decimal("15.00")
+    assert verdict.count_unit == "fte"
+    assert verdict.reasons[0].message.startswith(
+        "The most full-time equivalents who worked for you on one day in the past 12 months"
+        " was 15, first on 2024-03-04: 15 full-time equivalents named on your roster (part-time 30)"
+    )
+    assert verdict.headline.message == (
+        "Eligible for SECOR: at most 15 full-time equivalents at one time in the period"
+        " checked; the limit is 19 full-time equivalents."
+    )
+
+
+def test_fte_rule_adds_fractions_and_declared_fte_and_goes_over_19():
+    roster = [
+        RosterEntry(f"f{i}", "other", "full_time_permanent", "BC", LONG_AGO, fte=Decimal(1))
+        for i in range(12)
+    ] + [RosterEntry("Half", "owner", "full_time_permanent", "BC", LONG_AGO, fte=Decimal("0.5"))]
+    crew = HeadcountPeriod(date(2024, 7, 1), date(2024, 7, 31), {"temporary": 9}, Decimal("6.75"))
+
+    verdict = assess_eligibility(BC_RULES, AS_OF, roster, [crew])
+
+    assert verdict.eligible is False
+    assert (verdict.peak_count, verdict.peak_date) == (Decimal("19.25"), date(2024, 7, 1))
+    assert verdict.peak_cache == 20
+    assert verdict.headline.code == "headline_over_limit"
+    assert verdict.headline.message.startswith(
+        "Not eligible for SECOR: 19.25 full-time equivalents worked for you at one time"
+    )
+
+
+def test_fte_rule_counts_a_person_without_hours_as_one_and_says_so():
+    roster = [RosterEntry("Sam", "other", "full_time_permanent", "BC", LONG_AGO)]
+
+    verdict = assess_eligibility(BC_RULES, AS_OF, roster, [])
+
+    assert verdict.peak_count == 1
+    assert "fte_unknown" in verdict.reason_codes
+
+
+def test_the_same_roster_under_a_people_rule_counts_heads():
+    roster = [
+        RosterEntry(f"p{i}", "other", "part_time", "BC", LONG_AGO, weekly_hours=Decimal(20))
+        for i in range(30)
+    ]
+    people_rule = replace(BC_RULES, count_unit="people")
+
+    assert assess_eligibility(people_rule, AS_OF, roster, []).peak_count == 30
+
+
+# --- The headline agrees with the explanation ---------------------------------------
+
+
+def test_general_contractor_headline_names_the_expected_workers_not_the_peak():
+    """SCSA: a general contractor expecting more than 9 workers no longer qualifies. With
+    4 people on the roster and 12 expected, the headline says 12, as the reason does."""
+    verdict = assess_eligibility(
+        SCSA_RULES, AS_OF, scsa_nine()[:4], [], is_general_contractor=True, expected_workers=12
+    )
+
+    assert verdict.eligible is False
+    assert verdict.headline.code == "headline_general_contractor_over_limit"
+    assert verdict.headline.message == (
+        "Not eligible for SECOR: as a general contractor you expect to engage 12 workers,"
+        " subcontractors included; the limit is 9."
+    )
+    assert "at most 4" not in verdict.headline.message
+    assert "12 workers" in verdict.reasons[1].message
+
+
+def test_headline_when_both_the_peak_and_the_expectation_are_over():
+    roster = scsa_nine() + people(1, "casual", province="SK", prefix="x")
+    verdict = assess_eligibility(
+        SCSA_RULES, AS_OF, roster, [], is_general_contractor=True, expected_workers=12
+    )
+
+    assert verdict.headline.code == "headline_both_over_limit"
+    assert "10 people" in verdict.headline.message and "12 workers" in verdict.headline.message
+
+
+@pytest.mark.parametrize(
+    ("roster", "code"),
+    [
+        (lambda: acsa_ten(), "headline_eligible"),
+        (lambda: acsa_ten() + people(1, "casual"), "headline_over_limit"),
+        (lambda: [], "headline_unknown"),
+    ],
+)
+def test_headline_follows_the_verdict(roster, code):
+    verdict = assess_eligibility(ACSA_RULES, AS_OF, roster(), [])
+
+    assert verdict.headline.code == code

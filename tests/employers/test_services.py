@@ -47,8 +47,19 @@ def test_rules_are_seeded_per_association_from_the_seeds(amta, scsa):
         "SK",
         True,
     )
-    assert "subcontractor" in scsa_rule.counted_types
-    assert "subcontractor" not in amta_rule.counted_types
+    assert "subcontractor" in scsa_rule.counted_statuses
+    assert "subcontractor" not in amta_rule.counted_statuses
+    assert (
+        scsa_rule.counted_roles
+        == amta_rule.counted_roles
+        == [
+            "owner",
+            "manager",
+            "clerical",
+            "family_member",
+            "other",
+        ]
+    )
     # Seeding twice changes nothing.
     services.rules_ensure(association=amta)
     assert EligibilityRule.objects.for_association(amta).count() == 1
@@ -124,7 +135,7 @@ def test_worker_end_date_before_start_date_is_refused(amta, employer):
             employer=employer,
             actor=None,
             full_name="Backwards",
-            employment_type="casual",
+            employment_status="casual",
             start_date=date(2025, 5, 1),
             end_date=date(2025, 4, 30),
         )
@@ -136,7 +147,8 @@ def test_worker_end_date_before_start_date_is_refused(amta, employer):
 def person(n, **fields):
     return {
         "full_name": f"Person {n}",
-        "employment_type": "full_time_permanent",
+        "role": "other",
+        "employment_status": "full_time_permanent",
         "start_date": date(2020, 1, 1),
         **fields,
     }
@@ -225,7 +237,8 @@ def test_roster_changes_refresh_the_cached_verdict(amta, employer):
         employer=employer,
         actor=None,
         full_name="Owner",
-        employment_type="owner",
+        role="owner",
+        employment_status="full_time_permanent",
         start_date=date(2020, 1, 1),
     )
     employer.refresh_from_db()
@@ -240,7 +253,8 @@ def test_roster_changes_refresh_the_cached_verdict(amta, employer):
     )
     employer.refresh_from_db()
     assert employer.eligibility_status == EligibilityStatus.NOT_ELIGIBLE
-    assert employer.eligibility_peak == 11
+    # The declared people are not on the roster: the owner plus 11 declared.
+    assert employer.eligibility_peak == 12
 
 
 def test_changing_the_rule_redoes_every_verdict(amta, staff, employer):
@@ -374,17 +388,17 @@ def test_the_audit_trail_says_who_changed_what(amta, alice, employer):
         employer=employer,
         actor=alice,
         full_name="Pat",
-        employment_type="casual",
+        employment_status="casual",
         start_date=date(2024, 1, 1),
     )
-    services.worker_update(worker=worker, actor=alice, employment_type="part_time")
+    services.worker_update(worker=worker, actor=alice, employment_status="part_time")
     with activate(amta):
         history = selectors.employer_history(employer)
     change = history[0]
     assert change.who == alice.full_name
     assert change.action == "changed"
     assert [(c.field, c.old, c.new) for c in change.changes] == [
-        ("employment type", "Casual", "Part-time")
+        ("employment status", "Casual", "Part-time")
     ]
     assert history[1].action == "created"
 

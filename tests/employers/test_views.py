@@ -129,7 +129,8 @@ def test_a_duplicate_wcb_account_number_shows_on_the_field(client, alice, employ
 def worker_data(**given):
     return {
         "full_name": "Sam Driver",
-        "employment_type": "full_time_permanent",
+        "role": "manager",
+        "employment_status": "full_time_permanent",
         "province": "AB",
         "start_date": "2024-02-01",
         "end_date": "",
@@ -153,16 +154,23 @@ def test_roster_add_edit_and_end_employment(client, alice, employer):
     assert client.post(url("worker_add", employer), data).status_code == 302
     with activate(employer.association):
         worker = employer.workers.get()
-    data["employment_type"] = "part_time"
+    data["employment_status"] = "part_time"
     assert client.post(url("worker_edit", employer, worker_id=worker.pk), data).status_code == 302
     response = client.post(
         url("worker_end", employer, worker_id=worker.pk), {"end_date": "2024-12-20"}
     )
     assert response.status_code == 302
     worker.refresh_from_db()
-    assert (worker.employment_type, worker.end_date) == ("part_time", date(2024, 12, 20))
+    assert (worker.role, worker.employment_status, worker.end_date) == (
+        "manager",
+        "part_time",
+        date(2024, 12, 20),
+    )
     roster = client.get(url("workers", employer)).content.decode()
     assert "Former workers" in roster and "Sam Driver" in roster
+    # People words for both facts, never the codes.
+    assert "<td>Manager</td><td>Part-time</td>" in roster
+    assert "part_time" not in roster and "full_time_permanent" not in roster
 
 
 def test_a_saved_form_says_so_and_returns_to_the_list_it_came_from(client, alice, employer):
@@ -205,7 +213,8 @@ def test_end_date_before_start_date_is_a_clear_form_error(client, alice, employe
         url("worker_add", employer),
         {
             "full_name": "Backwards",
-            "employment_type": "casual",
+            "role": "other",
+            "employment_status": "casual",
             "start_date": "2025-05-01",
             "end_date": "2025-04-01",
         },
@@ -231,7 +240,7 @@ def test_declaring_headcount_updates_the_verdict(client, alice, employer):
     data.update(period_start=str(today), period_end=str(today))
     assert client.post(url("headcount", employer), data).status_code == 302
     page = client.get(url("eligibility", employer)).content.decode()
-    assert "Not eligible for SECOR." in page
+    assert "Not eligible for SECOR: 12 people worked for you at one time" in page
     assert "Apply for COR instead." in page
     assert "<svg" in page
 
@@ -303,7 +312,10 @@ def test_the_eligibility_page_explains_its_chart(client, alice, employer):
     client.force_login(alice)
     page = client.get(url("eligibility", employer)).content.decode()
     assert "limit 10</text>" in page  # the dashed line says which number it is
-    assert "At most 1 person at one time in the period checked; the limit is 10." in page
+    assert (
+        "Eligible for SECOR: at most 1 person at one time in the period checked; the limit is 10."
+        in page
+    )
     assert "See how this was worked out" not in page  # this page is the explanation
     assert "See how this was worked out" in client.get(url("detail", employer)).content.decode()
 
@@ -329,17 +341,27 @@ def test_program_admin_edits_the_size_rule(client, staff, amta):
     page = client.get(url("rules", association=amta))
     assert page.status_code == 200
     # Each box beside its own label (Bootstrap's form-check), not floating over the form.
-    assert page.content.decode().count('<div class="form-check">') == 11
+    # 5 roles + 7 employment statuses.
+    assert page.content.decode().count('<div class="form-check">') == 12
+    # BC construction's kind of rule: up to 19 full-time equivalents.
     data = {
         "limit": "19",
-        "counted_types": ["owner", "full_time_permanent"],
+        "count_unit": "fte",
+        "full_time_hours": "40",
+        "counted_roles": ["owner", "manager", "other"],
+        "counted_statuses": ["part_time", "full_time_permanent"],
         "window_months": "12",
         "province": "",
         "over_limit_program": "COR",
     }
     assert client.post(url("rules", association=amta), data).status_code == 302
     rule = selectors.secor_rule(amta)
-    assert (rule.limit, rule.counted_types) == (19, ["owner", "full_time_permanent"])
+    assert (rule.limit, rule.count_unit, rule.counted_roles, rule.counted_statuses) == (
+        19,
+        "fte",
+        ["owner", "manager", "other"],
+        ["full_time_permanent", "part_time"],
+    )
 
 
 # --- Directory --------------------------------------------------------------------------
@@ -520,7 +542,7 @@ def test_employer_page_queries_do_not_grow_with_rows(
                 actor=staff,
                 # Distinct people: the same name and start date is refused as a duplicate.
                 full_name=f"W{WorkerFactory._meta.model.objects.for_association(employer.association).count()}",
-                employment_type="casual",
+                employment_status="casual",
                 start_date=date(2024, 1, 1),
             )
             WCBAccountFactory(employer=employer)
@@ -588,3 +610,22 @@ def test_registration_needs_a_signed_in_user(client):
     response = client.get(reverse("employer_registration:start"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_a_general_contractors_headline_agrees_with_its_explanation(client, scsa):
+    """SCSA: 4 people on the roster, 12 expected as general contractor. The headline
+    names the 12 that make it ineligible, as the explanation below it does."""
+    contractor = EmployerFactory(
+        association=scsa, province="SK", is_general_contractor=True, expected_workers=12
+    )
+    for n in range(4):
+        WorkerFactory(employer=contractor, full_name=f"Crew {n}", province="SK")
+    client.force_login(member(scsa, "employer", employer=contractor))
+
+    page = client.get(url("eligibility", contractor)).content.decode()
+
+    assert (
+        "Not eligible for SECOR: as a general contractor you expect to engage 12 workers,"
+        " subcontractors included; the limit is 9." in page
+    )
+    assert "At most 4 people" not in page and "at most 4 people" not in page

@@ -71,7 +71,8 @@ def test_a_worker_sent_twice_is_added_once(client, owner):
         emp_url("worker_add", owner.employer),
         lambda: {
             "full_name": "Sam Driver",
-            "employment_type": "full_time_permanent",
+            "role": "other",
+            "employment_status": "full_time_permanent",
             "province": "AB",
             "start_date": "2024-01-15",
         },
@@ -83,7 +84,8 @@ def test_the_same_worker_typed_again_on_a_new_page_is_refused_by_name_and_start(
     client.force_login(owner)
     data = {
         "full_name": "Sam Driver",
-        "employment_type": "full_time_permanent",
+        "role": "other",
+        "employment_status": "full_time_permanent",
         "province": "AB",
         "start_date": "2024-01-15",
     }

@@ -44,6 +44,7 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
         ("employers:worker_edit", "post"),
         ("employers:worker_end", "get"),
         ("employers:headcount", "post"),
+        ("employers:roster_import", "get"),
     ],
     Action.CONFIRM_REGISTRATION: [("employers:enrollment_confirm", "get")],
     Action.CHANGE_ENROLLMENT_STATUS: [("employers:enrollment_status", "get")],

@@ -27,10 +27,10 @@ from training.compliance import (
 D = date
 
 
-def worker(pid: str, kind: str = "full_time_permanent", **kw) -> Person:
+def worker(pid: str, status: str = "full_time_permanent", role: str = "other", **kw) -> Person:
     kw.setdefault("province", "SK")
     kw.setdefault("start_date", D(2015, 1, 1))
-    return Person(id=pid, name=pid.title(), employment_type=kind, **kw)
+    return Person(id=pid, name=pid.title(), employment_status=status, role=role, **kw)
 
 
 def assess(rules: TrainingRules, people, records, as_of: date, **kw):
@@ -67,7 +67,7 @@ def test_add_months_clamps_to_month_end(day, months, expected):
 
 
 def amta_owner(**kw) -> Person:
-    return worker("dana", "owner", province="AB", **kw)
+    return worker("dana", role="owner", province="AB", **kw)
 
 
 def test_tsb_from_2018_is_not_accepted_for_a_2020_audit():
@@ -344,7 +344,7 @@ def test_a_submitted_proficiency_is_only_waiting_for_acceptance():
 
 
 def test_a_sentence_about_the_external_assessor_starts_with_a_capital():
-    rules = [RequirementRule("assessor", "Assessor", ASSESSOR, ("SAT",), holder_types=None)]
+    rules = [RequirementRule("assessor", "Assessor", ASSESSOR, ("SAT",), holder_statuses=None)]
     records = [Record("ext", "SAT", D(2025, 1, 10), proficiency_accepted_on=D(2025, 2, 1))]
 
     report = assess_compliance(
@@ -425,23 +425,45 @@ def test_designation_for_the_same_wcb_account_is_fine():
 
 
 @pytest.mark.parametrize(
-    "kind", ["part_time", "casual", "subcontractor", "consultant", "temporary", "manager"]
+    "status", ["part_time", "casual", "subcontractor", "consultant", "temporary", "volunteer"]
 )
-def test_non_full_time_permanent_holder_does_not_count(kind):
+def test_non_full_time_permanent_holder_does_not_count(status):
     records = scsa_trained("pat", proficiency_accepted_on=D(2025, 6, 1))
 
-    report = assess(SCSA, [worker("pat", kind)], records, D(2025, 7, 2))
+    report = assess(SCSA, [worker("pat", status)], records, D(2025, 7, 2))
 
     assert codes(report.verdict("SM")) == [("not_full_time_permanent", "pat")]
-    assert "an owner or a full-time permanent employee in SK" in (
+    assert "must be held by a full-time permanent employee in SK" in (
         report.verdict("SM").reasons[0].message
     )
+
+
+@pytest.mark.parametrize("role", ["manager", "clerical", "family_member", "owner"])
+def test_a_full_time_manager_or_family_member_is_a_trained_employee_and_needs_scot(role):
+    """docs/rules.md#reading-role-and-status: "full time permanent" is a status; any role
+    holding it is a trained employee, and SCOT is for "All permanent full-time employees"."""
+    records = scsa_trained("pat", proficiency_accepted_on=D(2025, 6, 1))
+    people = [worker("pat", role=role), worker("max", role=role)]
+
+    report = assess(SCSA, people, records, D(2025, 7, 2))
+
+    assert report.verdict("SM").met
+    scot = report.verdict("SCOT")
+    assert codes(scot) == [("no_record", "max")]
+
+
+def test_a_part_time_manager_is_named_by_status_and_role():
+    records = scsa_trained("pat", proficiency_accepted_on=D(2025, 6, 1))
+
+    report = assess(SCSA, [worker("pat", "part_time", role="manager")], records, D(2025, 7, 2))
+
+    assert "recorded as a part-time worker (manager)" in report.verdict("SM").reasons[0].message
 
 
 def test_owner_counts_as_trained_employee():
     records = scsa_trained("ada", proficiency_accepted_on=D(2025, 6, 1))
 
-    assert assess(SCSA, [worker("ada", "owner")], records, D(2025, 7, 2)).compliant
+    assert assess(SCSA, [worker("ada", role="owner")], records, D(2025, 7, 2)).compliant
 
 
 def test_employee_outside_saskatchewan_does_not_count():
@@ -604,3 +626,44 @@ def test_the_chart_drops_a_trained_employee_whose_course_no_longer_counts():
     fresh = auditor_row(date(2021, 6, 1))
     assert [(e.person.name, e.valid_until) for e in fresh.entries] == [("Casey", date(2023, 1, 10))]
     assert fresh.problems == ()
+
+
+# --- Naming the trained employee --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("person", "phrase"),
+    [
+        (worker("pat", "subcontractor"), "recorded as a subcontractor"),
+        (worker("pat", "part_time"), "recorded as a part-time worker"),
+        (worker("pat", "casual", role="manager"), "recorded as a casual worker (manager)"),
+        (worker("pat", province="AB"), "recorded in AB"),
+    ],
+)
+def test_scsa_refuses_to_name_anyone_but_a_full_time_permanent_sk_employee(person, phrase):
+    from training.compliance import trained_employee_refusal
+
+    refusal = trained_employee_refusal(person, SCSA.requirements, as_of=D(2025, 7, 2))
+
+    assert refusal is not None and phrase in refusal.message
+    assert "cannot be the trained employee" in refusal.message
+
+
+def test_a_full_time_permanent_sk_manager_can_be_named():
+    from training.compliance import trained_employee_refusal
+
+    manager = worker("pat", role="manager")
+
+    assert trained_employee_refusal(manager, SCSA.requirements, as_of=D(2025, 7, 2)) is None
+    # Associations without a trained-employee rule refuse nobody.
+    part_timer = worker("pat", "part_time")
+    assert trained_employee_refusal(part_timer, AMTA.requirements, as_of=D(2025, 7, 2)) is None
+
+
+def test_compatibility_helpers_read_the_status():
+    from training.compliance import can_hold, counts_as_full_time_permanent
+
+    manager = worker("pat", role="manager")
+    assert counts_as_full_time_permanent(manager) and manager.employment_type == "manager"
+    assert not counts_as_full_time_permanent(worker("lee", "casual"))
+    assert can_hold(SCSA.requirements[0], manager)

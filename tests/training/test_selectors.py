@@ -204,3 +204,29 @@ def test_chart_lists_scot_holders_and_two_slots_per_course(scsa):
     assert scot.slots == 1 and [e.person.name for e in scot.entries] == ["Ana Trained"]
     assert [dict(p.params)["who"] for p in scot.problems] == ["Ben New"]
     assert rows[0].slots == 2 and rows[0].entries[0].certificate_number == "ANA-SM"
+
+
+def test_the_service_refuses_a_part_time_trained_employee_and_asks_before_a_move(scsa):
+    from django.core.exceptions import ValidationError
+
+    from training import services
+
+    employer = EmployerFactory(association=scsa, province="SK")
+    first = WCBAccountFactory(employer=employer, board="Saskatchewan WCB", account_number="1")
+    second = WCBAccountFactory(employer=employer, board="Saskatchewan WCB", account_number="2")
+    part_timer = sk_worker(employer, full_name="Part Timer", employment_status="part_time")
+    with pytest.raises(ValidationError) as refused:
+        services.designation_set(
+            employer=employer, worker=part_timer, wcb_account=first, actor=None
+        )
+    assert "Part Timer is recorded as a part-time worker" in refused.value.message_dict["worker"][0]
+
+    worker = sk_worker(employer)
+    services.designation_set(employer=employer, worker=worker, wcb_account=first, actor=None)
+    with pytest.raises(services.DesignationMoveNeeded) as needed:
+        services.designation_set(employer=employer, worker=worker, wcb_account=second, actor=None)
+    assert needed.value.designation.wcb_account == first
+    moved = services.designation_set(
+        employer=employer, worker=worker, wcb_account=second, actor=None, move=True
+    )
+    assert moved.wcb_account == second

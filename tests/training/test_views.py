@@ -264,17 +264,64 @@ def test_scsa_chart_and_printable_page(client, scsa):
         assert "style=" not in html and "<script>" not in html
 
 
-def test_designating_a_trained_employee_twice_moves_them(client, scsa):
+def test_naming_a_trained_employee_for_a_second_account_asks_before_moving_them(client, scsa):
+    """SCSA: "A person can only be the 'trained employee' for one WCB account number":
+    naming them again is neither a silent move nor a flat refusal, but a question."""
     user = member(scsa, Role.EMPLOYER)
-    worker = WorkerFactory(employer=user.employer, province="SK")
-    first = WCBAccountFactory(employer=user.employer)
-    second = WCBAccountFactory(employer=user.employer)
+    worker = WorkerFactory(employer=user.employer, province="SK", full_name="Robin Ames")
+    first = WCBAccountFactory(employer=user.employer, account_number="111")
+    second = WCBAccountFactory(employer=user.employer, account_number="222")
     client.force_login(user)
     add = url("designation_add", scsa, employer_id=user.employer.pk)
-    client.post(add, {"worker": worker.pk, "wcb_account": first.pk})
-    client.post(add, {"worker": worker.pk, "wcb_account": second.pk})
+    assert client.post(add, {"worker": worker.pk, "wcb_account": first.pk}).status_code == 302
+
+    asked = client.post(add, {"worker": worker.pk, "wcb_account": second.pk})
+
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Robin Ames is already the trained employee for WCB account WCB-Alberta 111" in page
+    assert 'name="move" value="on"' in page
+    [designation] = TrainedEmployeeDesignation.objects.for_association(scsa)
+    assert designation.wcb_account == first  # nothing moved yet
+
+    moved = client.post(add, {"worker": worker.pk, "wcb_account": second.pk, "move": "on"})
+
+    assert moved.status_code == 302
     [designation] = TrainedEmployeeDesignation.objects.for_association(scsa)
     assert designation.wcb_account == second
+
+
+@pytest.mark.parametrize(
+    ("status", "words"), [("subcontractor", "a subcontractor"), ("part_time", "a part-time worker")]
+)
+def test_naming_a_subcontractor_or_part_timer_trained_employee_is_refused(
+    client, scsa, status, words
+):
+    user = member(scsa, Role.EMPLOYER)
+    worker = WorkerFactory(
+        employer=user.employer, province="SK", full_name="Jo Hire", employment_status=status
+    )
+    account = WCBAccountFactory(employer=user.employer)
+    client.force_login(user)
+    add = url("designation_add", scsa, employer_id=user.employer.pk)
+
+    response = client.post(add, {"worker": worker.pk, "wcb_account": account.pk}, follow=True)
+
+    page = response.content.decode()
+    assert f"Jo Hire is recorded as {words}, so Jo Hire cannot be the trained employee" in page
+    assert "must be a full-time permanent employee in SK" in page
+    assert not TrainedEmployeeDesignation.objects.for_association(scsa).exists()
+
+
+def test_a_full_time_manager_can_be_named_trained_employee(client, scsa):
+    user = member(scsa, Role.EMPLOYER)
+    manager = WorkerFactory(employer=user.employer, province="SK", role="manager")
+    account = WCBAccountFactory(employer=user.employer)
+    client.force_login(user)
+    add = url("designation_add", scsa, employer_id=user.employer.pk)
+
+    assert client.post(add, {"worker": manager.pk, "wcb_account": account.pk}).status_code == 302
+    assert TrainedEmployeeDesignation.objects.for_association(scsa).get().worker == manager
 
 
 def test_employer_home_shows_the_training_summary(client, amta, employer_user, worker):
@@ -335,7 +382,8 @@ def test_program_admin_edits_a_requirement(client, amta):
             "code": "self_evaluator",
             "label": "Self-Evaluator or COR auditor",
             "kind": "at_least_one",
-            "holder_types": ["owner", "full_time_permanent", "manager"],
+            "holder_statuses": ["full_time_permanent", "part_time"],
+            "holder_roles": ["owner", "manager"],
             "courses": [course(amta, "SE").pk, course(amta, "CCA").pk],
             "position": "1",
             "is_active": "on",
@@ -344,7 +392,12 @@ def test_program_admin_edits_a_requirement(client, amta):
     assert response.status_code == 302, response.content.decode()
     requirement.refresh_from_db()
     assert requirement.label == "Self-Evaluator or COR auditor"
-    assert requirement.holder_types == ["owner", "full_time_permanent", "manager"]
+    assert requirement.holder_statuses == ["full_time_permanent", "part_time"]
+    assert requirement.holder_roles == ["owner", "manager"]
+    page = client.get(url("courses", amta)).content.decode()
+    # People words on the catalogue page, never the stored codes.
+    assert "Full-time permanent, Part-time; roles: Owner, Manager" in page
+    assert "full_time_permanent" not in page
 
 
 def test_reviewers_see_the_catalogue_but_cannot_edit_it(client, amta):

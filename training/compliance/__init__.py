@@ -22,13 +22,12 @@ Conventions, decided once here:
 - **as_of** is the day the training must be valid on, usually the audit's start
   date ("Training must be valid and up to date prior to conducting audit").
   Records completed after as_of are ignored.
-- **Trained employees** are full-time permanent employees and owners. SCSA
-  (docs/rules.md#scsa-trained-employee) excludes only "consultants, sub-contractors, part
-  time, and casual employees" and counts owners among its employees; AMTA
-  (docs/rules.md#amta-training) names "The owner or key employee". Roles such as
-  "manager" or "clerical" say nothing about permanence or hours, so they do not
-  count: the message asks the employer to record such a person as
-  full-time permanent if that is what they are.
+- **Trained employees** are people whose employment status is full-time
+  permanent, whatever their role (docs/rules.md#reading-role-and-status): SCSA
+  (docs/rules.md#scsa-trained-employee) excludes "consultants, sub-contractors, part
+  time, and casual employees"; AMTA (docs/rules.md#amta-training) names "The owner
+  or key employee" — an owner working full time is full-time permanent too. A
+  requirement may also restrict roles (``holder_roles``); the seeds do not.
 
 The package splits what was one module: ``rules`` (the rule data), ``records``
 (facts and the date rules of one record), ``messages`` (the words of every
@@ -40,12 +39,20 @@ here, so ``from training.compliance import …`` keeps working.
 from secor.dates import add_months
 from secor.reasons import Reason
 
-from .assess import ComplianceReport, Holder, RequirementVerdict, assess_compliance
+from .assess import (
+    ComplianceReport,
+    Holder,
+    RequirementVerdict,
+    assess_compliance,
+    trained_employee_refusal,
+)
 from .chart import ChartEntry, ChartRow, training_chart
 from .records import (
     Designation,
     Person,
     Record,
+    can_hold,
+    counts_as_full_time_permanent,
     proficiency_deadline,
     record_status,
     record_valid_until,
@@ -57,6 +64,8 @@ from .rules import (
     CONTINUING_EDUCATION,
     EMPLOYMENT_LABELS,
     KINDS,
+    ROLE_NAMES,
+    TRAINED_EMPLOYEE_STATUSES,
     TRAINED_EMPLOYEE_TYPES,
     VALID,
     CourseRule,
@@ -88,16 +97,21 @@ __all__ = [
     "Reason",
     "Record",
     "RequirementRule",
+    "ROLE_NAMES",
     "RequirementVerdict",
     "SCSA",
     "SEEDED_RULES",
+    "TRAINED_EMPLOYEE_STATUSES",
     "TRAINED_EMPLOYEE_TYPES",
     "TrainingRules",
     "VALID",
     "add_months",
     "assess_compliance",
+    "can_hold",
+    "counts_as_full_time_permanent",
     "proficiency_deadline",
     "record_status",
     "record_valid_until",
+    "trained_employee_refusal",
     "training_chart",
 ]

@@ -16,6 +16,7 @@ from .records import (
     Record,
     _Facts,
     _facts,
+    can_hold,
     record_status,
     record_valid_until,
 )
@@ -142,12 +143,7 @@ _PERSON_CHECKS: tuple[tuple[str, Callable[[Person, RequirementRule, date | None]
         "not_yet_employed",
         lambda p, req, d: d is not None and p.start_date is not None and p.start_date > d,
     ),
-    (
-        "not_full_time_permanent",
-        lambda p, req, d: (
-            req.holder_types is not None and p.employment_type not in req.holder_types
-        ),
-    ),
+    ("not_full_time_permanent", lambda p, req, d: not can_hold(req, p)),
     (
         "outside_province",
         lambda p, req, d: req.province is not None and p.province.upper() != req.province.upper(),
@@ -290,7 +286,7 @@ def _assessor(
     person = facts.people.get(assessor_id)
     # The assessor's own record, valid on the first day; a requirement naming who may
     # hold it (AMTA: "the owner or key employee completing the audit") checks the person.
-    check_person = person is not None and req.holder_types is not None
+    check_person = person is not None and not req.anyone
     person = person or Person(assessor_id, "the external assessor", "")
     results = [_evaluate(req, person, facts, check_person=check_person)]
     return _verdict(req, results, results[0][0] is not None, [])
@@ -372,3 +368,24 @@ def assess_compliance(
     return ComplianceReport(
         as_of, wcb_account, verdicts, _expiring_soon(verdicts, facts, lead_days)
     )
+
+
+def trained_employee_refusal(
+    person: Person, requirements: Iterable[RequirementRule], *, as_of: date, wcb_account: str = ""
+) -> Reason | None:
+    """Why ``person`` cannot be named the trained employee, or None if they can.
+
+    SCSA, docs/rules.md#scsa-trained-employee: training is "completed and maintained by at
+    least one full time permanent Saskatchewan employee ... Positions that are excluded
+    from the definition of 'full time permanent Saskatchewan employee' include
+    consultants, sub-contractors, part time, and casual employees." The requirements
+    read are those naming a trained employee (one WCB account per person); the first
+    that ``person`` cannot hold — by status, role, province or dates — gives the reason.
+    """
+    facts = _facts((), (person,), (), as_of, wcb_account)
+    for req in requirements:
+        if not req.one_wcb_account_per_person:
+            continue
+        if blockers := _person_blockers(person, req, as_of):
+            return _reason(f"designation_{blockers[0]}", req, facts, person, code=blockers[0])
+    return None

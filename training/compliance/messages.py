@@ -8,7 +8,7 @@ from datetime import date
 from secor.reasons import Reason, gettext_noop
 
 from .records import Person, Record, _Facts, _validity_window, proficiency_deadline
-from .rules import EMPLOYMENT_LABELS, CourseRule, RequirementRule
+from .rules import EMPLOYMENT_LABELS, ROLE_NAMES, CourseRule, RequirementRule
 
 # --- Messages ---------------------------------------------------------------
 
@@ -55,8 +55,23 @@ _MESSAGES = {
     ),
     "not_full_time_permanent": gettext_noop(
         "{Who} is recorded as {employment}, so their {course} does not "
-        "count: it must be held by {holders}. Train one, or correct {who}'s employment type if it "
-        "is wrong."
+        "count: it must be held by {holders}. Train one, or correct {who}'s employment status "
+        "if it is wrong."
+    ),
+    "designation_not_full_time_permanent": gettext_noop(
+        "{Who} is recorded as {employment}, so {who} cannot be the trained employee: the "
+        "trained employee must be {holders}. Choose another worker, or correct {who}'s "
+        "employment status on the roster if it is wrong."
+    ),
+    "designation_outside_province": gettext_noop(
+        "{Who} is recorded in {person_province}, so {who} cannot be the trained employee: "
+        "the trained employee must be {holders}."
+    ),
+    "designation_left_employer": gettext_noop(
+        "{Who} left on {left_on}, so {who} cannot be the trained employee."
+    ),
+    "designation_not_yet_employed": gettext_noop(
+        "{Who} starts on {starts_on}, so {who} cannot be the trained employee yet."
     ),
     "left_employer": gettext_noop(
         "{Who} left on {left_on}, so their {course} no longer counts. Have a "
@@ -104,6 +119,13 @@ _MESSAGES = {
 }
 
 
+def _employment(person: Person) -> str:
+    """ "a part-time worker", "a part-time worker (manager)"."""
+    status = EMPLOYMENT_LABELS.get(person.employment_status, "someone with no status recorded")
+    role = ROLE_NAMES.get(person.role)
+    return f"{status} ({role})" if person.role != "other" and role else status
+
+
 def _duration(months: int | None) -> str:
     if months is None:
         return "no limit"
@@ -119,16 +141,26 @@ def _or(names: Iterable[str]) -> str:
 
 
 def _holders(req: RequirementRule) -> str:
-    if req.holder_types is None:
+    if req.anyone:
         return "someone"
-    kinds = _or(label for code, label in EMPLOYMENT_LABELS.items() if code in req.holder_types)
+    statuses = req.holder_statuses
+    kinds = (
+        _or(label for code, label in EMPLOYMENT_LABELS.items() if code in statuses)
+        if statuses is not None
+        else "someone"
+    )
+    if req.holder_roles is not None:
+        roles = _or(name for code, name in ROLE_NAMES.items() if code in req.holder_roles)
+        kinds = f"{kinds} (role: {roles})"
     return f"{kinds} in {req.province}" if req.province else kinds
 
 
 def _accepted_names(req: RequirementRule, facts: _Facts) -> str:
     """The courses that still satisfy `req` on as_of, accepted equivalents included."""
     codes = dict.fromkeys(
-        c for code in req.course_codes for c in (code, *facts.courses[code].accepted_prior)
+        c
+        for code in req.course_codes
+        for c in (code, *(facts.courses[code].accepted_prior if code in facts.courses else ()))
     )
     return (
         _or(
@@ -168,7 +200,7 @@ def _reason(
         fields |= {
             "who": person.name,
             "Who": person.name[:1].upper() + person.name[1:],  # to start a sentence
-            "employment": EMPLOYMENT_LABELS.get(person.employment_type, person.employment_type),
+            "employment": _employment(person),
             "person_province": person.province or "no province",
             "left_on": person.end_date,
             "starts_on": person.start_date,

@@ -9,21 +9,47 @@ from datetime import date
 
 from secor.dates import add_months
 
-from .rules import VALID, CourseRule, PersonId
+from .rules import TRAINED_EMPLOYEE_STATUSES, VALID, CourseRule, PersonId, RequirementRule
 
 # --- Facts ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Person:
-    """A worker on the roster; end_date is their last day with the employer."""
+    """A worker on the roster; end_date is their last day with the employer.
+
+    Two facts (docs/rules.md#reading-role-and-status): ``employment_status`` (what
+    training rules mostly read) and ``role``.
+    """
 
     id: PersonId
     name: str
-    employment_type: str
+    employment_status: str
     province: str = ""
     start_date: date | None = None
     end_date: date | None = None
+    role: str = "other"
+
+    @property
+    def employment_type(self) -> str:
+        """Compatibility: the single kind of before (the role, or the status for "other")."""
+        return self.employment_status if self.role == "other" else self.role
+
+
+def can_hold(requirement: RequirementRule, person: Person) -> bool:
+    """Whether ``person``'s employment status and role let them hold ``requirement``.
+
+    Province and dates are checked separately (they have their own reasons).
+    """
+    statuses, roles = requirement.holder_statuses, requirement.holder_roles
+    return (statuses is None or person.employment_status in statuses) and (
+        roles is None or person.role in roles
+    )
+
+
+def counts_as_full_time_permanent(person: Person) -> bool:
+    """SCSA's "full time permanent ... employee" (docs/rules.md#scsa-trained-employee)."""
+    return person.employment_status in TRAINED_EMPLOYEE_STATUSES
 
 
 @dataclass(frozen=True)

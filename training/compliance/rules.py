@@ -1,4 +1,4 @@
-"""Rule data: employment types, requirement kinds, courses and requirements (pure)."""
+"""Rule data: who may hold training, requirement kinds, courses and requirements (pure)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,30 @@ from datetime import date
 
 PersonId = int | str
 
-# Employment types, in the order messages list them.
+# Employment statuses, in the order messages list them (docs/rules.md#reading-role-and-status).
 EMPLOYMENT_LABELS: Mapping[str, str] = {
-    "owner": "an owner",
     "full_time_permanent": "a full-time permanent employee",
     "part_time": "a part-time worker",
     "casual": "a casual worker",
     "temporary": "a temporary worker",
     "subcontractor": "a subcontractor",
     "consultant": "a consultant",
-    "family_member": "a family member",
     "volunteer": "a volunteer",
-    "manager": "a manager",
-    "clerical": "clerical staff",
 }
+ROLE_NAMES: Mapping[str, str] = {
+    "owner": "owner",
+    "manager": "manager",
+    "clerical": "clerical or administrative staff",
+    "family_member": "family member",
+    "other": "other role",
+}
+# Who may be a trained employee: the employment status SCSA names ("full time permanent
+# Saskatchewan employee"); ACSA's "full-time employee" and AMTA's "owner or key
+# employee" read the same way. Any role: a full-time manager or owner qualifies.
+TRAINED_EMPLOYEE_STATUSES = frozenset({"full_time_permanent"})
+# Compatibility with the single "kind" of worker (before role and status were split):
+# the old kinds that were trained-employee types. New code reads
+# ``TRAINED_EMPLOYEE_STATUSES`` or calls ``can_hold`` / ``counts_as_full_time_permanent``.
 TRAINED_EMPLOYEE_TYPES = frozenset({"owner", "full_time_permanent"})
 
 AT_LEAST_ONE = "at_least_one"
@@ -101,8 +111,9 @@ class RequirementRule:
 
     held_by_assessor: with an assessor named, only that person's own record counts.
 
-    holder_types None means anyone (used for assessors). province restricts
-    holders (SCSA: "full time permanent Saskatchewan employee").
+    holder_statuses and holder_roles: the employment statuses and roles that may
+    hold it; None means any (both None: anyone, used for assessors). province
+    restricts holders (SCSA: "full time permanent Saskatchewan employee").
     one_wcb_account_per_person: SCSA "A person can only be the 'trained
     employee' for one WCB account number".
     """
@@ -111,7 +122,8 @@ class RequirementRule:
     label: str
     kind: str
     course_codes: tuple[str, ...] = ()
-    holder_types: frozenset[str] | None = TRAINED_EMPLOYEE_TYPES
+    holder_statuses: frozenset[str] | None = TRAINED_EMPLOYEE_STATUSES
+    holder_roles: frozenset[str] | None = None
     province: str | None = None
     every_months: int | None = None
     min_hours: float | None = None
@@ -126,6 +138,14 @@ class RequirementRule:
             raise ValueError(f"Unknown requirement kind {self.kind!r}")
         if self.kind == CONTINUING_EDUCATION and self.every_months is None:
             raise ValueError("Continuing education needs every_months")
+        unknown = set(self.holder_statuses or ()) - set(EMPLOYMENT_LABELS)
+        unknown |= set(self.holder_roles or ()) - set(ROLE_NAMES)
+        if unknown:
+            raise ValueError(f"Unknown roles or statuses: {sorted(unknown)}")
+
+    @property
+    def anyone(self) -> bool:
+        return self.holder_statuses is None and self.holder_roles is None
 
 
 @dataclass(frozen=True)

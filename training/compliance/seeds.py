@@ -49,7 +49,7 @@ AMTA = TrainingRules(
             "Certified COR Auditor (the auditor's own)",
             ASSESSOR,
             ("CCA",),
-            holder_types=None,
+            holder_statuses=None,
         ),
     ),
 )
@@ -76,7 +76,7 @@ ACSA = TrainingRules(
             "Assessor training",
             ASSESSOR,
             ("PHSM",),
-            holder_types=None,
+            holder_statuses=None,
         ),
         RequirementRule(
             "continuing_education",

@@ -1,0 +1,262 @@
+"""The roster as CSV: the export an employer downloads and the file it uploads.
+
+A worker's two facts are two columns, ``role`` and ``employment_status``
+(docs/rules.md#reading-role-and-status). The export writes people words ("Manager",
+"Full-time permanent"); the import reads those words or the codes, in any case. A file
+from before the split, with one ``employment_type`` (or ``kind``) column, still imports:
+each old kind becomes its pair, as the data migration did (``role_and_status``).
+
+Nothing here writes: ``services.roster_import`` parses, then adds every row or none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+
+from secor import csv_import
+from secor.models import Jurisdiction
+from secor.validators import EARLIEST_DATE, LATEST_DATE, first_control_character
+
+from .eligibility import EMPLOYMENT_TYPES, role_and_status
+from .models import CATEGORY_LABELS, WORKER_FIELDS, EmploymentStatus, Role, Worker
+
+MAX_ROWS = 2_000
+# A column per field of the roster form, in its order.
+COLUMNS = WORKER_FIELDS
+REQUIRED_COLUMNS = ("full_name", "start_date")
+# Before role and status were two facts, a roster had one column for both.
+OLD_KIND_COLUMNS = ("employment_type", "kind")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
+
+
+def _lookup(choices) -> dict[str, str]:
+    found = {}
+    for value, label in choices:
+        found[_key(value)] = value
+        found[_key(str(label))] = value
+    return found
+
+
+_ROLES = _lookup(Role.choices) | {"clerical": Role.CLERICAL, "administrative": Role.CLERICAL}
+_STATUSES = _lookup(EmploymentStatus.choices) | {
+    "full_time": EmploymentStatus.FULL_TIME_PERMANENT,
+    "parttime": EmploymentStatus.PART_TIME,
+    "sub_contractor": EmploymentStatus.SUBCONTRACTOR,
+}
+_KINDS = _lookup((t, CATEGORY_LABELS[t]) for t in EMPLOYMENT_TYPES) | {
+    "clerical": "clerical",
+    "full_time": "full_time_permanent",
+    "sub_contractor": "subcontractor",
+}
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def export_rows(workers: Iterable[Worker]) -> Iterator[list[str | None]]:
+    """The header, then one row per worker, in people words (dates ISO).
+
+    An empty cell is None, not "": ``secor.tables.safe_cell`` quotes an empty string.
+    """
+    yield list(COLUMNS)
+    for w in workers:
+        row = [
+            w.full_name,
+            w.get_role_display(),
+            w.get_employment_status_display(),
+            w.province,
+            w.start_date.isoformat(),
+            w.end_date.isoformat() if w.end_date else "",
+            _shown(w.fte),
+            _shown(w.weekly_hours),
+            w.email,
+        ]
+        yield [cell or None for cell in row]
+
+
+@dataclass
+class RosterImport:
+    """The parsed file: ``workers`` ready for ``services.roster_add``, or errors."""
+
+    error: str = ""
+    workers: list[dict] = field(default_factory=list)
+    row_errors: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and not self.row_errors and bool(self.workers)
+
+
+def _header_problem(header: list[str]) -> str | None:
+    optional = (*(c for c in COLUMNS if c not in REQUIRED_COLUMNS), *OLD_KIND_COLUMNS)
+    parts = csv_import.header_problems(header, required=REQUIRED_COLUMNS, optional=optional)
+    if not any(c in header for c in ("employment_status", *OLD_KIND_COLUMNS)):
+        parts.insert(0, "missing column(s): employment_status")
+    if not parts:
+        return None
+    return (
+        "The first row must name the columns; "
+        + "; ".join(parts)
+        + f". Columns: {', '.join(COLUMNS)} (full_name, start_date and employment_status "
+        "are required; a file with one employment_type column instead of role and "
+        "employment_status is accepted too)."
+    )
+
+
+def _date(values, name, errors) -> date | None:
+    text = values.get(name, "")
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        errors.append(f"{name} “{text}” is not a date like 2025-03-31.")
+        return None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        errors.append(f"{name} {day} is not between {EARLIEST_DATE} and {LATEST_DATE}.")
+        return None
+    return day
+
+
+def _number(values, name, top, errors) -> Decimal | None:
+    text = values.get(name, "").replace(",", ".")
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        errors.append(f"{name} “{values[name]}” is not a number.")
+        return None
+    if not number.is_finite() or not 0 <= number <= top:
+        errors.append(f"{name} {values[name]} is not between 0 and {top}.")
+        return None
+    return number.quantize(Decimal("0.01") if name == "fte" else Decimal("0.1"))
+
+
+def _choice(name: str, text: str, lookup: dict[str, str], labels, errors) -> str:
+    """The code ``text`` names (a code or a label), or "" with an error saying the choices."""
+    found = lookup.get(_key(text), "")
+    if not found:
+        errors.append(f"{name} “{text}” is not one of: {', '.join(map(str, labels))}.")
+    return found
+
+
+def _role_and_status(values, errors) -> tuple[str, str]:
+    role = status = ""
+    old = next((values[c] for c in OLD_KIND_COLUMNS if values.get(c)), "")
+    if old:
+        labels = (CATEGORY_LABELS[t] for t in EMPLOYMENT_TYPES)
+        if kind := _choice("employment_type", old, _KINDS, labels, errors):
+            role, status = role_and_status(kind)
+    if values.get("role"):
+        role = _choice("role", values["role"], _ROLES, Role.labels, errors)
+    if values.get("employment_status"):
+        labels = EmploymentStatus.labels
+        status = _choice(
+            "employment_status", values["employment_status"], _STATUSES, labels, errors
+        )
+    elif not old:
+        errors.append("employment_status is empty.")
+    return role or Role.OTHER, status
+
+
+def _row(values: dict[str, str]) -> tuple[dict, list[str]]:
+    errors: list[str] = []
+    for name, value in values.items():
+        if code := first_control_character(value):
+            errors.append(f"{name} contains an invisible control character ({code}).")
+    name = " ".join(values.get("full_name", "").split())
+    if not name:
+        errors.append("full_name is empty.")
+    elif len(name) > 150:
+        errors.append("full_name is longer than 150 characters.")
+    role, status = _role_and_status(values, errors)
+    province = values.get("province", "").upper()
+    if province and province not in Jurisdiction.values:
+        errors.append(f"province “{values['province']}” is not a two-letter code such as AB.")
+    start = _date(values, "start_date", errors)
+    if not values.get("start_date"):
+        errors.append("start_date is empty.")
+    end = _date(values, "end_date", errors)
+    if start and end and end < start:
+        errors.append(f"end_date {end} is before start_date {start}.")
+    email = values.get("email", "")
+    if email:
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            errors.append(f"email “{email}” is not an email address.")
+    worker = {
+        "full_name": name,
+        "role": role,
+        "employment_status": status,
+        "province": province,
+        "start_date": start,
+        "end_date": end,
+        "fte": _number(values, "fte", 2, errors),
+        "weekly_hours": _number(values, "weekly_hours", 100, errors),
+        "email": email,
+    }
+    return worker, errors
+
+
+def parse_roster_csv(text: str, *, existing: Iterable[tuple[str, date]] = ()) -> RosterImport:
+    """Check a decoded CSV; ``existing`` are the (name, start date) pairs on the roster."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    seen = {(name.casefold(), start): "your roster" for name, start in existing}
+    result = RosterImport()
+    try:
+        header = next(reader, None)
+        if header is None or not any(cell.strip() for cell in header):
+            return RosterImport(error="The file is empty: the first row must name the columns.")
+        header = [_key(cell) for cell in header]
+        if problem := _header_problem(header):
+            return RosterImport(error=problem)
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(result.workers) + len(result.row_errors) >= MAX_ROWS:
+                return RosterImport(
+                    error=f"The file has more than {MAX_ROWS:,} people; split it into "
+                    "smaller files."
+                )
+            line = reader.line_num
+            values = {n: (cells[i].strip() if i < len(cells) else "") for i, n in enumerate(header)}
+            worker, errors = _row(values)
+            if len(cells) != len(header):
+                errors.insert(0, f"has {len(cells)} cells but the header names {len(header)}.")
+            key = (worker["full_name"].casefold(), worker["start_date"])
+            if worker["full_name"] and worker["start_date"] and key in seen:
+                errors.append(
+                    f"{worker['full_name']}, who started on {worker['start_date']}, is already "
+                    f"on {seen[key]}."
+                )
+            seen.setdefault(key, f"line {line}")
+            if errors:
+                result.row_errors.append((line, errors))
+            else:
+                result.workers.append(worker)
+    except csv.Error as error:
+        return RosterImport(
+            error=f"The file is not a readable CSV (line {reader.line_num}: {error})."
+        )
+    if not result.workers and not result.row_errors:
+        return RosterImport(error="The file names the columns but has no people.")
+    return result

@@ -54,7 +54,9 @@ def paginate(request, table: tables.Table, *, per_page: int = PER_PAGE) -> table
 
 def safe_cell(value):
     """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + value if isinstance(value, str) and value[:1] in "=+-@\t\r" else value
+    # ``value[:1] in "…"`` is true for "" (the empty string is in every string),
+    # so the first character is tested only when there is one.
+    return "'" + value if isinstance(value, str) and value and value[0] in "=+-@\t\r" else value
 
 
 class _Echo:

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from secor.tables import ListTable
+
 from .models import Submission, SubmissionStatus
 
 BADGES = {
@@ -31,7 +33,7 @@ def status_badge(submission) -> str:
     )
 
 
-class QueueTable(tables.Table):
+class QueueTable(ListTable):
     employer = tables.Column(verbose_name=_("Employer"), accessor="employer__legal_name")
     kind = tables.Column(verbose_name=_("Submission"), order_by=("kind", "version"))
     program = tables.Column(verbose_name=_("Program"), accessor="program__kind")
@@ -44,7 +46,7 @@ class QueueTable(tables.Table):
         verbose_name=_("Reviewer"), accessor="assigned_to__email", default="—"
     )
 
-    class Meta:
+    class Meta(ListTable.Meta):
         model = Submission
         fields = ()
         sequence = (
@@ -56,8 +58,6 @@ class QueueTable(tables.Table):
             "due_on",
             "assigned_to",
         )
-        template_name = "django_tables2/bootstrap5-responsive.html"
-        attrs = {"class": "table table-sm table-hover align-middle"}
         # Oldest first: the longest wait at the top.
         order_by = ("received_at",)
         empty_text = _("No submissions match.")

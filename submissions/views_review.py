@@ -23,7 +23,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
-from django_tables2 import RequestConfig
 
 from audits import selectors as audit_selectors
 from audits import services as audit_services
@@ -32,7 +31,7 @@ from secor import charts
 from secor.dates import association_today
 from secor.forms import add_service_errors
 from secor.permissions import Action
-from secor.tables import stream_csv
+from secor.tables import paginate, stream_csv
 from secor.tenancy import association_view
 
 from . import inspection, review, selectors, services, workflow
@@ -74,7 +73,7 @@ def _workspace_url(request, submission) -> str:
 # --- Queue ---------------------------------------------------------------------------------
 
 
-def _queue_table(request, *, paginate):
+def _queue_table(request):
     staff = review.staff_members(request.association)
     today = association_today(request.association)
     filterset = QueueFilter(
@@ -85,16 +84,15 @@ def _queue_table(request, *, paginate):
         staff=staff,
         today=today,
     )
-    table = QueueTable(filterset.qs, today=today)
-    RequestConfig(request, paginate=paginate).configure(table)
-    return filterset, table
+    return filterset, QueueTable(filterset.qs, today=today)
 
 
 @association_view(action=Action.REVIEW_SUBMISSIONS)
 @require_GET
 def queue(request):
     """Submissions to review, oldest first; filters; a reviewer sees theirs and unassigned."""
-    filterset, table = _queue_table(request, paginate={"per_page": 25})
+    filterset, table = _queue_table(request)
+    paginate(request, table)
     return render(
         request,
         "submissions/review/queue.html",
@@ -111,9 +109,9 @@ def queue(request):
 @require_GET
 def queue_export(request):
     """The filtered queue as CSV, every page, streamed row by row (`secor.tables`)."""
-    _, table = _queue_table(request, paginate=False)
+    _, table = _queue_table(request)
     name = f"{slugify(request.association.short_name)}-review-queue.csv"
-    return stream_csv(table, name)
+    return stream_csv(table, name, request=request)
 
 
 @association_view(action=Action.REVIEW_SUBMISSIONS)

@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 
 class Status(StrEnum):
     RECEIVED = "received"
@@ -110,29 +113,29 @@ class Refusal:
 
 
 _STATUS_WORDS = {
-    Status.RECEIVED: "received and waiting to be checked",
-    Status.INSPECTING: "being checked",
-    Status.INVALID: "refused by the automatic check",
-    Status.AWAITING_REVIEW: "waiting for a reviewer",
-    Status.IN_REVIEW: "in review",
-    Status.CORRECTIONS_REQUESTED: "waiting for your corrections",
-    Status.RESUBMITTED: "resubmitted and waiting for a reviewer",
-    Status.ACCEPTED: "accepted",
-    Status.REJECTED: "rejected",
-    Status.WITHDRAWN: "withdrawn",
-    Status.SUPERSEDED: "replaced by a newer version",
+    Status.RECEIVED: gettext_lazy("received and waiting to be checked"),
+    Status.INSPECTING: gettext_lazy("being checked"),
+    Status.INVALID: gettext_lazy("refused by the automatic check"),
+    Status.AWAITING_REVIEW: gettext_lazy("waiting for a reviewer"),
+    Status.IN_REVIEW: gettext_lazy("in review"),
+    Status.CORRECTIONS_REQUESTED: gettext_lazy("waiting for your corrections"),
+    Status.RESUBMITTED: gettext_lazy("resubmitted and waiting for a reviewer"),
+    Status.ACCEPTED: gettext_lazy("accepted"),
+    Status.REJECTED: gettext_lazy("rejected"),
+    Status.WITHDRAWN: gettext_lazy("withdrawn"),
+    Status.SUPERSEDED: gettext_lazy("replaced by a newer version"),
 }
 
 _ACTION_WORDS = {
-    Action.START_INSPECTION: "checked",
-    Action.PASS_INSPECTION: "sent to review",
-    Action.FAIL_INSPECTION: "refused",
-    Action.START_REVIEW: "opened for review",
-    Action.REQUEST_CORRECTIONS: "sent back for corrections",
-    Action.SUPERSEDE: "replaced",
-    Action.ACCEPT: "accepted",
-    Action.REJECT: "rejected",
-    Action.WITHDRAW: "withdrawn",
+    Action.START_INSPECTION: gettext_lazy("checked"),
+    Action.PASS_INSPECTION: gettext_lazy("sent to review"),
+    Action.FAIL_INSPECTION: gettext_lazy("refused"),
+    Action.START_REVIEW: gettext_lazy("opened for review"),
+    Action.REQUEST_CORRECTIONS: gettext_lazy("sent back for corrections"),
+    Action.SUPERSEDE: gettext_lazy("replaced"),
+    Action.ACCEPT: gettext_lazy("accepted"),
+    Action.REJECT: gettext_lazy("rejected"),
+    Action.WITHDRAW: gettext_lazy("withdrawn"),
 }
 
 
@@ -162,23 +165,28 @@ def check(
     if (status, action) not in _TRANSITIONS:
         return Refusal(
             RefusalCode.NOT_FROM_STATUS,
-            f"This submission is {_STATUS_WORDS[status]}: it cannot be {_ACTION_WORDS[action]} "
-            "now. Reload the page to see its current state.",
+            _(
+                "This submission is %(status)s: it cannot be %(action)s now. Reload the page "
+                "to see its current state."
+            )
+            % {"status": _STATUS_WORDS[status], "action": _ACTION_WORDS[action]},
         )
     if action is Action.REQUEST_CORRECTIONS:
         if actionable_notes < 1:
             return Refusal(
                 RefusalCode.NEEDS_ACTIONABLE_NOTE,
-                "Add at least one actionable note saying what to correct before sending the "
-                "submission back.",
+                _(
+                    "Add at least one actionable note saying what to correct before sending "
+                    "the submission back."
+                ),
             )
         if due_on is not None and today is not None and due_on <= today:
             return Refusal(
                 RefusalCode.DUE_DATE_PASSED,
-                f"The corrections due date must be after today ({today}).",
+                _("The corrections due date must be after today (%(today)s).") % {"today": today},
             )
     if action is Action.REJECT and not reason.strip():
-        return Refusal(RefusalCode.REASON_MISSING, "Choose the reason for the rejection.")
+        return Refusal(RefusalCode.REASON_MISSING, _("Choose the reason for the rejection."))
     return None
 
 
@@ -209,19 +217,25 @@ def can_upload(latest_status: str | None) -> UploadVerdict:
         return UploadVerdict(
             Refusal(
                 RefusalCode.ALREADY_DECIDED,
-                f"The latest version was {_STATUS_WORDS[status]}; no new version can be "
-                "uploaded for it. Contact the association if something is missing.",
+                _(
+                    "The latest version was %(status)s; no new version can be uploaded for "
+                    "it. Contact the association if something is missing."
+                )
+                % {"status": _STATUS_WORDS[status]},
             )
         )
     return UploadVerdict(
         Refusal(
             RefusalCode.UPLOAD_IN_PROGRESS,
-            f"The latest version is {_STATUS_WORDS[status]}. Withdraw it first if you need "
-            "to send a different file.",
+            _(
+                "The latest version is %(status)s. Withdraw it first if you need to send a "
+                "different file."
+            )
+            % {"status": _STATUS_WORDS[status]},
         )
     )
 
 
 def describe(status: str) -> str:
     """The status in plain words for the employer's timeline."""
-    return _STATUS_WORDS[Status(status)]
+    return str(_STATUS_WORDS[Status(status)])

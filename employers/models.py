@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from secor.choices import text_choices
 from secor.models import Jurisdiction, Program, TenantModel
+from secor.validators import bounded_validators, bounds_constraints, date_range_constraint
 
 from .eligibility import (
     COUNT_FTE,
@@ -271,7 +272,14 @@ class Enrollment(TenantModel):
                 violation_error_message=gettext_lazy(
                     "This employer is already enrolled in this program."
                 ),
-            )
+            ),
+            date_range_constraint(
+                "enrollment",
+                "registered_on",
+                "membership_expires_on",
+                "status_changed_on",
+                "reapply_on",
+            ),
         ]
         indexes = [
             # Staff queues: enrollments by status.
@@ -323,6 +331,7 @@ class Worker(TenantModel):
     class Meta:
         ordering = ["full_name"]
         constraints = [
+            date_range_constraint("worker", "start_date", "end_date"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="worker_end_after_start",
@@ -417,6 +426,7 @@ class HeadcountDeclaration(TenantModel):
     class Meta:
         ordering = ["-period_end"]
         constraints = [
+            date_range_constraint("headcount", "period_start", "period_end"),
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")),
                 name="headcount_end_after_start",
@@ -441,6 +451,10 @@ class HeadcountDeclaration(TenantModel):
         return {t: n for t, n in self.counts.items() if n}
 
 
+# The size rule's numbers: a typo of 99,999 must be refused, not break every verdict.
+SIZE_RULE_BOUNDS = {"limit": (0, 1000), "full_time_hours": (1, 80), "window_months": (1, 60)}
+
+
 class EligibilityRule(TenantModel):
     """One program's SECOR size rule, as data a program admin edits.
 
@@ -453,9 +467,10 @@ class EligibilityRule(TenantModel):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     limit = models.PositiveSmallIntegerField(
         gettext_lazy("most people allowed at any one time"),
+        validators=bounded_validators(SIZE_RULE_BOUNDS["limit"]),
         help_text=gettext_lazy(
             "SECOR allows no more than this many counted people on any single day "
-            "in the window (ACSA: 10; SCSA: 9)."
+            "in the window, as your program's documents set it."
         ),
     )
     count_unit = models.CharField(
@@ -471,7 +486,7 @@ class EligibilityRule(TenantModel):
     full_time_hours = models.PositiveSmallIntegerField(
         gettext_lazy("hours in a full-time week"),
         default=40,
-        validators=[MinValueValidator(1), MaxValueValidator(80)],
+        validators=bounded_validators(SIZE_RULE_BOUNDS["full_time_hours"]),
         help_text=gettext_lazy("Only for full-time equivalents: the weekly hours of one FTE."),
     )
     counted_roles = models.JSONField(
@@ -487,7 +502,7 @@ class EligibilityRule(TenantModel):
     window_months = models.PositiveSmallIntegerField(
         gettext_lazy("look-back window in months"),
         default=12,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        validators=bounded_validators(SIZE_RULE_BOUNDS["window_months"]),
         help_text=gettext_lazy(
             "“At any given time within the past 12 months”: the largest count on any "
             "day in this many months up to today."
@@ -530,7 +545,8 @@ class EligibilityRule(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["association", "program"], name="eligibilityrule_unique"
-            )
+            ),
+            *bounds_constraints("eligibilityrule", SIZE_RULE_BOUNDS),
         ]
 
     def __str__(self):

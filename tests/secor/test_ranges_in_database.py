@@ -70,3 +70,27 @@ def test_reminder_lead_days_are_checked_by_the_model(association):
         with pytest.raises(ValidationError) as error:
             setting.full_clean()
     assert "lead_days" in error.value.message_dict
+
+
+def test_far_dates_and_size_rule_numbers_are_refused_on_employers_rows(association):
+    from employers.models import EligibilityRule, Enrollment, HeadcountDeclaration, Worker
+
+    from ..factories import EnrollmentFactory, HeadcountDeclarationFactory, WorkerFactory
+
+    worker = WorkerFactory(association=association)
+    enrollment = EnrollmentFactory(association=association, employer=worker.employer)
+    declaration = HeadcountDeclarationFactory(association=association, employer=worker.employer)
+    with activate(association):
+        refused(Worker.objects.filter(pk=worker.pk), end_date=FAR)
+        refused(Worker.objects.filter(pk=worker.pk), start_date=date(1, 1, 1))
+        refused(Enrollment.objects.filter(pk=enrollment.pk), registered_on=FAR)
+        refused(Enrollment.objects.filter(pk=enrollment.pk), reapply_on=FAR)
+        refused(HeadcountDeclaration.objects.filter(pk=declaration.pk), period_end=FAR)
+        rule = EligibilityRule.objects.create(
+            association=association, program=enrollment.program, limit=10
+        )
+        rules = EligibilityRule.objects.filter(pk=rule.pk)
+        refused(rules, limit=5000)
+        refused(rules, window_months=0)
+        refused(rules, full_time_hours=500)
+        rules.update(limit=1000, window_months=60, full_time_hours=80)  # the bounds pass

@@ -27,7 +27,7 @@ from secor import charts
 from secor import views as secor_views
 from secor.dates import association_today
 from secor.forms import bound_data, form_submitted
-from secor.http import require_methods
+from secor.http import refuse_method, require_methods
 from secor.models import Association, Invitation, Membership, Program, ProgramKind
 from secor.permissions import Action, can, require
 from secor.tables import paginate, stream_csv
@@ -195,12 +195,13 @@ def _uploaded_text(form) -> str | None:
 
 
 @association_view
-@require_methods("GET")
 def roster_export(request, employer_id):
     """The roster as CSV, two columns for role and employment status, in people words."""
     from .roster_csv import export_rows
 
-    employer = get_employer(request, employer_id)
+    employer = get_employer(request, employer_id)  # 404 first: a POST learns nothing either
+    if refused := refuse_method(request, "GET"):
+        return refused
     name = f"{slugify(str(employer))}-roster.csv"
     return stream_csv(None, name, rows=export_rows(employer.workers.all()))
 

@@ -1,6 +1,12 @@
 import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
+import requests
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core.cache import cache
 
@@ -136,3 +142,40 @@ def celery_worker(transactional_db):
     ) as worker:
         yield worker
     celery_app.conf.task_always_eager = True
+
+
+MOTO = Path(sys.executable).with_name("moto_server")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    """moto's standalone S3 server on a free port, a fresh one per test module.
+
+    Patient: on a loaded machine it takes seconds to answer its first request.
+    """
+    port = free_port()
+    server = subprocess.Popen(
+        [str(MOTO), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=5)
+            break
+        except requests.RequestException:
+            time.sleep(0.2)
+    else:
+        server.terminate()
+        pytest.fail("moto_server did not start")
+    yield url
+    server.terminate()
+    server.wait(timeout=10)

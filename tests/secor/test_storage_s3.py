@@ -1,10 +1,5 @@
 """Private files on a real S3-compatible server (moto's standalone server)."""
 
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import boto3
@@ -14,38 +9,6 @@ from django.core.files.base import ContentFile
 from storages.backends.s3 import S3Storage
 
 from secor.storage import private_file_response, s3_storage_options
-
-MOTO = Path(sys.executable).with_name("moto_server")
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(MOTO), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    else:
-        server.terminate()
-        pytest.fail("moto_server did not start")
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from submissions import inspection
 from submissions.models import SubmissionEntry
 from submissions.ranged import open_stored
 from submissions.views_review import _manifest_entry
-from tests.secor.test_storage_s3 import s3_endpoint, storage  # noqa: F401 - fixtures
+from tests.secor.test_storage_s3 import storage  # noqa: F401 - fixture
 
 from .review_helpers import PDF, evaluation_zip, inspected
 from .test_storage_s3 import on_s3  # noqa: F401 - fixture

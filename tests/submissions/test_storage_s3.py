@@ -3,47 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import time
 
 import boto3
 import pytest
-import requests
 from storages.backends.s3 import S3Storage
 
 from secor.storage import s3_storage_options
 from secor.tenancy import activate
 from submissions.models import Submission
-from tests.secor.test_storage_s3 import MOTO, _free_port
 
 from .helpers import evaluation_zip, recent_audit, tus_patch, tus_start, tus_upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    """moto's standalone server on a free port (patient: the machine may be loaded)."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(MOTO), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=5)
-            break
-        except requests.RequestException:
-            time.sleep(0.2)
-    else:
-        server.terminate()
-        pytest.fail("moto_server did not start")
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

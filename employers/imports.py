@@ -12,6 +12,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.utils.translation import gettext_lazy
 
 from secor import csv_import
 from secor.models import Jurisdiction, ProgramKind
@@ -177,7 +178,7 @@ def parse_employers_csv(text: str, *, association) -> ImportPreview:
         new_row=ImportRow,
         header_problem=_header_problem,
         max_rows=MAX_ROWS,
-        what="employer rows",
+        what=gettext_lazy("employer rows"),
     )
     if preview.error:
         return preview

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,7 @@ from secor.models import CalendarFeed, Delivery, MutedReminderKind, Reminder, Re
 from secor.tenancy import activate
 
 from ..audits.factories import audit, certified
-from ..conftest import member
+from ..conftest import free_port, member
 from ..factories import EmployerFactory
 from ..training.factories import CourseFactory, TrainingRecordFactory
 
@@ -108,9 +107,7 @@ def _sent_reminder(association, employer, user):
 
 def test_a_failed_smtp_send_is_retried_and_its_error_shown_to_staff(client, association, settings):
     # A closed port: the SMTP connection is refused.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
     employer = EmployerFactory(association=association)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,6 +51,12 @@ def decode_upload(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
             % {"line": line}
         )
     return text
+
+
+def match_key(text: str) -> str:
+    """How a header cell (or a spreadsheet's word for a choice) is matched: "Start Date",
+    "start-date" and "start_date" are all ``start_date``."""
+    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
 
 
 def header_problems(header: list[str], *, required, optional) -> list[str]:
@@ -119,7 +126,7 @@ def read_rows(
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):
             return kind(error=gettext("The file is empty: the first row must name the columns."))
-        header = [cell.strip().lower().replace(" ", "_") for cell in header]
+        header = [match_key(cell) for cell in header]
         if problem := header_problem(header):
             return kind(error=problem)
         for values in reader:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from employers.models import EmploymentStatus, Role
 from secor.forms import Checkboxes
@@ -143,7 +143,7 @@ class AuditDatesForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "The audit cannot end before it starts.")
+            self.add_error("end", gettext("The audit cannot end before it starts."))
         return data
 
 

@@ -165,6 +165,9 @@ class DesignationForm(forms.Form):
     move = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, workers, accounts, **kwargs):
+        # Its own ids: the compliance page's date check has a wcb_account field too, and a
+        # shared id would tie this form's label to the other form's list.
+        kwargs.setdefault("auto_id", "id_designation_%s")
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers
         self.fields["wcb_account"].queryset = accounts

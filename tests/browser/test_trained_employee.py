@@ -8,22 +8,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from secor.models import Program, Role
+from secor.models import Role
 from training import services
 from training.models import TrainedEmployeeDesignation
 
 from ..conftest import member
 from ..factories import WCBAccountFactory, WorkerFactory
+from ..training import conftest as training_fixtures
 from .conftest import check_page, log_in, visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def scsa(other_association):
-    Program.objects.create(association=other_association, kind="secor")
-    services.catalogue_seed(association=other_association, seed_key="SCSA")
-    return other_association
+scsa = training_fixtures.scsa  # SCSA with its program and seeded catalogue
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from secor import csv_import
 from secor.csv_import import match_key
@@ -110,16 +110,16 @@ def _header_problem(header: list[str]) -> str | None:
     optional = (*(c for c in COLUMNS if c not in REQUIRED_COLUMNS), *OLD_KIND_COLUMNS)
     parts = csv_import.header_problems(header, required=REQUIRED_COLUMNS, optional=optional)
     if not any(c in header for c in ("employment_status", *OLD_KIND_COLUMNS)):
-        parts.insert(0, "missing column(s): employment_status")
+        parts.insert(
+            0, gettext("missing column(s): %(columns)s") % {"columns": "employment_status"}
+        )
     if not parts:
         return None
-    return (
-        "The first row must name the columns; "
-        + "; ".join(parts)
-        + f". Columns: {', '.join(COLUMNS)} (full_name, start_date and employment_status "
-        "are required; a file with one employment_type column instead of role and "
-        "employment_status is accepted too)."
-    )
+    return gettext(
+        "The first row must name the columns; %(problems)s. Columns: %(columns)s "
+        "(full_name, start_date and employment_status are required; a file with one "
+        "employment_type column instead of role and employment_status is accepted too)."
+    ) % {"problems": "; ".join(parts), "columns": ", ".join(COLUMNS)}
 
 
 def _date(values, name, errors) -> date | None:
@@ -129,10 +129,16 @@ def _date(values, name, errors) -> date | None:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        errors.append(f"{name} “{text}” is not a date like 2025-03-31.")
+        errors.append(
+            gettext("%(column)s “%(value)s” is not a date like 2025-03-31.")
+            % {"column": name, "value": text}
+        )
         return None
     if not EARLIEST_DATE <= day <= LATEST_DATE:
-        errors.append(f"{name} {day} is not between {EARLIEST_DATE} and {LATEST_DATE}.")
+        errors.append(
+            gettext("%(column)s %(value)s is not between %(first)s and %(last)s.")
+            % {"column": name, "value": day, "first": EARLIEST_DATE, "last": LATEST_DATE}
+        )
         return None
     return day
 
@@ -144,10 +150,16 @@ def _number(values, name, top, errors) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        errors.append(f"{name} “{values[name]}” is not a number.")
+        errors.append(
+            gettext("%(column)s “%(value)s” is not a number.")
+            % {"column": name, "value": values[name]}
+        )
         return None
     if not number.is_finite() or not 0 <= number <= top:
-        errors.append(f"{name} {values[name]} is not between 0 and {top}.")
+        errors.append(
+            gettext("%(column)s %(value)s is not between 0 and %(top)s.")
+            % {"column": name, "value": values[name], "top": top}
+        )
         return None
     return number.quantize(Decimal("0.01") if name == "fte" else Decimal("0.1"))
 
@@ -156,7 +168,10 @@ def _choice(name: str, text: str, lookup: dict[str, str], labels, errors) -> str
     """The code ``text`` names (a code or a label), or "" with an error saying the choices."""
     found = lookup.get(match_key(text), "")
     if not found:
-        errors.append(f"{name} “{text}” is not one of: {', '.join(map(str, labels))}.")
+        errors.append(
+            gettext("%(column)s “%(value)s” is not one of: %(choices)s.")
+            % {"column": name, "value": text, "choices": ", ".join(map(str, labels))}
+        )
     return found
 
 
@@ -175,7 +190,7 @@ def _role_and_status(values, errors) -> tuple[str, str]:
             "employment_status", values["employment_status"], _STATUSES, labels, errors
         )
     elif not old:
-        errors.append("employment_status is empty.")
+        errors.append(gettext("%(column)s is empty.") % {"column": "employment_status"})
     return role or Role.OTHER, status
 
 
@@ -183,28 +198,40 @@ def _row(values: dict[str, str]) -> tuple[dict, list[str]]:
     errors: list[str] = []
     for name, value in values.items():
         if code := first_control_character(value):
-            errors.append(f"{name} contains an invisible control character ({code}).")
+            errors.append(
+                gettext("%(column)s contains an invisible control character (%(code)s).")
+                % {"column": name, "code": code}
+            )
     name = " ".join(values.get("full_name", "").split())
     if not name:
-        errors.append("full_name is empty.")
+        errors.append(gettext("%(column)s is empty.") % {"column": "full_name"})
     elif len(name) > 150:
-        errors.append("full_name is longer than 150 characters.")
+        errors.append(
+            gettext("%(column)s is longer than %(limit)s characters.")
+            % {"column": "full_name", "limit": 150}
+        )
     role, status = _role_and_status(values, errors)
     province = values.get("province", "").upper()
     if province and province not in Jurisdiction.values:
-        errors.append(f"province “{values['province']}” is not a two-letter code such as AB.")
+        errors.append(
+            gettext("province “%(value)s” is not a two-letter code such as AB.")
+            % {"value": values["province"]}
+        )
     start = _date(values, "start_date", errors)
     if not values.get("start_date"):
-        errors.append("start_date is empty.")
+        errors.append(gettext("%(column)s is empty.") % {"column": "start_date"})
     end = _date(values, "end_date", errors)
     if start and end and end < start:
-        errors.append(f"end_date {end} is before start_date {start}.")
+        errors.append(
+            gettext("end_date %(end)s is before start_date %(start)s.")
+            % {"end": end, "start": start}
+        )
     email = values.get("email", "")
     if email:
         try:
             EmailValidator()(email)
         except ValidationError:
-            errors.append(f"email “{email}” is not an email address.")
+            errors.append(gettext("email “%(value)s” is not an email address.") % {"value": email})
     worker = {
         "full_name": name,
         "role": role,
@@ -231,13 +258,17 @@ def parse_roster_csv(text: str, *, existing: Iterable[tuple[str, date]] = ()) ->
     )
     if parsed.error:
         return parsed
-    seen = {(name.casefold(), start): "your roster" for name, start in existing}
+    roster = gettext("your roster")
+    seen = {(name.casefold(), start): roster for name, start in existing}
     for row in parsed.rows:
         row.worker, errors = _row(row.values)
         row.errors.extend(errors)
         name, start = row.worker["full_name"], row.worker["start_date"]
         key = (name.casefold(), start)
         if name and start and key in seen:
-            row.errors.append(f"{name}, who started on {start}, is already on {seen[key]}.")
-        seen.setdefault(key, f"line {row.line}")
+            row.errors.append(
+                gettext("%(name)s, who started on %(start)s, is already on %(where)s.")
+                % {"name": name, "start": start, "where": seen[key]}
+            )
+        seen.setdefault(key, gettext("line %(line)s") % {"line": row.line})
     return parsed

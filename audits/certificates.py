@@ -16,6 +16,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from employers.models import WCBAccount
 from secor.audit import actor_or_none, record
@@ -246,7 +247,9 @@ def certificate_import(
     existing = Certificate.objects.for_association(association).filter(number=number).first()
     if existing is not None:
         if existing.cycle_id != cycle.pk:
-            raise ValidationError(f"Certificate number {number} is already in use.")
+            raise ValidationError(
+                gettext("Certificate number %(number)s is already in use.") % {"number": number}
+            )
         return existing
     issued_on = issued_on or cycle.certification_date
     program = cycle.enrollment.program
@@ -339,15 +342,19 @@ def certificate_change_status(
     allowed = ALLOWED_FROM.get(CertificateStatus(status), ())
     if certificate.status not in allowed:
         raise ValidationError(
-            f"A {certificate.get_status_display().lower()} certificate cannot become "
-            f"{str(CertificateStatus(status).label).lower()}."
+            gettext("This certificate is %(status)s: it cannot become %(new)s.")
+            % {
+                "status": certificate.get_status_display().lower(),
+                "new": str(CertificateStatus(status).label).lower(),
+            }
         )
     if status in (CertificateStatus.SUSPENDED, CertificateStatus.CANCELLED) and not reason.strip():
-        raise ValidationError("Give the reason: the employer's users are told it.")
+        raise ValidationError(gettext("Give the reason: the employer's users are told it."))
     on = on or association_today(certificate.association)
     if status == CertificateStatus.VALID and certificate.expires_on < on:
         raise ValidationError(
-            f"This certificate expired on {certificate.expires_on}: it cannot be reinstated."
+            gettext("This certificate expired on %(day)s: it cannot be reinstated.")
+            % {"day": certificate.expires_on}
         )
     return _set_status(certificate, status, actor=actor, on=on, reason=reason.strip())
 
@@ -407,10 +414,13 @@ def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Cert
     certificate = _lock(certificate)
     if not certificate.is_live:
         raise ValidationError(
-            f"A {certificate.get_status_display().lower()} certificate cannot be re-issued."
+            gettext("This certificate is %(status)s: it cannot be re-issued.")
+            % {"status": certificate.get_status_display().lower()}
         )
     if not reason.strip():
-        raise ValidationError("Say why the certificate is re-issued (e.g. corrected legal name).")
+        raise ValidationError(
+            gettext("Say why the certificate is re-issued (e.g. corrected legal name).")
+        )
     if certificate.wcb_account_id and not certificate.wcb_account.is_active:
         certificate.wcb_account = default_wcb_account(certificate.employer)
     certificate.revision += 1

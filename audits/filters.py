@@ -15,21 +15,30 @@ from .models import Audit, AuditStatus, Certificate, CertificateStatus
 
 class CertificateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Number, employer or WCB account",
+        label=_("Number, employer or WCB account"),
         method="search",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     status = django_filters.ChoiceFilter(
-        label="Status", choices=CertificateStatus.choices, empty_label="Any"
+        label=_("Status"), choices=CertificateStatus.choices, empty_label=_("Any")
     )
     program = django_filters.ChoiceFilter(
-        label="Program", field_name="program__kind", choices=ProgramKind.choices, empty_label="Any"
+        label=_("Program"),
+        field_name="program__kind",
+        choices=ProgramKind.choices,
+        empty_label=_("Any"),
     )
     expires_after = django_filters.DateFilter(
-        label="Expires on or after", field_name="expires_on", lookup_expr="gte", widget=DateInput()
+        label=_("Expires on or after"),
+        field_name="expires_on",
+        lookup_expr="gte",
+        widget=DateInput(),
     )
     expires_before = django_filters.DateFilter(
-        label="Expires on or before", field_name="expires_on", lookup_expr="lte", widget=DateInput()
+        label=_("Expires on or before"),
+        field_name="expires_on",
+        lookup_expr="lte",
+        widget=DateInput(),
     )
 
     class Meta:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.dates import MONTHS
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from employers.models import Worker
 
@@ -50,7 +50,9 @@ class DatesForm(forms.Form):
         data = super().clean()
         start, end = data.get("data_gathering_start"), data.get("data_gathering_end")
         if start and end and end < start:
-            self.add_error("data_gathering_end", "The end date cannot be before the start date.")
+            self.add_error(
+                "data_gathering_end", gettext("The end date cannot be before the start date.")
+            )
         return data
 
 
@@ -95,7 +97,7 @@ class PlanForm(DatesForm):
         help_text=gettext_lazy("The last day it covers, before the audit starts."),
     )
     limited_scope = forms.BooleanField(
-        label="Limited scope: audit only the elements that failed",
+        label=gettext_lazy("Limited scope: audit only the elements that failed"),
         required=False,
         help_text="Only after a failed certification audit that fell short on particular "
         "elements; otherwise a full re-audit is planned.",
@@ -142,14 +144,18 @@ class PlanForm(DatesForm):
         data = super().clean()
         by = data.get("conducted_by")
         if by == ConductedBy.TRAINED_ASSESSOR and not data.get("assessor_worker"):
-            self.add_error("assessor_worker", "Choose the trained assessor from your workers.")
+            self.add_error(
+                "assessor_worker", gettext("Choose the trained assessor from your workers.")
+            )
         if by == ConductedBy.EXTERNAL_ASSESSOR and not data.get("external_assessor"):
             self.add_error(
                 "external_assessor", "Choose the external assessor, or record one first."
             )
         begin, end = data.get("documentation_from"), data.get("documentation_to")
         if begin and end and end < begin:
-            self.add_error("documentation_to", "The documentation cannot end before it starts.")
+            self.add_error(
+                "documentation_to", gettext("The documentation cannot end before it starts.")
+            )
         return data
 
 
@@ -396,7 +402,7 @@ class MilestoneForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("outcome") == MilestoneOutcome.ACCEPTED and not data.get("met_on"):
-            self.add_error("met_on", "Give the date the milestone was met.")
+            self.add_error("met_on", gettext("Give the date the milestone was met."))
         return data
 
 
@@ -414,14 +420,14 @@ class LetterForm(forms.Form):
             and data.get("expires_on")
             and data["expires_on"] < data["issued_on"]
         ):
-            self.add_error("expires_on", "A letter cannot expire before it is issued.")
+            self.add_error("expires_on", gettext("A letter cannot expire before it is issued."))
         return data
 
 
 class IssueForm(forms.Form):
     wcb_account = forms.ModelChoiceField(
         queryset=None,
-        label="WCB account printed on the certificate",
+        label=gettext_lazy("WCB account printed on the certificate"),
         empty_label=None,
         help_text="Must be active.",
     )
@@ -443,9 +449,9 @@ STATUS_ACTIONS = {
 
 
 class CertificateStatusForm(forms.Form):
-    action = forms.ChoiceField(label="Change", widget=RadioSelect)
+    action = forms.ChoiceField(label=gettext_lazy("Change"), widget=RadioSelect)
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
@@ -459,13 +465,13 @@ class CertificateStatusForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("action") in ("suspend", "cancel") and not data.get("reason", "").strip():
-            self.add_error("reason", "Give the reason: the employer's users are told it.")
+            self.add_error("reason", gettext("Give the reason: the employer's users are told it."))
         return data
 
 
 class ReissueForm(forms.Form):
     reason = forms.CharField(
-        label="Why re-issue",
+        label=gettext_lazy("Why re-issue"),
         max_length=500,
         help_text="For example: legal name corrected. The number stays; a new revision is printed.",
     )
@@ -473,7 +479,7 @@ class ReissueForm(forms.Form):
 
 class HoldersUploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file of certificate holders",
+        label=gettext_lazy("CSV file of certificate holders"),
         help_text="UTF-8 CSV, at most 10,000 rows. Columns: legal_name, wcb_account_number, "
         "program (SECOR or COR), certificate_number, issued_on (the anniversary, e.g. "
         "2021-01-05); optional wcb_board, last_audit_type (certification, recertification or "
@@ -491,22 +497,26 @@ HISTORIC_TYPE_CHOICES = [
 
 
 class HistoricAuditForm(DatesForm):
-    enrollment = forms.ModelChoiceField(queryset=None, label="Program", empty_label=None)
-    audit_type = forms.ChoiceField(label="Audit", choices=HISTORIC_TYPE_CHOICES)
+    enrollment = forms.ModelChoiceField(
+        queryset=None, label=gettext_lazy("Program"), empty_label=None
+    )
+    audit_type = forms.ChoiceField(label=gettext_lazy("Audit"), choices=HISTORIC_TYPE_CHOICES)
     passed = forms.TypedChoiceField(
-        label="Outcome",
+        label=gettext_lazy("Outcome"),
         choices=[("yes", "Passed"), ("no", "Not achieved")],
         coerce=lambda v: v == "yes",
         widget=RadioSelect,
     )
     overall_percent = forms.DecimalField(
-        label="Overall score %",
+        label=gettext_lazy("Overall score %"),
         required=False,
         min_value=Decimal(0),
         max_value=Decimal(100),
         decimal_places=3,
     )
-    assessor_name = forms.CharField(label="Who conducted it", max_length=150, required=False)
+    assessor_name = forms.CharField(
+        label=gettext_lazy("Who conducted it"), max_length=150, required=False
+    )
 
     field_order = [
         "enrollment",

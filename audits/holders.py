@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 from employers.imports import decode_upload
 from secor import csv_import
 from secor.models import ProgramKind
@@ -98,12 +100,14 @@ def _header_problem(header: list[str]) -> str | None:
     parts = csv_import.header_problems(header, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
     if not parts:
         return None
-    return (
-        "The header row is wrong: "
-        + "; ".join(parts)
-        + f". The columns are {', '.join(REQUIRED_COLUMNS)} and optionally "
-        + f"{', '.join(OPTIONAL_COLUMNS)}."
-    )
+    return gettext(
+        "The header row is wrong: %(problems)s. The columns are %(required)s and optionally "
+        "%(optional)s."
+    ) % {
+        "problems": "; ".join(parts),
+        "required": ", ".join(REQUIRED_COLUMNS),
+        "optional": ", ".join(OPTIONAL_COLUMNS),
+    }
 
 
 def _date(row: HolderRow, name: str) -> date | None:
@@ -111,7 +115,10 @@ def _date(row: HolderRow, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        row.errors.append(f"{name} “{value}” is not a date like 2021-01-05.")
+        row.errors.append(
+            gettext("%(column)s “%(value)s” is not a date like 2021-01-05.")
+            % {"column": name, "value": value}
+        )
         return None
 
 
@@ -119,17 +126,23 @@ def _check_row(row: HolderRow, *, rules_by_kind: dict, today: date) -> None:
     values = row.values
     for name in REQUIRED_COLUMNS:
         if not values.get(name):
-            row.errors.append(f"{name} is empty.")
+            row.errors.append(gettext("%(column)s is empty.") % {"column": name})
     for name, limit in MAX_LENGTHS.items():
         if len(values.get(name, "")) > limit:
-            row.errors.append(f"{name} is longer than {limit} characters.")
+            row.errors.append(
+                gettext("%(column)s is longer than %(limit)s characters.")
+                % {"column": name, "limit": limit}
+            )
     if values.get("program"):
         kind = _PROGRAMS.get(values["program"].lower())
         if kind is None:
-            row.errors.append(f"program “{values['program']}” is not SECOR or COR.")
+            row.errors.append(
+                gettext("program “%(value)s” is not SECOR or COR.") % {"value": values["program"]}
+            )
         elif kind not in rules_by_kind:
             row.errors.append(
-                f"The association has not set up the {kind.upper()} program's rules yet."
+                gettext("The association has not set up the %(program)s program's rules yet.")
+                % {"program": kind.upper()}
             )
         else:
             row.program = kind
@@ -138,54 +151,69 @@ def _check_row(row: HolderRow, *, rules_by_kind: dict, today: date) -> None:
     rules = rules_by_kind.get(row.program)
     if row.issued_on and rules is not None:
         if row.issued_on > today:
-            row.errors.append(f"issued_on {row.issued_on} is in the future.")
+            row.errors.append(
+                gettext("issued_on %(day)s is in the future.") % {"day": row.issued_on}
+            )
         row.expires_on = sched.add_years(row.issued_on, rules.validity_years)
         if row.expires_on < today:
             row.errors.append(
-                f"The certificate expired on {row.expires_on}: only current holders are imported."
+                gettext("The certificate expired on %(day)s: only current holders are imported.")
+                % {"day": row.expires_on}
             )
     given = [name for name in LAST_AUDIT if values.get(name)]
     if not given:
         return
     needed = [n for n in LAST_AUDIT[:-1] if not values.get(n)]
     if needed:
-        row.errors.append(f"The last audit needs {', '.join(needed)} as well.")
+        row.errors.append(
+            gettext("The last audit needs %(columns)s as well.") % {"columns": ", ".join(needed)}
+        )
         return
     row.last_type = values["last_audit_type"].lower()
     if row.last_type not in AUDIT_TYPES:
         row.errors.append(
-            f"last_audit_type “{values['last_audit_type']}” is not one of: "
-            + ", ".join(AUDIT_TYPES)
-            + "."
+            gettext("%(column)s “%(value)s” is not one of: %(choices)s.")
+            % {
+                "column": "last_audit_type",
+                "value": values["last_audit_type"],
+                "choices": ", ".join(AUDIT_TYPES),
+            }
         )
     result = values["last_audit_result"].lower()
     if result not in RESULTS:
         row.errors.append(
-            f"last_audit_result “{values['last_audit_result']}” is not passed or failed."
+            gettext("last_audit_result “%(value)s” is not passed or failed.")
+            % {"value": values["last_audit_result"]}
         )
     row.last_passed = result == "passed"
     if values.get("last_audit_score"):
         try:
             row.last_score = Decimal(values["last_audit_score"].rstrip("% "))
         except InvalidOperation:
-            row.errors.append(f"last_audit_score “{values['last_audit_score']}” is not a number.")
+            row.errors.append(
+                gettext("%(column)s “%(value)s” is not a number.")
+                % {"column": "last_audit_score", "value": values["last_audit_score"]}
+            )
         else:
             if not 0 <= row.last_score <= 100:
-                row.errors.append("last_audit_score is a percentage between 0 and 100.")
+                row.errors.append(gettext("last_audit_score is a percentage between 0 and 100."))
     row.last_start, row.last_end = _date(row, "last_audit_start"), _date(row, "last_audit_end")
     if not (row.last_start and row.last_end and row.issued_on and rules):
         return
     if row.last_end < row.last_start:
-        row.errors.append("The last audit ends before it starts.")
+        row.errors.append(gettext("The last audit ends before it starts."))
     if row.last_end >= today:
-        row.errors.append("The last audit must have ended before today.")
+        row.errors.append(gettext("The last audit must have ended before today."))
     if row.last_type in ("certification", "recertification"):
         if not row.last_passed:
-            row.errors.append("A certificate comes from a passed certification audit.")
+            row.errors.append(gettext("A certificate comes from a passed certification audit."))
         if row.last_end != row.issued_on:
             row.errors.append(
-                f"The certificate date is the last day on site of its {row.last_type} audit: "
-                f"issued_on {row.issued_on} but last_audit_end {row.last_end}."
+                gettext(
+                    "The certificate date is the last day on site of its %(audit)s audit: "
+                    "issued_on %(issued)s but last_audit_end %(end)s."
+                )
+                % {"audit": row.last_type, "issued": row.issued_on, "end": row.last_end}
             )
     elif row.last_type == "maintenance":
         schedule = sched.cycle_schedule(row.issued_on, rules)
@@ -201,8 +229,11 @@ def _check_row(row: HolderRow, *, rules_by_kind: dict, today: date) -> None:
         )
         if year is None:
             row.errors.append(
-                f"A maintenance audit ending {row.last_end} falls in no maintenance year of the "
-                f"cycle certified {row.issued_on}."
+                gettext(
+                    "A maintenance audit ending %(end)s falls in no maintenance year of the "
+                    "cycle certified %(certified)s."
+                )
+                % {"end": row.last_end, "certified": row.issued_on}
             )
         row.maintenance_year = year
 
@@ -247,7 +278,8 @@ def parse_holders_csv(text: str, *, association, today: date) -> HoldersPreview:
             continue
         if row.number in first_line:
             row.errors.append(
-                f"Certificate number {row.number} is already on line {first_line[row.number]}."
+                gettext("Certificate number %(number)s is already on line %(line)s.")
+                % {"number": row.number, "line": first_line[row.number]}
             )
             continue
         first_line[row.number] = row.line
@@ -256,7 +288,10 @@ def parse_holders_csv(text: str, *, association, today: date) -> HoldersPreview:
                 row.action = "unchanged"
             else:
                 row.errors.append(
-                    f"Certificate number {row.number} is already used for another WCB account."
+                    gettext(
+                        "Certificate number %(number)s is already used for another WCB account."
+                    )
+                    % {"number": row.number}
                 )
         key = ((row.values.get("wcb_board") or board).lower(), row.account_number.lower())
         if key in accounts and row.action == "create":

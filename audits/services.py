@@ -14,6 +14,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from employers.models import Enrollment, EnrollmentStatus
 from secor.audit import actor_or_none, record
@@ -140,7 +141,9 @@ def tool_create_draft(*, program: Program, actor, name: str = "") -> AuditTool:
     association = program.association
     tools = AuditTool.objects.for_association(association).filter(program=program)
     if tools.filter(status=AuditTool.Status.DRAFT).exists():
-        raise ValidationError("This program already has a draft: edit or publish it first.")
+        raise ValidationError(
+            gettext("This program already has a draft: edit or publish it first.")
+        )
     latest = selectors.current_tool(program)
     version = (tools.order_by("-version").values_list("version", flat=True).first() or 0) + 1
     tool = AuditTool(
@@ -195,7 +198,8 @@ def tool_update_elements(*, tool: AuditTool, actor, elements: Iterable[Mapping],
     tool = AuditTool.objects.for_association(tool.association).select_for_update().get(pk=tool.pk)
     if not tool.is_draft:
         raise ValidationError(
-            f"Version {tool.version} is published and cannot change; start a new draft."
+            gettext("Version %(version)s is published and cannot change; start a new draft.")
+            % {"version": tool.version}
         )
     specs = _element_specs(elements)
     _raise(validate_tool(specs))
@@ -231,7 +235,9 @@ def tool_publish_version(*, tool: AuditTool, actor) -> AuditTool:
     """Publish a draft: new audits use it; started audits keep their version."""
     tool = AuditTool.objects.for_association(tool.association).select_for_update().get(pk=tool.pk)
     if not tool.is_draft:
-        raise ValidationError(f"Version {tool.version} is already published.")
+        raise ValidationError(
+            gettext("Version %(version)s is already published.") % {"version": tool.version}
+        )
     _raise(validate_tool(selectors.tool_specs(tool)))
     tool.status = AuditTool.Status.PUBLISHED
     tool.published_at = timezone.now()
@@ -301,13 +307,18 @@ def audit_plan(
     if limited_scope:
         if slot.follows is None:
             raise ValidationError(
-                "A limited-scope audit follows a failed certification audit; this one is a "
-                f"{slot.label.lower()}."
+                gettext(
+                    "A limited-scope audit follows a failed certification audit; this one is "
+                    "a %(audit)s."
+                )
+                % {"audit": slot.label.lower()}
             )
         if not slot.failing_elements:
             raise ValidationError(
-                "The failed audit fell short overall, not on particular elements: plan a "
-                "full re-audit."
+                gettext(
+                    "The failed audit fell short overall, not on particular elements: plan a "
+                    "full re-audit."
+                )
             )
         audit_type, scope = AuditType.LIMITED_SCOPE, list(slot.failing_elements)
     audit = Audit(
@@ -433,7 +444,9 @@ def audit_mark_received(
     if audit.status != AuditStatus.PLANNED:
         raise ValidationError(_closed_message(audit, "it cannot be received"))
     if received_on < audit.data_gathering_start:
-        raise ValidationError("An audit cannot be received before its data gathering starts.")
+        raise ValidationError(
+            gettext("An audit cannot be received before its data gathering starts.")
+        )
     audit.received_on = received_on
     audit.status = AuditStatus.RECEIVED
     audit.save(update_fields=["received_on", "status", "updated_at"])
@@ -488,13 +501,14 @@ def scores_save(
     audit = Audit.objects.for_association(audit.association).select_for_update().get(pk=audit.pk)
     if audit.status not in AuditStatus.open_statuses():
         raise ValidationError(
-            f"This audit is {audit.get_status_display().lower()}: its scores can no longer change."
+            gettext("This audit is %(status)s: its scores can no longer change.")
+            % {"status": audit.get_status_display().lower()}
         )
     today = today or association_today(audit.association)
     if today < audit.data_gathering_start:
         raise ValidationError(
-            f"Data gathering starts on {audit.data_gathering_start}: scores can be entered "
-            "from that day."
+            gettext("Data gathering starts on %(start)s: scores can be entered from that day.")
+            % {"start": audit.data_gathering_start}
         )
     parsed, errors = _parse_points(points)
     specs = selectors.audit_specs(audit)
@@ -558,9 +572,9 @@ def audit_record_outcome(*, audit: Audit, actor, decided_on: date) -> Audit:
     if audit.status in (AuditStatus.PASSED, AuditStatus.FAILED):
         return audit
     if audit.status == AuditStatus.CANCELLED:
-        raise ValidationError("This audit was cancelled: it cannot have an outcome.")
+        raise ValidationError(gettext("This audit was cancelled: it cannot have an outcome."))
     if decided_on < audit.data_gathering_start:
-        raise ValidationError("An outcome cannot be dated before data gathering starts.")
+        raise ValidationError(gettext("An outcome cannot be dated before data gathering starts."))
     specs = selectors.audit_specs(audit)
     marks = selectors.audit_pass_marks(audit)
     result = score_audit(specs, selectors.audit_points(audit), marks)
@@ -618,11 +632,13 @@ def audit_record_rejection(
     if audit.status == AuditStatus.FAILED:
         return audit
     if audit.status == AuditStatus.PASSED:
-        raise ValidationError("This audit already passed: its evaluation cannot be rejected.")
+        raise ValidationError(
+            gettext("This audit already passed: its evaluation cannot be rejected.")
+        )
     if audit.status == AuditStatus.CANCELLED:
-        raise ValidationError("This audit was cancelled: it cannot have an outcome.")
+        raise ValidationError(gettext("This audit was cancelled: it cannot have an outcome."))
     if not reason_code:
-        raise ValidationError("Give the reason the evaluation was rejected.")
+        raise ValidationError(gettext("Give the reason the evaluation was rejected."))
     audit.status = AuditStatus.FAILED
     audit.decided_on = decided_on
     audit.outcome_reasons = [outcomes.rejection_reason(reason_code, note)]
@@ -651,7 +667,7 @@ def cycle_start(
     association = enrollment.association
     rules_row = selectors.program_rules(enrollment.program)
     if rules_row is None:
-        raise ValidationError("The program's rules are not set up.")
+        raise ValidationError(gettext("The program's rules are not set up."))
     rules = rules_from_snapshot(rules_snapshot(rules_row))
     cycle = AuditCycle(
         association=association,
@@ -735,9 +751,9 @@ def milestone_record(
         .get(pk=milestone.pk)
     )
     if outcome not in MilestoneOutcome.values:
-        raise ValidationError("Unknown outcome.")
+        raise ValidationError(gettext("Unknown outcome."))
     if outcome == MilestoneOutcome.ACCEPTED and met_on is None:
-        raise ValidationError("Give the date the milestone was met.")
+        raise ValidationError(gettext("Give the date the milestone was met."))
     milestone.outcome = outcome
     milestone.met_on = met_on if outcome == MilestoneOutcome.ACCEPTED else None
     if due_on is not None:
@@ -823,22 +839,28 @@ def audit_record_historic(
     association = enrollment.association
     today = today or association_today(association)
     if audit_type not in HISTORIC_TYPES:
-        raise ValidationError("Choose certification, baseline, recertification or maintenance.")
+        raise ValidationError(
+            gettext("Choose certification, baseline, recertification or maintenance.")
+        )
     if data_gathering_end < data_gathering_start:
-        raise ValidationError("The end date cannot be before the start date.")
+        raise ValidationError(gettext("The end date cannot be before the start date."))
     if data_gathering_end >= today:
         raise ValidationError(
-            "An audit recorded after the fact must have ended before today; plan a current one."
+            gettext(
+                "An audit recorded after the fact must have ended before today; plan a current one."
+            )
         )
     rules_row = selectors.program_rules(enrollment.program)
     tool = selectors.current_tool(enrollment.program)
     if rules_row is None or tool is None:
-        raise ValidationError("The program's rules and audit tool must be set up first.")
+        raise ValidationError(gettext("The program's rules and audit tool must be set up first."))
     year = None
     if audit_type == AuditType.MAINTENANCE:
         cycle = cycle or selectors.latest_cycle(enrollment)
         if cycle is None:
-            raise ValidationError("A maintenance audit needs the cycle it belongs to: none yet.")
+            raise ValidationError(
+                gettext("A maintenance audit needs the cycle it belongs to: none yet.")
+            )
         schedule = selectors.cycle_schedule_for(
             cycle, rules_from_snapshot(rules_snapshot(rules_row))
         )
@@ -854,8 +876,11 @@ def audit_record_historic(
         )
         if year is None:
             raise ValidationError(
-                f"A maintenance audit ending {data_gathering_end} falls in no maintenance year "
-                f"of the cycle certified {cycle.certification_date}."
+                gettext(
+                    "A maintenance audit ending %(end)s falls in no maintenance year of the "
+                    "cycle certified %(certified)s."
+                )
+                % {"end": data_gathering_end, "certified": cycle.certification_date}
             )
         if (
             Audit.objects.for_association(association)
@@ -867,7 +892,9 @@ def audit_record_historic(
             )
             .exists()
         ):
-            raise ValidationError(f"Year {year} already has its maintenance audit.")
+            raise ValidationError(
+                gettext("Year %(year)s already has its maintenance audit.") % {"year": year}
+            )
     elif cycle is not None:
         year = 1
     audit = Audit(

@@ -15,21 +15,21 @@ from .models import Audit, Certificate
 
 
 class CertificateTable(ListTable):
-    number = tables.Column(verbose_name="Number", linkify=True)
-    employer = tables.Column(verbose_name="Employer", accessor="employer__legal_name")
+    number = tables.Column(verbose_name=_("Number"), linkify=True)
+    employer = tables.Column(verbose_name=_("Employer"), accessor="employer__legal_name")
     wcb_account = tables.Column(
-        verbose_name="WCB account", accessor="wcb_account__account_number", default="—"
+        verbose_name=_("WCB account"), accessor="wcb_account__account_number", default="—"
     )
-    program = tables.Column(verbose_name="Program", accessor="program__kind")
+    program = tables.Column(verbose_name=_("Program"), accessor="program__kind")
     issued_on = tables.DateColumn(
-        verbose_name="Issued", format="Y-m-d", attrs={"td": {"class": "text-nowrap"}}
+        verbose_name=_("Issued"), format="Y-m-d", attrs={"td": {"class": "text-nowrap"}}
     )
     expires_on = tables.DateColumn(
-        verbose_name="Expires", format="Y-m-d", attrs={"td": {"class": "text-nowrap"}}
+        verbose_name=_("Expires"), format="Y-m-d", attrs={"td": {"class": "text-nowrap"}}
     )
-    status = tables.Column(verbose_name="Status")
-    revision = tables.Column(verbose_name="Revision")
-    imported = tables.BooleanColumn(verbose_name="Imported", yesno="yes,no")
+    status = tables.Column(verbose_name=_("Status"))
+    revision = tables.Column(verbose_name=_("Revision"))
+    imported = tables.BooleanColumn(verbose_name=_("Imported"), yesno="yes,no")
 
     class Meta:
         model = Certificate
@@ -48,7 +48,7 @@ class CertificateTable(ListTable):
         template_name = "django_tables2/bootstrap5-responsive.html"
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = ("-issued_on",)
-        empty_text = "No certificate matches."
+        empty_text = _("No certificate matches.")
 
     def render_program(self, record):
         return record.program.get_kind_display().split(" ")[0]

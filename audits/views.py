@@ -846,7 +846,11 @@ def certificate_issue(request, audit_id):
 
     if all(c.ok for c in checklist) and form_submitted(request, form, issue):
         certificate = issued["certificate"]
-        messages.success(request, f"Certificate {certificate.number} issued; its PDF is building.")
+        messages.success(
+            request,
+            gettext("Certificate %(number)s issued; its PDF is building.")
+            % {"number": certificate.number},
+        )
         return redirect(
             "audits:certificate_detail",
             association_slug=_slug(request),
@@ -906,7 +910,7 @@ def holders_import_confirm(request):
     token = request.POST.get("token", "")
     path = holder_preview_path(request.association.pk, token)
     if not _TOKEN.match(token) or not default_storage.exists(path):
-        messages.error(request, "That preview has expired. Upload the file again.")
+        messages.error(request, gettext("That preview has expired. Upload the file again."))
         return redirect("audits:holders_import", association_slug=_slug(request))
     with default_storage.open(path) as stored:
         text = stored.read().decode("utf-8")

@@ -119,7 +119,9 @@ class WorkerForm(forms.ModelForm):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The last day worked cannot be before the first day.")
+            self.add_error(
+                "end_date", gettext("The last day worked cannot be before the first day.")
+            )
         return data
 
 
@@ -181,7 +183,7 @@ class HeadcountForm(forms.ModelForm):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
-            self.add_error("period_end", "The period cannot end before it starts.")
+            self.add_error("period_end", gettext("The period cannot end before it starts."))
         nobody = not any(data.get(t) for t in EMPLOYMENT_TYPES) and data.get("fte") is None
         if not self.errors and nobody:
             raise forms.ValidationError(gettext("Enter at least one person."))
@@ -212,9 +214,9 @@ class EnrollmentConfirmForm(forms.Form):
         for name in self.fields:
             self.fields[name].required = requires_membership
         if requires_membership:
-            self.fields[
-                "membership_number"
-            ].help_text = "Required by your association before the registration is confirmed."
+            self.fields["membership_number"].help_text = gettext_lazy(
+                "Required by your association before the registration is confirmed."
+            )
 
 
 class ApplyForm(forms.Form):

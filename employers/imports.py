@@ -12,6 +12,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.utils.translation import gettext, gettext_lazy
 
 from secor import csv_import
 from secor.models import Jurisdiction, ProgramKind
@@ -112,11 +113,14 @@ def _header_problem(header: list[str]) -> str | None:
     parts = csv_import.header_problems(header, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
     if not parts:
         return None
-    return (
-        "The first row must name the columns; "
-        + "; ".join(parts)
-        + f". Required: {', '.join(REQUIRED_COLUMNS)}. Optional: {', '.join(OPTIONAL_COLUMNS)}."
-    )
+    return gettext(
+        "The first row must name the columns; %(problems)s. Required: %(required)s. "
+        "Optional: %(optional)s."
+    ) % {
+        "problems": "; ".join(parts),
+        "required": ", ".join(REQUIRED_COLUMNS),
+        "optional": ", ".join(OPTIONAL_COLUMNS),
+    }
 
 
 def _check_row(row: ImportRow) -> None:
@@ -124,45 +128,66 @@ def _check_row(row: ImportRow) -> None:
     for name, value in values.items():
         if code := first_control_character(value):
             row.errors.append(
-                f"{name} contains an invisible control character ({code}); remove it and "
-                "upload the file again."
+                gettext(
+                    "%(column)s contains an invisible control character (%(code)s); remove it "
+                    "and upload the file again."
+                )
+                % {"column": name, "code": code}
             )
     for name in REQUIRED_COLUMNS:
         if not values.get(name):
-            row.errors.append(f"{name} is empty.")
+            row.errors.append(gettext("%(column)s is empty.") % {"column": name})
     for name, limit in MAX_LENGTHS.items():
         if len(values.get(name, "")) > limit:
-            row.errors.append(f"{name} is longer than {limit} characters.")
+            row.errors.append(
+                gettext("%(column)s is longer than %(limit)s characters.")
+                % {"column": name, "limit": limit}
+            )
     province = values.get("province", "").upper()
     if province and province not in Jurisdiction.values:
         row.errors.append(
-            f"province “{values['province']}” is not a two-letter code such as AB or SK."
+            gettext("province “%(value)s” is not a two-letter code such as AB or SK.")
+            % {"value": values["province"]}
         )
     if values.get("contact_email"):
         try:
             EmailValidator()(values["contact_email"])
         except ValidationError:
-            row.errors.append(f"contact_email “{values['contact_email']}” is not an email address.")
+            row.errors.append(
+                gettext("contact_email “%(value)s” is not an email address.")
+                % {"value": values["contact_email"]}
+            )
     if not row.program:
-        row.errors.append(f"program “{values['program']}” must be SECOR or COR.")
+        row.errors.append(
+            gettext("program “%(value)s” must be SECOR or COR.") % {"value": values["program"]}
+        )
     if not row.status:
         row.errors.append(
-            f"status “{values['status']}” is not one of: "
-            + ", ".join(str(s.label) for s in EnrollmentStatus)
-            + "."
+            gettext("%(column)s “%(value)s” is not one of: %(choices)s.")
+            % {
+                "column": "status",
+                "value": values["status"],
+                "choices": ", ".join(str(s.label) for s in EnrollmentStatus),
+            }
         )
     if values.get("registered_on"):
         try:
             row.registered_on = date.fromisoformat(values["registered_on"])
         except ValueError:
             row.errors.append(
-                f"registered_on “{values['registered_on']}” is not a date like 2025-03-31."
+                gettext("%(column)s “%(value)s” is not a date like 2025-03-31.")
+                % {"column": "registered_on", "value": values["registered_on"]}
             )
         else:
             if not EARLIEST_DATE <= row.registered_on <= LATEST_DATE:
                 row.errors.append(
-                    f"registered_on {row.registered_on} is not between {EARLIEST_DATE} and "
-                    f"{LATEST_DATE}."
+                    gettext("%(column)s %(value)s is not between %(first)s and %(last)s.")
+                    % {
+                        "column": "registered_on",
+                        "value": row.registered_on,
+                        "first": EARLIEST_DATE,
+                        "last": LATEST_DATE,
+                    }
                 )
                 row.registered_on = None
 
@@ -177,7 +202,7 @@ def parse_employers_csv(text: str, *, association) -> ImportPreview:
         new_row=ImportRow,
         header_problem=_header_problem,
         max_rows=MAX_ROWS,
-        what="employer rows",
+        what=gettext_lazy("employer rows"),
     )
     if preview.error:
         return preview
@@ -190,8 +215,8 @@ def parse_employers_csv(text: str, *, association) -> ImportPreview:
             continue
         if row.key in first_line:
             row.errors.append(
-                f"WCB account {row.account_number} ({row.board}) is already on line "
-                f"{first_line[row.key]}."
+                gettext("WCB account %(number)s (%(board)s) is already on line %(line)s.")
+                % {"number": row.account_number, "board": row.board, "line": first_line[row.key]}
             )
             continue
         first_line[row.key] = row.line

@@ -11,9 +11,6 @@ Nothing here writes: ``services.roster_import`` parses, then adds every row or n
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,8 +18,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.utils.translation import gettext, gettext_lazy
 
 from secor import csv_import
+from secor.csv_import import match_key
 from secor.models import Jurisdiction
 from secor.validators import EARLIEST_DATE, LATEST_DATE, first_control_character
 
@@ -37,15 +36,11 @@ REQUIRED_COLUMNS = ("full_name", "start_date")
 OLD_KIND_COLUMNS = ("employment_type", "kind")
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
-
-
 def _lookup(choices) -> dict[str, str]:
     found = {}
     for value, label in choices:
-        found[_key(value)] = value
-        found[_key(str(label))] = value
+        found[match_key(value)] = value
+        found[match_key(str(label))] = value
     return found
 
 
@@ -70,14 +65,11 @@ def _shown(value) -> str:
     return str(value)
 
 
-def export_rows(workers: Iterable[Worker]) -> Iterator[list[str | None]]:
-    """The header, then one row per worker, in people words (dates ISO).
-
-    An empty cell is None, not "": ``secor.tables.safe_cell`` quotes an empty string.
-    """
+def export_rows(workers: Iterable[Worker]) -> Iterator[list[str]]:
+    """The header, then one row per worker, in people words (dates ISO)."""
     yield list(COLUMNS)
     for w in workers:
-        row = [
+        yield [
             w.full_name,
             w.get_role_display(),
             w.get_employment_status_display(),
@@ -88,36 +80,46 @@ def export_rows(workers: Iterable[Worker]) -> Iterator[list[str | None]]:
             _shown(w.weekly_hours),
             w.email,
         ]
-        yield [cell or None for cell in row]
 
 
 @dataclass
-class RosterImport:
+class RosterRow:
+    line: int
+    values: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+    action: str = "create"
+    worker: dict = field(default_factory=dict)
+
+
+@dataclass
+class RosterImport(csv_import.CsvPreview):
     """The parsed file: ``workers`` ready for ``services.roster_add``, or errors."""
 
-    error: str = ""
-    workers: list[dict] = field(default_factory=list)
-    row_errors: list[tuple[int, list[str]]] = field(default_factory=list)
+    rows: list[RosterRow] = field(default_factory=list)
 
     @property
-    def ok(self) -> bool:
-        return not self.error and not self.row_errors and bool(self.workers)
+    def workers(self) -> list[dict]:
+        return [row.worker for row in self.rows if not row.errors]
+
+    @property
+    def row_errors(self) -> list[tuple[int, list[str]]]:
+        return [(row.line, row.errors) for row in self.rows if row.errors]
 
 
 def _header_problem(header: list[str]) -> str | None:
     optional = (*(c for c in COLUMNS if c not in REQUIRED_COLUMNS), *OLD_KIND_COLUMNS)
     parts = csv_import.header_problems(header, required=REQUIRED_COLUMNS, optional=optional)
     if not any(c in header for c in ("employment_status", *OLD_KIND_COLUMNS)):
-        parts.insert(0, "missing column(s): employment_status")
+        parts.insert(
+            0, gettext("missing column(s): %(columns)s") % {"columns": "employment_status"}
+        )
     if not parts:
         return None
-    return (
-        "The first row must name the columns; "
-        + "; ".join(parts)
-        + f". Columns: {', '.join(COLUMNS)} (full_name, start_date and employment_status "
-        "are required; a file with one employment_type column instead of role and "
-        "employment_status is accepted too)."
-    )
+    return gettext(
+        "The first row must name the columns; %(problems)s. Columns: %(columns)s "
+        "(full_name, start_date and employment_status are required; a file with one "
+        "employment_type column instead of role and employment_status is accepted too)."
+    ) % {"problems": "; ".join(parts), "columns": ", ".join(COLUMNS)}
 
 
 def _date(values, name, errors) -> date | None:
@@ -127,10 +129,16 @@ def _date(values, name, errors) -> date | None:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        errors.append(f"{name} “{text}” is not a date like 2025-03-31.")
+        errors.append(
+            gettext("%(column)s “%(value)s” is not a date like 2025-03-31.")
+            % {"column": name, "value": text}
+        )
         return None
     if not EARLIEST_DATE <= day <= LATEST_DATE:
-        errors.append(f"{name} {day} is not between {EARLIEST_DATE} and {LATEST_DATE}.")
+        errors.append(
+            gettext("%(column)s %(value)s is not between %(first)s and %(last)s.")
+            % {"column": name, "value": day, "first": EARLIEST_DATE, "last": LATEST_DATE}
+        )
         return None
     return day
 
@@ -142,19 +150,28 @@ def _number(values, name, top, errors) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        errors.append(f"{name} “{values[name]}” is not a number.")
+        errors.append(
+            gettext("%(column)s “%(value)s” is not a number.")
+            % {"column": name, "value": values[name]}
+        )
         return None
     if not number.is_finite() or not 0 <= number <= top:
-        errors.append(f"{name} {values[name]} is not between 0 and {top}.")
+        errors.append(
+            gettext("%(column)s %(value)s is not between 0 and %(top)s.")
+            % {"column": name, "value": values[name], "top": top}
+        )
         return None
     return number.quantize(Decimal("0.01") if name == "fte" else Decimal("0.1"))
 
 
 def _choice(name: str, text: str, lookup: dict[str, str], labels, errors) -> str:
     """The code ``text`` names (a code or a label), or "" with an error saying the choices."""
-    found = lookup.get(_key(text), "")
+    found = lookup.get(match_key(text), "")
     if not found:
-        errors.append(f"{name} “{text}” is not one of: {', '.join(map(str, labels))}.")
+        errors.append(
+            gettext("%(column)s “%(value)s” is not one of: %(choices)s.")
+            % {"column": name, "value": text, "choices": ", ".join(map(str, labels))}
+        )
     return found
 
 
@@ -173,7 +190,7 @@ def _role_and_status(values, errors) -> tuple[str, str]:
             "employment_status", values["employment_status"], _STATUSES, labels, errors
         )
     elif not old:
-        errors.append("employment_status is empty.")
+        errors.append(gettext("%(column)s is empty.") % {"column": "employment_status"})
     return role or Role.OTHER, status
 
 
@@ -181,28 +198,40 @@ def _row(values: dict[str, str]) -> tuple[dict, list[str]]:
     errors: list[str] = []
     for name, value in values.items():
         if code := first_control_character(value):
-            errors.append(f"{name} contains an invisible control character ({code}).")
+            errors.append(
+                gettext("%(column)s contains an invisible control character (%(code)s).")
+                % {"column": name, "code": code}
+            )
     name = " ".join(values.get("full_name", "").split())
     if not name:
-        errors.append("full_name is empty.")
+        errors.append(gettext("%(column)s is empty.") % {"column": "full_name"})
     elif len(name) > 150:
-        errors.append("full_name is longer than 150 characters.")
+        errors.append(
+            gettext("%(column)s is longer than %(limit)s characters.")
+            % {"column": "full_name", "limit": 150}
+        )
     role, status = _role_and_status(values, errors)
     province = values.get("province", "").upper()
     if province and province not in Jurisdiction.values:
-        errors.append(f"province “{values['province']}” is not a two-letter code such as AB.")
+        errors.append(
+            gettext("province “%(value)s” is not a two-letter code such as AB.")
+            % {"value": values["province"]}
+        )
     start = _date(values, "start_date", errors)
     if not values.get("start_date"):
-        errors.append("start_date is empty.")
+        errors.append(gettext("%(column)s is empty.") % {"column": "start_date"})
     end = _date(values, "end_date", errors)
     if start and end and end < start:
-        errors.append(f"end_date {end} is before start_date {start}.")
+        errors.append(
+            gettext("end_date %(end)s is before start_date %(start)s.")
+            % {"end": end, "start": start}
+        )
     email = values.get("email", "")
     if email:
         try:
             EmailValidator()(email)
         except ValidationError:
-            errors.append(f"email “{email}” is not an email address.")
+            errors.append(gettext("email “%(value)s” is not an email address.") % {"value": email})
     worker = {
         "full_name": name,
         "role": role,
@@ -219,44 +248,27 @@ def _row(values: dict[str, str]) -> tuple[dict, list[str]]:
 
 def parse_roster_csv(text: str, *, existing: Iterable[tuple[str, date]] = ()) -> RosterImport:
     """Check a decoded CSV; ``existing`` are the (name, start date) pairs on the roster."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    seen = {(name.casefold(), start): "your roster" for name, start in existing}
-    result = RosterImport()
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            return RosterImport(error="The file is empty: the first row must name the columns.")
-        header = [_key(cell) for cell in header]
-        if problem := _header_problem(header):
-            return RosterImport(error=problem)
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(result.workers) + len(result.row_errors) >= MAX_ROWS:
-                return RosterImport(
-                    error=f"The file has more than {MAX_ROWS:,} people; split it into "
-                    "smaller files."
-                )
-            line = reader.line_num
-            values = {n: (cells[i].strip() if i < len(cells) else "") for i, n in enumerate(header)}
-            worker, errors = _row(values)
-            if len(cells) != len(header):
-                errors.insert(0, f"has {len(cells)} cells but the header names {len(header)}.")
-            key = (worker["full_name"].casefold(), worker["start_date"])
-            if worker["full_name"] and worker["start_date"] and key in seen:
-                errors.append(
-                    f"{worker['full_name']}, who started on {worker['start_date']}, is already "
-                    f"on {seen[key]}."
-                )
-            seen.setdefault(key, f"line {line}")
-            if errors:
-                result.row_errors.append((line, errors))
-            else:
-                result.workers.append(worker)
-    except csv.Error as error:
-        return RosterImport(
-            error=f"The file is not a readable CSV (line {reader.line_num}: {error})."
-        )
-    if not result.workers and not result.row_errors:
-        return RosterImport(error="The file names the columns but has no people.")
-    return result
+    parsed = csv_import.read_rows(
+        text,
+        preview=RosterImport(),
+        new_row=RosterRow,
+        header_problem=_header_problem,
+        max_rows=MAX_ROWS,
+        what=gettext_lazy("people"),
+    )
+    if parsed.error:
+        return parsed
+    roster = gettext("your roster")
+    seen = {(name.casefold(), start): roster for name, start in existing}
+    for row in parsed.rows:
+        row.worker, errors = _row(row.values)
+        row.errors.extend(errors)
+        name, start = row.worker["full_name"], row.worker["start_date"]
+        key = (name.casefold(), start)
+        if name and start and key in seen:
+            row.errors.append(
+                gettext("%(name)s, who started on %(start)s, is already on %(where)s.")
+                % {"name": name, "start": start, "where": seen[key]}
+            )
+        seen.setdefault(key, gettext("line %(line)s") % {"line": row.line})
+    return parsed

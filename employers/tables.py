@@ -54,7 +54,7 @@ class EmployerTable(ListTable):
         template_name = TEMPLATE
         attrs = ATTRS
         order_by = ("legal_name",)
-        empty_text = "No employers match."
+        empty_text = gettext_lazy("No employers match.")
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 MAX_BYTES = 5 * 1024 * 1024
+# What ``read_rows`` calls the data rows unless the import names them.
+ROWS = gettext_lazy("rows")
 
 
 def decode_upload(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
@@ -39,11 +42,21 @@ def decode_upload(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ValidationError(
-            f"The file contains NUL bytes (the first on line {line}), so it is not a CSV "
-            "text file — perhaps a spreadsheet saved in another format. In Excel choose "
-            "File → Save As → “CSV UTF-8 (Comma delimited)”, then upload that file."
+            gettext(
+                "The file contains NUL bytes (the first on line %(line)s), so it is not a "
+                "CSV text file — perhaps a spreadsheet saved in another format. In Excel "
+                "choose File → Save As → “CSV UTF-8 (Comma delimited)”, then upload that "
+                "file."
+            )
+            % {"line": line}
         )
     return text
+
+
+def match_key(text: str) -> str:
+    """How a header cell (or a spreadsheet's word for a choice) is matched: "Start Date",
+    "start-date" and "start_date" are all ``start_date``."""
+    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
 
 
 def header_problems(header: list[str], *, required, optional) -> list[str]:
@@ -53,11 +66,16 @@ def header_problems(header: list[str], *, required, optional) -> list[str]:
     duplicated = sorted({c for c in header if header.count(c) > 1})
     parts = []
     if missing:
-        parts.append(f"missing column(s): {', '.join(missing)}")
+        parts.append(gettext("missing column(s): %(columns)s") % {"columns": ", ".join(missing)})
     if unknown:
-        parts.append(f"unknown column(s): {', '.join(unknown) or '(empty)'}")
+        parts.append(
+            gettext("unknown column(s): %(columns)s")
+            % {"columns": ", ".join(unknown) or gettext("(empty)")}
+        )
     if duplicated:
-        parts.append(f"repeated column(s): {', '.join(duplicated)}")
+        parts.append(
+            gettext("repeated column(s): %(columns)s") % {"columns": ", ".join(duplicated)}
+        )
     return parts
 
 
@@ -95,18 +113,20 @@ def read_rows(
     new_row: Callable[..., object],
     header_problem: Callable[[list[str]], str | None],
     max_rows: int,
-    what: str = "rows",
+    what: str = ROWS,
 ) -> CsvPreview:
     """Read decoded CSV ``text`` into ``preview`` (one ``new_row(line=…)`` per data row,
     its ``values`` by column name), or return a preview of the same kind with the
-    file's one error: empty, a wrong header, too many rows, unreadable, no rows."""
+    file's one error: empty, a wrong header, too many rows, unreadable, no rows.
+
+    ``what`` names the rows in those messages (a translatable plural noun)."""
     kind = type(preview)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):
-            return kind(error="The file is empty: the first row must name the columns.")
-        header = [cell.strip().lower().replace(" ", "_") for cell in header]
+            return kind(error=gettext("The file is empty: the first row must name the columns."))
+        header = [match_key(cell) for cell in header]
         if problem := header_problem(header):
             return kind(error=problem)
         for values in reader:
@@ -115,13 +135,17 @@ def read_rows(
             if len(preview.rows) >= max_rows:
                 total = len(preview.rows) + 1 + sum(1 for v in reader if any(c.strip() for c in v))
                 return kind(
-                    error=f"The file has {total:,} {what}; at most {max_rows:,} can be "
-                    "imported at once. Split it into smaller files."
+                    error=gettext(
+                        "The file has %(total)s %(what)s; at most %(max)s can be imported "
+                        "at once. Split it into smaller files."
+                    )
+                    % {"total": f"{total:,}", "what": what, "max": f"{max_rows:,}"}
                 )
             row = new_row(line=reader.line_num, values={})
             if len(values) != len(header):
                 row.errors.append(
-                    f"has {len(values)} cells but the header names {len(header)} columns."
+                    gettext("has %(cells)s cells but the header names %(columns)s columns.")
+                    % {"cells": len(values), "columns": len(header)}
                 )
             row.values = {
                 name: (values[i].strip() if i < len(values) else "")
@@ -129,7 +153,12 @@ def read_rows(
             }
             preview.rows.append(row)
     except csv.Error as error:
-        return kind(error=f"The file is not a readable CSV (line {reader.line_num}: {error}).")
+        return kind(
+            error=gettext("The file is not a readable CSV (line %(line)s: %(error)s).")
+            % {"line": reader.line_num, "error": error}
+        )
     if not preview.rows:
-        return kind(error=f"The file names the columns but has no {what}.")
+        return kind(
+            error=gettext("The file names the columns but has no %(what)s.") % {"what": what}
+        )
     return preview

@@ -7,13 +7,13 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -30,6 +30,8 @@ from .models import (
     Role,
 )
 from .permissions import Action
+from .reminder_tables import ReminderLogFilter, ReminderLogTable
+from .tables import paginate, stream_csv
 from .tenancy import association_view, scopes_disabled
 
 # --- Services (one per action) ------------------------------------------------------
@@ -228,25 +230,42 @@ def _employer(request, employer_id):
     return get_object_or_404(employers, pk=employer_id)
 
 
+def _log_table(request, employer_id):
+    """The employer (404 first: a POST learns nothing either), its filters and table."""
+    employer = _employer(request, employer_id)
+    reminders = Reminder.objects.filter(employer_id=employer.pk).prefetch_related(
+        Prefetch("deliveries", queryset=Delivery.objects.order_by("id"))
+    )
+    filterset = ReminderLogFilter(request.GET, queryset=reminders)
+    return employer, filterset, ReminderLogTable(filterset.qs)
+
+
 @association_view(action=Action.VIEW_REMINDER_LOG)
 def employer_log(request, employer_id):
     """Staff: every reminder sent about one employer, when, to whom, delivered or not."""
-    employer = _employer(request, employer_id)  # 404 first: a POST learns nothing either
+    employer, filterset, table = _log_table(request, employer_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    reminders = (
-        Reminder.objects.filter(employer_id=employer.pk)
-        .prefetch_related(
-            Prefetch("deliveries", queryset=Delivery.objects.select_related("user").order_by("id"))
-        )
-        .order_by("-send_on", "-id")
-    )
-    page = Paginator(reminders, 25).get_page(request.GET.get("page"))
+    paginate(request, table)
     return render(
         request,
         "secor/reminder_log.html",
-        {"employer": employer, "page": page, "kinds": n.KINDS},
+        {
+            "employer": employer,
+            "filter": filterset,
+            "table": table,
+            "export_query": request.GET.urlencode(),
+        },
     )
+
+
+@association_view(action=Action.VIEW_REMINDER_LOG)
+def employer_log_export(request, employer_id):
+    """The employer's filtered reminder log as CSV, every page, streamed."""
+    employer, _filters, table = _log_table(request, employer_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    return stream_csv(table, f"{slugify(str(employer))}-reminders.csv", request=request)
 
 
 @association_view

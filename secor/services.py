@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django_scopes import scopes_disabled
 
 from . import audit, hooks, ratelimit
@@ -152,7 +152,7 @@ def invitation_create(
 
 def _wait_words(seconds: int) -> str:
     minutes = max(1, round(seconds / 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
 
 
 def _invitation_rate_limit(*, association: Association, invited_by) -> None:
@@ -170,9 +170,14 @@ def _invitation_rate_limit(*, association: Association, invited_by) -> None:
         )
         if not mine.allowed:
             raise ValidationError(
-                f"You have sent {settings.SECOR_INVITATIONS_PER_USER_PER_HOUR} invitations in "
-                f"the last hour, the most one person may send. Try again in "
-                f"{_wait_words(mine.retry_after_seconds)}.",
+                gettext(
+                    "You have sent %(count)s invitations in the last hour, the most one person "
+                    "may send. Try again in %(wait)s."
+                )
+                % {
+                    "count": settings.SECOR_INVITATIONS_PER_USER_PER_HOUR,
+                    "wait": _wait_words(mine.retry_after_seconds),
+                },
                 code="rate_limited",
             )
     everyone = ratelimit.hit(
@@ -182,9 +187,15 @@ def _invitation_rate_limit(*, association: Association, invited_by) -> None:
     )
     if not everyone.allowed:
         raise ValidationError(
-            f"{association} has sent {settings.SECOR_INVITATIONS_PER_ASSOCIATION_PER_HOUR} "
-            f"invitations in the last hour, the most allowed. Try again in "
-            f"{_wait_words(everyone.retry_after_seconds)}.",
+            gettext(
+                "%(association)s has sent %(count)s invitations in the last hour, the most "
+                "allowed. Try again in %(wait)s."
+            )
+            % {
+                "association": association,
+                "count": settings.SECOR_INVITATIONS_PER_ASSOCIATION_PER_HOUR,
+                "wait": _wait_words(everyone.retry_after_seconds),
+            },
             code="rate_limited",
         )
 
@@ -215,7 +226,8 @@ def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
     )
     if invitation.status != "pending":
         raise ValidationError(
-            f"The invitation for {invitation.email} is already {invitation.status}.",
+            gettext("The invitation for %(email)s is already %(status)s.")
+            % {"email": invitation.email, "status": invitation.status},
             code=invitation.status,
         )
     invitation.revoked_at = timezone.now()
@@ -323,7 +335,7 @@ def _locked_membership(membership: Membership) -> Membership:
 def _check_not_self(membership: Membership, actor) -> None:
     if actor is not None and membership.user_id == actor.pk:
         raise ValidationError(
-            "You cannot change your own membership. Ask another admin to do it.",
+            gettext("You cannot change your own membership. Ask another admin to do it."),
             code="self",
         )
 
@@ -336,8 +348,11 @@ def _check_keeps_a_program_admin(membership: Membership) -> None:
     )
     if membership.role == Role.PROGRAM_ADMIN and not others.exists():
         raise ValidationError(
-            f"{membership.user.email} is the only program admin of {membership.association}. "
-            "Invite or promote another program admin first.",
+            gettext(
+                "%(email)s is the only program admin of %(association)s. Invite or promote "
+                "another program admin first."
+            )
+            % {"email": membership.user.email, "association": membership.association},
             code="last_admin",
         )
 

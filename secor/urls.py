@@ -29,6 +29,11 @@ association_patterns = [
         name="reminder_log",
     ),
     path(
+        "notifications/employers/<int:employer_id>/export.csv",
+        reminder_views.employer_log_export,
+        name="reminder_log_export",
+    ),
+    path(
         "notifications/employers/<int:employer_id>/calendar/",
         reminder_views.calendar,
         name="reminder_calendar",

@@ -91,7 +91,7 @@ class InvitationForm(forms.Form):
 STAFF_ROLE_CHOICES = [(r.value, r.label) for r in Role if r in STAFF]
 EMPLOYER_ROLE_CHOICES = [
     (Role.EMPLOYER.value, Role.EMPLOYER.label),
-    (services.EMPLOYER_ADMIN, "Employer admin"),
+    (services.EMPLOYER_ADMIN, gettext_lazy("Employer admin")),
 ]
 
 
@@ -174,7 +174,7 @@ def membership_change(request, membership) -> None:
                 ),
             )
         else:
-            messages.error(request, "Choose what to change: the role, or deactivate.")
+            messages.error(request, gettext("Choose what to change: the role, or deactivate."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
 
@@ -263,7 +263,7 @@ class AcceptWithNewAccountForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", "The two passwords are different.")
+            self.add_error("password2", gettext("The two passwords are different."))
         elif data.get("password1"):
             try:
                 validate_password(data["password1"], User(email=self.email))

@@ -148,6 +148,8 @@ MOTO = Path(sys.executable).with_name("moto_server")
 
 
 def free_port() -> int:
+    """A port nothing listens on now (the OS picks it), for a server a test starts or a
+    closed port it connects to."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

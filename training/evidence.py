@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 MAX_BYTES = 10 * 1024 * 1024
 HEAD_BYTES = 32
@@ -52,7 +52,7 @@ _REFUSED: tuple[tuple[bytes, str], ...] = (
     (b"%!PS", "a PostScript file"),
 )
 
-ACCEPTED_HINT = "Upload the certificate as a PDF, PNG or JPEG file."
+ACCEPTED_HINT = gettext_lazy("Upload the certificate as a PDF, PNG or JPEG file.")
 
 
 def _detect(head: bytes) -> Kind | None:
@@ -101,7 +101,9 @@ def inspect(upload) -> Kind:
             code="too_large",
         )
     if size == 0:
-        raise ValidationError("The file is empty. " + ACCEPTED_HINT, code="empty")
+        raise ValidationError(
+            gettext("The file is empty. %(hint)s") % {"hint": ACCEPTED_HINT}, code="empty"
+        )
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
     upload.seek(0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from employers.models import EmploymentStatus, Role
 from secor.forms import Checkboxes
@@ -143,7 +143,7 @@ class AuditDatesForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "The audit cannot end before it starts.")
+            self.add_error("end", gettext("The audit cannot end before it starts."))
         return data
 
 
@@ -165,6 +165,9 @@ class DesignationForm(forms.Form):
     move = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, workers, accounts, **kwargs):
+        # Its own ids: the compliance page's date check has a wcb_account field too, and a
+        # shared id would tie this form's label to the other form's list.
+        kwargs.setdefault("auto_id", "id_designation_%s")
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers
         self.fields["wcb_account"].queryset = accounts

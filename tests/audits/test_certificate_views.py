@@ -148,6 +148,16 @@ def test_reissue_form_adds_a_revision(admin, association):
         assert CertificateRevision.objects.filter(certificate=certificate).count() == 2
 
 
+def test_an_expired_certificate_says_plainly_it_cannot_be_re_issued(admin, association):
+    certificate = issued(association)
+    with activate(association):
+        Certificate.objects.filter(pk=certificate.pk).update(status="expired")
+
+    html = admin.get(url("certificate_reissue", association, certificate_id=certificate.pk))
+
+    assert "This certificate is expired: it cannot be re-issued." in html.content.decode()
+
+
 def test_the_employer_sees_their_certificates(client, association, django_assert_max_num_queries):
     certificate = issued(association)
     client.force_login(member(association, Role.EMPLOYER, employer=certificate.employer))

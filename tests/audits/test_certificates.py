@@ -358,7 +358,7 @@ def test_a_cancelled_certificate_cannot_be_reinstated_or_reissued(association):
         certificates.certificate_cancel(
             certificate=certificate, actor=None, reason="Requested by the employer."
         )
-        with pytest.raises(ValidationError, match="cancelled certificate cannot become valid"):
+        with pytest.raises(ValidationError, match="is cancelled: it cannot become valid"):
             certificates.certificate_reinstate(certificate=certificate, actor=None)
         with pytest.raises(ValidationError, match="cannot be re-issued"):
             certificates.certificate_reissue(certificate=certificate, actor=None, reason="x")

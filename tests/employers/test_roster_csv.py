@@ -201,3 +201,35 @@ def test_export_and_import_queries_do_not_grow_with_the_roster(client, alice, em
     assert big_export == small_export
     # Each added person gets one audit-trail row; everything else is per file.
     assert big_import - small_import <= 38
+
+
+@pytest.mark.django_db
+def test_the_export_leaves_empty_cells_empty_and_neutralises_formulas(client, alice, employer):
+    for n, name in enumerate(("=HYPERLINK(1)", "+Plus", "-Minus", "@At")):
+        WorkerFactory(employer=employer, full_name=name, start_date=date(2024, 1, 1 + n))
+    client.force_login(alice)
+
+    response = client.get(url("roster_export", employer))
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert sorted(row[0] for row in rows[1:]) == ["'+Plus", "'-Minus", "'=HYPERLINK(1)", "'@At"]
+    assert all(row[5:] == ["", "", "", ""] for row in rows[1:])  # no end date, fte, hours, email
+
+
+def test_a_header_in_spreadsheet_words_is_read():
+    parsed = parse_roster_csv(
+        "Full Name,Role,Employment-Status,Start Date\nAnn Lee,Owner,Casual,2024-01-01\n"
+    )
+
+    assert parsed.ok, parsed.error or parsed.row_errors
+    assert parsed.workers[0]["full_name"] == "Ann Lee"
+
+
+def test_a_file_over_the_limit_says_how_many_people_it_has():
+    from employers.roster_csv import MAX_ROWS
+
+    rows = "".join(f"P{n},Other,Casual,AB,2024-01-01,,,,\n" for n in range(MAX_ROWS + 1))
+
+    parsed = parse_roster_csv(HEADER + rows)
+
+    assert parsed.error.startswith(f"The file has {MAX_ROWS + 1:,} people; at most {MAX_ROWS:,}")

@@ -115,7 +115,7 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
         ("submissions:review_entry_download", "get"),
     ],
     Action.EDIT_REMINDER_SETTINGS: [("reminder_settings", "get"), ("reminder_settings", "post")],
-    Action.VIEW_REMINDER_LOG: [("reminder_log", "get")],
+    Action.VIEW_REMINDER_LOG: [("reminder_log", "get"), ("reminder_log_export", "get")],
     Action.VIEW_DASHBOARD: [("dashboard", "get"), ("dashboard_export", "get")],
 }
 PATTERNS = dict(association_url_patterns())

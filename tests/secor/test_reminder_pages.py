@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import socket
+import csv
+import io
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -16,10 +17,11 @@ from audits.models import Milestone
 from secor import notifications
 from secor.dates import association_today
 from secor.models import CalendarFeed, Delivery, MutedReminderKind, Reminder, ReminderSetting, Role
+from secor.tables import PER_PAGE
 from secor.tenancy import activate
 
 from ..audits.factories import audit, certified
-from ..conftest import member
+from ..conftest import free_port, member
 from ..factories import EmployerFactory
 from ..training.factories import CourseFactory, TrainingRecordFactory
 
@@ -83,17 +85,25 @@ def test_employer_users_cannot_edit_lead_days(client, association):
     assert client.get(_url("reminder_settings", association)).status_code == 403
 
 
-def _sent_reminder(association, employer, user):
+def _sent_reminder(
+    association,
+    employer,
+    user,
+    *,
+    key="test:1",
+    kind="maintenance_due",
+    title="Year 2 maintenance audit due 2022-12-31",
+):
     with activate(association):
         reminder = Reminder.objects.create(
             association=association,
-            kind="maintenance_due",
-            object_key="test:1",
+            kind=kind,
+            object_key=key,
             deadline=date(2022, 12, 31),
             lead_days=30,
             send_on=date(2022, 12, 1),
             employer=employer,
-            title="Year 2 maintenance audit due 2022-12-31",
+            title=title,
             audience=["employer_users"],
         )
         delivery = Delivery.objects.create(
@@ -108,9 +118,7 @@ def _sent_reminder(association, employer, user):
 
 def test_a_failed_smtp_send_is_retried_and_its_error_shown_to_staff(client, association, settings):
     # A closed port: the SMTP connection is refused.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
     employer = EmployerFactory(association=association)
@@ -158,11 +166,58 @@ def test_the_staff_log_is_paginated_and_costs_a_fixed_number_of_queries(
     url = _url("reminder_log", association, employer_id=employer.pk)
     client.get(url)
     with django_assert_max_num_queries(14):
-        page = client.get(url).content.decode()
-    assert "Page 1 of 2" in page
-    assert "Page 2 of 2" in client.get(url + "?page=2").content.decode()
+        table = client.get(url).context["table"]
+    assert table.paginator.count == 30 and len(table.page.object_list) == PER_PAGE
+    assert [row.record.title for row in table.page.object_list][:2] == [
+        "Reminder 29",
+        "Reminder 28",
+    ]
+    assert len(client.get(url + "?page=2").context["table"].page.object_list) == 30 - PER_PAGE
     client.force_login(user)
     assert client.get(url).status_code == 403  # employer users: staff page
+    assert (
+        client.get(_url("reminder_log_export", association, employer_id=employer.pk)).status_code
+        == 403
+    )
+
+
+def test_the_staff_log_filters_and_exports_every_filtered_row(
+    client, association, django_assert_max_num_queries
+):
+    employer = EmployerFactory(association=association)
+    user = member(association, Role.EMPLOYER, employer=employer)
+    for i in range(PER_PAGE + 3):
+        _sent_reminder(
+            association, employer, user, key=f"r:{i}", kind="training_expiring", title=f"T{i}"
+        )
+    failed, delivery = _sent_reminder(association, employer, user, key="m:1")
+    with activate(association):
+        Delivery.objects.filter(pk=delivery.pk).update(status="failed", error="Connection refused")
+    client.force_login(member(association, Role.REVIEWER))
+    url = _url("reminder_log", association, employer_id=employer.pk)
+    export = _url("reminder_log_export", association, employer_id=employer.pk)
+
+    page = client.get(url, {"status": "failed"})
+    assert [row.record.pk for row in page.context["table"].page.object_list] == [failed.pk]
+    assert f"{export}?status=failed" in page.content.decode()
+
+    client.get(export)
+    with django_assert_max_num_queries(10):
+        response = client.get(export)
+        rows = list(
+            csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+        )
+    assert response["Content-Type"].startswith("text/csv")
+    assert rows[0] == ["Reminder", "Due to send", "Sent", "To"]
+    assert len(rows) == 1 + PER_PAGE + 4  # every row, not one page
+    [row] = [r for r in rows if r[0].startswith("Year 2 maintenance")]
+    assert row[0] == "Year 2 maintenance audit due 2022-12-31 (30 days before 2022-12-31)"
+    assert row[3] == f"{user.email} (Email, Failed: Connection refused)"
+
+    kind_only = client.get(export, {"kind": "training_expiring"})
+    assert len(list(csv.reader(io.StringIO(b"".join(kind_only.streaming_content).decode())))) == (
+        1 + PER_PAGE + 3
+    )
 
 
 def test_the_employer_page_links_staff_to_the_reminder_log(client, association):

@@ -30,19 +30,13 @@ from secor.models import Delivery, Notification, Reminder, ReminderSetting, Role
 from secor.tenancy import activate
 
 from ..audits.factories import certified
-from ..conftest import member
+from ..conftest import free_port, member
 
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs the Redis broker (make test sets it)"),
 ]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(predicate, timeout=30.0, every=0.1):

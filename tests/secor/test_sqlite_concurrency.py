@@ -8,7 +8,6 @@ write must land: "database is locked" pages and lost rows were the failure.
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -18,16 +17,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from ..conftest import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 16
 EMPLOYER_EMAIL = "amta-employer@demo.example"
 DEMO_PASSWORD = "demo-password-2026"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _manage(*args, env):
@@ -83,7 +78,7 @@ def sqlite_site(tmp_path):
         env=env,
     )
     slug, employer_id = re.search(r"EMPLOYER (\S+) (\d+)", out).groups()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),

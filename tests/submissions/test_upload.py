@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 
@@ -15,6 +16,7 @@ from .helpers import (
     TUS,
     evaluation_zip,
     recent_audit,
+    today_in,
     tus_create_url,
     tus_patch,
     tus_start,
@@ -348,3 +350,77 @@ def test_scsa_employers_upload_their_safety_manual_one_folder_per_section(
         manual = Submission.objects.get()
     assert manual.kind == "safety_manual" and manual.audit is None
     assert manual.status == "awaiting_review", manual.problems
+
+
+@pytest.fixture
+def acsa_member(db):
+    """An ACSA employer user whose registration records its membership (ACSA-1001), and a
+    recent audit to send the evaluation for (docs/rules.md#acsa-prerequisites)."""
+    from employers import services as employer_services
+
+    from ..audits.factories import enrollment, seeded
+    from ..factories import AssociationFactory
+
+    acsa = AssociationFactory(
+        name="Alberta Construction Safety Association", short_name="ACSA", slug="acsa"
+    )
+    seeded(acsa, "acsa")
+    employer_services.rules_ensure(association=acsa)
+    user = member(acsa, "employer")
+    e = enrollment(acsa, employer=user.employer, status="in_progress")
+    e.membership_number = "ACSA-1001"
+    e.save()
+    return user, e, recent_audit(acsa, user.employer)
+
+
+def _membership_expires(e, day):
+    with activate(e.association):
+        type(e).objects.filter(pk=e.pk).update(membership_expires_on=day)
+
+
+def test_an_upload_is_refused_before_any_byte_when_the_membership_is_not_current(
+    client, acsa_member
+):
+    user, e, audit = acsa_member
+    _membership_expires(e, today_in(e.association) - timedelta(days=1))
+    client.force_login(user)
+    data = evaluation_zip()
+
+    response = client.post(
+        tus_create_url(e.association, audit),
+        HTTP_UPLOAD_LENGTH=str(len(data)),
+        HTTP_UPLOAD_METADATA="",
+        **TUS,
+    )
+
+    assert response.status_code == 403
+    expired = today_in(e.association) - timedelta(days=1)
+    assert f"Your ACSA membership expired on {expired}; it must be current on " in (
+        response.content.decode()
+    )
+    assert "Renew the membership first." in response.content.decode()
+    with activate(e.association):
+        assert not Upload.objects.exists() and not Submission.objects.exists()
+
+
+def test_a_membership_that_lapses_during_the_upload_refuses_it_at_the_end(
+    client, acsa_member, django_capture_on_commit_callbacks
+):
+    user, e, audit = acsa_member
+    today = today_in(e.association)
+    _membership_expires(e, today + timedelta(days=30))
+    client.force_login(user)
+    data = evaluation_zip()
+    location = tus_start(client, e.association, audit, data)  # current: the upload starts
+
+    _membership_expires(e, today - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tus_patch(client, location, data, 0).status_code == 204
+    result = client.get(location).json()
+
+    assert result["status"] == "abandoned"
+    assert "membership expired on" in result["error"] and "Renew the membership" in result["error"]
+    with activate(e.association):
+        upload = Upload.objects.get()
+        assert not Submission.objects.exists()
+    assert not services.selectors.upload_temp_path(upload).exists()  # the bytes are gone

@@ -16,6 +16,7 @@ from secor.tenancy import activate
 from submissions.models import Submission
 from submissions.tasks import sweep_pending_inspections
 
+from ..conftest import free_port
 from .helpers import evaluation_zip, recent_audit, tus_patch, tus_start
 
 pytestmark = [
@@ -51,12 +52,6 @@ def test_the_worker_inspects_an_upload(celery_worker, client, association, emplo
     assert _wait_for_status(submission.pk, association, {"awaiting_review"}) == "awaiting_review"
     with activate(association):
         assert submission.entries.filter(is_dir=False).count() == 11
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -109,7 +104,7 @@ def test_an_upload_while_the_broker_is_down_is_accepted_then_inspected_by_the_sw
 
     client.force_login(employer_user)
     audit = recent_audit(association, employer_user.employer)
-    port = _free_port()  # nothing listens there yet: the broker is "down"
+    port = free_port()  # nothing listens there yet: the broker is "down"
     url = f"redis://127.0.0.1:{port}/0"
     celery_app.conf.task_always_eager = False
     try:

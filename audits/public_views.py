@@ -17,10 +17,14 @@ looked-up association's scope only (``audits.verification``).
 from __future__ import annotations
 
 from django import forms
+from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -48,10 +52,10 @@ def rate_limited(view):
             response = render(
                 request,
                 "audits/verify/rate_limited.html",
-                {"retry_after": limit.retry_after},
+                {"retry_after": limit.retry_after_seconds},
                 status=429,
             )
-            response["Retry-After"] = str(limit.retry_after)
+            response["Retry-After"] = str(limit.retry_after_seconds)
             return response
         return view(request, *args, **kwargs)
 
@@ -106,13 +110,35 @@ def verify_home(request):
     )
 
 
+# Stands in for the visitor's CSRF token in a result page kept for everyone.
+CSRF_PLACEHOLDER = "verify-csrf-placeholder-6f1d0c"
+
+
+@transaction.non_atomic_requests  # reads only: no transaction to open and commit
 @rate_limited
 def verify_certificate(request, association_slug: str, number: str):
+    # A visitor who is not signed in and has no message waiting sees what every
+    # such visitor sees: that rendering is kept (`verification.cached_page`).
+    shared = not request.user.is_authenticated and not len(get_messages(request))
+    if shared:
+        key = verification.page_key(association_slug, number)
+        html, generation = verification.cached_page(key)
+        if html is not None:
+            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
     association = verification.active_association(association_slug)
     certificate = verification.find_certificate(association, number) if association else None
     context = {"number": number, "association": association, "certificate": certificate}
-    status = 200 if certificate else 404
-    return render(request, "audits/verify/result.html", context, status=status)
+    if not shared:
+        return render(
+            request, "audits/verify/result.html", context, status=200 if certificate else 404
+        )
+    context["csrf_token"] = CSRF_PLACEHOLDER
+    html = render_to_string("audits/verify/result.html", context, request=request)
+    if certificate is not None:  # an unknown number is looked up each time: nothing to forget
+        verification.keep_page(key, generation, html, certificate, association.time_zone)
+    return HttpResponse(
+        html.replace(CSRF_PLACEHOLDER, get_token(request)), status=200 if certificate else 404
+    )
 
 
 @rate_limited

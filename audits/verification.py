@@ -180,10 +180,13 @@ def client_ip(request) -> str:
     return value[:64] or request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def hit(request, bucket: str = "verify") -> ratelimit.Window:
-    """Count one request against the client's fixed window (`secor.ratelimit`, Redis)."""
+def hit(request, bucket: str = "verify", *, read=()) -> ratelimit.Window:
+    """Count one request against the client's fixed window (`secor.ratelimit`, Redis).
+
+    ``read``: cache entries fetched in the same round trip (`page_entries`).
+    """
     limit, window = _limit()
-    return ratelimit.hit(f"{bucket}:{client_ip(request)}", limit=limit, seconds=window)
+    return ratelimit.hit(f"{bucket}:{client_ip(request)}", limit=limit, seconds=window, read=read)
 
 
 # --- the result page's cache -----------------------------------------------------
@@ -200,17 +203,19 @@ PAGE_SECONDS = 60
 _GENERATION = "verify:generation"
 
 
-def _draw_generation() -> None:
+def forget_pages() -> None:
+    """Draw a new generation: no page kept so far is served again."""
     try:
         cache.set(_GENERATION, uuid.uuid4().hex, timeout=None)
     except Exception:  # the cache is down: so is every page it holds; the save must not fail
         logger.warning("verification page cache: could not draw a new generation", exc_info=True)
 
 
-def new_generation(**_signal) -> None:
-    """Forget every cached verification page (connected to the rows the page shows)."""
-    _draw_generation()
-    transaction.on_commit(_draw_generation)
+def _row_changed(**_signal) -> None:
+    forget_pages()
+    # Again once committed: a page rendered meanwhile from the rows as they were
+    # carries the generation drawn above.
+    transaction.on_commit(forget_pages)
 
 
 def page_key(association_slug: str, number: str) -> str:
@@ -218,9 +223,16 @@ def page_key(association_slug: str, number: str) -> str:
     return "verify:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_page(key: str) -> tuple[str | None, str]:
-    """The page stored under ``key`` if still current, and the current generation."""
-    found = cache.get_many([_GENERATION, key])  # one round trip
+def page_entries(key: str) -> list[str]:
+    """The cache entries `cached_page` needs (read along with the rate limit: one round trip)."""
+    return [_GENERATION, key]
+
+
+def cached_page(key: str, found: dict) -> tuple[str | None, str]:
+    """The page kept under ``key`` if still current, and the current generation.
+
+    ``found``: the entries `page_entries` names, as read.
+    """
     generation = found.get(_GENERATION)
     if generation is None:
         cache.add(_GENERATION, uuid.uuid4().hex, timeout=None)
@@ -256,4 +268,4 @@ def connect_page_cache() -> None:
     for model in (Association, Program, Employer, Certificate, CertificateRevision):
         for signal in (post_save, post_delete):
             uid = f"verify-page-{model.__name__}-{signal is post_save}"
-            signal.connect(new_generation, sender=model, dispatch_uid=uid)
+            signal.connect(_row_changed, sender=model, dispatch_uid=uid)

@@ -219,6 +219,13 @@ def test_rate_limit_answers_429_with_when_to_retry(client, association, settings
     assert client.get(url, REMOTE_ADDR="10.9.8.7").status_code == 200
 
 
+def test_a_kept_page_still_counts_against_the_limit(client, association, settings):
+    settings.SECOR_VERIFY_RATE_LIMIT = "2/60"
+    url = _verify_url(make_certificate(association))
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    assert "try again in" in client.get(url).content.decode()
+
+
 def test_a_spoofed_forwarded_header_does_not_escape_the_limit(client, settings):
     settings.SECOR_VERIFY_RATE_LIMIT = "2/60"
     url = reverse("verify_home")

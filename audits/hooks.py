@@ -70,3 +70,6 @@ def register() -> None:
     hooks.daily_jobs.register(sweep_holder_previews)
     hooks.reminder_sources.register(reminders.reminder_source)
     hooks.calendar_events.register(reminders.calendar_events)
+    from .verification import connect_page_cache
+
+    connect_page_cache()

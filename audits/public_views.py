@@ -17,10 +17,13 @@ looked-up association's scope only (``audits.verification``).
 from __future__ import annotations
 
 from django import forms
+from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -37,23 +40,28 @@ FILE_MAX_BYTES = 5 * 1024 * 1024
 REGISTRY_PAGE = 50
 
 
+def _refusal(request, limit) -> HttpResponse | None:
+    """The clear 429 page once a client is over its window, else None."""
+    if limit.allowed:
+        return None
+    response = render(
+        request,
+        "audits/verify/rate_limited.html",
+        {"retry_after": limit.retry_after_seconds},
+        status=429,
+    )
+    response["Retry-After"] = str(limit.retry_after_seconds)
+    return response
+
+
 def rate_limited(view):
-    """Answer 429 with a clear page once a client is over its window."""
+    """Count the request against the client's window; answer 429 once it is over."""
     from functools import wraps
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        limit = verification.hit(request)
-        if not limit.allowed:
-            response = render(
-                request,
-                "audits/verify/rate_limited.html",
-                {"retry_after": limit.retry_after},
-                status=429,
-            )
-            response["Retry-After"] = str(limit.retry_after)
-            return response
-        return view(request, *args, **kwargs)
+        refused = _refusal(request, verification.hit(request))
+        return refused if refused is not None else view(request, *args, **kwargs)
 
     return wrapper
 
@@ -106,13 +114,35 @@ def verify_home(request):
     )
 
 
-@rate_limited
+@transaction.non_atomic_requests  # reads only: no transaction to open and commit
 def verify_certificate(request, association_slug: str, number: str):
+    # A visitor who is not signed in and has no message waiting sees what every
+    # such visitor sees: that rendering is kept (`verification.cached_page`), and
+    # read in the rate limit's round trip (counted like every public request).
+    shared = not request.user.is_authenticated and not len(get_messages(request))
+    key = verification.page_key(association_slug, number) if shared else ""
+    limit = verification.hit(request, read=verification.page_entries(key) if shared else ())
+    refused = _refusal(request, limit)
+    if refused is not None:
+        return refused
+    if shared:
+        html, generation = verification.cached_page(key, limit.read)
+        if html is not None:
+            return HttpResponse(html)
     association = verification.active_association(association_slug)
     certificate = verification.find_certificate(association, number) if association else None
     context = {"number": number, "association": association, "certificate": certificate}
-    status = 200 if certificate else 404
-    return render(request, "audits/verify/result.html", context, status=status)
+    if not shared:
+        return render(
+            request, "audits/verify/result.html", context, status=200 if certificate else 404
+        )
+    # No form and no htmx request on this page: the copy everyone shares carries no
+    # CSRF token (nor sets its cookie); signing in or the file form get their own.
+    context["csrf_token"] = ""
+    html = render_to_string("audits/verify/result.html", context, request=request)
+    if certificate is not None:  # an unknown number is looked up each time: nothing to forget
+        verification.keep_page(key, generation, html, certificate, association.time_zone)
+    return HttpResponse(html, status=200 if certificate else 404)
 
 
 @rate_limited

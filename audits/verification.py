@@ -8,20 +8,30 @@ else; an unknown number gives ``None``, never a near match.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import time
+import uuid
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from secor import ratelimit
 from secor.dates import association_today
 from secor.models import Association
 from secor.tenancy import activate
 
 from .models import CertificateStatus
 from .signing import SignatureCheck, verify_signature
+
+logger = logging.getLogger(__name__)
 
 STATUS_EXPLANATIONS = {
     "valid": _("This certificate is genuine and currently valid."),
@@ -151,12 +161,6 @@ def check_file(data: bytes) -> FileVerdict:
 # --- rate limiting -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RateLimit:
-    allowed: bool
-    retry_after: int  # seconds until the window resets
-
-
 def _limit() -> tuple[int, int]:
     spec = getattr(settings, "SECOR_VERIFY_RATE_LIMIT", "30/60")
     count, _slash, seconds = spec.partition("/")
@@ -176,17 +180,92 @@ def client_ip(request) -> str:
     return value[:64] or request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def hit(request, bucket: str = "verify") -> RateLimit:
-    """Count one request against the client's fixed window (Redis-backed cache)."""
+def hit(request, bucket: str = "verify", *, read=()) -> ratelimit.Window:
+    """Count one request against the client's fixed window (`secor.ratelimit`, Redis).
+
+    ``read``: cache entries fetched in the same round trip (`page_entries`).
+    """
     limit, window = _limit()
-    now = int(time.time())
-    start = now - now % window
-    key = f"ratelimit:{bucket}:{client_ip(request)}:{start}"
-    # add() only sets a missing key, so concurrent first hits don't reset the count.
-    cache.add(key, 0, timeout=window + 5)
+    return ratelimit.hit(f"{bucket}:{client_ip(request)}", limit=limit, seconds=window, read=read)
+
+
+# --- the result page's cache -----------------------------------------------------
+#
+# The QR code's address is what the public requests most, and its answer changes
+# only when a certificate (or what it prints) changes. Found pages are kept for
+# PAGE_SECONDS at most, each stored with the generation it was rendered under; any
+# change to a row the page shows draws a new generation (now, and again once the
+# change is committed), so the next request renders afresh. A page rendered from
+# a transaction that read the old rows carries the old generation, so it is never
+# served after the change, whatever the order of the two.
+
+PAGE_SECONDS = 60
+_GENERATION = "verify:generation"
+
+
+def forget_pages() -> None:
+    """Draw a new generation: no page kept so far is served again."""
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    return RateLimit(allowed=count <= limit, retry_after=max(1, start + window - now))
+        cache.set(_GENERATION, uuid.uuid4().hex, timeout=None)
+    except Exception:  # the cache is down: so is every page it holds; the save must not fail
+        logger.warning("verification page cache: could not draw a new generation", exc_info=True)
+
+
+def _row_changed(**_signal) -> None:
+    forget_pages()
+    # Again once committed: a page rendered meanwhile from the rows as they were
+    # carries the generation drawn above.
+    transaction.on_commit(forget_pages)
+
+
+def page_key(association_slug: str, number: str) -> str:
+    raw = f"{association_slug}\0{number.strip()}\0{get_language()}"
+    return "verify:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def page_entries(key: str) -> list[str]:
+    """The cache entries `cached_page` needs (read along with the rate limit: one round trip)."""
+    return [_GENERATION, key]
+
+
+def cached_page(key: str, found: dict) -> tuple[str | None, str]:
+    """The page kept under ``key`` if still current, and the current generation.
+
+    ``found``: the entries `page_entries` names, as read.
+    """
+    generation = found.get(_GENERATION)
+    if generation is None:
+        cache.add(_GENERATION, uuid.uuid4().hex, timeout=None)
+        return None, cache.get(_GENERATION) or ""
+    stored = found.get(key)
+    if stored and stored[0] == generation and time.time() < stored[1]:
+        return stored[2], generation
+    return None, generation
+
+
+def keep_page(key: str, generation: str, html: str, certificate: PublicCertificate, tz) -> None:
+    """Store a found page; never past the moment its status would read otherwise by date."""
+    now = time.time()
+    until = now + PAGE_SECONDS
+    if certificate.status == "valid":
+        # Valid through its expiry date, expired from the next local midnight on
+        # (`public_status`): checked against this clock when read, not the cache's.
+        next_day = certificate.expires_on + timedelta(days=1)
+        until = min(until, datetime.combine(next_day, dtime.min, ZoneInfo(tz)).timestamp())
+    if until > now and generation:
+        cache.set(key, (generation, until, html), timeout=PAGE_SECONDS)
+
+
+def connect_page_cache() -> None:
+    """Draw a new generation whenever a row the result page shows is saved or deleted."""
+    from django.db.models.signals import post_delete, post_save
+
+    from employers.models import Employer
+    from secor.models import Program
+
+    from .models import Certificate, CertificateRevision
+
+    for model in (Association, Program, Employer, Certificate, CertificateRevision):
+        for signal in (post_save, post_delete):
+            uid = f"verify-page-{model.__name__}-{signal is post_save}"
+            signal.connect(_row_changed, sender=model, dispatch_uid=uid)

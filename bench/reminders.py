@@ -42,10 +42,11 @@ DAY = date(2026, 10, 2)
 
 
 def build(association, program, start: int, count: int) -> None:
-    from audits.models import Audit, AuditCycle, AuditTool, Milestone, ProgramRules
+    from audits.models import Audit, AuditCycle, AuditTool, Certificate, Milestone, ProgramRules
     from audits.snapshot import rules_snapshot
     from employers.models import Employer, Enrollment, Worker
     from secor.dates import add_years
+    from secor.models import EvidenceFile
     from training.models import Course, TrainingRecord
 
     rules = ProgramRules.objects.for_association(association).get(program=program)
@@ -83,7 +84,7 @@ def build(association, program, start: int, count: int) -> None:
                 employer=e,
                 enrollment=enrollment,
                 certification_date=certified_on,
-                expires_on=add_years(certified_on, 3),
+                ends_on=add_years(certified_on, 3),
             )
         )
         workers.append(
@@ -96,7 +97,33 @@ def build(association, program, start: int, count: int) -> None:
             )
         )
     AuditCycle.objects.bulk_create(cycles, batch_size=5000)
+    # The cycle's live certificate: the anniversary, maintenance and expiry reminders read it.
+    Certificate.objects.bulk_create(
+        [
+            Certificate(
+                association=association,
+                number=f"BENCH-{start + i:06d}",
+                employer=c.employer,
+                enrollment=c.enrollment,
+                cycle=c,
+                program=program,
+                issued_on=c.certification_date,
+                expires_on=c.ends_on,
+                imported=True,
+            )
+            for i, c in enumerate(cycles)
+        ],
+        batch_size=5000,
+    )
     Worker.objects.bulk_create(workers, batch_size=5000)
+    # One stored file for every record: the sweep never reads it.
+    evidence = EvidenceFile.objects.create(
+        association=association,
+        kind="training.certificate",
+        file="training/evidence/bench.pdf",
+        original_name="bench.pdf",
+        stored_by_label="Bench",
+    )
     TrainingRecord.objects.bulk_create(
         [
             TrainingRecord(
@@ -105,7 +132,7 @@ def build(association, program, start: int, count: int) -> None:
                 worker=w,
                 course=course,
                 completed_on=date(2023, 9, 1) + timedelta(days=(start + i) % 700),
-                evidence="training/evidence/bench.pdf",
+                evidence_file=evidence,
                 status="pending",  # counted until rejected
             )
             for i, w in enumerate(workers)
@@ -204,7 +231,13 @@ def main() -> int:
                 "seconds": round(seconds, 3),
                 "reminders": created,
             }
-            print(f"{size:>7} employers: {queries} queries, {seconds:.2f} s, {created} reminders")
+            first = figures["sizes"][str(SIZES[0])]
+            ratio = seconds / max(first["seconds"], 1e-6)
+            print(
+                f"{size:>7} employers: {queries} queries (at {SIZES[0]}: {first['queries']}), "
+                f"{seconds:.2f} s, time ×{ratio:.1f} of {SIZES[0]}'s, {created} reminders",
+                flush=True,
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     sizes = figures["sizes"]

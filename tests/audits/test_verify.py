@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from audits import signing
+from audits import public_views, signing
 from audits.tasks import build_certificate_pdf
 from audits.verification import public_status
 
 from .certificate_setup import current_revision, make_certificate
 
 pytestmark = pytest.mark.django_db
+
+EDMONTON = ZoneInfo("America/Edmonton")
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +55,7 @@ def test_qr_code_address_shows_the_public_fields_only(
         issued_on=date(2025, 1, 5),
         expires_on=date(2028, 1, 5),
     )
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(3):
         response = client.get(_verify_url(certificate))
     assert response.status_code == 200
     body = response.content.decode()
@@ -65,6 +68,83 @@ def test_qr_code_address_shows_the_public_fields_only(
     account = certificate.wcb_account.account_number
     assert account not in body
     assert certificate.employer.contact_email not in body
+
+
+def test_the_page_reads_the_same_rows_with_few_or_many_certificates(
+    client, association, django_assert_num_queries
+):
+    # The association, the certificate with its program, the printed revision.
+    first = make_certificate(association)
+    with django_assert_num_queries(3):
+        assert client.get(_verify_url(first)).status_code == 200
+    for _ in range(6):
+        make_certificate(association)
+    last = make_certificate(association)
+    with django_assert_num_queries(3):
+        assert client.get(_verify_url(last)).status_code == 200
+    # The next visitor gets the kept page: no row read, still counted by the limit.
+    with django_assert_num_queries(0):
+        response = client.get(_verify_url(last))
+    assert last.number in response.content.decode()
+
+
+def test_a_kept_page_shows_a_status_change_at_once(client, association):
+    from audits import certificates
+
+    today = date.today()
+    certificate = make_certificate(
+        association, issued_on=date(today.year - 1, 1, 5), expires_on=date(today.year + 2, 1, 5)
+    )
+    url = _verify_url(certificate)
+
+    def status_shown():
+        body = client.get(url).content.decode()
+        client.get(url)  # the kept copy, read once more before the next change
+        return body
+
+    assert "currently valid" in status_shown()
+    certificates.certificate_suspend(certificate=certificate, actor=None, reason="Audit overdue")
+    assert "currently suspended" in status_shown()
+    certificates.certificate_reinstate(certificate=certificate, actor=None)
+    assert "currently valid" in status_shown()
+    certificates.certificate_cancel(certificate=certificate, actor=None, reason="Fraud")
+    assert "has been cancelled" in status_shown()
+
+    other = make_certificate(
+        association, issued_on=date(today.year - 1, 1, 5), expires_on=date(today.year + 2, 1, 5)
+    )
+    assert "currently valid" in client.get(_verify_url(other)).content.decode()
+    certificates.certificate_expire(certificate=other, actor=None)
+    assert "has expired" in client.get(_verify_url(other)).content.decode()
+
+
+def test_a_kept_valid_page_reads_expired_from_the_day_after_expiry(client, association):
+    import time_machine
+
+    certificate = make_certificate(
+        association, status="valid", issued_on=date(2025, 1, 5), expires_on=date(2028, 1, 5)
+    )
+    url = _verify_url(certificate)
+    with time_machine.travel(datetime(2028, 1, 5, 23, 59, 30, tzinfo=EDMONTON), tick=False):
+        assert "currently valid" in client.get(url).content.decode()
+    with time_machine.travel(datetime(2028, 1, 6, 0, 0, 1, tzinfo=EDMONTON), tick=False):
+        assert "has expired" in client.get(url).content.decode()
+
+
+def test_a_signed_in_visitor_sees_their_own_page_and_nobody_else_does(
+    client, association, django_user_model
+):
+    certificate = make_certificate(association)
+    user = django_user_model.objects.create_user(
+        email="private-person@example.com", password="x-long-password-2026"
+    )
+    signed_in = type(client)()
+    signed_in.force_login(user)
+    assert user.email in signed_in.get(_verify_url(certificate)).content.decode()
+    response = client.get(_verify_url(certificate))
+    assert user.email not in response.content.decode()
+    assert "Sign in" in response.content.decode()
+    assert not response.cookies  # a public page: no session, no CSRF cookie to hand out
 
 
 @pytest.mark.parametrize(
@@ -137,6 +217,13 @@ def test_rate_limit_answers_429_with_when_to_retry(client, association, settings
     assert "try again in" in body
     # Another client has its own window.
     assert client.get(url, REMOTE_ADDR="10.9.8.7").status_code == 200
+
+
+def test_a_kept_page_still_counts_against_the_limit(client, association, settings):
+    settings.SECOR_VERIFY_RATE_LIMIT = "2/60"
+    url = _verify_url(make_certificate(association))
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    assert "try again in" in client.get(url).content.decode()
 
 
 def test_a_spoofed_forwarded_header_does_not_escape_the_limit(client, settings):
@@ -273,8 +360,6 @@ def test_registry_paginates(client, association):
         make_certificate(
             association, issued_on=date(today.year - 1, 1, 5), expires_on=date(today.year + 2, 1, 5)
         )
-    from audits import public_views
-
     old = public_views.REGISTRY_PAGE
     public_views.REGISTRY_PAGE = 2
     try:

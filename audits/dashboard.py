@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from secor import charts, hooks
+from secor.dates import add_months
 
 from . import selectors
 from .models import AuditStatus
@@ -16,14 +17,17 @@ from .models import AuditStatus
 EXPIRING_DAYS = 90
 
 
-def expiring_chart(association, today) -> charts.Chart:
-    months = selectors.certificates_expiring_by_month(association, today=today, days=EXPIRING_DAYS)
+def expiring_figures(association, today) -> list:
+    return selectors.certificates_expiring_by_month(association, today=today, days=EXPIRING_DAYS)
+
+
+def expiring_chart(association, today, months) -> charts.Chart:
     listing = reverse("audits:certificate_list", kwargs={"association_slug": association.slug})
     horizon = today + timedelta(days=EXPIRING_DAYS)
     items = []
     for month, n in months:
         first = max(month, today)
-        last = min((month + timedelta(days=32)).replace(day=1) - timedelta(days=1), horizon)
+        last = min(add_months(month, 1) - timedelta(days=1), horizon)
         url = (
             f"{listing}?status=valid&expires_after={first:%Y-%m-%d}&expires_before={last:%Y-%m-%d}"
         )
@@ -39,17 +43,18 @@ def expiring_chart(association, today) -> charts.Chart:
     )
 
 
-def audits_chart(association, today) -> charts.Chart:
-    counts = selectors.audits_by_status(association)
-    listing = reverse("audits:list", kwargs={"association_slug": association.slug})
-    return charts.counts_chart(
+def audit_figures(association, today) -> dict[str, int]:
+    return selectors.audits_by_status(association)
+
+
+def audits_chart(association, today, counts) -> charts.Chart:
+    return charts.status_counts_chart(
         id="chart-audits",
         title=_("Audits by status"),
         summary=_("Every audit, one bar per status of its outcome."),
-        items=[
-            (label, counts.get(value, 0), f"{listing}?status={value}")
-            for value, label in AuditStatus.choices
-        ],
+        choices=AuditStatus.choices,
+        counts=counts,
+        listing=reverse("audits:list", kwargs={"association_slug": association.slug}),
         category_header=_("Status"),
         count_header=_("Audits"),
     )
@@ -57,6 +62,6 @@ def audits_chart(association, today) -> charts.Chart:
 
 def sections() -> list[hooks.DashboardSection]:
     return [
-        hooks.DashboardSection("certificates-expiring", 20, expiring_chart),
-        hooks.DashboardSection("audits", 30, audits_chart),
+        hooks.DashboardSection("certificates-expiring", 20, expiring_figures, expiring_chart),
+        hooks.DashboardSection("audits", 30, audit_figures, audits_chart),
     ]

@@ -11,21 +11,22 @@ from . import selectors
 from .models import EnrollmentStatus
 
 
-def enrollments_chart(association, today) -> charts.Chart:
-    counts = selectors.enrollments_by_status(association)
-    directory = reverse("employers:directory", kwargs={"association_slug": association.slug})
-    return charts.counts_chart(
+def figures(association, today) -> dict[str, int]:
+    return selectors.enrollments_by_status(association)
+
+
+def enrollments_chart(association, today, counts) -> charts.Chart:
+    return charts.status_counts_chart(
         id="chart-enrollments",
         title=_("Enrollments by status"),
         summary=_("Every program's enrollments, one bar per status."),
-        items=[
-            (label, counts.get(value, 0), f"{directory}?status={value}")
-            for value, label in EnrollmentStatus.choices
-        ],
+        choices=EnrollmentStatus.choices,
+        counts=counts,
+        listing=reverse("employers:directory", kwargs={"association_slug": association.slug}),
         category_header=_("Status"),
         count_header=_("Enrollments"),
     )
 
 
 def sections() -> list[hooks.DashboardSection]:
-    return [hooks.DashboardSection("enrollments", 10, enrollments_chart)]
+    return [hooks.DashboardSection("enrollments", 10, figures, enrollments_chart)]

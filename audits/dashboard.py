@@ -7,8 +7,9 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from secor import charts, hooks
+from secor import charts, dashboard, hooks
 from secor.dates import add_months
 
 from . import selectors
@@ -43,25 +44,19 @@ def expiring_chart(association, today, months) -> charts.Chart:
     )
 
 
-def audit_figures(association, today) -> dict[str, int]:
-    return selectors.audits_by_status(association)
-
-
-def audits_chart(association, today, counts) -> charts.Chart:
-    return charts.status_counts_chart(
-        id="chart-audits",
-        title=_("Audits by status"),
-        summary=_("Every audit, one bar per status of its outcome."),
-        choices=AuditStatus.choices,
-        counts=counts,
-        listing=reverse("audits:list", kwargs={"association_slug": association.slug}),
-        category_header=_("Status"),
-        count_header=_("Audits"),
-    )
-
-
 def sections() -> list[hooks.DashboardSection]:
     return [
         hooks.DashboardSection("certificates-expiring", 20, expiring_figures, expiring_chart),
-        hooks.DashboardSection("audits", 30, audit_figures, audits_chart),
+        dashboard.status_counts_section(
+            "audits",
+            30,
+            counts=selectors.audits_by_status,
+            choices=AuditStatus.choices,
+            listing="audits:list",
+            id="chart-audits",
+            title=gettext_lazy("Audits by status"),
+            summary=gettext_lazy("Every audit, one bar per status of its outcome."),
+            category_header=gettext_lazy("Status"),
+            count_header=gettext_lazy("Audits"),
+        ),
     ]

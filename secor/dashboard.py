@@ -13,21 +13,23 @@ reader's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
-from . import hooks
+from . import charts, hooks
 
 
 @dataclass(frozen=True)
 class Figures:
     as_of: datetime  # when they were read
-    values: dict[str, Any]  # a figures read's name → what it returned
+    values: dict[str, Any]  # a section's key → what its figures read returned
 
 
 def keep_seconds() -> int:
@@ -39,10 +41,6 @@ def sections() -> list[hooks.DashboardSection]:
     return sorted(found, key=lambda section: section.position)
 
 
-def _name(read) -> str:
-    return f"{read.__module__}.{read.__qualname__}"
-
-
 def _key(association, today: date) -> str:
     return f"dashboard-figures:{association.pk}:{today:%Y-%m-%d}"
 
@@ -51,16 +49,45 @@ def figures(association, today: date, *, refresh: bool = False) -> Figures:
     """The kept figures, or (none kept, or ``refresh``) every section's reads, once each."""
     if not refresh and (kept := cache.get(_key(association, today))) is not None:
         return kept
-    values: dict[str, Any] = {}
+    read: dict[Callable, Any] = {}  # sections sharing a read share its one result
+    values = {}
     for section in sections():
-        name = _name(section.figures)
-        if name not in values:
-            values[name] = section.figures(association, today)
-    read = Figures(timezone.now(), values)
-    cache.set(_key(association, today), read, keep_seconds())
-    return read
+        if section.figures not in read:
+            read[section.figures] = section.figures(association, today)
+        values[section.key] = read[section.figures]
+    found = Figures(timezone.now(), values)
+    cache.set(_key(association, today), found, keep_seconds())
+    return found
 
 
-def chart(section: hooks.DashboardSection, association, today: date, read: Figures):
+def chart(section: hooks.DashboardSection, association, today: date, found: Figures):
     """One section's chart from the figures (no query)."""
-    return section.chart(association, today, read.values[_name(section.figures)])
+    return section.chart(association, today, found.values[section.key])
+
+
+def status_counts_section(
+    key: str,
+    position: int,
+    *,
+    counts: Callable[[Any], dict[str, int]],
+    choices,
+    listing: str,
+    **chart_text,
+) -> hooks.DashboardSection:
+    """A section of one bar per status of ``choices``: ``counts(association)`` reads
+    ``{status: n}`` in one query, each bar links to the page named ``listing`` filtered
+    by ``?status=``. ``chart_text``: the chart's ``id``, ``title``, ``summary``,
+    ``category_header`` and ``count_header`` (lazy strings: read in the page's language)."""
+
+    def read(association, today):
+        return counts(association)
+
+    def draw(association, today, found):
+        return charts.status_counts_chart(
+            choices=choices,
+            counts=found,
+            listing=reverse(listing, kwargs={"association_slug": association.slug}),
+            **{name: str(text) for name, text in chart_text.items()},
+        )
+
+    return hooks.DashboardSection(key, position, read, draw)

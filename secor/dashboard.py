@@ -33,7 +33,7 @@ class Figures:
 
 
 def keep_seconds() -> int:
-    return getattr(settings, "SECOR_DASHBOARD_SECONDS", 300)
+    return settings.SECOR_DASHBOARD_SECONDS
 
 
 def sections() -> list[hooks.DashboardSection]:

@@ -47,9 +47,12 @@ def status_badge(submission) -> str:
 
 class QueueTable(ListTable):
     employer = tables.Column(verbose_name=_("Employer"), accessor="employer__legal_name")
-    kind = tables.Column(verbose_name=_("Submission"), order_by=("kind", "version"))
-    program = tables.Column(verbose_name=_("Program"), accessor="program__kind")
-    status = tables.Column(verbose_name=_("Status"))
+    # Kind, program and status are rendered from the record (the label maps above): an
+    # accessor on a field with choices makes django-tables2 call get_<field>_display()
+    # for every cell first, whose label the render then throws away.
+    kind = tables.Column(verbose_name=_("Submission"), accessor="pk", order_by=("kind", "version"))
+    program = tables.Column(verbose_name=_("Program"), accessor="pk", order_by="program__kind")
+    status = tables.Column(verbose_name=_("Status"), accessor="pk", order_by="status")
     received_at = tables.Column(
         verbose_name=_("Received (waiting)"), attrs={"td": {"class": "text-nowrap"}}
     )

@@ -7,8 +7,10 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from secor import charts, hooks
+from secor import charts, dashboard, hooks
+from secor.dates import add_months
 
 from . import selectors
 from .models import AuditStatus
@@ -16,14 +18,17 @@ from .models import AuditStatus
 EXPIRING_DAYS = 90
 
 
-def expiring_chart(association, today) -> charts.Chart:
-    months = selectors.certificates_expiring_by_month(association, today=today, days=EXPIRING_DAYS)
+def expiring_figures(association, today) -> list:
+    return selectors.certificates_expiring_by_month(association, today=today, days=EXPIRING_DAYS)
+
+
+def expiring_chart(association, today, months) -> charts.Chart:
     listing = reverse("audits:certificate_list", kwargs={"association_slug": association.slug})
     horizon = today + timedelta(days=EXPIRING_DAYS)
     items = []
     for month, n in months:
         first = max(month, today)
-        last = min((month + timedelta(days=32)).replace(day=1) - timedelta(days=1), horizon)
+        last = min(add_months(month, 1) - timedelta(days=1), horizon)
         url = (
             f"{listing}?status=valid&expires_after={first:%Y-%m-%d}&expires_before={last:%Y-%m-%d}"
         )
@@ -39,24 +44,19 @@ def expiring_chart(association, today) -> charts.Chart:
     )
 
 
-def audits_chart(association, today) -> charts.Chart:
-    counts = selectors.audits_by_status(association)
-    listing = reverse("audits:list", kwargs={"association_slug": association.slug})
-    return charts.counts_chart(
-        id="chart-audits",
-        title=_("Audits by status"),
-        summary=_("Every audit, one bar per status of its outcome."),
-        items=[
-            (label, counts.get(value, 0), f"{listing}?status={value}")
-            for value, label in AuditStatus.choices
-        ],
-        category_header=_("Status"),
-        count_header=_("Audits"),
-    )
-
-
 def sections() -> list[hooks.DashboardSection]:
     return [
-        hooks.DashboardSection("certificates-expiring", 20, expiring_chart),
-        hooks.DashboardSection("audits", 30, audits_chart),
+        hooks.DashboardSection("certificates-expiring", 20, expiring_figures, expiring_chart),
+        dashboard.status_counts_section(
+            "audits",
+            30,
+            counts=selectors.audits_by_status,
+            choices=AuditStatus.choices,
+            listing="audits:list",
+            id="chart-audits",
+            title=gettext_lazy("Audits by status"),
+            summary=gettext_lazy("Every audit, one bar per status of its outcome."),
+            category_header=gettext_lazy("Status"),
+            count_header=gettext_lazy("Audits"),
+        ),
     ]

@@ -414,3 +414,20 @@ def counts_chart(
         point_css=point_css,
         show_title=False,
     )
+
+
+def status_counts_chart(
+    *,
+    choices: Sequence[tuple[str, str]],
+    counts: dict[str, float],
+    listing: str,
+    query: str = "",
+    **kwargs,
+) -> Chart:
+    """``counts_chart`` with one bar per status of ``choices`` (``(value, label)``, each
+    listed, zero too), each linking to ``listing?status=<value>`` (and ``query``)."""
+    items = [
+        (label, counts.get(value, 0), f"{listing}?status={value}{query}")
+        for value, label in choices
+    ]
+    return counts_chart(items=items, **kwargs)

@@ -18,6 +18,12 @@ def _unread(request):
     )
 
 
+def _memberships(request):
+    # `association_view` has read them already, with the page's own membership.
+    known = getattr(request, "memberships", None)
+    return known if known is not None else memberships_for_user(request.user)
+
+
 def site(request):
     """What the base layout needs on every page: the MFA-off banner, the tenant, the switcher."""
     return {
@@ -25,7 +31,7 @@ def site(request):
         "current_association": getattr(request, "association", None),
         "current_membership": getattr(request, "membership", None),
         # Lazy: only pages that show the switcher pay for the query.
-        "my_memberships": SimpleLazyObject(lambda: memberships_for_user(request.user)),
+        "my_memberships": SimpleLazyObject(lambda: _memberships(request)),
         "unread_notifications": SimpleLazyObject(lambda: _unread(request)),
         # {% if may.EDIT_ROSTER %}: the role table (secor/permissions.py), no query.
         "may": SimpleLazyObject(

@@ -25,8 +25,8 @@ Hooks and what a registered callable receives and returns:
 * ``daily_jobs(association_id, local_date)`` — per-association daily work run
   by the beat fan-out.
 * ``dashboard_sections()`` — a list of ``DashboardSection`` for the program
-  dashboard (no query: a section's ``build`` runs only when it is shown or
-  exported).
+  dashboard (no query: a section's ``figures`` run only when the dashboard reads
+  them, see ``secor.dashboard``).
 """
 
 from __future__ import annotations
@@ -61,17 +61,22 @@ class ChecklistItem:
 
 @dataclass(frozen=True)
 class DashboardSection:
-    """One chart of the program dashboard (``secor.views.dashboard``).
+    """One chart of the program dashboard (``secor.views.dashboard``, ``secor.dashboard``).
 
-    ``build(association, today)`` returns a ``secor.charts.Chart`` with its data
-    table, from aggregates read in SQL (a constant number of queries, whatever
-    the number of rows); the same table is the section's CSV export, named by
-    ``key`` (a slug, unique across apps). ``position`` orders sections (lower first).
+    ``figures(association, today)`` reads the numbers: SQL aggregates, a constant
+    number of queries whatever the number of rows, returning plain (picklable)
+    values, since the dashboard keeps them for a few minutes. Sections that count
+    the same table share one ``figures`` function, one query for all of its
+    charts: the dashboard calls each function once. ``chart(association, today,
+    figures)`` builds the ``secor.charts.Chart`` and its data table from them with
+    no query; the same table is the section's CSV export, named by ``key`` (a
+    slug, unique across apps). ``position`` orders sections (lower first).
     """
 
     key: str
     position: int
-    build: Callable[[Any, Any], Any]
+    figures: Callable[[Any, Any], Any]
+    chart: Callable[[Any, Any, Any], Any]
 
 
 class Hook:

@@ -179,6 +179,9 @@ MFA_TOTP_TOLERANCE = 1
 SECOR_REQUIRE_STAFF_MFA = env.bool("SECOR_REQUIRE_STAFF_MFA", default=True)
 # Invitation links stop working after this many days.
 SECOR_INVITATION_DAYS = env.int("SECOR_INVITATION_DAYS", default=7)
+# The program dashboard keeps each association's figures this long (secor/dashboard.py);
+# the page says when they were read and offers a refresh.
+SECOR_DASHBOARD_SECONDS = env.int("SECOR_DASHBOARD_SECONDS", default=300)
 # Invitations send email to any address: at most this many per hour from one
 # person, and from one association altogether (cache-backed counters).
 SECOR_INVITATIONS_PER_USER_PER_HOUR = env.int("SECOR_INVITATIONS_PER_USER_PER_HOUR", default=10)

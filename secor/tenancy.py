@@ -84,18 +84,13 @@ def user_has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def _membership(user, slug):
-    from .models import Association, Membership
+def _membership(request, slug):
+    from .selectors import memberships_for_user
 
-    association = Association.objects.filter(slug=slug, is_active=True).first()
-    if association is None:
-        raise Http404("No such association.")
-    membership = (
-        Membership.objects.for_association(association)
-        .filter(user=user, is_active=True)
-        .select_related("association")
-        .first()
-    )
+    # One query answers both the page's membership and the layout's association
+    # switcher (``secor.context_processors.site`` reuses ``request.memberships``).
+    request.memberships = memberships_for_user(request.user)
+    membership = next((m for m in request.memberships if m.association.slug == slug), None)
     if membership is None:
         # Same answer as an unknown slug: a non-member learns nothing.
         raise Http404("No such association.")
@@ -123,7 +118,7 @@ def association_view(view=None, *, action=None):
                 from django.contrib.auth.views import redirect_to_login
 
                 return redirect_to_login(request.get_full_path())
-            membership = _membership(request.user, association_slug)
+            membership = _membership(request, association_slug)
             if (
                 membership.is_staff_role
                 and settings.SECOR_REQUIRE_STAFF_MFA

@@ -8,6 +8,7 @@ from . import reminder_views, views
 association_patterns = [
     path("", views.association_home, name="association_home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/refresh/", views.dashboard_refresh, name="dashboard_refresh"),
     path("dashboard/export.csv", views.dashboard_export, name="dashboard_export"),
     path("staff/", views.staff, name="staff"),
     path("staff/members/<int:membership_id>/", views.staff_member, name="staff_member"),

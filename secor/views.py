@@ -14,6 +14,7 @@ from secor.dates import association_today
 from secor.http import require_methods
 from secor.tables import stream_csv
 
+from . import dashboard as program_dashboard
 from . import hooks, services
 from .forms import form_submitted
 from .models import Invitation, Membership, Notification, Role, User
@@ -314,20 +315,32 @@ def invitation_accept(request, token):
 # --- The program dashboard ----------------------------------------------------------
 
 
-def _dashboard_sections() -> list[hooks.DashboardSection]:
-    found = [section for sections in hooks.dashboard_sections.call() for section in sections]
-    return sorted(found, key=lambda section: section.position)
-
-
 @association_view(action=Action.VIEW_DASHBOARD)
 @require_methods("GET")
 def dashboard(request):
     """The program at a glance: each app's charts, each with its table, links and CSV."""
     today = association_today(request.association)
+    read = program_dashboard.figures(request.association, today)
     sections = [
-        {"key": s.key, "chart": s.build(request.association, today)} for s in _dashboard_sections()
+        {"key": s.key, "chart": program_dashboard.chart(s, request.association, today, read)}
+        for s in program_dashboard.sections()
     ]
-    return render(request, "secor/dashboard.html", {"sections": sections, "today": today})
+    context = {
+        "sections": sections,
+        "today": today,
+        "as_of": read.as_of,
+        "keep_minutes": max(program_dashboard.keep_seconds() // 60, 1),
+    }
+    return render(request, "secor/dashboard.html", context)
+
+
+@association_view(action=Action.VIEW_DASHBOARD)
+@require_methods("POST")
+def dashboard_refresh(request):
+    """Read the dashboard's figures again now, instead of the ones kept a few minutes."""
+    today = association_today(request.association)
+    program_dashboard.figures(request.association, today, refresh=True)
+    return redirect("dashboard", association_slug=request.association.slug)
 
 
 @association_view(action=Action.VIEW_DASHBOARD)
@@ -335,14 +348,16 @@ def dashboard(request):
 def dashboard_export(request):
     """One dashboard chart's table as CSV (``?chart=<key>``; the same rows the page shows)."""
     section = request.GET.get("chart", "")
+    sections = program_dashboard.sections()
     if not section:
-        keys = ", ".join(s.key for s in _dashboard_sections())
+        keys = ", ".join(s.key for s in sections)
         message = gettext("Say which chart to export: ?chart= one of %(keys)s.") % {"keys": keys}
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-    found = next((s for s in _dashboard_sections() if s.key == section), None)
+    found = next((s for s in sections if s.key == section), None)
     if found is None:
         raise Http404("No such dashboard chart.")
     today = association_today(request.association)
-    chart = found.build(request.association, today)
+    read = program_dashboard.figures(request.association, today)
+    chart = program_dashboard.chart(found, request.association, today, read)
     name = f"{request.association.slug}-{section}-{today:%Y-%m-%d}.csv"
     return stream_csv(None, name, rows=chart.table.csv_rows())

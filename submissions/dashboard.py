@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from secor import charts, hooks
+from secor.dates import add_months
 
 from . import review
 from .models import SubmissionStatus
@@ -22,24 +23,28 @@ def _queue(association) -> str:
     return reverse("submissions:review_queue", kwargs={"association_slug": association.slug})
 
 
-def status_chart(association, today) -> charts.Chart:
-    counts = review.submissions_by_status(association)
-    queue = _queue(association)
-    return charts.counts_chart(
+def figures(association, today) -> review.DashboardFigures:
+    """One query for the four charts (``review.dashboard_figures``)."""
+    return review.dashboard_figures(
+        association, today=today, months=SURGE_MONTHS, turnaround_days=TURNAROUND_DAYS
+    )
+
+
+def status_chart(association, today, figures) -> charts.Chart:
+    return charts.status_counts_chart(
         id="chart-submissions",
         title=_("Submissions by status"),
         summary=_("Every version received, one bar per status of its review."),
-        items=[
-            (label, counts.get(value, 0), f"{queue}?status={value}")
-            for value, label in SubmissionStatus.choices
-        ],
+        choices=SubmissionStatus.choices,
+        counts=figures.by_status,
+        listing=_queue(association),
         category_header=_("Status"),
         count_header=_("Submissions"),
     )
 
 
-def turnaround_chart(association, today) -> charts.Chart:
-    rows = review.review_turnaround(association, today=today, days=TURNAROUND_DAYS)
+def turnaround_chart(association, today, figures) -> charts.Chart:
+    rows = figures.turnaround
     queue = _queue(association)
     urls = [f"{queue}?status=&assignee={r.user_id}" for r in rows]
     return charts.bar_chart(
@@ -79,12 +84,12 @@ def turnaround_chart(association, today) -> charts.Chart:
     )
 
 
-def surge_chart(association, today) -> charts.Chart:
-    months = review.received_by_month(association, today=today, months=SURGE_MONTHS)
+def surge_chart(association, today, figures) -> charts.Chart:
+    months = figures.months
     queue = _queue(association)
     urls = []
     for month, _n in months:
-        last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        last = add_months(month, 1) - timedelta(days=1)
         urls.append(f"{queue}?status=&received_from={month:%Y-%m-%d}&received_to={last:%Y-%m-%d}")
     return charts.bar_chart(
         id="chart-surge",
@@ -108,20 +113,18 @@ def surge_chart(association, today) -> charts.Chart:
     )
 
 
-def overdue_chart(association, today) -> charts.Chart:
-    counts = review.overdue_by_status(association, today=today)
-    queue = _queue(association)
+def overdue_chart(association, today, figures) -> charts.Chart:
     labels = dict(SubmissionStatus.choices)
-    return charts.counts_chart(
+    return charts.status_counts_chart(
         id="chart-overdue",
         title=_("Overdue"),
         summary=_(
             "Open submissions past their due date: the review's, or the corrections' deadline."
         ),
-        items=[
-            (labels[value], counts.get(value, 0), f"{queue}?status={value}&due=overdue")
-            for value in OPEN_STATUSES
-        ],
+        choices=[(value, labels[value]) for value in OPEN_STATUSES],
+        counts=figures.overdue,
+        listing=_queue(association),
+        query="&due=overdue",
         category_header=_("Status"),
         count_header=_("Overdue submissions"),
         point_css=["bar bar-over"] * len(OPEN_STATUSES),
@@ -130,8 +133,8 @@ def overdue_chart(association, today) -> charts.Chart:
 
 def sections() -> list[hooks.DashboardSection]:
     return [
-        hooks.DashboardSection("submissions", 40, status_chart),
-        hooks.DashboardSection("overdue", 50, overdue_chart),
-        hooks.DashboardSection("turnaround", 60, turnaround_chart),
-        hooks.DashboardSection("surge", 70, surge_chart),
+        hooks.DashboardSection("submissions", 40, figures, status_chart),
+        hooks.DashboardSection("overdue", 50, figures, overdue_chart),
+        hooks.DashboardSection("turnaround", 60, figures, turnaround_chart),
+        hooks.DashboardSection("surge", 70, figures, surge_chart),
     ]

@@ -286,6 +286,13 @@ class Submission(TenantModel):
                 fields=["association", "assigned_to", "status"], name="submission_assignee_idx"
             ),
             models.Index(fields=["association", "employer"], name="submission_employer_idx"),
+            # The open queue, oldest first: its page is read in order from here and its
+            # count is an index-only scan of the open versions, not of the whole history.
+            models.Index(
+                fields=["association", "received_at"],
+                condition=Q(status__in=[s.value for s in workflow.OPEN]),
+                name="submission_open_idx",
+            ),
             # Used by the inspection sweep (tasks.sweep_pending_inspections).
             models.Index(
                 fields=["status_changed_at"],

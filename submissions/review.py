@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, TruncMonth
 from django.utils.translation import gettext as _
 
+from secor.dates import add_months
 from secor.models import Membership
 from secor.permissions import ADMIN, STAFF
 
@@ -39,7 +40,7 @@ from . import diff, workflow
 from .models import NoteKind, ReviewNote, Submission, SubmissionEntry, SubmissionStatus
 
 # The queue: waiting for a reviewer, in review, or sent back (the reviewer follows it up).
-OPEN_STATUSES = [*sorted(workflow.QUEUED), workflow.Status.CORRECTIONS_REQUESTED]
+OPEN_STATUSES = list(workflow.OPEN)
 
 
 def review_days() -> int:
@@ -159,51 +160,29 @@ def workload(association, *, today: date) -> list[WorkloadRow]:
     return rows
 
 
+def _month_starts(today: date, months: int) -> list[date]:
+    """The first days of the last ``months`` months, oldest first, this month last."""
+    return [add_months(today.replace(day=1), i - months + 1) for i in range(months)]
+
+
 def received_by_month(association, *, today: date, months: int = 12) -> list[tuple[date, int]]:
     """Versions received per month over the last `months` months (the October–February surge)."""
     from zoneinfo import ZoneInfo
 
-    first = date(today.year, today.month, 1)
-    for _i in range(months - 1):
-        first = (first - timedelta(days=1)).replace(day=1)
+    starts = _month_starts(today, months)
     zone = ZoneInfo(association.time_zone)
     found = {
         row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["n"]
         for row in Submission.objects.for_association(association)
-        .filter(received_at__date__gte=first)
+        .filter(received_at__date__gte=starts[0])
         .annotate(month=TruncMonth("received_at", tzinfo=zone))
         .values("month")
         .annotate(n=Count("pk"))
     }
-    out, month = [], first
-    for _i in range(months):
-        out.append((month, found.get(month, 0)))
-        month = (month + timedelta(days=32)).replace(day=1)
-    return out
+    return [(month, found.get(month, 0)) for month in starts]
 
 
 # --- Program dashboard ---------------------------------------------------------------------
-
-
-def submissions_by_status(association) -> dict[str, int]:
-    """How many submissions (every version) are in each status (one query)."""
-    rows = (
-        Submission.objects.for_association(association)
-        .values("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row["status"]: row["n"] for row in rows}
-
-
-def overdue_by_status(association, *, today: date) -> dict[str, int]:
-    """Open submissions past their due date (review or corrections), per status (one query)."""
-    qs = with_due(
-        Submission.objects.for_association(association).filter(status__in=OPEN_STATUSES),
-        time_zone=association.time_zone,
-    )
-    rows = qs.filter(due_on__lt=today).values("status").annotate(n=Count("pk")).order_by()
-    return {row["status"]: row["n"] for row in rows}
 
 
 class Percentile(Aggregate):
@@ -242,46 +221,98 @@ def _days(value) -> float:
     return round(value.total_seconds() / 86400, 1)
 
 
-def review_turnaround(association, *, today: date, days: int = 365) -> list[TurnaroundRow]:
-    """Per reviewer who decided submissions in the last ``days`` days: how many, and the
-    median and 90th percentile of days from receipt to decision. One query on
-    PostgreSQL (``percentile_cont``); elsewhere the durations are read and interpolated
-    the same way in Python."""
+@dataclass(frozen=True)
+class DashboardFigures:
+    """What the program dashboard's submission charts count (``dashboard_figures``)."""
+
+    by_status: dict[str, int]  # every version, per status
+    overdue: dict[str, int]  # open versions past their due date, per status
+    months: list[tuple[date, int]]  # versions received per local month, oldest first
+    turnaround: list[TurnaroundRow]  # per reviewer with decisions in the window
+
+
+def dashboard_figures(
+    association, *, today: date, months: int = 36, turnaround_days: int = 365
+) -> DashboardFigures:
+    """Every figure of the dashboard's submission charts, in one query on PostgreSQL.
+
+    Conditional aggregation over the association's submissions, grouped by who
+    decided them (a handful of groups): the counts per status, overdue per open
+    status and received per month add up across the groups; the number of
+    decisions of the last ``turnaround_days`` days and the median and 90th
+    percentile of days from receipt to decision (``percentile_cont``) are each
+    reviewer's. Elsewhere the durations are read by a second query and
+    interpolated the same way in Python.
+    """
     from zoneinfo import ZoneInfo
 
     from django.db import connection
     from django.utils import timezone
 
-    since = timezone.make_aware(
-        datetime.combine(today - timedelta(days=days), time.min), ZoneInfo(association.time_zone)
-    )
-    decided = Submission.objects.for_association(association).filter(
-        decided_at__gte=since, decided_by__isnull=False
-    )
+    zone = ZoneInfo(association.time_zone)
+
+    def local_start(day: date) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time.min), zone)
+
+    starts = _month_starts(today, months)
+    bounds = [*starts, add_months(starts[-1], 1)]
+    decided = Q(decided_at__gte=local_start(today - timedelta(days=turnaround_days)))
+    decided &= Q(decided_by__isnull=False)
     took = ExpressionWrapper(F("decided_at") - F("received_at"), output_field=DurationField())
+    counts = {f"s_{v}": Count("pk", filter=Q(status=v)) for v in SubmissionStatus.values}
+    counts |= {f"o_{v}": Count("pk", filter=Q(status=v, due_on__lt=today)) for v in OPEN_STATUSES}
+    counts |= {
+        f"m{i}": Count(
+            "pk", filter=Q(received_at__gte=local_start(low), received_at__lt=local_start(high))
+        )
+        for i, (low, high) in enumerate(zip(bounds, bounds[1:], strict=False))
+    }
+    counts["decided"] = Count("pk", filter=decided)
+    percentiles = connection.vendor == "postgresql"
+    if percentiles:
+        for name, fraction in (("median", 0.5), ("p90", 0.9)):
+            counts[name] = Percentile(took, fraction, filter=decided, output_field=DurationField())
     names = ("decided_by_id", "decided_by__full_name", "decided_by__email")
-    if connection.vendor == "postgresql":
-        rows = [
-            (row[names[0]], row[names[1]] or row[names[2]], row["n"], row["median"], row["p90"])
-            for row in decided.values(*names)
-            .annotate(
-                n=Count("pk"),
-                median=Percentile(took, 0.5, output_field=DurationField()),
-                p90=Percentile(took, 0.9, output_field=DurationField()),
+    submissions = Submission.objects.for_association(association)
+    groups = list(
+        with_due(submissions, time_zone=association.time_zone)
+        .values(*names)
+        .annotate(**counts)
+        .order_by()
+    )
+
+    def total(key: str) -> int:
+        return sum(g[key] for g in groups)
+
+    by_status = {v: n for v in SubmissionStatus.values if (n := total(f"s_{v}"))}
+    overdue = {v: n for v in OPEN_STATUSES if (n := total(f"o_{v}"))}
+    if not percentiles:
+        spans: dict[int, list] = {}
+        rows = submissions.filter(decided).annotate(took=took).values_list("decided_by_id", "took")
+        for uid, span in rows:
+            spans.setdefault(uid, []).append(span)
+        for g in groups:
+            found = spans.get(g["decided_by_id"], [])
+            g["median"], g["p90"] = percentile_cont(found, 0.5), percentile_cont(found, 0.9)
+    turnaround = sorted(
+        (
+            TurnaroundRow(
+                g[names[0]],
+                g[names[1]] or g[names[2]],
+                g["decided"],
+                _days(g["median"]),
+                _days(g["p90"]),
             )
-            .order_by()
-        ]
-    else:
-        spans: dict[tuple, list] = {}
-        for *who, span in decided.annotate(took=took).values_list(*names, "took"):
-            spans.setdefault(tuple(who), []).append(span)
-        rows = [
-            (uid, name or email, len(v), percentile_cont(v, 0.5), percentile_cont(v, 0.9))
-            for (uid, name, email), v in spans.items()
-        ]
-    return sorted(
-        (TurnaroundRow(uid, label, n, _days(med), _days(p90)) for uid, label, n, med, p90 in rows),
+            for g in groups
+            if g["decided"]
+        ),
         key=lambda r: r.label.casefold(),
+    )
+    return DashboardFigures(
+        by_status=by_status,
+        overdue=overdue,
+        months=[(month, total(f"m{i}")) for i, month in enumerate(starts)],
+        turnaround=turnaround,
     )
 
 
@@ -477,6 +508,7 @@ def outcome_reasons(audit) -> list[str]:
 __all__ = [
     "OPEN_STATUSES",
     "changes_since_previous",
+    "dashboard_figures",
     "queue",
     "received_by_month",
     "tree",

@@ -77,9 +77,12 @@ class QueueFilter(django_filters.FilterSet):
             data["status"] = OPEN
         super().__init__(data, *args, **kwargs)
         self.user, self.today = user, today
-        self.filters["program"].queryset = Program.objects.filter(
-            association=association, is_active=True
-        ).order_by("kind")
+        # A choice's label names the association: read with it, not once per program.
+        self.filters["program"].queryset = (
+            Program.objects.filter(association=association, is_active=True)
+            .select_related("association")
+            .order_by("kind")
+        )
         choices = [(ME, _("Me")), (NOBODY, _("Nobody yet"))]
         # Everyone by id too (the signed-in member as well): the dashboard links by id.
         choices += [(str(m.user_id), str(m.user)) for m in staff]

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from secor.models import ProgramKind
 from secor.tables import ListTable
 
-from .models import Submission, SubmissionStatus
+from .models import Submission, SubmissionKind, SubmissionStatus
 
 BADGES = {
     SubmissionStatus.AWAITING_REVIEW: "text-bg-primary",
@@ -25,19 +26,33 @@ BADGES = {
 }
 
 
+# Labels by value, built once: a model's get_<field>_display() rebuilds its choices
+# dict on every call, several times per row of every page.
+STATUS_LABELS = dict(SubmissionStatus.choices)
+KIND_LABELS = dict(SubmissionKind.choices)
+PROGRAM_LABELS = dict(ProgramKind.choices)
+
+
+def _label(labels, value) -> str:
+    return str(labels.get(value, value))
+
+
 def status_badge(submission) -> str:
     return format_html(
         '<span class="badge {}">{}</span>',
         BADGES.get(submission.status, "text-bg-light"),
-        submission.get_status_display(),
+        _label(STATUS_LABELS, submission.status),
     )
 
 
 class QueueTable(ListTable):
     employer = tables.Column(verbose_name=_("Employer"), accessor="employer__legal_name")
-    kind = tables.Column(verbose_name=_("Submission"), order_by=("kind", "version"))
-    program = tables.Column(verbose_name=_("Program"), accessor="program__kind")
-    status = tables.Column(verbose_name=_("Status"))
+    # Kind, program and status are rendered from the record (the label maps above): an
+    # accessor on a field with choices makes django-tables2 call get_<field>_display()
+    # for every cell first, whose label the render then throws away.
+    kind = tables.Column(verbose_name=_("Submission"), accessor="pk", order_by=("kind", "version"))
+    program = tables.Column(verbose_name=_("Program"), accessor="pk", order_by="program__kind")
+    status = tables.Column(verbose_name=_("Status"), accessor="pk", order_by="status")
     received_at = tables.Column(
         verbose_name=_("Received (waiting)"), attrs={"td": {"class": "text-nowrap"}}
     )
@@ -83,22 +98,22 @@ class QueueTable(ListTable):
         return record.employer.legal_name
 
     def render_kind(self, record):
-        return f"{record.get_kind_display()} v{record.version}"
+        return f"{_label(KIND_LABELS, record.kind)} v{record.version}"
 
     value_kind = render_kind
 
     def render_program(self, record):
         # "SECOR", "COR": the long name is on the workspace.
-        return record.program.get_kind_display().split(" ")[0]
+        return _label(PROGRAM_LABELS, record.program.kind).split(" ")[0]
 
     def value_program(self, record):
-        return record.program.get_kind_display()
+        return _label(PROGRAM_LABELS, record.program.kind)
 
     def render_status(self, record):
         return status_badge(record)
 
     def value_status(self, record):
-        return record.get_status_display()
+        return _label(STATUS_LABELS, record.status)
 
     def render_received_at(self, record):
         days = (self.today - self._local_date(record)).days

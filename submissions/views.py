@@ -53,7 +53,10 @@ def _require_employer(request) -> None:
 
 
 def _submissions(request):
-    qs = Submission.objects.select_related("employer", "audit", "program", "association")
+    # The reviewer is shown to staff on the detail page.
+    qs = Submission.objects.select_related(
+        "employer", "audit", "program", "association", "assigned_to"
+    )
     if _is_employer(request):
         qs = qs.filter(employer_id=request.membership.employer_id)
     return qs

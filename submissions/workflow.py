@@ -59,6 +59,8 @@ class Action(StrEnum):
 PENDING_INSPECTION = frozenset({Status.RECEIVED, Status.INSPECTING})
 # In the reviewers' queue.
 QUEUED = frozenset({Status.AWAITING_REVIEW, Status.RESUBMITTED, Status.IN_REVIEW})
+# The review queue's open versions: queued, or sent back (the reviewer follows them up).
+OPEN = (*sorted(QUEUED), Status.CORRECTIONS_REQUESTED)
 # Nothing more happens to these versions.
 FINAL = frozenset(
     {Status.INVALID, Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN, Status.SUPERSEDED}

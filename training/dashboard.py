@@ -16,8 +16,11 @@ def _bucket(low: int, high: int | None) -> str:
     return _("%(low)s to %(high)s days") % {"low": low, "high": high}
 
 
-def pending_chart(association, today) -> charts.Chart:
-    buckets = selectors.pending_by_age(association, today=today)
+def figures(association, today):
+    return selectors.pending_by_age(association, today=today)
+
+
+def pending_chart(association, today, buckets) -> charts.Chart:
     queue = reverse("training:verification_queue", kwargs={"association_slug": association.slug})
     return charts.counts_chart(
         id="chart-training-pending",
@@ -31,4 +34,4 @@ def pending_chart(association, today) -> charts.Chart:
 
 
 def sections() -> list[hooks.DashboardSection]:
-    return [hooks.DashboardSection("training-pending", 80, pending_chart)]
+    return [hooks.DashboardSection("training-pending", 80, figures, pending_chart)]

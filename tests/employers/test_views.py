@@ -464,11 +464,11 @@ def queries(client, path):
     return len(captured)
 
 
-DIRECTORY_QUERIES = 13
-EXPORT_QUERIES = 9
+DIRECTORY_QUERIES = 11
+EXPORT_QUERIES = 8
 # The checklist includes the training and audit items (hooks.checklist_items);
 # +1 since the page lists the employer's pending invitations to staff.
-EMPLOYER_PAGE_QUERIES = 33
+EMPLOYER_PAGE_QUERIES = 31
 
 
 def test_directory_queries_do_not_grow_with_employers(

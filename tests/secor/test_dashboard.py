@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -94,7 +95,8 @@ def test_turnaround_median_and_p90_per_reviewer(association, reviewer, admin_use
     submission(association, status="accepted", received=old, decided=old, by=reviewer)
 
     with activate(association):
-        rows = {r.user_id: r for r in review.review_turnaround(association, today=TODAY)}
+        figures = review.dashboard_figures(association, today=TODAY)
+    rows = {r.user_id: r for r in figures.turnaround}
 
     # percentile_cont: the median of 1, 2, 3, 4, 10 is 3; the 90th percentile lies 0.6 of
     # the way from 4 to 10: 7.6.
@@ -118,12 +120,13 @@ def test_counts_by_status_and_overdue(association, other_association):
     EnrollmentFactory(employer=EmployerFactory(association=association), status="certified")
 
     with activate(association):
-        by_status = review.submissions_by_status(association)
-        overdue = review.overdue_by_status(association, today=TODAY)
+        figures = review.dashboard_figures(association, today=TODAY)
         enrollments = employer_selectors.enrollments_by_status(association)
 
-    assert by_status == {"awaiting_review": 2, "corrections_requested": 1}
-    assert overdue == {"awaiting_review": 1, "corrections_requested": 1}
+    assert figures.by_status == {"awaiting_review": 2, "corrections_requested": 1}
+    assert figures.overdue == {"awaiting_review": 1, "corrections_requested": 1}
+    assert figures.months[-1] == (date(2026, 3, 1), 1) and len(figures.months) == 36
+    assert (date(2026, 1, 1), 1) in figures.months and (date(2026, 2, 1), 1) in figures.months
     assert enrollments["certified"] == 1
 
 
@@ -240,23 +243,29 @@ def test_csv_export_of_one_chart(client, association):
     assert unnamed.status_code == 400 and b"?chart= one of enrollments," in unnamed.content
 
 
-def _queries(client, association) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url(association)).status_code == 200
-    return len(ctx.captured_queries)
-
-
 def _section_queries(association) -> int:
-    """The dashboard's own reads: every section's aggregates, as the page builds them."""
-    from secor.views import _dashboard_sections
+    """The dashboard's own reads: every section's figures, each read once, as the page does."""
+    from secor import dashboard
 
     with activate(association), CaptureQueriesContext(connection) as ctx:
-        for section in _dashboard_sections():
-            section.build(association, TODAY)
+        read = dashboard.figures(association, TODAY, refresh=True)
+        for section in dashboard.sections():
+            dashboard.chart(section, association, TODAY, read)
     return len(ctx.captured_queries)
 
 
-def test_the_dashboard_reads_a_constant_number_of_queries(client, association, reviewer):
+# What every signed-in staff page reads: the transaction (BEGIN, COMMIT), the user, their
+# memberships (the page's and the switcher's), their TOTP, the unread notifications.
+PAGE_QUERIES = 6
+# One aggregate query per table: enrollments, certificates, audits, submissions, training.
+FIGURES_QUERIES = 5
+
+
+def test_the_dashboard_reads_a_constant_number_of_queries(
+    client, association, reviewer, django_assert_num_queries
+):
+    from secor import dashboard
+
     client.force_login(member(association, "program_admin"))
 
     def grow(n):
@@ -267,16 +276,57 @@ def test_the_dashboard_reads_a_constant_number_of_queries(client, association, r
             TrainingRecordFactory(employer=EmployerFactory(association=association))
             make_certificate(association, expires_on=TODAY + timedelta(days=10 + i))
 
+    def cold_and_warm():
+        client.get(url(association))  # the session and the menu's cached reads, once
+        cache.delete(dashboard._key(association, TODAY))
+        with django_assert_num_queries(PAGE_QUERIES + FIGURES_QUERIES):
+            cold = client.get(url(association))
+        with django_assert_num_queries(PAGE_QUERIES):
+            warm = client.get(url(association))
+        assert cold.status_code == warm.status_code == 200
+        return cold.context["sections"], warm.context["sections"]
+
     grow(1)
-    _queries(client, association)  # the session's first save is not the page's
-    small, small_sections = _queries(client, association), _section_queries(association)
+    cold, warm = cold_and_warm()
+    assert [s["chart"].table for s in cold] == [s["chart"].table for s in warm]
+    assert _section_queries(association) == FIGURES_QUERIES
     grow(8)
-    large, large_sections = _queries(client, association), _section_queries(association)
-    # One aggregate query per chart, whatever the number of rows.
-    assert small_sections == large_sections == 8
-    # The whole page: those, plus what every signed-in page reads (user, membership, MFA,
-    # the layout's notification count and association switcher, the transaction).
-    assert small == large <= 20, (small, large)
+    cold, warm = cold_and_warm()
+    assert [s["chart"].table for s in cold] == [s["chart"].table for s in warm]
+    assert _section_queries(association) == FIGURES_QUERIES
+
+
+def test_the_figures_are_kept_say_when_they_were_read_and_refresh_on_request(client, association):
+    client.force_login(member(association, "program_admin"))
+
+    def in_review(response) -> str:
+        charts = {s["key"]: s["chart"] for s in response.context["sections"]}
+        return next(r for r in charts["submissions"].table.rows if r[0].text == "In review")[1].text
+
+    first = client.get(url(association))
+    # Read at 18:00 UTC: 12:00 in Edmonton (daylight time since March 8), the association's.
+    assert 'Figures as of <time datetime="2026-03-10T12:00:00-06:00">12:00</time>' in (
+        first.content.decode()
+    )
+    assert "they are read again after 5 minutes" in first.content.decode()
+    assert in_review(first) == "0"
+    submission(association, status="in_review", received=at(TODAY - timedelta(days=3)))
+    with time_machine.travel(NOON + timedelta(minutes=2), tick=False):
+        kept = client.get(url(association))
+        export_rows = b"".join(client.get(export(association, "submissions")).streaming_content)
+        assert in_review(kept) == "0"  # the kept figures, and the export charts the same
+        assert "In review,0" in export_rows.decode("utf-8-sig")
+        assert client.get(url(association, "dashboard_refresh")).status_code == 405
+        refreshed = client.post(url(association, "dashboard_refresh"))
+        assert refreshed.status_code == 302 and refreshed["Location"] == url(association)
+        again = client.get(url(association))
+    assert in_review(again) == "1"
+    assert ">12:02</time>" in again.content.decode()
+    # An employer user may not refresh the staff dashboard either.
+    client.force_login(
+        member(association, "employer", employer=EmployerFactory(association=association))
+    )
+    assert client.post(url(association, "dashboard_refresh")).status_code == 403
 
 
 # --- The employer home: next deadlines, the timeline, what blocks certification -------------

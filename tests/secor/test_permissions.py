@@ -116,7 +116,11 @@ PAGES: dict[Action, list[tuple[str, str]]] = {
     ],
     Action.EDIT_REMINDER_SETTINGS: [("reminder_settings", "get"), ("reminder_settings", "post")],
     Action.VIEW_REMINDER_LOG: [("reminder_log", "get"), ("reminder_log_export", "get")],
-    Action.VIEW_DASHBOARD: [("dashboard", "get"), ("dashboard_export", "get")],
+    Action.VIEW_DASHBOARD: [
+        ("dashboard", "get"),
+        ("dashboard_refresh", "post"),
+        ("dashboard_export", "get"),
+    ],
 }
 PATTERNS = dict(association_url_patterns())
 

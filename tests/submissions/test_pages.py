@@ -127,13 +127,24 @@ def test_training_not_compliant_at_the_audit_dates_is_warned_on_the_upload_page(
     assert "Training is not compliant at the audit" in page
 
 
+# The transaction (BEGIN, COMMIT), the user, their memberships, the submission (with its
+# employer, audit, program and reviewer), its notes, its file count, a newer version, its
+# timeline, the unread notifications; staff also have their TOTP read.
+DETAIL_QUERIES = 10
+
+
 def test_the_submissions_list_and_detail_stay_within_their_query_budgets(
+    client,
     employer_client,
     association,
     employer_user,
+    admin_user,
     django_capture_on_commit_callbacks,
     django_assert_max_num_queries,
+    django_assert_num_queries,
 ):
+    from .review_helpers import inspected
+
     audit = recent_audit(association, employer_user.employer)
     result = tus_upload(
         employer_client,
@@ -142,12 +153,25 @@ def test_the_submissions_list_and_detail_stay_within_their_query_budgets(
         evaluation_zip(),
         commit=django_capture_on_commit_callbacks,
     )
+    staff_client = type(client)()
+    staff_client.force_login(admin_user)
+    detail = result["submission_url"]
+    staff_client.get(detail)  # the session learns the association once
+
+    def exact_counts():
+        with django_assert_num_queries(DETAIL_QUERIES):
+            assert employer_client.get(detail).status_code == 200
+        with django_assert_num_queries(DETAIL_QUERIES + 1):
+            assert staff_client.get(detail).status_code == 200
+
+    exact_counts()
+    for _i in range(5):  # other employers' submissions: the page reads none of them
+        inspected(association)
+    exact_counts()
     with django_assert_max_num_queries(25):
         assert employer_client.get(f"/{association.slug}/submissions/").status_code == 200
-    with django_assert_max_num_queries(25):
-        assert employer_client.get(result["submission_url"]).status_code == 200
     with django_assert_max_num_queries(20):
-        assert employer_client.get(result["submission_url"] + "files/").status_code == 200
+        assert employer_client.get(detail + "files/").status_code == 200
 
 
 def test_staff_see_the_detail_read_only(

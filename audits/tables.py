@@ -45,8 +45,8 @@ class CertificateTable(ListTable):
             "revision",
             "imported",
         )
-        template_name = "django_tables2/bootstrap5-responsive.html"
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        template_name = TEMPLATE
+        attrs = ATTRS
         order_by = ("-issued_on",)
         empty_text = _("No certificate matches.")
 

@@ -285,7 +285,10 @@ class ProgramRules(TenantModel):
             try:
                 check_pattern(self.certificate_number_pattern)
             except PatternError as error:
-                raise ValidationError({"certificate_number_pattern": str(error)}) from error
+                # The pure module marks its messages; they are translated here, at the edge.
+                raise ValidationError(
+                    {"certificate_number_pattern": gettext(str(error))}
+                ) from error
 
 
 class AuditTool(TenantModel):

@@ -99,8 +99,10 @@ class PlanForm(DatesForm):
     limited_scope = forms.BooleanField(
         label=gettext_lazy("Limited scope: audit only the elements that failed"),
         required=False,
-        help_text="Only after a failed certification audit that fell short on particular "
-        "elements; otherwise a full re-audit is planned.",
+        help_text=gettext_lazy(
+            "Only after a failed certification audit that fell short on particular "
+            "elements; otherwise a full re-audit is planned."
+        ),
     )
 
     field_order = [
@@ -163,20 +165,26 @@ def score_form_class(elements, pass_marks_text: str = ""):
     """A form with one points field per element of the audit's tool version."""
     fields = {}
     for element in elements:
-        kind = "Supplemental section" if element.supplemental else "Element"
+        label = (
+            gettext("Supplemental section %(number)s. %(name)s")
+            if element.supplemental
+            else gettext("Element %(number)s. %(name)s")
+        )
+        points = {"points": f"{element.max_points.normalize():f}"}
+        if element.min_percent is None:
+            help_text = gettext("Out of %(points)s points.") % points
+        else:
+            help_text = gettext("Out of %(points)s points; its own minimum is %(minimum)s %%.") % {
+                **points,
+                "minimum": f"{element.min_percent.normalize():f}",
+            }
         fields[f"element_{element.number}"] = forms.DecimalField(
-            label=f"{kind} {element.number}. {element.name}",
+            label=label % {"number": element.number, "name": element.name},
             required=False,
             min_value=Decimal(0),
             max_value=element.max_points,
             decimal_places=2,
-            help_text=f"Out of {element.max_points.normalize():f} points"
-            + (
-                f"; its own minimum is {element.min_percent.normalize():f} %"
-                if element.min_percent is not None
-                else ""
-            )
-            + ".",
+            help_text=help_text,
             widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
         )
     return type("ScoreForm", (forms.Form,), fields)
@@ -408,10 +416,12 @@ class MilestoneForm(forms.Form):
 
 class LetterForm(forms.Form):
     number = forms.TypedChoiceField(
-        label=gettext_lazy("Letter"), choices=[(1, "Milestone #1"), (2, "Milestone #2")], coerce=int
+        label=gettext_lazy("Letter"),
+        choices=[(1, gettext_lazy("Milestone #1")), (2, gettext_lazy("Milestone #2"))],
+        coerce=int,
     )
-    issued_on = forms.DateField(widget=DateInput())
-    expires_on = forms.DateField(widget=DateInput())
+    issued_on = forms.DateField(label=gettext_lazy("Issued on"), widget=DateInput())
+    expires_on = forms.DateField(label=gettext_lazy("Expires on"), widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -429,7 +439,7 @@ class IssueForm(forms.Form):
         queryset=None,
         label=gettext_lazy("WCB account printed on the certificate"),
         empty_label=None,
-        help_text="Must be active.",
+        help_text=gettext_lazy("Must be active."),
     )
 
     def __init__(self, *args, accounts, **kwargs):
@@ -437,14 +447,17 @@ class IssueForm(forms.Form):
         field = self.fields["wcb_account"]
         field.queryset = accounts
         field.label_from_instance = lambda a: (
-            f"{a.board} {a.account_number}" + ("" if a.is_active else " (inactive)")
+            f"{a.board} {a.account_number}"
+            if a.is_active
+            else gettext("%(board)s %(number)s (inactive)")
+            % {"board": a.board, "number": a.account_number}
         )
 
 
 STATUS_ACTIONS = {
-    "suspend": "Suspend",
-    "reinstate": "Reinstate (valid again)",
-    "cancel": "Cancel",
+    "suspend": gettext_lazy("Suspend"),
+    "reinstate": gettext_lazy("Reinstate (valid again)"),
+    "cancel": gettext_lazy("Cancel"),
 }
 
 
@@ -455,7 +468,7 @@ class CertificateStatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
-        help_text="Told to the employer's users. Needed to suspend or cancel.",
+        help_text=gettext_lazy("Told to the employer's users. Needed to suspend or cancel."),
     )
 
     def __init__(self, *args, actions, **kwargs):
@@ -473,18 +486,22 @@ class ReissueForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Why re-issue"),
         max_length=500,
-        help_text="For example: legal name corrected. The number stays; a new revision is printed.",
+        help_text=gettext_lazy(
+            "For example: legal name corrected. The number stays; a new revision is printed."
+        ),
     )
 
 
 class HoldersUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file of certificate holders"),
-        help_text="UTF-8 CSV, at most 10,000 rows. Columns: legal_name, wcb_account_number, "
-        "program (SECOR or COR), certificate_number, issued_on (the anniversary, e.g. "
-        "2021-01-05); optional wcb_board, last_audit_type (certification, recertification or "
-        "maintenance), last_audit_start, last_audit_end, last_audit_result (passed or "
-        "failed), last_audit_score. Rows already imported are left as they are.",
+        help_text=gettext_lazy(
+            "UTF-8 CSV, at most 10,000 rows. Columns: legal_name, wcb_account_number, "
+            "program (SECOR or COR), certificate_number, issued_on (the anniversary, e.g. "
+            "2021-01-05); optional wcb_board, last_audit_type (certification, recertification or "
+            "maintenance), last_audit_start, last_audit_end, last_audit_result (passed or "
+            "failed), last_audit_score. Rows already imported are left as they are."
+        ),
     )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from employers.models import EnrollmentStatus
@@ -54,19 +55,25 @@ def _outcome(audit: Audit) -> Check:
         check.reasons.append(
             Reason(
                 "not_a_certification",
-                "Certificates come from a certification or recertification audit; this is a "
-                f"{audit.get_audit_type_display().lower()} audit.",
+                gettext(
+                    "Certificates come from a certification or recertification audit; "
+                    "this audit is of type: %(type)s."
+                )
+                % {"type": audit.get_audit_type_display().lower()},
             )
         )
     if audit.status != AuditStatus.PASSED or audit.cycle_id is None:
         check.reasons.append(
             Reason(
                 "not_passed",
-                f"The audit has not passed: it is {audit.get_status_display().lower()}.",
+                gettext("The audit has not passed: it is %(status)s.")
+                % {"status": audit.get_status_display().lower()},
             )
         )
     elif Certificate.objects.for_association(audit.association).filter(audit=audit).exists():
-        check.reasons.append(Reason("already_issued", "This audit's certificate is issued."))
+        check.reasons.append(
+            Reason("already_issued", gettext("This audit's certificate is issued."))
+        )
     return check
 
 
@@ -94,16 +101,19 @@ def _training(audit: Audit) -> Check:
             reasons = verdict.reasons or [
                 Reason(
                     "not_met",
-                    f"Training requirement not met: {getattr(verdict.requirement, 'label', '')}.",
+                    gettext("Training requirement not met: %(requirement)s.")
+                    % {"requirement": getattr(verdict.requirement, "label", "")},
                 )
             ]
             for reason in reasons:
                 if reason.message in seen:
                     continue
                 seen.add(reason.message)
-                check.reasons.append(
-                    Reason(f"training:{reason.code}", f"On {as_of}: {reason.message}")
-                )
+                message = gettext("On %(date)s: %(reason)s") % {
+                    "date": as_of,
+                    "reason": reason.localized,
+                }
+                check.reasons.append(Reason(f"training:{reason.code}", message))
     return check
 
 
@@ -119,21 +129,25 @@ def _eligibility(audit: Audit) -> Check | None:
         check.reasons.append(
             Reason(
                 "eligibility:rule_missing",
-                "The SECOR size rule is not set up: a program admin enters it on the "
-                "employers' rules page first.",
+                gettext(
+                    "The SECOR size rule is not set up: a program admin enters it on the "
+                    "employers' rules page first."
+                ),
             )
         )
         return check
     if not verdict.eligible:
         for reason in verdict.reasons:
             if reason.blocking:
-                check.reasons.append(Reason(f"eligibility:{reason.code}", reason.message))
+                check.reasons.append(Reason(f"eligibility:{reason.code}", reason.localized))
     elif "no_headcount_data" in verdict.reason_codes:
         check.reasons.append(
             Reason(
                 "eligibility:no_headcount_data",
-                "No worker or headcount is recorded for the 12 months before the audit: the "
-                "size limit cannot be checked.",
+                gettext(
+                    "No worker or headcount is recorded for the 12 months before the audit: "
+                    "the size limit cannot be checked."
+                ),
             )
         )
     return check
@@ -146,7 +160,8 @@ def _standing(audit: Audit, today: date) -> Check:
         check.reasons.append(
             Reason(
                 "enrollment_not_certified",
-                f"The enrollment is {enrollment.get_status_display().lower()}.",
+                gettext("The enrollment is %(status)s.")
+                % {"status": enrollment.get_status_display().lower()},
             )
         )
     # Good standing on the day the certificate is issued (docs/rules.md#acsa-prerequisites):
@@ -165,7 +180,8 @@ def _standing(audit: Audit, today: date) -> Check:
         check.reasons.append(
             Reason(
                 "milestone_not_met",
-                f"Milestone “{milestone.label}” (due {milestone.due_on}) is not met.",
+                gettext("Milestone “%(milestone)s” (due %(due)s) is not met.")
+                % {"milestone": milestone.label, "due": milestone.due_on},
             )
         )
     return check
@@ -175,13 +191,19 @@ def _wcb(audit: Audit, wcb_account) -> Check:
     check = Check("wcb", _("WCB account active"))
     if wcb_account is None:
         check.reasons.append(
-            Reason("wcb_missing", "The employer has no active WCB account to print.")
+            Reason("wcb_missing", gettext("The employer has no active WCB account to print."))
         )
     elif wcb_account.employer_id != audit.employer_id:
-        check.reasons.append(Reason("wcb_other_employer", "That WCB account is not theirs."))
+        check.reasons.append(
+            Reason("wcb_other_employer", gettext("That WCB account is not theirs."))
+        )
     elif not wcb_account.is_active:
         check.reasons.append(
-            Reason("wcb_inactive", f"WCB account {wcb_account.account_number} is not active.")
+            Reason(
+                "wcb_inactive",
+                gettext("WCB account %(number)s is not active.")
+                % {"number": wcb_account.account_number},
+            )
         )
     return check
 

@@ -114,7 +114,7 @@ class ProgramRules(TenantModel):
     data_gathering_max_days = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Start and end day both count. Empty: no limit.",
+        help_text=_("Start and end day both count. Empty: no limit."),
         validators=_bounded("data_gathering_max_days"),
     )
     submission_within_days = models.PositiveSmallIntegerField(
@@ -147,12 +147,12 @@ class ProgramRules(TenantModel):
     maintenance_package = models.JSONField(
         default=list,
         blank=True,
-        help_text='Pairs of [document, count], e.g. [["Safe Work Practices", 2]].',
+        help_text=_('Pairs of [document, count], e.g. [["Safe Work Practices", 2]].'),
     )
     milestones = models.JSONField(
         default=list,
         blank=True,
-        help_text="Registration milestones: code, label, start_month, due_month.",
+        help_text=_("Registration milestones: code, label, start_month, due_month."),
     )
     reapply_wait_months = models.PositiveSmallIntegerField(
         "re-apply wait after a de-roll (months)",
@@ -197,29 +197,33 @@ class ProgramRules(TenantModel):
     certification_by_program_auditor = models.BooleanField(
         "certification (baseline) audits are conducted by an association program auditor",
         default=False,
-        help_text="The employer cannot plan its own certification audit; staff book it.",
+        help_text=_("The employer cannot plan its own certification audit; staff book it."),
     )
     certification_after_milestone = models.CharField(
         "certification audit only after this milestone is accepted",
         max_length=40,
         blank=True,
-        help_text="A milestone code, e.g. manual (SCSA: after the manual review). "
-        "Empty: no milestone is needed.",
+        help_text=_(
+            "A milestone code, e.g. manual (SCSA: after the manual review). "
+            "Empty: no milestone is needed."
+        ),
     )
     certificate_number_pattern = models.CharField(
         max_length=80,
         blank=True,
-        help_text="How certificate numbers are built, e.g. SCSA-SECOR-{year}-{seq:05}. "
-        "{year} is the issue year, {seq} the sequence within the program and year. "
-        "Empty: <association>-<program>-{year}-{seq:05}.",
+        help_text=_(
+            "How certificate numbers are built, e.g. SCSA-SECOR-{year}-{seq:05}. "
+            "{year} is the issue year, {seq} the sequence within the program and year. "
+            "Empty: <association>-<program>-{year}-{seq:05}."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "program rules"
-        verbose_name_plural = "program rules"
+        verbose_name = _("program rules")
+        verbose_name_plural = _("program rules")
         constraints = [
             models.UniqueConstraint(
                 fields=["association", "program"], name="programrules_one_per_program"
@@ -281,7 +285,10 @@ class ProgramRules(TenantModel):
             try:
                 check_pattern(self.certificate_number_pattern)
             except PatternError as error:
-                raise ValidationError({"certificate_number_pattern": str(error)}) from error
+                # The pure module marks its messages; they are translated here, at the edge.
+                raise ValidationError(
+                    {"certificate_number_pattern": gettext(str(error))}
+                ) from error
 
 
 class AuditTool(TenantModel):
@@ -344,7 +351,7 @@ class Element(TenantModel):
         null=True,
         blank=True,
         validators=PERCENT,
-        help_text="Only where the rules give this element its own minimum.",
+        help_text=_("Only where the rules give this element its own minimum."),
     )
     supplemental = models.BooleanField(default=False)
 
@@ -388,9 +395,9 @@ class AuditCycle(TenantModel):
         "employers.Enrollment", on_delete=models.CASCADE, related_name="audit_cycles"
     )
     certification_date = models.DateField(
-        help_text="Last day on site of the certification audit: the anniversary date."
+        help_text=_("Last day on site of the certification audit: the anniversary date.")
     )
-    ends_on = models.DateField(help_text="The certification date plus the validity years.")
+    ends_on = models.DateField(help_text=_("The certification date plus the validity years."))
     recertification = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -459,7 +466,7 @@ class Audit(TenantModel):
         AuditCycle, on_delete=models.CASCADE, null=True, blank=True, related_name="audits"
     )
     year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Year of the cycle (1 = certification)."
+        null=True, blank=True, help_text=_("Year of the cycle (1 = certification).")
     )
     audit_type = models.CharField(max_length=20, choices=AuditType.choices)
     conducted_by = models.CharField(max_length=20, choices=ConductedBy.choices)
@@ -471,7 +478,7 @@ class Audit(TenantModel):
     data_gathering_end = models.DateField()
     status = models.CharField(max_length=12, choices=AuditStatus.choices, default="planned")
     tool = models.ForeignKey(AuditTool, on_delete=models.PROTECT, related_name="audits")
-    rules_snapshot = models.JSONField(help_text="The program rules this audit started under.")
+    rules_snapshot = models.JSONField(help_text=_("The program rules this audit started under."))
     # A copy of `schedule.submission_deadline(data_gathering_end, rules)`, kept so that
     # "due soon" and "overdue" are counted and sorted in SQL; the pure function stays
     # the truth and `refresh_deadlines` rewrites the copy on every save that moves it.
@@ -636,7 +643,7 @@ class Milestone(TenantModel):
     code = models.CharField(max_length=40)
     label = models.CharField(max_length=200)
     opens_on = models.DateField()
-    due_on = models.DateField(help_text="From the registration letter.")
+    due_on = models.DateField(help_text=_("From the registration letter."))
     outcome = models.CharField(
         max_length=12, choices=MilestoneOutcome.choices, default=MilestoneOutcome.PENDING
     )
@@ -752,7 +759,7 @@ class Certificate(TenantModel):
     status_changed_on = models.DateField(null=True, blank=True)
     revision = models.PositiveIntegerField(default=1)
     imported = models.BooleanField(
-        default=False, help_text="Brought in from the association's records, not issued here."
+        default=False, help_text=_("Brought in from the association's records, not issued here.")
     )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -825,7 +832,7 @@ class CertificateRevision(TenantModel):
     wcb_account_number = models.CharField("WCB account (as printed)", max_length=80, blank=True)
     issued_on = models.DateField()
     expires_on = models.DateField()
-    reason = models.TextField(blank=True, help_text="Why this revision was printed.")
+    reason = models.TextField(blank=True, help_text=_("Why this revision was printed."))
     pdf = models.FileField(upload_to=certificate_upload_to, blank=True, max_length=300)
     pdf_status = models.CharField(
         max_length=10, choices=PdfStatus.choices, default=PdfStatus.PENDING

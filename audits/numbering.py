@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from secor.reasons import gettext_noop
+
 FIELD = re.compile(r"\{(year|seq)(?::0?(\d{1,2})d?)?\}")
 DEFAULT_PATTERN = "{short}-{program}-{{year}}-{{seq:05}}"
 
@@ -26,12 +28,14 @@ def default_pattern(association_short: str, program_kind: str) -> str:
 def check_pattern(pattern: str) -> None:
     """Raise PatternError unless `pattern` has `{seq}` and no other braces than its fields."""
     if "{seq" not in pattern:
-        raise PatternError("The pattern needs {seq}, the sequence number.")
+        raise PatternError(gettext_noop("The pattern needs {seq}, the sequence number."))
     rest = FIELD.sub("", pattern)
     if "{" in rest or "}" in rest:
-        raise PatternError("Only {year} and {seq} (e.g. {seq:05}) may appear in braces.")
+        raise PatternError(
+            gettext_noop("Only {year} and {seq} (e.g. {seq:05}) may appear in braces.")
+        )
     if len(format_number(pattern, year=2000, seq=1)) > 80:
-        raise PatternError("The pattern makes numbers longer than 80 characters.")
+        raise PatternError(gettext_noop("The pattern makes numbers longer than 80 characters."))
 
 
 def format_number(pattern: str, *, year: int, seq: int) -> str:

@@ -246,10 +246,15 @@ def audit_detail(request, employer_id, audit_id):
     form = DatesForm(bound_data(request), initial=initial)
     if request.method == "POST" and audit.status != AuditStatus.PLANNED:
         # The form is no longer shown; a stale page posting anyway learns why.
-        what = "cancelled" if request.POST.get("action") == "cancel" else "moved"
+        status = audit.get_status_display().lower()
         messages.error(
             request,
-            f"This audit is {audit.get_status_display().lower()}: it can no longer be {what}.",
+            (
+                gettext("This audit is %(status)s: it can no longer be cancelled.")
+                if request.POST.get("action") == "cancel"
+                else gettext("This audit is %(status)s: it can no longer be moved.")
+            )
+            % {"status": status},
         )
         return redirect(request.path)
     if request.method == "POST" and request.POST.get("action") == "cancel":
@@ -931,8 +936,8 @@ def holders_import_confirm(request):
     default_storage.delete(path)
     messages.success(
         request,
-        f"Imported {result['created']} certificate holders; {result['unchanged']} were "
-        "already here.",
+        gettext("Imported %(created)s certificate holders; %(unchanged)s were already here.")
+        % {"created": result["created"], "unchanged": result["unchanged"]},
     )
     return redirect("audits:certificate_list", association_slug=_slug(request))
 

@@ -339,10 +339,16 @@ class RosterUploadForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file of employers"),
-        help_text=(
-            f"UTF-8 CSV, at most {MAX_ROWS:,} rows and {MAX_BYTES // (1024 * 1024)} MB. "
-            f"Required columns: {', '.join(REQUIRED_COLUMNS)}. Optional: "
-            f"{', '.join(OPTIONAL_COLUMNS)}. A row whose WCB account already exists updates "
-            "that employer."
-        ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "UTF-8 CSV, at most %(rows)s rows and %(mb)s MB. Required columns: %(required)s. "
+            "Optional: %(optional)s. A row whose WCB account already exists updates that employer."
+        ) % {
+            "rows": f"{MAX_ROWS:,}",
+            "mb": MAX_BYTES // (1024 * 1024),
+            "required": ", ".join(REQUIRED_COLUMNS),
+            "optional": ", ".join(OPTIONAL_COLUMNS),
+        }

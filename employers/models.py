@@ -206,7 +206,7 @@ class WCBAccount(TenantModel):
             # service stores numbers without spaces, the search strips them the same way.
             models.Index(Upper("account_number"), name="wcbaccount_number_upper_idx"),
         ]
-        verbose_name = "WCB account"
+        verbose_name = gettext_lazy("WCB account")
 
     def __str__(self):
         return f"{self.board} {self.account_number}"

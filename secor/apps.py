@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SecorConfig(AppConfig):
     name = "secor"
-    verbose_name = "SECOR platform"
+    verbose_name = _("SECOR platform")
 
     def ready(self):
         from django.utils.translation import gettext

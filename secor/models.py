@@ -416,7 +416,7 @@ class AuditLogEntry(TenantModel):
                 fields=["association", "object_type", "object_id"], name="auditlog_object_idx"
             ),
         ]
-        verbose_name_plural = "audit log entries"
+        verbose_name_plural = _("audit log entries")
 
     def __str__(self):
         return self.summary
@@ -486,23 +486,25 @@ class Reminder(TenantModel):
     """
 
     kind = models.CharField(max_length=60)
-    object_key = models.CharField(max_length=120, help_text="Which object, e.g. audits.cycle:12:2.")
+    object_key = models.CharField(
+        max_length=120, help_text=_("Which object, e.g. audits.cycle:12:2.")
+    )
     deadline = models.DateField()
     lead_days = models.PositiveSmallIntegerField()
-    send_on = models.DateField(help_text="The deadline minus the lead time (local date).")
+    send_on = models.DateField(help_text=_("The deadline minus the lead time (local date)."))
     employer = models.ForeignKey(
         "employers.Employer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     title = models.CharField(max_length=200)
     url = models.CharField(max_length=500, blank=True)
     context = models.JSONField(default=dict, blank=True)
-    user_ids = models.JSONField(default=list, blank=True, help_text="Explicit recipients.")
-    audience = models.JSONField(default=list, blank=True, help_text="Recipient groups.")
+    user_ids = models.JSONField(default=list, blank=True, help_text=_("Explicit recipients."))
+    audience = models.JSONField(default=list, blank=True, help_text=_("Recipient groups."))
     status = models.CharField(
         max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
     )
     late = models.BooleanField(
-        default=False, help_text="Due before the day it was sent (the sweep did not run then)."
+        default=False, help_text=_("Due before the day it was sent (the sweep did not run then).")
     )
     enqueued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -570,7 +572,7 @@ class Delivery(TenantModel):
 
     class Meta:
         ordering = ["id"]
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["association", "reminder", "user", "channel"], name="delivery_unique"
@@ -681,7 +683,9 @@ class EvidenceFile(TenantModel):
     they mean (``TrainingRecord.evidence_file``); ``secor`` knows nothing of them.
     """
 
-    kind = models.CharField(max_length=60, help_text="<app>.<purpose>, e.g. training.certificate")
+    kind = models.CharField(
+        max_length=60, help_text=_("<app>.<purpose>, e.g. training.certificate")
+    )
     lineage = models.UUIDField(default=uuid.uuid4)
     version = models.PositiveIntegerField(default=1)
     file = models.FileField(upload_to=evidence_file_path, max_length=200)

@@ -158,8 +158,11 @@ def membership_change(request, membership) -> None:
             membership.refresh_from_db()
             messages.success(
                 request,
-                f"{membership.user.email} is now "
-                f"{dict(role_choices(membership))[current_role(membership)]}.",
+                gettext("%(email)s is now %(role)s.")
+                % {
+                    "email": membership.user.email,
+                    "role": dict(role_choices(membership))[current_role(membership)],
+                },
             )
         elif what in ("deactivate", "reactivate"):
             services.membership_set_active(
@@ -167,12 +170,15 @@ def membership_change(request, membership) -> None:
             )
             messages.success(
                 request,
-                f"{membership.user.email} was {what}d."
-                + (
-                    " They can no longer open this association's pages."
+                (
+                    gettext(
+                        "%(email)s was deactivated. They can no longer open this "
+                        "association's pages."
+                    )
                     if what == "deactivate"
-                    else ""
-                ),
+                    else gettext("%(email)s was reactivated.")
+                )
+                % {"email": membership.user.email},
             )
         else:
             messages.error(request, gettext("Choose what to change: the role, or deactivate."))
@@ -188,7 +194,8 @@ def invitation_withdraw(request, invitation) -> None:
     else:
         messages.success(
             request,
-            f"The invitation for {invitation.email} was withdrawn; its link no longer works.",
+            gettext("The invitation for %(email)s was withdrawn; its link no longer works.")
+            % {"email": invitation.email},
         )
 
 

@@ -329,7 +329,7 @@ class SubmissionEntry(TenantModel):
 
     class Meta:
         ordering = ["submission", "position"]
-        verbose_name_plural = "submission entries"
+        verbose_name_plural = _("submission entries")
         constraints = [
             models.UniqueConstraint(
                 fields=["association", "submission", "position"], name="submissionentry_unique"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -22,34 +23,34 @@ HEAD_BYTES = 32
 class Kind:
     content_type: str
     extension: str
-    label: str
+    label: Promise  # lazy: the file-type name in the active language
 
 
-PDF = Kind("application/pdf", ".pdf", "a PDF document")
-PNG = Kind("image/png", ".png", "a PNG image")
-JPEG = Kind("image/jpeg", ".jpg", "a JPEG image")
-WEBP = Kind("image/webp", ".webp", "a WebP image")
+PDF = Kind("application/pdf", ".pdf", gettext_lazy("a PDF document"))
+PNG = Kind("image/png", ".png", gettext_lazy("a PNG image"))
+JPEG = Kind("image/jpeg", ".jpg", gettext_lazy("a JPEG image"))
+WEBP = Kind("image/webp", ".webp", gettext_lazy("a WebP image"))
 
 # (prefix, what it is) for content we refuse, so the message can say what it found.
-_REFUSED: tuple[tuple[bytes, str], ...] = (
-    (b"MZ", "a Windows program (.exe or .dll)"),
-    (b"\x7fELF", "a Linux program (ELF executable)"),
-    (b"\xfe\xed\xfa\xce", "a macOS program (Mach-O)"),
-    (b"\xfe\xed\xfa\xcf", "a macOS program (Mach-O)"),
-    (b"\xce\xfa\xed\xfe", "a macOS program (Mach-O)"),
-    (b"\xcf\xfa\xed\xfe", "a macOS program (Mach-O)"),
-    (b"\xca\xfe\xba\xbe", "a macOS program or Java class file"),
-    (b"#!", "a script"),
-    (b"PK\x03\x04", "a zip archive (or a Word/Excel document)"),
-    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"GIF8", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"{\\rtf", "an RTF document"),
-    (b"%!PS", "a PostScript file"),
+_REFUSED: tuple[tuple[bytes, Promise], ...] = (
+    (b"MZ", gettext_lazy("a Windows program (.exe or .dll)")),
+    (b"\x7fELF", gettext_lazy("a Linux program (ELF executable)")),
+    (b"\xfe\xed\xfa\xce", gettext_lazy("a macOS program (Mach-O)")),
+    (b"\xfe\xed\xfa\xcf", gettext_lazy("a macOS program (Mach-O)")),
+    (b"\xce\xfa\xed\xfe", gettext_lazy("a macOS program (Mach-O)")),
+    (b"\xcf\xfa\xed\xfe", gettext_lazy("a macOS program (Mach-O)")),
+    (b"\xca\xfe\xba\xbe", gettext_lazy("a macOS program or Java class file")),
+    (b"#!", gettext_lazy("a script")),
+    (b"PK\x03\x04", gettext_lazy("a zip archive (or a Word/Excel document)")),
+    (b"\xd0\xcf\x11\xe0", gettext_lazy("an old Microsoft Office document")),
+    (b"Rar!", gettext_lazy("a RAR archive")),
+    (b"7z\xbc\xaf\x27\x1c", gettext_lazy("a 7-Zip archive")),
+    (b"\x1f\x8b", gettext_lazy("a gzip archive")),
+    (b"GIF8", gettext_lazy("a GIF image")),
+    (b"II*\x00", gettext_lazy("a TIFF image")),
+    (b"MM\x00*", gettext_lazy("a TIFF image")),
+    (b"{\\rtf", gettext_lazy("an RTF document")),
+    (b"%!PS", gettext_lazy("a PostScript file")),
 )
 
 ACCEPTED_HINT = gettext_lazy("Upload the certificate as a PDF, PNG or JPEG file.")
@@ -70,13 +71,15 @@ def _detect(head: bytes) -> Kind | None:
 def _refused_label(head: bytes) -> str:
     for prefix, label in _REFUSED:
         if head.startswith(prefix):
-            return label
+            return str(label)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype", b"<html", b"<svg", b"<?xml", b"<")):
-        return "a web page or SVG drawing"
+        return gettext("a web page or SVG drawing")
     if not head:
-        return "an empty file"
-    return f"a file of unknown type (it starts with bytes {head[:8].hex(' ')})"
+        return gettext("an empty file")
+    return gettext("a file of unknown type (it starts with bytes %(bytes)s)") % {
+        "bytes": head[:8].hex(" ")
+    }
 
 
 def format_size(size: int) -> str:
@@ -109,17 +112,19 @@ def inspect(upload) -> Kind:
     upload.seek(0)
     kind = _detect(head)
     if kind is None:
-        found = _refused_label(head)
-        named = f" ({name})" if name else ""
-        raise ValidationError(
+        found = {"name": name, "found": _refused_label(head), "hint": ACCEPTED_HINT}
+        message = (
             gettext(
-                "This file%(named)s is %(found)s, not a PDF or image: files "
-                "are checked by their content, not their name. "
-                "%(ACCEPTED_HINT)s"
+                "This file (%(name)s) is %(found)s, not a PDF or image: files "
+                "are checked by their content, not their name. %(hint)s"
             )
-            % {"named": named, "found": found, "ACCEPTED_HINT": ACCEPTED_HINT},
-            code="wrong_type",
+            if name
+            else gettext(
+                "This file is %(found)s, not a PDF or image: files "
+                "are checked by their content, not their name. %(hint)s"
+            )
         )
+        raise ValidationError(message % found, code="wrong_type")
     if kind is not PDF:
         _verify_image(upload, kind)
     elif b"%%EOF" not in _tail(upload):

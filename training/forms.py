@@ -104,7 +104,6 @@ class RecordForm(RecordFacts, AfterCourseDates):
     worker = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Worker"))
     evidence = forms.FileField(
         label=gettext_lazy("Certificate file"),
-        help_text=f"PDF, PNG or JPEG, up to {MAX_MB} MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
@@ -112,10 +111,13 @@ class RecordForm(RecordFacts, AfterCourseDates):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers
         self.fields["course"].queryset = courses
-        self.fields[
-            "proficiency_submitted_on"
-        ].help_text = "Only for courses with a proficiency (e.g. LSE, Safety Auditor Training)."
-        self.fields["maintenance_audit_on"].help_text = (
+        self.fields["evidence"].help_text = gettext("PDF, PNG or JPEG, up to %(mb)s MB.") % {
+            "mb": MAX_MB
+        }
+        self.fields["proficiency_submitted_on"].help_text = gettext(
+            "Only for courses with a proficiency (e.g. LSE, Safety Auditor Training)."
+        )
+        self.fields["maintenance_audit_on"].help_text = gettext(
             "Only to keep an auditor status: the personal maintenance audit and the classroom "
             "refresher, both within the status's validity."
         )
@@ -136,9 +138,9 @@ class AuditDatesForm(forms.Form):
     def __init__(self, *args, accounts, workers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["wcb_account"].queryset = accounts
-        self.fields["wcb_account"].empty_label = "First active account"
+        self.fields["wcb_account"].empty_label = gettext("First active account")
         self.fields["assessor"].queryset = workers
-        self.fields["assessor"].empty_label = "Not named yet"
+        self.fields["assessor"].empty_label = gettext("Not named yet")
 
     def clean(self):
         data = super().clean()
@@ -307,8 +309,6 @@ class RecordUpdateForm(RecordFacts, AfterCourseDates):
     evidence = forms.FileField(
         label=gettext_lazy("New certificate or letter file"),
         required=False,
-        help_text=f"Optional. PDF, PNG or JPEG, up to {MAX_MB} MB. "
-        "The current file is kept in the record's history.",
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
     )
 
@@ -317,7 +317,11 @@ class RecordUpdateForm(RecordFacts, AfterCourseDates):
         super().__init__(*args, initial=initial, **kwargs)
         # Courses still offered, and the record's own course even if it no longer is.
         self.fields["course"].queryset = courses
-        self.fields["course"].help_text = gettext_lazy(
+        self.fields["evidence"].help_text = gettext(
+            "Optional. PDF, PNG or JPEG, up to %(mb)s MB. "
+            "The current file is kept in the record's history."
+        ) % {"mb": MAX_MB}
+        self.fields["course"].help_text = gettext(
             "Corrections of a verified record are verified again; until then it counts as verified."
         )
         course = record.course
@@ -326,21 +330,27 @@ class RecordUpdateForm(RecordFacts, AfterCourseDates):
             del self.fields["maintenance_audit_on"], self.fields["refresher_on"]
         elif course.proficiency_name:
             name = course.proficiency_name[:1].upper() + course.proficiency_name[1:]
-            self.fields["proficiency_submitted_on"].label = f"{name} submitted on"
-            self.fields["proficiency_accepted_on"].label = f"{name} accepted on"
-            self.fields["proficiency_accepted_on"].help_text = (
-                f"Due within {course.proficiency_months} months of the course. "
+            self.fields["proficiency_submitted_on"].label = gettext(
+                "%(proficiency)s submitted on"
+            ) % {"proficiency": name}
+            self.fields["proficiency_accepted_on"].label = gettext(
+                "%(proficiency)s accepted on"
+            ) % {"proficiency": name}
+            self.fields["proficiency_accepted_on"].help_text = gettext(
+                "Due within %(months)s months of the course. "
                 "The date on the association's acceptance letter."
-            )
+            ) % {"months": course.proficiency_months}
         else:
             del self.fields["proficiency_submitted_on"], self.fields["proficiency_accepted_on"]
         if course is not None and course.maintenance_required:
-            self.fields["maintenance_audit_on"].label = "Personal maintenance audit submitted on"
-            self.fields["refresher_on"].label = "Classroom training completed on"
-            self.fields["maintenance_audit_on"].help_text = (
-                f"Submit it at least {course.maintenance_submit_lead_months} months before "
-                "the status expires. The self-audit does not count."
+            self.fields["maintenance_audit_on"].label = gettext(
+                "Personal maintenance audit submitted on"
             )
+            self.fields["refresher_on"].label = gettext("Classroom training completed on")
+            self.fields["maintenance_audit_on"].help_text = gettext(
+                "Submit it at least %(months)s months before "
+                "the status expires. The self-audit does not count."
+            ) % {"months": course.maintenance_submit_lead_months}
         elif course is not None:
             del self.fields["maintenance_audit_on"], self.fields["refresher_on"]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 from employers.models import Employer, Enrollment, EnrollmentStatus, WCBAccount, Worker
 from secor.evidence_files import lineage_of
@@ -398,10 +399,10 @@ class Matrix:
 
 
 STATE_TEXT = {
-    "not_accepted_after": "No longer accepted",
-    "too_few_hours": "Too few hours",
-    "proficiency_missed": "Proficiency missed",
-    "proficiency_pending": "Proficiency due",
+    "not_accepted_after": gettext_lazy("No longer accepted"),
+    "too_few_hours": gettext_lazy("Too few hours"),
+    "proficiency_missed": gettext_lazy("Proficiency missed"),
+    "proficiency_pending": gettext_lazy("Proficiency due"),
 }
 
 
@@ -426,7 +427,7 @@ def _cell(
         r for r in records if code_of(r) and code_of(r) in (course.code, *course.accepted_prior)
     ]
     if not matching:
-        return MatrixCell("missing", "Not trained")
+        return MatrixCell("missing", gettext("Not trained"))
     judged = []
     for record in (r for r in matching if r.pk in counted):
         rule = rules.get(code_of(record), course)
@@ -442,24 +443,31 @@ def _cell(
         record, _, rule, fact = max(valid, key=expiry)
         until = compliance.record_valid_until(rule, fact)
         # Counted as last verified while an employer's update waits (counted_records).
-        waiting = "; update waiting for verification" if record.status == "pending" else ""
         if until is None:
-            text = f"Valid (completed {fact.completed_on:%Y-%m-%d}){waiting}"
-            return MatrixCell("valid", text, record)
-        days = (until - as_of).days
-        state = "expiring" if days <= lead_days else "valid"
-        label = "Expiring" if state == "expiring" else "Valid"
-        return MatrixCell(state, f"{label} until {until:%Y-%m-%d}{waiting}", record)
+            text = gettext("Valid (completed %(date)s)") % {"date": f"{fact.completed_on:%Y-%m-%d}"}
+            state = "valid"
+        else:
+            state = "expiring" if (until - as_of).days <= lead_days else "valid"
+            text = (
+                gettext("Expiring until %(date)s")
+                if state == "expiring"
+                else gettext("Valid until %(date)s")
+            ) % {"date": f"{until:%Y-%m-%d}"}
+        if record.status == "pending":
+            text = gettext("%(state)s; update waiting for verification") % {"state": text}
+        return MatrixCell(state, text, record)
     pending = [r for r in matching if r.status == RecordStatus.PENDING]
     if pending:
-        return MatrixCell("pending", "Waiting for verification", pending[0])
+        return MatrixCell("pending", gettext("Waiting for verification"), pending[0])
     if judged:
         record, status, rule, fact = max(judged, key=lambda j: j[3].completed_on)
         if status == "expired":
             until = compliance.record_valid_until(rule, fact)
-            return MatrixCell("expired", f"Expired {until:%Y-%m-%d}", record)
-        return MatrixCell("problem", STATE_TEXT.get(status, status), record)
-    return MatrixCell("rejected", "Rejected", matching[0])
+            return MatrixCell(
+                "expired", gettext("Expired %(date)s") % {"date": f"{until:%Y-%m-%d}"}, record
+            )
+        return MatrixCell("problem", str(STATE_TEXT.get(status, status)), record)
+    return MatrixCell("rejected", gettext("Rejected"), matching[0])
 
 
 def training_matrix(employer: Employer, *, as_of: date, lead_days: int = 90) -> Matrix:

@@ -73,9 +73,12 @@ def test_a_reviewer_takes_it_asks_for_corrections_and_the_employer_answers_and_r
 
     page = employer_client.get(f"/{association.slug}/submissions/{v1.pk}/").content.decode()
     assert "add the inspection reports for March" in page
+    answer_url = f"/{association.slug}/submissions/{v1.pk}/notes/{note.pk}/answer/"
+    refused = employer_client.post(answer_url, {"text": ""})
+    assert refused.status_code == 400
+    assert "Please correct the problem below." in refused.content.decode()
     response = employer_client.post(
-        f"/{association.slug}/submissions/{v1.pk}/notes/{note.pk}/answer/",
-        {"text": "Added March reports in 03 - Hazard control."},
+        answer_url, {"text": "Added March reports in 03 - Hazard control."}
     )
     assert response.status_code == 302
     employer_client.post(f"/{association.slug}/submissions/{v1.pk}/notes/{info.pk}/acknowledge/")

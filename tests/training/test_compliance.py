@@ -281,8 +281,8 @@ def test_safety_auditor_expiry_without_maintenance_means_repeating_the_course():
     assert codes(verdict) == [("expired", "lee")]
     assert verdict.reasons[0].message == (
         "Safety Auditor Training status of Lee was valid until 2025-01-10 (3 years from "
-        "2022-01-10) and was not kept by a personal maintenance audit plus classroom training "
-        "in that time. Lee must repeat Safety Auditor Training."
+        "2022-01-10) and was not kept in that time by its maintenance: personal maintenance "
+        "audit plus classroom training. Lee must repeat Safety Auditor Training."
     )
 
 
@@ -309,8 +309,8 @@ def test_maintenance_warning_before_the_recommended_date_says_submit_by_it():
 
     assert warning.message == (
         "Safety Auditor Training with Internal Auditor Certification: Safety Auditor Training "
-        "status of Lee is valid until 2026-01-10. Complete the personal maintenance audit plus "
-        "classroom training, submitting it by 2025-09-10, to keep it."
+        "status of Lee is valid until 2026-01-10. To keep it, complete and submit its "
+        "maintenance by 2025-09-10: personal maintenance audit plus classroom training."
     )
 
 
@@ -325,9 +325,9 @@ def test_maintenance_warning_after_the_recommended_date_does_not_ask_for_a_past_
     assert (warning.code, warning.due_on) == ("maintenance_submit_late", D(2025, 9, 10))
     assert "submitting it by" not in warning.message
     assert warning.message.endswith(
-        "The recommended date to submit the personal maintenance audit plus classroom "
-        "training, 2025-09-10, has passed: complete and submit it as soon as possible, before "
-        "2026-01-10, to keep the status."
+        "The recommended date to submit its maintenance (personal maintenance audit plus "
+        "classroom training) was 2025-09-10: complete and submit it as soon as possible, "
+        "before 2026-01-10, to keep the status."
     )
 
 

@@ -29,9 +29,12 @@ _MESSAGES = {
         "{course} training of {who} was valid until {until} ({validity} from {since}), so "
         "it is not valid on {as_of}. Retake it before the audit starts."
     ),
+    # {maintenance} is the name an admin gave the course's maintenance: no article
+    # or agreement in the sentence may depend on it ("a ESC"), so it stands alone.
     "expired_maintained": gettext_noop(
         "{course} status of {who} was valid until {until} ({validity} from "
-        "{since}) and was not kept by a {maintenance} in that time. {Who} must repeat {course}."
+        "{since}) and was not kept in that time by its maintenance: {maintenance}. "
+        "{Who} must repeat {course}."
     ),
     "not_accepted_after": gettext_noop(
         "{course} of {who} (completed {done}) is not accepted after "
@@ -107,14 +110,14 @@ _MESSAGES = {
         "{label}: {course} of {who} is valid until {until}. Renew it before then."
     ),
     "maintenance_submit_by": gettext_noop(
-        "{label}: {course} status of {who} is valid until {until}. Complete "
-        "the {maintenance}, submitting it by {submit_by}, to keep it."
+        "{label}: {course} status of {who} is valid until {until}. To keep it, complete "
+        "and submit its maintenance by {submit_by}: {maintenance}."
     ),
     # The recommended date is past: never ask for something "by" a day gone by.
     "maintenance_submit_late": gettext_noop(
         "{label}: {course} status of {who} is valid until {until}. The recommended date "
-        "to submit the {maintenance}, {submit_by}, has passed: complete and submit it as "
-        "soon as possible, before {until}, to keep the status."
+        "to submit its maintenance ({maintenance}) was {submit_by}: complete and submit it "
+        "as soon as possible, before {until}, to keep the status."
     ),
 }
 

@@ -6,16 +6,26 @@ from .selectors import memberships_for_user
 
 
 def _unread(request):
-    from .models import Notification
-
-    association = getattr(request, "association", None)
-    if association is None:
+    membership = getattr(request, "membership", None)
+    if membership is None:
         return 0
-    return (
-        Notification.objects.for_association(association)
-        .filter(user=request.user, read_at__isnull=True)
-        .count()
-    )
+    # Read with the membership (secor.selectors.memberships_for_user).
+    unread = getattr(membership, "unread_notifications", None)
+    if unread is None:
+        from .models import Notification
+
+        unread = (
+            Notification.objects.for_association(membership.association)
+            .filter(user=request.user, read_at__isnull=True)
+            .count()
+        )
+    return unread
+
+
+def _memberships(request):
+    # An association's page has read them already (secor.tenancy.association_view).
+    found = getattr(request, "memberships", None)
+    return found if found is not None else memberships_for_user(request.user)
 
 
 def site(request):
@@ -25,7 +35,7 @@ def site(request):
         "current_association": getattr(request, "association", None),
         "current_membership": getattr(request, "membership", None),
         # Lazy: only pages that show the switcher pay for the query.
-        "my_memberships": SimpleLazyObject(lambda: memberships_for_user(request.user)),
+        "my_memberships": SimpleLazyObject(lambda: _memberships(request)),
         "unread_notifications": SimpleLazyObject(lambda: _unread(request)),
         # {% if may.EDIT_ROSTER %}: the role table (secor/permissions.py), no query.
         "may": SimpleLazyObject(

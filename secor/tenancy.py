@@ -29,6 +29,8 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django_scopes import ScopedManager, scope, scopes_disabled
 
+from .request_memo import request_memo
+
 __all__ = [
     "TenantManager",
     "activate",
@@ -84,18 +86,16 @@ def user_has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def _membership(user, slug):
-    from .models import Association, Membership
+def _membership(request, slug):
+    """The user's active membership in ``slug``'s association, or 404.
 
-    association = Association.objects.filter(slug=slug, is_active=True).first()
-    if association is None:
-        raise Http404("No such association.")
-    membership = (
-        Membership.objects.for_association(association)
-        .filter(user=user, is_active=True)
-        .select_related("association")
-        .first()
-    )
+    Picked from every active membership of the user (one query, which the
+    association switcher and the unread count reuse: ``secor.context_processors``).
+    """
+    from .selectors import memberships_for_user
+
+    request.memberships = memberships_for_user(request.user)
+    membership = next((m for m in request.memberships if m.association.slug == slug), None)
     if membership is None:
         # Same answer as an unknown slug: a non-member learns nothing.
         raise Http404("No such association.")
@@ -123,7 +123,7 @@ def association_view(view=None, *, action=None):
                 from django.contrib.auth.views import redirect_to_login
 
                 return redirect_to_login(request.get_full_path())
-            membership = _membership(request.user, association_slug)
+            membership = _membership(request, association_slug)
             if (
                 membership.is_staff_role
                 and settings.SECOR_REQUIRE_STAFF_MFA
@@ -141,7 +141,11 @@ def association_view(view=None, *, action=None):
                 request.session["association_slug"] = association_slug
             # Times on the page are the association's: Edmonton, Regina (no DST), …
             local_zone = ZoneInfo(membership.association.time_zone)
-            with scope(association=membership.association_id), timezone.override(local_zone):
+            with (
+                scope(association=membership.association_id),
+                timezone.override(local_zone),
+                request_memo(),
+            ):
                 response = func(request, *args, **kwargs)
                 # TemplateResponse renders after the view returns: do it while
                 # the scope is still active.

@@ -86,8 +86,10 @@ def employer_training(request, employer_id):
     context = {
         "employer": employer,
         "today": today,
-        "matrix": selectors.training_matrix(employer, as_of=today),
-        "report": selectors.compliance_for(employer=employer, as_of=today),
+        "matrix": selectors.training_matrix(
+            employer, as_of=today, facts=selectors.employer_facts_today(employer)
+        ),
+        "report": selectors.compliance_today(employer, today),
         "records": paginate(
             request,
             EmployerRecordsTable(

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from employers.models import Employer, Enrollment, EnrollmentStatus, WCBAccount, Worker
 from secor.evidence_files import lineage_of
+from secor.aggregates import related_values
 from secor.models import EvidenceFile, Program, ProgramKind
 from secor.request_memo import once
 
@@ -58,18 +59,33 @@ def course_rule_of(
 
 
 def course_rules(association) -> tuple[compliance.CourseRule, ...]:
-    """The association's whole catalogue, inactive courses included (old records need them)."""
-    courses = list(Course.objects.for_association(association))
-    codes = {c.pk: c.code for c in courses}
-    prerequisites = defaultdict(list)
-    for link in CoursePrerequisite.objects.for_association(association).order_by("id"):
-        prerequisites[link.course_id].append(codes[link.prerequisite_id])
-    accepted = defaultdict(list)
-    for link in CourseEquivalent.objects.for_association(association).order_by("id"):
-        accepted[link.course_id].append(codes[link.accepted_id])
-    return tuple(
-        course_rule_of(c, tuple(prerequisites[c.pk]), tuple(accepted[c.pk])) for c in courses
+    """The association's whole catalogue, inactive courses included (old records need them).
+
+    One query: each course with its prerequisites and accepted earlier courses.
+    """
+    courses = Course.objects.for_association(association).annotate(
+        prerequisite_links=related_values(
+            CoursePrerequisite.objects.for_association(association),
+            "course",
+            id="id",
+            code="prerequisite__code",
+        ),
+        accepted_links=related_values(
+            CourseEquivalent.objects.for_association(association),
+            "course",
+            id="id",
+            code="accepted__code",
+        ),
     )
+    return tuple(
+        course_rule_of(c, _codes(c.prerequisite_links), _codes(c.accepted_links)) for c in courses
+    )
+
+
+def _codes(links, *order: str) -> tuple[str, ...]:
+    """The codes of ``related_values`` rows, in the admin's order (``order``, then id)."""
+    rows = sorted(links or (), key=lambda link: (*(link[k] for k in order), link["id"]))
+    return tuple(link["code"] for link in rows)
 
 
 def offered_courses(association, today: date):
@@ -89,19 +105,21 @@ def offered_courses(association, today: date):
 def requirement_rules(program) -> tuple[compliance.RequirementRule, ...]:
     """The program's active requirements, in the admin's order."""
     association = program.association
+    # One query: each requirement with its courses (``RequirementCourse``, in order).
     requirements = list(
-        TrainingRequirement.objects.for_association(association).filter(
-            program=program, is_active=True
+        TrainingRequirement.objects.for_association(association)
+        .filter(program=program, is_active=True)
+        .annotate(
+            course_links=related_values(
+                RequirementCourse.objects.for_association(association),
+                "requirement",
+                id="id",
+                position="position",
+                code="course__code",
+            )
         )
     )
-    codes = defaultdict(list)
-    for link in (
-        RequirementCourse.objects.for_association(association)
-        .filter(requirement__in=requirements)
-        .select_related("course")
-        .order_by("position", "id")
-    ):
-        codes[link.requirement_id].append(link.course.code)
+    codes = {r.pk: _codes(r.course_links, "position") for r in requirements}
     return tuple(
         compliance.RequirementRule(
             code=r.code,

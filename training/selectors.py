@@ -13,8 +13,8 @@ from datetime import date
 from django.db.models import Q
 
 from employers.models import Employer, Enrollment, EnrollmentStatus, WCBAccount, Worker
-from secor.evidence_files import lineage_of
 from secor.aggregates import related_values
+from secor.evidence_files import lineage_of
 from secor.models import EvidenceFile, Program, ProgramKind
 from secor.request_memo import once
 

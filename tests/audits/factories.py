@@ -119,7 +119,8 @@ def busy_employer(association, *, workers: int, cycles: int):
     ``workers`` workers, each with a verified and a pending training record;
     ``cycles`` (at most 10) earlier cycles, each with its certificate and a passed
     audit, before the current cycle (certified 2021-01-05). The employer's pages
-    must read it in the same number of queries whatever its size. Call ``seeded_with_training`` first.
+    must read it in the same number of queries whatever its size. Call
+    ``seeded_with_training`` first.
     """
     from ..training.factories import TrainingRecordFactory
     from ..training.helpers import course, verified
@@ -127,7 +128,7 @@ def busy_employer(association, *, workers: int, cycles: int):
 
     employer = EmployerFactory(association=association)
     e = enrollment(association, employer=employer, status="in_progress")
-    worker = amta_trained_assessor(employer, self_evaluator_on=date(2020, 6, 1))
+    amta_trained_assessor(employer, self_evaluator_on=date(2020, 6, 1))
     for n in range(workers):
         other = WorkerFactory(employer=employer, association=association, full_name=f"Worker {n}")
         verified(other, "HSSB", date(2019, 1, 1))

@@ -95,7 +95,7 @@ def _timeline_title(enrollment) -> str:
     return gettext("%(program)s cycle timeline") % {"program": program}
 
 
-@association_view
+@association_view(read_only=True)
 def timeline(request, employer_id):
     """The cycle as a timeline: three years, each audit, every deadline, today."""
     employer = get_employer(request, employer_id)  # 404 first: a POST learns nothing either

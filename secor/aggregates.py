@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 
@@ -35,3 +39,58 @@ def related_values(queryset, parent: str, **fields) -> Subquery:
         .values("_rows"),
         output_field=JSONField(),
     )
+
+
+# Field types a JSON row carries faithfully (a number, a string, a boolean, a date).
+_PLAIN = (
+    models.AutoField,
+    models.BigAutoField,
+    models.BooleanField,
+    models.CharField,
+    models.DateField,
+    models.DecimalField,
+    models.ForeignKey,
+    models.IntegerField,
+    models.TextField,
+)
+
+
+def related_rows(queryset, parent: str, fields: list[str]) -> Subquery:
+    """``related_values`` of model fields, for ``rows_of`` to make instances of."""
+    model = queryset.model
+    for name in fields:
+        field = model._meta.get_field(name)
+        if not isinstance(field, _PLAIN) or isinstance(field, models.DateTimeField):
+            raise TypeError(f"{model.__name__}.{name}: a JSON row does not keep its type.")
+    return related_values(
+        queryset, parent, **{model._meta.get_field(n).attname: n for n in ["id", *fields]}
+    )
+
+
+def _python(field, value):
+    if value is None:
+        return None
+    if isinstance(field, models.DateField):
+        return date.fromisoformat(value)
+    if isinstance(field, models.BooleanField):
+        return bool(value)  # SQLite says 1 or 0
+    if isinstance(field, models.DecimalField):
+        # A JSON number: the column's own decimal places, as the database gives them.
+        return Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
+    return value
+
+
+def rows_of(model, rows) -> list:
+    """Instances of ``model`` from ``related_rows`` dicts, as if read by a queryset.
+
+    Only the fields read are loaded; any other loads on access (one query), as
+    with ``QuerySet.only``.
+    """
+    found = []
+    for row in rows or ():
+        # `from_db` takes the values in the model's field order.
+        fields = [f for f in model._meta.concrete_fields if f.attname in row]
+        names = [f.attname for f in fields]
+        values = [_python(f, row[f.attname]) for f in fields]
+        found.append(model.from_db(DEFAULT_DB_ALIAS, names, values))
+    return found

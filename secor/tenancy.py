@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -102,7 +102,7 @@ def _membership(request, slug):
     return membership
 
 
-def association_view(view=None, *, action=None):
+def association_view(view=None, *, action=None, read_only=False):
     """Wrap a view that lives under ``/<association_slug>/``.
 
     Anonymous → login. Unknown slug or no active membership → 404. A staff
@@ -114,6 +114,11 @@ def association_view(view=None, *, action=None):
 
     The membership is read on every request (nothing about it is kept in the
     session), so a deactivated member or a changed role takes effect at once.
+
+    ``read_only=True``: a page that writes nothing runs outside the per-request
+    transaction (``ATOMIC_REQUESTS``). On PostgreSQL (READ COMMITTED) each
+    statement reads its own snapshot with or without one, so its BEGIN and COMMIT
+    buy nothing; on SQLite the transaction would take the write lock (IMMEDIATE).
     """
 
     def decorator(func):
@@ -156,7 +161,7 @@ def association_view(view=None, *, action=None):
         wrapper.association_view = True
         # The role-table test reads which action guards each page.
         wrapper.action = action
-        return wrapper
+        return transaction.non_atomic_requests(wrapper) if read_only else wrapper
 
     return decorator(view) if view is not None else decorator
 

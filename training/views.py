@@ -76,7 +76,7 @@ def _accounts(employer):
 # --- Employer pages ---------------------------------------------------------------
 
 
-@association_view
+@association_view(read_only=True)
 def employer_training(request, employer_id):
     """The training matrix, the compliance panel today and the records list."""
     employer = get_employer(request, employer_id)

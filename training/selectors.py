@@ -306,7 +306,7 @@ def employer_facts(
     """
     association = employer.association
     program = program or program_for(employer, page["enrollments"] if page else None)
-    if program is not None:
+    if program is not None and program.association_id == association.pk:
         program.association = association  # the same row: no query for it
     workers = tuple(
         page["workers"]

@@ -29,7 +29,7 @@ def checklist_items(association, employer, today, *, page) -> list[hooks.Checkli
 
     if not any(e.status in ("in_progress", "certified") for e in page["enrollments"]):
         return []
-    deadline = selectors.employer_next_deadline(employer, today)
+    deadline = selectors.employer_next_deadline(employer, today, enrollments=page["enrollments"])
     if deadline is None:
         return []
     return [

@@ -514,8 +514,8 @@ def calendar_events(employer, today: date) -> list[n.CalendarEvent]:
     timeline_url = _timeline_url(association, employer.pk)
     milestones_url = n.employer_url("audits:employer_milestones", association, employer.pk)
     events = []
-    for enrollment in selectors.employer_enrollments(employer):
-        tl = selectors.enrollment_timeline(enrollment, today)
+    for tl in selectors.employer_timelines(employer, today):
+        enrollment = tl.enrollment
         for d in tl.deadlines:
             kind = _EVENT_KINDS.get(d.kind, d.kind)
             events.append(

@@ -15,6 +15,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext
 
 from employers.models import Enrollment, EnrollmentStatus, Worker
+from secor.aggregates import related_rows, rows_of
+from secor.request_memo import once
 from training.selectors import compliance_for
 
 from . import planning
@@ -881,21 +883,109 @@ class EnrollmentTimeline:
 
 
 def enrollment_timeline(enrollment: Enrollment, today: date) -> EnrollmentTimeline:
-    association = enrollment.association
-    rules_row = program_rules(enrollment.program)
-    rules = rules_from_snapshot(rules_snapshot(rules_row)) if rules_row else None
-    cycle = latest_cycle(enrollment)
-    audits = list(
+    return timelines_for([enrollment], today)[0]
+
+
+def _group(rows, key) -> dict:
+    grouped: dict = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, key), []).append(row)
+    return grouped
+
+
+def timelines_for(
+    enrollments: list[Enrollment], today: date, *, association=None
+) -> list[EnrollmentTimeline]:
+    """The timeline of each enrollment (one association's), in order.
+
+    3 queries whatever the number of enrollments, cycles, audits, milestones
+    and certificates: the rules, the audits, and the enrollments with their other rows.
+    """
+    if not enrollments:
+        return []
+    association = association or enrollments[0].association
+    ids = [e.pk for e in enrollments]
+    rules_of = {}
+    for row in ProgramRules.objects.for_association(association).filter(
+        program__in={e.program_id for e in enrollments}
+    ):
+        rules_of.setdefault(row.program_id, rules_from_snapshot(rules_snapshot(row)))
+    audits_of = _group(
         Audit.objects.for_association(association)
-        .filter(enrollment=enrollment)
-        .exclude(status=AuditStatus.CANCELLED)
+        .filter(enrollment__in=ids)
         .select_related("tool")
-        .order_by("data_gathering_start")
+        .order_by("data_gathering_start"),
+        "enrollment_id",
     )
+    # One query: each enrollment's cycles, milestones, letters and certificates.
+    children = {
+        pk: rows
+        for pk, *rows in Enrollment.objects.for_association(association)
+        .filter(pk__in=ids)
+        .annotate(
+            cycle_rows=related_rows(
+                AuditCycle.objects.for_association(association),
+                "enrollment",
+                ["association", "employer", "enrollment", "certification_date", "ends_on"]
+                + ["recertification"],
+            ),
+            milestone_rows=related_rows(
+                Milestone.objects.for_association(association),
+                "enrollment",
+                ["association", "employer", "enrollment", "code", "label", "opens_on"]
+                + ["due_on", "outcome", "met_on"],
+            ),
+            letter_rows=related_rows(
+                MilestoneLetter.objects.for_association(association),
+                "enrollment",
+                ["association", "employer", "enrollment", "number", "issued_on", "expires_on"],
+            ),
+            certificate_rows=related_rows(
+                Certificate.objects.for_association(association),
+                "enrollment",
+                ["association", "number", "employer", "enrollment", "cycle", "program"]
+                + ["issued_on", "expires_on", "status"],
+            ),
+        )
+        .values_list("pk", "cycle_rows", "milestone_rows", "letter_rows", "certificate_rows")
+    }
+    latest, milestones_of, letters_of, certificates_of = {}, {}, {}, {}
+    for pk, (cycles, milestones, letters, certificates) in children.items():
+        # Newest first, as `latest_cycle` and the models' orderings read them.
+        cycles = rows_of(AuditCycle, cycles)
+        latest[pk] = max(cycles, key=lambda c: c.certification_date, default=None)
+        milestones_of[pk] = sorted(rows_of(Milestone, milestones), key=lambda m: (m.due_on, m.code))
+        letters_of[pk] = sorted(rows_of(MilestoneLetter, letters), key=lambda m: m.number)
+        for certificate in sorted(
+            rows_of(Certificate, certificates), key=lambda c: (c.issued_on, c.pk), reverse=True
+        ):
+            certificates_of.setdefault(certificate.cycle_id, []).append(certificate)
+    return [
+        _timeline(
+            enrollment,
+            today,
+            rules=rules_of.get(enrollment.program_id),
+            cycle=latest.get(enrollment.pk),
+            every_audit=audits_of.get(enrollment.pk, []),
+            milestones=milestones_of.get(enrollment.pk, []),
+            letters=letters_of.get(enrollment.pk, []),
+            certificates=certificates_of,
+        )
+        for enrollment in enrollments
+    ]
+
+
+def _timeline(
+    enrollment, today, *, rules, cycle, every_audit, milestones, letters, certificates
+) -> EnrollmentTimeline:
+    """One enrollment's timeline from its rows, already read (no query)."""
+    audits = [a for a in every_audit if a.status != AuditStatus.CANCELLED]
     deadlines: list[Deadline] = []
     years: list[sched.YearPlan] = []
     if cycle is not None and rules is not None:
-        schedule = cycle_schedule_for(cycle, rules)
+        schedule = cycle_schedule_for(
+            cycle, rules, [a for a in every_audit if a.cycle_id == cycle.pk]
+        )
         years = list(schedule.years)
         done_years = maintenance_years_done(
             cycle, today, rules=rules, audits=[a for a in audits if a.cycle_id == cycle.pk]
@@ -905,11 +995,9 @@ def enrollment_timeline(enrollment: Enrollment, today: date) -> EnrollmentTimeli
     else:
         start = enrollment.registered_on
         end = sched.add_months(start, 18)
-    for m in Milestone.objects.for_association(association).filter(enrollment=enrollment):
+    for m in milestones:
         deadlines.append(Deadline(m.due_on, m.label, "milestone", m.outcome == "accepted"))
-    for letter in MilestoneLetter.objects.for_association(association).filter(
-        enrollment=enrollment
-    ):
+    for letter in letters:
         deadlines.append(
             Deadline(
                 letter.expires_on,
@@ -924,7 +1012,13 @@ def enrollment_timeline(enrollment: Enrollment, today: date) -> EnrollmentTimeli
         end = max([end] + [d.on for d in deadlines] + [a.data_gathering_end for a in audits])
     deadlines.sort(key=lambda d: (d.on, d.label))
     visible = [a for a in audits if a.data_gathering_end >= start and a.data_gathering_start <= end]
-    certificate = cycle_certificate(cycle) if cycle is not None else None
+    certificate = None
+    if cycle is not None:
+        # As `cycle_certificate`: the live one, else the latest (rows newest first).
+        rows = certificates.get(cycle.pk, [])
+        certificate = next((c for c in rows if c.status in LIVE_CERTIFICATE), None) or next(
+            iter(rows), None
+        )
     return EnrollmentTimeline(
         enrollment, cycle, start, end, today, years, visible, deadlines, certificate
     )
@@ -951,11 +1045,43 @@ def employer_enrollments(employer) -> list[Enrollment]:
     return opened or rows[:1]
 
 
-def employer_next_deadline(employer, today: date) -> Deadline | None:
+def shown_enrollments(rows: list[Enrollment]) -> list[Enrollment]:
+    """``employer_enrollments`` of the employer's enrollments already read (any order)."""
+    rows = sorted(rows, key=lambda e: e.registered_on, reverse=True)
+    opened = [e for e in rows if e.status in EnrollmentStatus.open_statuses()]
+    return opened or rows[:1]
+
+
+def employer_timelines(
+    employer, today: date, *, enrollments: list[Enrollment] | None = None
+) -> list[EnrollmentTimeline]:
+    """The timelines of ``employer_enrollments``, read once per request (at most 4 queries).
+
+    The employer home's audits panel and its checklist read this one result
+    (``secor.request_memo``). ``enrollments``: the employer's enrollments with
+    their programs, when read already (the employer home's).
+    """
+
+    def read():
+        shown = (
+            employer_enrollments(employer)
+            if enrollments is None
+            else shown_enrollments(enrollments)
+        )
+        return timelines_for(shown, today, association=employer.association)
+
+    return once(("audits.employer_timelines", employer.pk, today), read)
+
+
+def employer_next_deadline(
+    employer, today: date, *, enrollments: list[Enrollment] | None = None
+) -> Deadline | None:
+    """The earliest next deadline of the employer's open enrollments."""
+    timelines = employer_timelines(employer, today, enrollments=enrollments)
     found = [
         d
-        for e in open_enrollments(employer)
-        if (d := enrollment_timeline(e, today).next_deadline) is not None
+        for tl in sorted(timelines, key=lambda t: t.enrollment.registered_on)
+        if (d := tl.next_deadline) is not None
     ]
     return min(found, key=lambda d: d.on) if found else None
 

@@ -95,7 +95,7 @@ def _timeline_title(enrollment) -> str:
     return gettext("%(program)s cycle timeline") % {"program": program}
 
 
-@association_view
+@association_view(read_only=True)
 def timeline(request, employer_id):
     """The cycle as a timeline: three years, each audit, every deadline, today."""
     employer = get_employer(request, employer_id)  # 404 first: a POST learns nothing either
@@ -103,9 +103,8 @@ def timeline(request, employer_id):
         return refused
     today = association_today(request.association)
     timelines = []
-    for n, enrollment in enumerate(selectors.employer_enrollments(employer), start=1):
-        tl = selectors.enrollment_timeline(enrollment, today)
-        chart = timeline_chart(tl, n=n, title=_timeline_title(enrollment))
+    for n, tl in enumerate(selectors.employer_timelines(employer, today), start=1):
+        chart = timeline_chart(tl, n=n, title=_timeline_title(tl.enrollment))
         timelines.append({"tl": tl, "chart": chart, "geo": chart.extra["geo"]})
     return render(
         request,

@@ -6,22 +6,26 @@ from .selectors import memberships_for_user
 
 
 def _unread(request):
-    from .models import Notification
-
-    association = getattr(request, "association", None)
-    if association is None:
+    membership = getattr(request, "membership", None)
+    if membership is None:
         return 0
-    return (
-        Notification.objects.for_association(association)
-        .filter(user=request.user, read_at__isnull=True)
-        .count()
-    )
+    # Read with the membership (secor.selectors.memberships_for_user).
+    unread = getattr(membership, "unread_notifications", None)
+    if unread is None:
+        from .models import Notification
+
+        unread = (
+            Notification.objects.for_association(membership.association)
+            .filter(user=request.user, read_at__isnull=True)
+            .count()
+        )
+    return unread
 
 
 def _memberships(request):
-    # `association_view` has read them already, with the page's own membership.
-    known = getattr(request, "memberships", None)
-    return known if known is not None else memberships_for_user(request.user)
+    # An association's page has read them already (secor.tenancy.association_view).
+    found = getattr(request, "memberships", None)
+    return found if found is not None else memberships_for_user(request.user)
 
 
 def site(request):

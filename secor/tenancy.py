@@ -23,11 +23,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django_scopes import ScopedManager, scope, scopes_disabled
+
+from .request_memo import request_memo
 
 __all__ = [
     "TenantManager",
@@ -85,10 +87,13 @@ def user_has_mfa(user) -> bool:
 
 
 def _membership(request, slug):
+    """The user's active membership in ``slug``'s association, or 404.
+
+    Picked from every active membership of the user (one query, which the
+    association switcher and the unread count reuse: ``secor.context_processors``).
+    """
     from .selectors import memberships_for_user
 
-    # One query answers both the page's membership and the layout's association
-    # switcher (``secor.context_processors.site`` reuses ``request.memberships``).
     request.memberships = memberships_for_user(request.user)
     membership = next((m for m in request.memberships if m.association.slug == slug), None)
     if membership is None:
@@ -97,7 +102,7 @@ def _membership(request, slug):
     return membership
 
 
-def association_view(view=None, *, action=None):
+def association_view(view=None, *, action=None, read_only=False):
     """Wrap a view that lives under ``/<association_slug>/``.
 
     Anonymous → login. Unknown slug or no active membership → 404. A staff
@@ -109,6 +114,11 @@ def association_view(view=None, *, action=None):
 
     The membership is read on every request (nothing about it is kept in the
     session), so a deactivated member or a changed role takes effect at once.
+
+    ``read_only=True``: a page that writes nothing runs outside the per-request
+    transaction (``ATOMIC_REQUESTS``). On PostgreSQL (READ COMMITTED) each
+    statement reads its own snapshot with or without one, so its BEGIN and COMMIT
+    buy nothing; on SQLite the transaction would take the write lock (IMMEDIATE).
     """
 
     def decorator(func):
@@ -136,7 +146,11 @@ def association_view(view=None, *, action=None):
                 request.session["association_slug"] = association_slug
             # Times on the page are the association's: Edmonton, Regina (no DST), …
             local_zone = ZoneInfo(membership.association.time_zone)
-            with scope(association=membership.association_id), timezone.override(local_zone):
+            with (
+                scope(association=membership.association_id),
+                timezone.override(local_zone),
+                request_memo(),
+            ):
                 response = func(request, *args, **kwargs)
                 # TemplateResponse renders after the view returns: do it while
                 # the scope is still active.
@@ -147,7 +161,7 @@ def association_view(view=None, *, action=None):
         wrapper.association_view = True
         # The role-table test reads which action guards each page.
         wrapper.action = action
-        return wrapper
+        return transaction.non_atomic_requests(wrapper) if read_only else wrapper
 
     return decorator(view) if view is not None else decorator
 

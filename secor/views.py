@@ -46,7 +46,7 @@ def switch_association(request):
     )
 
 
-@association_view
+@association_view(read_only=True)
 def association_home(request):
     template = {
         Role.PROGRAM_ADMIN: "secor/home_program_admin.html",

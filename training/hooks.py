@@ -26,7 +26,7 @@ def checklist_items(association, employer, today, *, page) -> list[hooks.Checkli
     """The training requirements, met on today's date or not (a fixed number of queries)."""
     from . import selectors
 
-    report = selectors.compliance_for(employer=employer, as_of=today)
+    report = selectors.compliance_today(employer, today, page=page)
     if not report.verdicts:
         return []
     unmet = [v for v in report.verdicts if not v.met]

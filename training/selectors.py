@@ -7,15 +7,17 @@ Every function takes its association from its arguments and queries with
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy
 
 from employers.models import Employer, Enrollment, EnrollmentStatus, WCBAccount, Worker
+from secor.aggregates import related_values
 from secor.evidence_files import lineage_of
 from secor.models import EvidenceFile, Program, ProgramKind
+from secor.request_memo import once
 
 from . import compliance
 from .models import (
@@ -58,18 +60,33 @@ def course_rule_of(
 
 
 def course_rules(association) -> tuple[compliance.CourseRule, ...]:
-    """The association's whole catalogue, inactive courses included (old records need them)."""
-    courses = list(Course.objects.for_association(association))
-    codes = {c.pk: c.code for c in courses}
-    prerequisites = defaultdict(list)
-    for link in CoursePrerequisite.objects.for_association(association).order_by("id"):
-        prerequisites[link.course_id].append(codes[link.prerequisite_id])
-    accepted = defaultdict(list)
-    for link in CourseEquivalent.objects.for_association(association).order_by("id"):
-        accepted[link.course_id].append(codes[link.accepted_id])
-    return tuple(
-        course_rule_of(c, tuple(prerequisites[c.pk]), tuple(accepted[c.pk])) for c in courses
+    """The association's whole catalogue, inactive courses included (old records need them).
+
+    One query: each course with its prerequisites and accepted earlier courses.
+    """
+    courses = Course.objects.for_association(association).annotate(
+        prerequisite_links=related_values(
+            CoursePrerequisite.objects.for_association(association),
+            "course",
+            id="id",
+            code="prerequisite__code",
+        ),
+        accepted_links=related_values(
+            CourseEquivalent.objects.for_association(association),
+            "course",
+            id="id",
+            code="accepted__code",
+        ),
     )
+    return tuple(
+        course_rule_of(c, _codes(c.prerequisite_links), _codes(c.accepted_links)) for c in courses
+    )
+
+
+def _codes(links, *order: str) -> tuple[str, ...]:
+    """The codes of ``related_values`` rows, in the admin's order (``order``, then id)."""
+    rows = sorted(links or (), key=lambda link: (*(link[k] for k in order), link["id"]))
+    return tuple(link["code"] for link in rows)
 
 
 def offered_courses(association, today: date):
@@ -89,19 +106,21 @@ def offered_courses(association, today: date):
 def requirement_rules(program) -> tuple[compliance.RequirementRule, ...]:
     """The program's active requirements, in the admin's order."""
     association = program.association
+    # One query: each requirement with its courses (``RequirementCourse``, in order).
     requirements = list(
-        TrainingRequirement.objects.for_association(association).filter(
-            program=program, is_active=True
+        TrainingRequirement.objects.for_association(association)
+        .filter(program=program, is_active=True)
+        .annotate(
+            course_links=related_values(
+                RequirementCourse.objects.for_association(association),
+                "requirement",
+                id="id",
+                position="position",
+                code="course__code",
+            )
         )
     )
-    codes = defaultdict(list)
-    for link in (
-        RequirementCourse.objects.for_association(association)
-        .filter(requirement__in=requirements)
-        .select_related("course")
-        .order_by("position", "id")
-    ):
-        codes[link.requirement_id].append(link.course.code)
+    codes = {r.pk: _codes(r.course_links, "position") for r in requirements}
     return tuple(
         compliance.RequirementRule(
             code=r.code,
@@ -171,26 +190,46 @@ def counted_records(association, **filters) -> list[tuple[TrainingRecord, compli
     return [(row, record_of(row, row.verification)) for row in rows]
 
 
-def program_for(employer: Employer) -> Program | None:
-    """The employer's open SECOR enrollment's program, else the association's SECOR program."""
+def program_for(employer: Employer, enrollments: list[Enrollment] | None = None) -> Program | None:
+    """The employer's open SECOR enrollment's program, else the association's SECOR program.
+
+    ``enrollments``: the employer's enrollments with their programs, when read already.
+    """
     association = employer.association
-    enrollment = (
-        Enrollment.objects.for_association(association)
-        .filter(
-            employer=employer,
-            program__kind=ProgramKind.SECOR,
-            status__in=EnrollmentStatus.open_statuses(),
+    if enrollments is None:
+        enrollment = (
+            Enrollment.objects.for_association(association)
+            .filter(
+                employer=employer,
+                program__kind=ProgramKind.SECOR,
+                status__in=EnrollmentStatus.open_statuses(),
+            )
+            .select_related("program", "program__association")
+            .first()
         )
-        .select_related("program")
-        .first()
-    )
+    else:
+        enrollment = next(
+            (
+                e
+                for e in enrollments
+                if e.program.kind == ProgramKind.SECOR
+                and e.status in EnrollmentStatus.open_statuses()
+            ),
+            None,
+        )
     if enrollment is not None:
         return enrollment.program
     return Program.objects.for_association(association).filter(kind=ProgramKind.SECOR).first()
 
 
-def default_wcb_account(employer: Employer) -> WCBAccount | None:
-    """The employer's first active WCB account (by board and number)."""
+def default_wcb_account(employer: Employer, accounts: list[WCBAccount] | None = None):
+    """The employer's first active WCB account (by board and number).
+
+    ``accounts``: the employer's accounts, when read already.
+    """
+    if accounts is not None:
+        active = [a for a in accounts if a.is_active]
+        return min(active, key=lambda a: (a.board, a.account_number, a.pk), default=None)
     return (
         WCBAccount.objects.for_association(employer.association)
         .filter(employer=employer, is_active=True)
@@ -250,19 +289,70 @@ class EmployerFacts:
     workers: tuple[Worker, ...]
     people: tuple[compliance.Person, ...]
     records: tuple[compliance.Record, ...]
+    # Every record but the withdrawn, newest first (the matrix), each with the
+    # facts compliance counts for it when staff verified it (``counted_records``).
+    rows: tuple[TrainingRecord, ...] = ()
+    counted: dict[int, compliance.Record] = field(default_factory=dict)
+    # The employer's WCB accounts, when the caller had read them (None: read when needed).
+    wcb_accounts: tuple[WCBAccount, ...] | None = None
 
 
-def employer_facts(employer: Employer, program: Program | None = None) -> EmployerFacts:
+def employer_facts(
+    employer: Employer, program: Program | None = None, *, page: dict | None = None
+) -> EmployerFacts:
+    """The employer's facts in a fixed number of queries, whatever its rows.
+
+    ``page``: what the employer home has read already (``employers.selectors.employer_page``:
+    its workers, enrollments and WCB accounts are not read again).
+    """
     association = employer.association
-    program = program or program_for(employer)
-    workers = tuple(Worker.objects.for_association(association).filter(employer=employer))
+    program = program or program_for(employer, page["enrollments"] if page else None)
+    if program is not None and program.association_id == association.pk:
+        program.association = association  # the same row: no query for it
+    workers = tuple(
+        page["workers"]
+        if page
+        else Worker.objects.for_association(association).filter(employer=employer)
+    )
+    rows = tuple(
+        TrainingRecord.objects.for_association(association)
+        .filter(employer=employer)
+        .exclude(status=RecordStatus.WITHDRAWN)
+        .select_related("course", "verification", "verification__course")
+        .order_by("-completed_on", "-id")
+    )
+    # As `counted_records`: only what staff verified counts, as they verified it.
+    counted = {r.pk: record_of(r, r.verification) for r in rows if r.verification is not None}
     return EmployerFacts(
         program=program,
         requirements=requirement_rules(program) if program is not None else (),
         courses=course_rules(association),
         workers=workers,
         people=tuple(person_of(w) for w in workers),
-        records=tuple(fact for _, fact in counted_records(association, employer=employer)),
+        records=tuple(counted.values()),
+        rows=rows,
+        counted=counted,
+        wcb_accounts=tuple(page["wcb_accounts"]) if page else None,
+    )
+
+
+def employer_facts_today(employer: Employer, *, page: dict | None = None) -> EmployerFacts:
+    """``employer_facts`` read once per request (``secor.request_memo``)."""
+    return once(
+        ("training.employer_facts", employer.pk), lambda: employer_facts(employer, page=page)
+    )
+
+
+def compliance_today(
+    employer: Employer, today: date, *, page: dict | None = None
+) -> compliance.ComplianceReport:
+    """Today's report of ``employer``, assessed once per request: the employer home's
+    checklist and its training panel, and the training page, show this one."""
+    return once(
+        ("training.compliance_today", employer.pk, today),
+        lambda: compliance_for(
+            employer=employer, as_of=today, facts=employer_facts_today(employer, page=page)
+        ),
     )
 
 
@@ -293,7 +383,7 @@ def compliance_for(
     if assessor_worker is not None and assessor_worker.association_id != association.pk:
         raise ValueError("The assessor belongs to another association.")
     facts = facts or employer_facts(employer, program)
-    account = wcb_account or default_wcb_account(employer)
+    account = wcb_account or default_wcb_account(employer, facts.wcb_accounts)
     records = list(facts.records)
     if assessor_worker is not None and assessor_worker.employer_id != employer.pk:
         records += [fact for _, fact in counted_records(association, worker=assessor_worker)]
@@ -304,7 +394,10 @@ def compliance_for(
         records,
         as_of=as_of,
         wcb_account=account_label(account),
-        designations=designations(association, employer),
+        # Only the one-account rule reads them (docs/rules.md#scsa-one-wcb-account).
+        designations=designations(association, employer)
+        if any(r.one_wcb_account_per_person for r in facts.requirements)
+        else (),
         assessor_id=assessor_worker.pk if assessor_worker is not None else None,
         lead_days=lead_days,
     )
@@ -470,29 +563,28 @@ def _cell(
     return MatrixCell("rejected", gettext("Rejected"), matching[0])
 
 
-def training_matrix(employer: Employer, *, as_of: date, lead_days: int = 90) -> Matrix:
-    """Current workers × the program's required courses, each cell the best record's state."""
-    facts = employer_facts(employer)
+def training_matrix(
+    employer: Employer, *, as_of: date, lead_days: int = 90, facts: EmployerFacts | None = None
+) -> Matrix:
+    """Current workers × the program's required courses, each cell the best record's state.
+
+    ``facts``: the employer's facts when the caller has read them already (no query then).
+    """
+    facts = facts or employer_facts(employer)
     rules = {c.code: c for c in facts.courses}
     columns = tuple(rules[code] for code in required_course_codes(facts.requirements))
     records = defaultdict(list)
-    for record in (
-        TrainingRecord.objects.for_association(employer.association)
-        .filter(employer=employer)
-        .exclude(status=RecordStatus.WITHDRAWN)
-        .select_related("course")
-        .order_by("-completed_on", "-id")
-    ):
+    for record in facts.rows:
         records[record.worker_id].append(record)
-    counted = {
-        row.pk: fact for row, fact in counted_records(employer.association, employer=employer)
-    }
     current = [w for w in facts.workers if w.end_date is None or w.end_date >= as_of]
     return Matrix(
         courses=columns,
         rows=tuple(
             MatrixRow(
-                w, tuple(_cell(c, rules, records[w.pk], counted, as_of, lead_days) for c in columns)
+                w,
+                tuple(
+                    _cell(c, rules, records[w.pk], facts.counted, as_of, lead_days) for c in columns
+                ),
             )
             for w in current
         ),

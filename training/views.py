@@ -76,7 +76,7 @@ def _accounts(employer):
 # --- Employer pages ---------------------------------------------------------------
 
 
-@association_view
+@association_view(read_only=True)
 def employer_training(request, employer_id):
     """The training matrix, the compliance panel today and the records list."""
     employer = get_employer(request, employer_id)
@@ -86,8 +86,10 @@ def employer_training(request, employer_id):
     context = {
         "employer": employer,
         "today": today,
-        "matrix": selectors.training_matrix(employer, as_of=today),
-        "report": selectors.compliance_for(employer=employer, as_of=today),
+        "matrix": selectors.training_matrix(
+            employer, as_of=today, facts=selectors.employer_facts_today(employer)
+        ),
+        "report": selectors.compliance_today(employer, today),
         "records": paginate(
             request,
             EmployerRecordsTable(

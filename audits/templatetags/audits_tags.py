@@ -27,10 +27,9 @@ def audits_home_timelines(employer, upcoming: int = 3):
         return []
     today = association_today(employer.association)
     found = []
-    for n, enrollment in enumerate(selectors.employer_enrollments(employer), start=1):
-        tl = selectors.enrollment_timeline(enrollment, today)
+    for n, tl in enumerate(selectors.employer_timelines(employer, today), start=1):
         title = gettext("%(program)s cycle timeline") % {
-            "program": enrollment.program.get_kind_display()
+            "program": tl.enrollment.program.get_kind_display()
         }
         chart = timeline_chart(tl, n=n, title=title, collapsed=True)
         rows = chart.extra["geo"].rows

@@ -14,7 +14,7 @@ from employers.models import Enrollment
 from secor.models import Program
 from secor.tenancy import activate
 
-from ..factories import EmployerFactory
+from ..factories import EmployerFactory, WorkerFactory
 
 
 def seeded(association, seed_key: str = "amta"):
@@ -103,3 +103,54 @@ def plannable(e):
         e.refresh_from_db()
     worker = amta_trained_assessor(e.employer, self_evaluator_on=date(2020, 6, 1))
     return {"conducted_by": "trained_assessor", "assessor_worker": worker}
+
+
+def seeded_with_training(association):
+    """AMTA's rules, tools and training catalogue in ``association`` (for ``busy_employer``)."""
+    from training import services as training_services
+
+    seeded(association)
+    training_services.catalogue_seed(association=association, seed_key="AMTA")
+
+
+def busy_employer(association, *, workers: int, cycles: int):
+    """A certified AMTA employer with as many of each thing its pages read as asked.
+
+    ``workers`` workers, each with a verified and a pending training record;
+    ``cycles`` (at most 10) earlier cycles, each with its certificate and a passed
+    audit, before the current cycle (certified 2021-01-05). The employer's pages
+    must read it in the same number of queries whatever its size. Call
+    ``seeded_with_training`` first.
+    """
+    from ..training.factories import TrainingRecordFactory
+    from ..training.helpers import course, verified
+    from .training_setup import amta_trained_assessor
+
+    employer = EmployerFactory(association=association)
+    e = enrollment(association, employer=employer, status="in_progress")
+    amta_trained_assessor(employer, self_evaluator_on=date(2020, 6, 1))
+    for n in range(workers):
+        other = WorkerFactory(employer=employer, association=association, full_name=f"Worker {n}")
+        verified(other, "HSSB", date(2019, 1, 1))
+        TrainingRecordFactory(employer=employer, worker=other, course=course(association, "SE"))
+    with activate(association):
+        for n in range(cycles):
+            cycle = services.cycle_start(
+                enrollment=e, certification_date=date(1990 + 3 * n, 1, 5), actor=None
+            )
+            certificates.certificate_import(
+                cycle=cycle, number=f"T-{association.slug}-{cycle.pk}", actor=None
+            )
+            audit(
+                association,
+                employer=employer,
+                cycle=cycle,
+                status="passed",
+                data_gathering_start=date(1990 + 3 * n, 1, 1),
+                data_gathering_end=date(1990 + 3 * n, 1, 5),
+            )
+        cycle = services.cycle_start(enrollment=e, certification_date=date(2021, 1, 5), actor=None)
+        certificates.certificate_import(
+            cycle=cycle, number=f"T-{association.slug}-{cycle.pk}", actor=None
+        )
+    return employer

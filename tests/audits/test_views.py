@@ -399,3 +399,27 @@ def test_published_tool_page_is_read_only(client, association):
     response = client.post(url("tool_detail", association, tool_id=audit.tool_id), {})
     assert response.status_code == 200
     assert "is published and cannot change" in page(response)
+
+
+# The session's user; the membership with its association, employer, the switcher
+# and the unread count; the enrollments; the audit rules; the audits; the enrollments
+# with their cycles, milestones, letters and certificates. No transaction: the page
+# only reads.
+TIMELINE_QUERIES = 6
+
+
+def test_timeline_queries_do_not_grow_with_cycles_and_audits(
+    client, association, today, django_assert_num_queries
+):
+    from .factories import busy_employer, seeded_with_training
+
+    seeded_with_training(association)
+    for size in (1, 6):
+        employer = busy_employer(association, workers=size, cycles=size)
+        client.force_login(member(association, Role.EMPLOYER, employer=employer))
+        path = url("timeline", association, employer_id=employer.pk)
+        client.get(path)  # the first visit stores the association in the session
+        with django_assert_num_queries(TIMELINE_QUERIES):
+            html = page(client.get(path))
+        # The latest cycle, whatever came before it.
+        assert "Certified January 5, 2021" in html and "Certificate expires" in html

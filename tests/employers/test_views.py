@@ -464,11 +464,12 @@ def queries(client, path):
     return len(captured)
 
 
-DIRECTORY_QUERIES = 11
+# The membership, the switcher and the unread count are one query (secor.selectors).
+DIRECTORY_QUERIES = 10
 EXPORT_QUERIES = 8
 # The checklist includes the training and audit items (hooks.checklist_items);
 # +1 since the page lists the employer's pending invitations to staff.
-EMPLOYER_PAGE_QUERIES = 31
+EMPLOYER_PAGE_QUERIES = 22
 
 
 def test_directory_queries_do_not_grow_with_employers(
@@ -629,3 +630,35 @@ def test_a_general_contractors_headline_agrees_with_its_explanation(client, scsa
         " subcontractors included; the limit is 9." in page
     )
     assert "At most 4 people" not in page and "at most 4 people" not in page
+
+
+# The session's user; the membership with its association, employer, the switcher
+# and the unread count; the size rule, the workers with the WCB accounts, the
+# declarations, the enrollments; the training records, requirements and catalogue;
+# the audit rules, the audits, the enrollments with their cycles, milestones,
+# letters and certificates. Every panel shares one compliance report and one set
+# of timelines. No transaction: the page only reads.
+EMPLOYER_HOME_QUERIES = 12
+
+
+def test_employer_home_queries_do_not_grow_with_the_employer(
+    client, amta, django_assert_num_queries, time_machine
+):
+    from ..audits.factories import busy_employer, seeded_with_training
+
+    time_machine.move_to("2022-02-01 12:00 -07:00")  # in the current cycle (2021-01-05)
+    seeded_with_training(amta)
+    for workers, cycles in ((1, 1), (30, 8)):
+        employer = busy_employer(amta, workers=workers, cycles=cycles)
+        for _ in range(cycles):
+            HeadcountDeclarationFactory(employer=employer)
+        client.force_login(member(amta, Role.EMPLOYER, employer=employer))
+        path = reverse("association_home", kwargs={"association_slug": amta.slug})
+        client.get(path)  # the first visit stores the association in the session
+        with django_assert_num_queries(EMPLOYER_HOME_QUERIES):
+            html = client.get(path).content.decode()
+        # Every panel is there: the checklist, training, next deadlines and the timeline.
+        assert "Keep the required training valid" in html
+        assert 'id="home-training-h"' in html
+        assert "Next deadlines:" in html and 'role="img"' in html
+        assert f'<dd class="col-sm-7">{workers + 1}</dd>' in html  # working now

@@ -444,3 +444,28 @@ def test_a_course_validity_past_its_maximum_is_refused_on_the_field(client, amta
     assert response.status_code == 200
     assert 'id="id_validity_months_error"' in html
     assert not Course.objects.for_association(amta).filter(code="HUGE").exists()
+
+
+# The session's user; the membership with its association, employer, the switcher
+# and the unread count; the program (open enrollment); workers; records; the
+# requirements and the catalogue (one query each); the WCB accounts; the records
+# table's count and page. No transaction: the page only reads.
+MATRIX_QUERIES = 10
+
+
+def test_training_matrix_queries_do_not_grow_with_workers_and_records(
+    client, association, django_assert_num_queries
+):
+    from ..audits.factories import busy_employer, seeded_with_training
+
+    seeded_with_training(association)
+    for size in (1, 30):
+        employer = busy_employer(association, workers=size, cycles=size // 10)
+        client.force_login(member(association, Role.EMPLOYER, employer=employer))
+        path = url("employer", association, employer_id=employer.pk)
+        client.get(path)  # the first visit stores the association in the session
+        with django_assert_num_queries(MATRIX_QUERIES):
+            html = client.get(path).content.decode()
+        # Every worker is a row of the matrix; the records table pages (25 a page).
+        assert html.count('<th scope="row">') == size + 1
+        assert "Worker 0" in html and f"Worker {size - 1}" in html

@@ -15,9 +15,8 @@ def training_report(employer: Employer | None):
     """Today's compliance report of ``employer`` (None without one). Call inside a view's scope."""
     if employer is None:
         return None
-    return selectors.compliance_for(
-        employer=employer, as_of=association_today(employer.association)
-    )
+    # The same report as the checklist's on the employer home (once per request).
+    return selectors.compliance_today(employer, association_today(employer.association))
 
 
 @register.simple_tag

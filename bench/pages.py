@@ -73,6 +73,9 @@ def env_for(size: int) -> dict:
         **BENCH_ENV,
         "DATABASE_URL": database_url(size),
         "DJANGO_SETTINGS_MODULE": "bench.site.settings",
+        # Each size its own cache keys: both databases hold the same association ids,
+        # and a page's kept figures (the dashboard's) must be its own size's.
+        "CACHE_KEY_PREFIX": f"bench-{size}",
     }
 
 

@@ -137,7 +137,9 @@ def build(plan: ScalePlan) -> None:
                         )
                     )
                 elif rng.random() < 0.6:  # the open window: planned (some under way) or received
-                    start = today + timedelta(days=rng.randint(-20, 40))
+                    # The surge: audits done over the last three months, half of them sent
+                    # in and not decided yet (the reviewers' backlog), the rest still to come.
+                    start = today + timedelta(days=rng.randint(-90, 40))
                     start = min(max(start, opens), due)
                     end = min(start + timedelta(days=10), due)
                     received = end < today and rng.random() < 0.5
@@ -154,7 +156,14 @@ def build(plan: ScalePlan) -> None:
                             data_gathering_start=start,
                             data_gathering_end=end,
                             status=AuditStatus.RECEIVED if received else AuditStatus.PLANNED,
-                            received_on=today - timedelta(days=1) if received else None,
+                            received_on=(
+                                min(
+                                    end + timedelta(days=rng.randint(1, 10)),
+                                    today - timedelta(days=1),
+                                )
+                                if received
+                                else None
+                            ),
                         )
                     )
             certificates.append(

@@ -80,18 +80,28 @@ class QueueTable(ListTable):
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        self._workspace_urls = {}  # association slug → the review URL with a mark for the id
+        self._late = format_html(' <span class="badge text-bg-danger">{}</span>', _("late"))
 
     def _local_date(self, record):
         return record.received_at.astimezone(ZoneInfo(record.association.time_zone)).date()
 
+    def _workspace_url(self, record) -> str:
+        # One reverse() per page, not per row: the rows differ only by their id.
+        slug = record.association.slug
+        if slug not in self._workspace_urls:
+            self._workspace_urls[slug] = reverse(
+                "submissions:review",
+                kwargs={"association_slug": slug, "submission_id": 999999999},
+            ).replace("999999999", "{id}")
+        return self._workspace_urls[slug].replace("{id}", str(record.pk))
+
     def render_employer(self, record):
-        url = reverse(
-            "submissions:review",
-            kwargs={"association_slug": record.association.slug, "submission_id": record.pk},
-        )
-        late = format_html(' <span class="badge text-bg-danger">{}</span>', _("late"))
         return format_html(
-            '<a href="{}">{}</a>{}', url, record.employer.legal_name, late if record.late else ""
+            '<a href="{}">{}</a>{}',
+            self._workspace_url(record),
+            record.employer.legal_name,
+            self._late if record.late else "",
         )
 
     def value_employer(self, record):
@@ -116,12 +126,12 @@ class QueueTable(ListTable):
         return _label(STATUS_LABELS, record.status)
 
     def render_received_at(self, record):
-        days = (self.today - self._local_date(record)).days
+        day = self._local_date(record)
         return format_html(
             '<time datetime="{}">{}</time> <span class="text-body-secondary">({})</span>',
             timezone.localtime(record.received_at).isoformat(),
-            self._local_date(record).isoformat(),
-            _("%(n)s d") % {"n": days},
+            day.isoformat(),
+            _("%(n)s d") % {"n": (self.today - day).days},
         )
 
     def value_received_at(self, record):

@@ -7,9 +7,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from secor.forms import DateInput
 from secor.models import ProgramKind
 
-from .forms import DateInput
 from .models import Audit, AuditStatus, Certificate, CertificateStatus
 
 

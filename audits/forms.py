@@ -9,6 +9,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext, gettext_lazy
 
 from employers.models import Worker
+from secor.forms import DateInput
 
 from .models import ConductedBy, MilestoneOutcome, ProgramRules
 from .schedule import (
@@ -19,13 +20,6 @@ from .schedule import (
     MaintenanceDeadline,
 )
 from .snapshot import PLANNING_RULE_FIELDS, RULE_FIELDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class RadioSelect(forms.RadioSelect):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
-from secor.forms import Checkboxes
+from secor.forms import Checkboxes, DateInput
 from secor.models import Association, ProgramKind
 
 from .eligibility import EMPLOYMENT_TYPES
@@ -24,14 +24,6 @@ from .models import (
     WCBAccount,
 )
 from .models import Worker as WorkerModel
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
 
 NEGATIVE = {"min_value": "A count cannot be negative."}
 

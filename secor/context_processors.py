@@ -6,20 +6,9 @@ from .selectors import memberships_for_user
 
 
 def _unread(request):
+    # Read with the membership: association_view takes it from memberships_for_user.
     membership = getattr(request, "membership", None)
-    if membership is None:
-        return 0
-    # Read with the membership (secor.selectors.memberships_for_user).
-    unread = getattr(membership, "unread_notifications", None)
-    if unread is None:
-        from .models import Notification
-
-        unread = (
-            Notification.objects.for_association(membership.association)
-            .filter(user=request.user, read_at__isnull=True)
-            .count()
-        )
-    return unread
+    return membership.unread_notifications if membership is not None else 0
 
 
 def _memberships(request):

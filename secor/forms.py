@@ -16,6 +16,15 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext as _
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker (``type="date"``), which sends and reads ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class BootstrapBoundField(forms.BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)

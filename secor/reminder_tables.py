@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import django_filters
 import django_tables2 as tables
-from django import forms
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from . import notifications as n
+from .forms import DateInput
 from .models import DeliveryStatus, Reminder, ReminderStatus
 from .tables import ListTable
 
@@ -34,13 +34,13 @@ class ReminderLogFilter(django_filters.FilterSet):
         label=_("Due to send on or after"),
         field_name="send_on",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     send_to = django_filters.DateFilter(
         label=_("Due to send on or before"),
         field_name="send_on",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     class Meta:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from secor.forms import DateInput
 from secor.models import Program
 
 from .models import Submission, SubmissionKind, SubmissionStatus
@@ -48,19 +48,19 @@ class QueueFilter(django_filters.FilterSet):
         label=_("Due on or before"),
         field_name="due_on",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     received_from = django_filters.DateFilter(
         label=_("Received on or after"),
         field_name="received_at",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     received_to = django_filters.DateFilter(
         label=_("Received on or before"),
         field_name="received_at",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     assignee = django_filters.ChoiceFilter(
         label=_("Assigned to"), choices=(), method="by_assignee", empty_label=_("Anyone")

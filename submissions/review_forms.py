@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.forms import score_form_class
+from secor.forms import DateInput
 
 from .models import NoteKind, RejectionReason
 
@@ -57,7 +58,7 @@ class NoteForm(forms.Form):
 class CorrectionsForm(forms.Form):
     due_on = forms.DateField(
         label=_("Corrections due on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     note = forms.CharField(
         label=_("Message to the employer"),

@@ -6,13 +6,13 @@ from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
 from employers.models import EmploymentStatus, Role
-from secor.forms import Checkboxes
+from secor.forms import Checkboxes, DateInput
 from secor.models import Jurisdiction
 
 from . import evidence
 from .models import Course, RequirementKind, TrainingRequirement
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 ACCEPT = ".pdf,.png,.jpg,.jpeg,.webp,application/pdf,image/png,image/jpeg,image/webp"
 
 

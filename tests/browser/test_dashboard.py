@@ -79,3 +79,24 @@ def test_employer_home_shows_deadlines_and_the_timeline_accessibly(page, associa
     expect(glance.locator("table.timeline-dates")).to_be_visible()
     check_page(page)
     _shots(page, "employer-home")
+
+
+def test_the_dashboard_says_how_old_its_figures_are_and_refreshes_them(page, association):
+    now = timezone.now()
+    submission(association, status="in_review", received=now - timedelta(days=3))
+    log_in(page, member(association, Role.PROGRAM_ADMIN))
+    visit(page, f"/{association.slug}/dashboard/")
+    in_review = page.locator("#section-submissions tbody tr").filter(
+        has=page.get_by_role("link", name="In review")
+    )
+    expect(in_review.locator("td").first).to_have_text("1")
+    expect(page.get_by_text("Figures as of")).to_be_visible()
+    # A submission arrives: the kept figures are shown until someone asks for new ones.
+    submission(association, status="in_review", received=now - timedelta(days=1))
+    page.reload()
+    expect(in_review.locator("td").first).to_have_text("1")
+    page.get_by_role("button", name="Refresh the figures").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(in_review.locator("td").first).to_have_text("2")
+    check_page(page)

@@ -65,12 +65,30 @@ def test_staff_read_the_log_and_the_admin_edits_lead_times(page, association):
             status="failed",
             error="SMTPRecipientsRefused: 550 no such mailbox",
         )
+        Reminder.objects.create(
+            association=association,
+            kind="maintenance_due",
+            object_key="b:2",
+            deadline=date(2023, 12, 31),
+            lead_days=30,
+            send_on=date(2023, 12, 1),
+            employer=employer,
+            title="Year 3 maintenance audit due 2023-12-31",
+            status="sent",
+        )
     admin = member(association, Role.PROGRAM_ADMIN)
     log_in(page, admin)
     visit(page, f"/{association.slug}/employers/{employer.pk}/")
     page.get_by_role("link", name="Reminders sent").click()
     check_page(page)
     expect(page.get_by_text("550 no such mailbox")).to_be_visible()
+    expect(page.get_by_text("Year 3 maintenance audit due 2023-12-31")).to_be_visible()
+    # Staff narrow the log to the reminders someone did not receive.
+    page.get_by_label("Status").select_option(label="A delivery failed")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("Year 3 maintenance audit due 2023-12-31")).to_have_count(0)
+    expect(page.get_by_text("Year 2 maintenance audit due 2022-12-31")).to_be_visible()
+    check_page(page)
     visit(page, f"/{association.slug}/notifications/settings/")
     page.get_by_label("Maintenance audit due").fill("60, 7")
     page.get_by_role("button", name="Save lead times").click()

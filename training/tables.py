@@ -8,14 +8,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from secor.tables import ATTRS, TEMPLATE, ListTable
+from secor.tables import ListTable
 
 from .models import TrainingRecord
 
 
-class VerificationTable(ListTable):
-    created_at = tables.Column(verbose_name=_("Added"), attrs={"td": {"class": "text-nowrap"}})
-    employer = tables.Column(verbose_name=_("Employer"), accessor="employer__legal_name")
+class RecordColumns(ListTable):
+    """The columns every list of training records shows, defined once."""
+
     worker = tables.Column(verbose_name=_("Worker"), accessor="worker__full_name")
     course = tables.Column(
         verbose_name=_("Course"),
@@ -24,6 +24,15 @@ class VerificationTable(ListTable):
     )
     completed_on = tables.DateColumn(verbose_name=_("Completed"), format="Y-m-d")
     certificate_number = tables.Column(verbose_name=_("Certificate #"), default="—")
+
+    class Meta(ListTable.Meta):
+        model = TrainingRecord
+        fields = ()
+
+
+class VerificationTable(RecordColumns):
+    created_at = tables.Column(verbose_name=_("Added"), attrs={"td": {"class": "text-nowrap"}})
+    employer = tables.Column(verbose_name=_("Employer"), accessor="employer__legal_name")
     actions = tables.Column(
         verbose_name=_("Action"),
         accessor="pk",
@@ -32,9 +41,7 @@ class VerificationTable(ListTable):
         attrs={"th": {"class": "visually-hidden"}},
     )
 
-    class Meta:
-        model = TrainingRecord
-        fields = ()
+    class Meta(RecordColumns.Meta):
         sequence = (
             "created_at",
             "employer",
@@ -44,8 +51,6 @@ class VerificationTable(ListTable):
             "certificate_number",
             "actions",
         )
-        template_name = TEMPLATE
-        attrs = ATTRS
         # Oldest first: the longest wait at the top.
         order_by = ("created_at",)
         empty_text = _("Nothing to verify.")
@@ -73,27 +78,15 @@ class VerificationTable(ListTable):
         )
 
 
-class EmployerRecordsTable(ListTable):
+class EmployerRecordsTable(RecordColumns):
     """An employer's training records on its training page: one page at a time."""
 
-    worker = tables.Column(verbose_name=_("Worker"), accessor="worker__full_name")
-    course = tables.Column(
-        verbose_name=_("Course"),
-        accessor="course_name",
-        order_by=("course__name", "other_course_title"),
-    )
-    completed_on = tables.DateColumn(verbose_name=_("Completed"), format="Y-m-d")
-    certificate_number = tables.Column(verbose_name=_("Certificate #"), default="—")
     status = tables.TemplateColumn(
         verbose_name=_("Status"), template_name="training/_status_badge.html"
     )
 
-    class Meta:
-        model = TrainingRecord
-        fields = ()
+    class Meta(RecordColumns.Meta):
         sequence = ("worker", "course", "completed_on", "certificate_number", "status")
-        template_name = TEMPLATE
-        attrs = ATTRS
         empty_text = _("No training records yet.")
 
     def render_course(self, record):

@@ -53,6 +53,10 @@ def test_program_admin_opens_the_dashboard_and_follows_a_chart_to_its_list(page,
     page.get_by_role("link", name="Dashboard", exact=True).click()
     expect(page.get_by_role("heading", name="Program dashboard")).to_be_visible()
     check_page(page)
+    # A program admin's menu is the longest: at a laptop's width it wraps, it never
+    # pushes the page sideways.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     _shots(page, "dashboard")
     submissions = page.locator("#section-submissions")
     # The picture: a bar per status with submissions, each a link for the mouse.
